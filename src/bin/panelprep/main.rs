@@ -1,0 +1,2 @@
+//! The `panelprep` command-line tool.
+fn main() {}

@@ -1,0 +1,52 @@
+//! The top-level error type and the location every error carries.
+
+use std::fmt;
+use std::path::PathBuf;
+
+/// Where in an input an error was found: file, 1-based record number and 1-based line number.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Location {
+    /// The input path (`-` for standard input, `<stream>` for pushed bytes).
+    pub path: PathBuf,
+    /// 1-based record number, 0 when not known.
+    pub record: u64,
+    /// 1-based line number, 0 when not known.
+    pub line: u64,
+}
+
+impl fmt::Display for Location {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.path.display())?;
+        if self.record > 0 {
+            write!(f, ", record {}", self.record)?;
+        }
+        if self.line > 0 {
+            write!(f, ", line {}", self.line)?;
+        }
+        Ok(())
+    }
+}
+
+/// Any error of the library: one variant per layer, each keeping its source.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// Reading, decompressing or writing bytes failed.
+    #[error(transparent)]
+    Io(#[from] crate::io::IoError),
+    /// The FASTQ input is malformed or the pairs do not agree.
+    #[error(transparent)]
+    Fastq(#[from] crate::fastq::FastqError),
+    /// The panel coverage computation failed.
+    #[error(transparent)]
+    Coverage(#[from] crate::coverage::CoverageError),
+    /// An option value is out of range or options contradict each other.
+    #[error("invalid option: {0}")]
+    Options(String),
+    /// The run was cancelled by the caller (signal, C API or progress callback).
+    #[error("cancelled")]
+    Cancelled,
+}
+
+/// Result with the crate's [`Error`].
+pub type Result<T, E = Error> = std::result::Result<T, E>;

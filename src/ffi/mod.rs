@@ -1,0 +1,1 @@
+//! The C ABI (`pp_` prefix): opaque handles, status codes, a panic boundary; no logic of its own.

@@ -1,0 +1,5 @@
+//! Read and pair acceptance rules.
+
+mod reason;
+
+pub use reason::Reason;

@@ -1,0 +1,1 @@
+//! The threaded engine: reader -> worker pool -> ordered writer.

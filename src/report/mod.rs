@@ -1,0 +1,1 @@
+//! Reports: fastp-compatible JSON, self-contained HTML, upload manifest.

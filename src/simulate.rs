@@ -1,0 +1,1 @@
+//! Synthetic read generator (placeholder).

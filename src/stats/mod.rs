@@ -1,0 +1,1 @@
+//! Mergeable statistics accumulators (integers only; floats appear at render time).
