@@ -193,6 +193,16 @@ pub fn run(
             Err(_) => return Err(Error::Internal("pipeline threads stopped".into())),
         }
     }
+    if !opts.allow_empty && counts[0].records == 0 {
+        return Err(Error::Fastq(crate::fastq::FastqError {
+            location: crate::Location {
+                path: in_paths[0].clone(),
+                record: 0,
+                line: 0,
+            },
+            kind: crate::fastq::FastqErrorKind::Empty,
+        }));
+    }
     for (k, stream) in streams.iter_mut().enumerate() {
         stream.flush_pending(&mut jobs);
         spawn_blocks(&pool, &tx, k, stream.level(), &mut jobs);

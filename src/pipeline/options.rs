@@ -55,6 +55,9 @@ pub struct PipelineOptions {
     pub compress: Option<bool>,
     /// A record longer than this many bytes is an error.
     pub max_record_bytes: usize,
+    /// Accept an input without any record (an empty file is an error by default: for an upload
+    /// it almost always means a failed copy or run).
+    pub allow_empty: bool,
 }
 
 impl Default for PipelineOptions {
@@ -66,6 +69,7 @@ impl Default for PipelineOptions {
             compression_level: 4,
             compress: None,
             max_record_bytes: 256 << 20,
+            allow_empty: false,
         }
     }
 }

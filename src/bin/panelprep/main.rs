@@ -48,6 +48,9 @@ struct EngineArgs {
     /// Compression level of gzip (BGZF) output, 0-12.
     #[arg(short = 'z', long = "compression", default_value_t = 4)]
     compression: u32,
+    /// Accept inputs that hold no record (an error by default).
+    #[arg(long = "allow-empty")]
+    allow_empty: bool,
     /// Input bytes per batch.
     #[arg(long = "batch-bytes", default_value_t = 1 << 20, hide = true)]
     batch_bytes: usize,
@@ -60,6 +63,7 @@ impl EngineArgs {
             phred64: self.phred64,
             compression_level: self.compression,
             batch_bytes: self.batch_bytes,
+            allow_empty: self.allow_empty,
             ..PipelineOptions::default()
         }
     }
