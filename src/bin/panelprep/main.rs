@@ -4,6 +4,7 @@
 mod bench;
 mod demo;
 mod progress;
+mod simulate;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -29,6 +30,8 @@ enum Command {
     Demo(demo::DemoArgs),
     /// Measure this machine: decompress, parse and end-to-end throughput per thread count.
     Bench(bench::BenchArgs),
+    /// Write simulated paired-end reads with known insert lengths.
+    Simulate(simulate::SimulateArgs),
 }
 
 /// Engine options shared by the FASTQ commands (fastp's names where they exist).
@@ -114,6 +117,7 @@ fn main() -> ExitCode {
         Command::Validate(v) => validate(&v, &control),
         Command::Demo(d) => demo::run(&d, &control),
         Command::Bench(b) => bench::run(&b),
+        Command::Simulate(s) => simulate::run(&s),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
