@@ -1,5 +1,7 @@
 //! The binary end to end: exit codes, messages, no partial files, bounded memory.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 mod common;
 
 use std::fs;

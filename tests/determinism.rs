@@ -1,6 +1,8 @@
 //! Output bytes (compressed too) are identical for any thread count, batch size and input
 //! container, and records survive a round trip unchanged.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 mod common;
 
 use std::fs;

@@ -1,5 +1,7 @@
 //! Every malformed input gives an error naming file, record and line, and leaves no output.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 mod common;
 
 use std::fs;

@@ -1,6 +1,8 @@
 //! The real data in `../shared/data/public` parses with the record counts stated in its
 //! SOURCES.md and EXPECTED.tsv; the malformed files there are rejected.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 mod common;
 
 use std::path::Path;

@@ -526,7 +526,9 @@ pub(crate) fn io_error(e: std::io::Error, path: &std::path::Path) -> IoError {
 mod tests {
     use super::*;
 
-    fn all(data: &[u8], target: usize) -> Result<Vec<(Vec<u8>, Vec<u8>, Vec<u8>, Vec<u8>)>, Error> {
+    type Owned = (Vec<u8>, Vec<u8>, Vec<u8>, Vec<u8>);
+
+    fn all(data: &[u8], target: usize) -> Result<Vec<Owned>, Error> {
         let opts = ChunkerOptions {
             target_bytes: target,
             ..Default::default()

@@ -13,7 +13,27 @@ pub enum Inputs {
     Interleaved(PathBuf),
 }
 
+/// How reads are laid out in the inputs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Layout {
+    /// Single-end reads, one input.
+    Single,
+    /// Mates in two inputs.
+    Paired,
+    /// Mates alternating in one input.
+    Interleaved,
+}
+
 impl Inputs {
+    /// The layout of these inputs.
+    pub fn layout(&self) -> Layout {
+        match self {
+            Inputs::Single(_) => Layout::Single,
+            Inputs::Paired(..) => Layout::Paired,
+            Inputs::Interleaved(_) => Layout::Interleaved,
+        }
+    }
+
     /// The input paths, R1 first.
     pub fn paths(&self) -> Vec<PathBuf> {
         match self {

@@ -1,5 +1,5 @@
 //! Shared test helpers: the public data path, a deterministic FASTQ maker, encoders, a runner.
-#![allow(dead_code)]
+#![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -32,7 +32,7 @@ pub fn fastq(n: usize, seed: u64, suffix: &str) -> Vec<u8> {
     let mut out = Vec::new();
     for i in 0..n {
         let len = (next() % 301) as usize;
-        write!(out, "@r{i}{suffix} c:{}\n", next() % 1000).unwrap();
+        writeln!(out, "@r{i}{suffix} c:{}", next() % 1000).unwrap();
         for _ in 0..len {
             out.push(b"ACGTN"[(next() % 5) as usize]);
         }
