@@ -18,7 +18,7 @@ h2{font-size:18px;margin:6px 0 10px;color:#23395d}h3{font-size:15px;margin:10px 
 table{border-collapse:collapse;font-size:13px;margin:4px 0 10px}
 th,td{border:1px solid #ccd;padding:3px 8px;text-align:right}th{background:#eef1f6}
 td.l,th.l{text-align:left;font-family:ui-monospace,Menlo,Consolas,monospace;word-break:break-all}
-.plots{display:flex;flex-wrap:wrap;gap:10px}.plot{width:100%;max-width:560px;height:auto;border:1px solid #eee}
+.plots{display:flex;flex-wrap:wrap;gap:10px}.plot{width:100%;max-width:540px;height:auto;border:1px solid #eee}
 .pt{font-size:14px;font-weight:600}.al{font-size:12px;fill:#444}.tk{font-size:10px;fill:#555}.lg{font-size:11px}
 .note{font-size:12px;color:#666}
 "#;
@@ -54,6 +54,7 @@ fn series(name: &str, i: usize, v: &[f64]) -> Series {
         name: name.to_string(),
         color: PALETTE[i % PALETTE.len()].to_string(),
         points: xy(v),
+        stems: false,
     }
 }
 
@@ -136,6 +137,7 @@ fn mate_section(out: &mut String, mate: u8, before: &ReadReport, after: &ReadRep
             name: m.stage.replace('_', " "),
             color: PALETTE[i % PALETTE.len()].to_string(),
             points: m.length_histogram.iter().map(|p| (p[0] as f64, p[1] as f64)).collect(),
+            stems: true,
         })
         .collect();
     out.push_str(&line_chart(
@@ -213,7 +215,11 @@ fn coverage_value(out: &mut String, name: &str, v: &Value, depth: usize) {
                 .find(|c| c.contains("mean"))
                 .or_else(|| cols.iter().find(|c| c.contains("depth")))
                 .filter(|c| objs[0].get(c.as_str()).is_some_and(Value::is_number));
-            let label_col = cols.iter().find(|c| objs[0].get(c.as_str()).is_some_and(Value::is_string));
+            let is_str = |c: &&&String| objs[0].get(c.as_str()).is_some_and(Value::is_string);
+            let label_col = ["name", "target", "gene", "id"]
+                .iter()
+                .find_map(|want| cols.iter().find(|c| c.as_str() == *want && is_str(c)))
+                .or_else(|| cols.iter().find(is_str));
             if let Some(dc) = depth_col {
                 let bars: Vec<(String, f64)> = objs
                     .iter()
@@ -275,13 +281,15 @@ pub fn render(report: &FastpReport, coverage: Option<&Value>) -> String {
     let bars: Vec<(String, f64)> = r
         .panelprep
         .filtering
+        .0
         .iter()
-        .map(|(k, &v)| (k.replace('_', " "), v as f64))
+        .map(|(k, v)| (k.replace('_', " "), *v as f64))
         .collect();
     out.push_str(&bar_chart("Reads per filtering outcome", "reads", &bars));
     out.push_str("</div><table><tr><th class=l>outcome</th><th>reads</th><th>fraction</th></tr>");
     let total = r.summary.before_filtering.total_reads.max(1) as f64;
-    for (k, &v) in &r.panelprep.filtering {
+    for (k, v) in &r.panelprep.filtering.0 {
+        let v = *v;
         let _ = write!(
             out,
             "<tr><td class=l>{}</td><td>{}</td><td>{}</td></tr>",
@@ -335,7 +343,7 @@ pub fn render(report: &FastpReport, coverage: Option<&Value>) -> String {
     let d = &r.panelprep.duplication;
     let _ = write!(
         out,
-        "<section id=duplication><h2>Duplication</h2><p>Estimated duplication rate: <b>{}</b> ({} of {} reads sampled, {} distinct; sampling level {}).</p><div class=plots>",
+        "<section id=duplication><h2>Duplication and insert size</h2><p>Estimated duplication rate: <b>{}</b> ({} of {} reads sampled, {} distinct; sampling level {}).</p><div class=plots>",
         pct(r.duplication.rate),
         int(d.sampled_reads),
         int(d.reads),
@@ -347,7 +355,10 @@ pub fn render(report: &FastpReport, coverage: Option<&Value>) -> String {
         "Reads by duplication level (sample)",
         "duplication level",
         "reads",
-        &[series("reads", 0, &dup_pts)],
+        &[Series {
+            stems: true,
+            ..series("reads", 0, &dup_pts)
+        }],
         None,
     ));
     if let Some(ins) = &r.insert_size {
@@ -365,6 +376,7 @@ pub fn render(report: &FastpReport, coverage: Option<&Value>) -> String {
                 name: format!("peak {}", ins.peak),
                 color: PALETTE[2].to_string(),
                 points: pts,
+                stems: true,
             }],
             None,
         ));

@@ -5,7 +5,6 @@
 //! `adapter_cutting` and `read{1,2}_{before,after}_filtering`. Floats are computed from the
 //! exact integer counts only here, and rounded to 6 decimals, so the text is reproducible.
 
-use std::collections::BTreeMap;
 use std::fmt;
 
 use serde::de::{MapAccess, Visitor};
@@ -272,8 +271,9 @@ pub struct Extra {
     /// Wall time in seconds (omitted when not known; differs between runs).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub elapsed_seconds: Option<f64>,
-    /// Reads per filtering reason, each reason separately (snake_case reason names).
-    pub filtering: BTreeMap<String, u64>,
+    /// Reads per filtering reason, each reason separately (snake_case reason names, in
+    /// `Reason::ALL` order).
+    pub filtering: OrderedCounts,
     /// Trimming per mate.
     pub trimming: Vec<MateTrimming>,
     /// How the duplication rate was estimated.
@@ -604,10 +604,7 @@ pub fn build(stats: &RunStats, info: &RunInfo) -> FastpReport {
             version: crate::VERSION.to_string(),
             mode: String::from(if paired { "paired_end" } else { "single_end" }),
             elapsed_seconds: info.elapsed_seconds,
-            filtering: Reason::ALL
-                .iter()
-                .map(|&r| (snake(r), f.get(r)))
-                .collect(),
+            filtering: OrderedCounts(Reason::ALL.iter().map(|&r| (snake(r), f.get(r))).collect()),
             trimming: mates
                 .iter()
                 .map(|&m| MateTrimming {

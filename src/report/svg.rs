@@ -38,6 +38,8 @@ pub struct Series {
     pub color: String,
     /// `(x, y)` points in x order.
     pub points: Vec<(f64, f64)>,
+    /// Draw each point as a vertical stem from 0 with a dot (histograms) instead of a line.
+    pub stems: bool,
 }
 
 /// Axis ticks at "nice" steps covering `[lo, hi]`.
@@ -163,12 +165,31 @@ pub fn line_chart(
         return out;
     }
     if x1 <= x0 {
-        x1 = x0 + 1.0;
+        x0 -= 1.0;
+        x1 += 1.0;
     }
     let (y0, y1) = y_range.unwrap_or((0.0, if ymax > 0.0 { ymax * 1.05 } else { 1.0 }));
     let (xs, ys) = axes(&mut out, x0, x1, y0, y1);
     for s in series {
         if s.points.is_empty() {
+            continue;
+        }
+        if s.stems {
+            let c = esc(&s.color);
+            let base = ys(y0.max(0.0));
+            for &(x, y) in &s.points {
+                if y <= 0.0 {
+                    continue;
+                }
+                let _ = write!(
+                    out,
+                    r#"<line x1="{x:.1}" x2="{x:.1}" y1="{base:.1}" y2="{yv:.1}" stroke="{c}" stroke-width="1.5"/><circle cx="{x:.1}" cy="{yv:.1}" r="2.2" fill="{c}"><title>{xr}: {yr}</title></circle>"#,
+                    x = xs(x),
+                    yv = ys(y.clamp(y0, y1)),
+                    xr = fmt_tick(x),
+                    yr = y
+                );
+            }
             continue;
         }
         let mut d = String::new();
@@ -197,46 +218,52 @@ pub fn line_chart(
     out
 }
 
-/// A vertical bar chart of labelled values; each bar has a tooltip with its value.
-pub fn bar_chart(title: &str, ylab: &str, bars: &[(String, f64)]) -> String {
+/// A horizontal bar chart of labelled values (labels on the left, value at the bar's end).
+pub fn bar_chart(title: &str, xlab: &str, bars: &[(String, f64)]) -> String {
+    let row = 22.0;
+    let lw = 150.0;
+    let h = MT + bars.len().max(1) as f64 * row + 40.0;
+    let pw = W - lw - 90.0;
     let mut out = String::new();
-    frame(&mut out, title, "", ylab);
-    let ymax = bars.iter().map(|b| b.1).fold(0.0, f64::max);
-    let y1 = if ymax > 0.0 { ymax * 1.1 } else { 1.0 };
-    let pw = W - ML - MR;
-    let ph = H - MT - MB;
-    let ys = |y: f64| MT + ph - y / y1 * ph;
-    for t in ticks(0.0, y1, 5) {
-        let y = ys(t);
+    let _ = write!(
+        out,
+        r##"<svg class="plot" viewBox="0 0 {W} {h}" role="img" aria-label="{t}"><title>{t}</title><rect x="0" y="0" width="{W}" height="{h}" fill="#fff"/><text x="{cx}" y="18" text-anchor="middle" class="pt">{t}</text><text x="{cx}" y="{xy}" text-anchor="middle" class="al">{xl}</text>"##,
+        t = esc(title),
+        cx = W / 2.0,
+        xy = h - 8.0,
+        xl = esc(xlab),
+    );
+    let xmax = bars.iter().map(|b| b.1).fold(0.0, f64::max);
+    let x1 = if xmax > 0.0 { xmax } else { 1.0 };
+    let xs = |x: f64| lw + x / x1 * pw;
+    let bottom = MT + bars.len() as f64 * row;
+    for t in ticks(0.0, x1, 5) {
         let _ = write!(
             out,
-            r##"<line x1="{ML}" x2="{x2}" y1="{y:.1}" y2="{y:.1}" stroke="#e5e5e5"/><text x="{tx}" y="{ty:.1}" text-anchor="end" class="tk">{l}</text>"##,
-            x2 = ML + pw,
-            tx = ML - 4.0,
-            ty = y + 4.0,
+            r##"<line x1="{x:.1}" x2="{x:.1}" y1="{MT}" y2="{bottom}" stroke="#e5e5e5"/><text x="{x:.1}" y="{ty}" text-anchor="middle" class="tk">{l}</text>"##,
+            x = xs(t),
+            ty = bottom + 14.0,
             l = fmt_tick(t)
         );
     }
-    let n = bars.len().max(1) as f64;
-    let slot = pw / n;
     for (i, (label, v)) in bars.iter().enumerate() {
-        let x = ML + i as f64 * slot + slot * 0.15;
-        let y = ys(*v);
+        let y = MT + i as f64 * row;
         let _ = write!(
             out,
-            r#"<rect x="{x:.1}" y="{y:.1}" width="{w:.1}" height="{h:.1}" fill="{c}"><title>{l}: {v}</title></rect><text x="{cx:.1}" y="{ly}" text-anchor="middle" class="tk">{l}</text><text x="{cx:.1}" y="{vy:.1}" text-anchor="middle" class="tk">{v}</text>"#,
-            w = slot * 0.7,
-            h = (MT + ph - y).max(0.0),
-            c = PALETTE[i % PALETTE.len()],
+            r#"<text x="{lx}" y="{ty:.1}" text-anchor="end" class="lg">{l}</text><rect x="{lw}" y="{ry:.1}" width="{w:.1}" height="{bh:.1}" fill="{c}"><title>{l}: {v}</title></rect><text x="{vx:.1}" y="{ty:.1}" class="tk">{v}</text>"#,
+            lx = lw - 6.0,
+            ty = y + row * 0.65,
             l = esc(label),
-            cx = x + slot * 0.35,
-            ly = MT + ph + 14.0,
-            vy = y - 3.0,
+            ry = y + row * 0.15,
+            w = (xs(*v) - lw).max(0.0),
+            bh = row * 0.7,
+            c = PALETTE[i % PALETTE.len()],
+            vx = xs(*v) + 4.0,
         );
     }
     let _ = write!(
         out,
-        r##"<rect x="{ML}" y="{MT}" width="{pw}" height="{ph}" fill="none" stroke="#888"/></svg>"##
+        r##"<line x1="{lw}" x2="{lw}" y1="{MT}" y2="{bottom}" stroke="#888"/></svg>"##
     );
     out
 }
