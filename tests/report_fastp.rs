@@ -21,7 +21,8 @@ fn close(a: f64, b: f64, what: &str) {
 }
 
 fn num(v: &Value, what: &str) -> f64 {
-    v.as_f64().unwrap_or_else(|| panic!("{what}: not a number: {v}"))
+    v.as_f64()
+        .unwrap_or_else(|| panic!("{what}: not a number: {v}"))
 }
 
 /// Compares every statistic both tools compute; returns how many values were compared.
@@ -30,26 +31,49 @@ fn compare(ours: &Value, fastp: &Value, paired: bool) -> usize {
     for stage in ["before_filtering", "after_filtering"] {
         let f = &fastp["summary"][stage];
         let o = &ours["summary"][stage];
-        for k in ["total_reads", "total_bases", "q20_bases", "q30_bases", "read1_mean_length"] {
+        for k in [
+            "total_reads",
+            "total_bases",
+            "q20_bases",
+            "q30_bases",
+            "read1_mean_length",
+        ] {
             assert_eq!(o[k], f[k], "summary.{stage}.{k}");
             n += 1;
         }
         if paired {
-            assert_eq!(o["read2_mean_length"], f["read2_mean_length"], "summary.{stage}.read2_mean_length");
+            assert_eq!(
+                o["read2_mean_length"], f["read2_mean_length"],
+                "summary.{stage}.read2_mean_length"
+            );
             n += 1;
         }
         for k in ["q20_rate", "q30_rate", "gc_content"] {
-            close(num(&o[k], k), num(&f[k], k), &format!("summary.{stage}.{k}"));
+            close(
+                num(&o[k], k),
+                num(&f[k], k),
+                &format!("summary.{stage}.{k}"),
+            );
             n += 1;
         }
     }
-    let mates: &[&str] = if paired { &["read1", "read2"] } else { &["read1"] };
+    let mates: &[&str] = if paired {
+        &["read1", "read2"]
+    } else {
+        &["read1"]
+    };
     for mate in mates {
         for stage in ["before_filtering", "after_filtering"] {
             let key = format!("{mate}_{stage}");
             let (o, f) = (&ours[&key], &fastp[&key]);
             assert!(f.is_object(), "fastp has no {key}");
-            for k in ["total_reads", "total_bases", "q20_bases", "q30_bases", "total_cycles"] {
+            for k in [
+                "total_reads",
+                "total_bases",
+                "q20_bases",
+                "q30_bases",
+                "total_cycles",
+            ] {
                 assert_eq!(o[k], f[k], "{key}.{k}");
                 n += 1;
             }
@@ -62,7 +86,11 @@ fn compare(ours: &Value, fastp: &Value, paired: bool) -> usize {
                     let fa = f[curves][b].as_array().expect("fastp curve");
                     assert_eq!(oa.len(), fa.len(), "{key}.{curves}.{b} length");
                     for (i, (x, y)) in oa.iter().zip(fa).enumerate() {
-                        close(num(x, "ours"), num(y, "fastp"), &format!("{key}.{curves}.{b}[{i}]"));
+                        close(
+                            num(x, "ours"),
+                            num(y, "fastp"),
+                            &format!("{key}.{curves}.{b}[{i}]"),
+                        );
                         n += 1;
                     }
                 }
@@ -135,17 +163,33 @@ fn live_fastp_run() {
     let t = tempfile::tempdir().expect("tempdir");
     let (i1, i2) = (d.join("fastp/R1.fq"), d.join("fastp/R2.fq"));
     let st = Command::new("fastp")
-        .arg("-i").arg(&i1).arg("-I").arg(&i2)
-        .arg("-o").arg(t.path().join("o1.fq")).arg("-O").arg(t.path().join("o2.fq"))
-        .arg("-j").arg(t.path().join("f.json")).arg("-h").arg(t.path().join("f.html"))
+        .arg("-i")
+        .arg(&i1)
+        .arg("-I")
+        .arg(&i2)
+        .arg("-o")
+        .arg(t.path().join("o1.fq"))
+        .arg("-O")
+        .arg(t.path().join("o2.fq"))
+        .arg("-j")
+        .arg(t.path().join("f.json"))
+        .arg("-h")
+        .arg(t.path().join("f.html"))
         .args(["-w", "1"])
         .output()
         .expect("run fastp");
-    assert!(st.status.success(), "fastp failed: {}", String::from_utf8_lossy(&st.stderr));
+    assert!(
+        st.status.success(),
+        "fastp failed: {}",
+        String::from_utf8_lossy(&st.stderr)
+    );
     let fj = load_json(&t.path().join("f.json"));
     eprintln!("live fastp: {}", fj["summary"]["fastp_version"]);
     let (r1, r2) = (read_fastq(&i1), read_fastq(&i2));
-    let (o1, o2) = (read_fastq(&t.path().join("o1.fq")), read_fastq(&t.path().join("o2.fq")));
+    let (o1, o2) = (
+        read_fastq(&t.path().join("o1.fq")),
+        read_fastq(&t.path().join("o2.fq")),
+    );
     let n = compare(&ours(&r1, Some(&r2), &o1, Some(&o2)), &fj, true);
     eprintln!("live fastp: {n} values equal");
 }

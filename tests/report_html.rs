@@ -41,7 +41,12 @@ fn report_html() -> String {
         let q_ok = a.2.iter().filter(|&&q| q >= b'5').count() * 10 >= a.2.len() * 9;
         if q_ok {
             let k = a.1.len().saturating_sub(a.1.len() % 13);
-            let x = panelprep::fastq::RecordRef { seq: &a.1[..k], qual: &a.2[..k], head: &a.0, plus: b"" };
+            let x = panelprep::fastq::RecordRef {
+                seq: &a.1[..k],
+                qual: &a.2[..k],
+                head: &a.0,
+                plus: b"",
+            };
             s.add_after(&x, Some(&rec(b)));
             s.add_filter(panelprep::filter::Reason::Passed, 2);
             if k < a.1.len() {
@@ -51,10 +56,13 @@ fn report_html() -> String {
         } else {
             s.add_filter(panelprep::filter::Reason::LowQuality, 2);
         }
-        s.add_insert((a.1[0] != b'N').then_some(150 + (a.1[1] as usize % 7) * 10 + a.1[2] as usize % 5));
+        s.add_insert(
+            (a.1[0] != b'N').then_some(150 + (a.1[1] as usize % 7) * 10 + a.1[2] as usize % 5),
+        );
     }
     let info = RunInfo {
-        command: "panelprep --interleaved --in1 PRJNA271013_head.fq --json r.json --html r.html".into(),
+        command: "panelprep --interleaved --in1 PRJNA271013_head.fq --json r.json --html r.html"
+            .into(),
         ..RunInfo::default()
     };
     html::render(&build(&s, &info), Some(&coverage()))
@@ -65,8 +73,13 @@ fn html_is_self_contained() {
     let page = report_html();
     assert!(page.starts_with("<!DOCTYPE html>"));
     let lower = page.to_ascii_lowercase();
-    for bad in ["http:", "https:", "src=", "href=", "url(", "@import", "<link", "<iframe", "<img"] {
-        assert!(!lower.contains(bad), "report references an external resource: {bad}");
+    for bad in [
+        "http:", "https:", "src=", "href=", "url(", "@import", "<link", "<iframe", "<img",
+    ] {
+        assert!(
+            !lower.contains(bad),
+            "report references an external resource: {bad}"
+        );
     }
     assert!(page.matches("<svg class=\"plot\"").count() >= 8);
     assert!(page.contains("id=coverage"), "coverage section");
@@ -84,7 +97,8 @@ fn page_requests(netlog: &Path) -> Vec<String> {
     let mut urls = Vec::new();
     for e in v["events"].as_array().into_iter().flatten() {
         let p = &e["params"];
-        let (Some(url), Some(nik)) = (p["url"].as_str(), p["network_isolation_key"].as_str()) else {
+        let (Some(url), Some(nik)) = (p["url"].as_str(), p["network_isolation_key"].as_str())
+        else {
             continue;
         };
         if nik.starts_with("file://") && !url.starts_with("file:") && !url.starts_with("data:") {
@@ -103,11 +117,22 @@ struct Run {
 fn chromium(page: &Path, out: &Path, screenshot: Option<&Path>) -> Run {
     let mut cmd = Command::new(CHROMIUM);
     let udd = tempfile::tempdir().expect("user data dir");
-    let netlog = out.join(format!("{}.netlog.json", page.file_stem().and_then(|s| s.to_str()).unwrap_or("p")));
+    let netlog = out.join(format!(
+        "{}.netlog.json",
+        page.file_stem().and_then(|s| s.to_str()).unwrap_or("p")
+    ));
     cmd.args([
-        "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync",
-        "--enable-logging=stderr", "--v=0", "--window-size=1200,2000",
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--enable-logging=stderr",
+        "--v=0",
+        "--window-size=1200,2000",
     ])
     .arg(format!("--user-data-dir={}", udd.path().display()))
     .arg(format!("--log-net-log={}", netlog.display()));
@@ -115,8 +140,15 @@ fn chromium(page: &Path, out: &Path, screenshot: Option<&Path>) -> Run {
         Some(png) => cmd.arg(format!("--screenshot={}", png.display())),
         None => cmd.arg("--dump-dom"),
     };
-    let o = cmd.arg(format!("file://{}", page.display())).output().expect("run chromium");
-    assert!(o.status.success(), "chromium failed: {}", String::from_utf8_lossy(&o.stderr));
+    let o = cmd
+        .arg(format!("file://{}", page.display()))
+        .output()
+        .expect("run chromium");
+    assert!(
+        o.status.success(),
+        "chromium failed: {}",
+        String::from_utf8_lossy(&o.stderr)
+    );
     let err = String::from_utf8_lossy(&o.stderr);
     Run {
         dom: String::from_utf8_lossy(&o.stdout).into_owned(),
@@ -145,14 +177,25 @@ fn html_renders_in_headless_chromium() {
     )
     .expect("write control");
     let c = chromium(&control, &out, None);
-    assert!(!c.console_errors.is_empty(), "console-error detection does not work");
-    assert!(c.requests.iter().any(|u| u.contains("192.0.2.1")), "request detection does not work: {:?}", c.requests);
+    assert!(
+        !c.console_errors.is_empty(),
+        "console-error detection does not work"
+    );
+    assert!(
+        c.requests.iter().any(|u| u.contains("192.0.2.1")),
+        "request detection does not work: {:?}",
+        c.requests
+    );
 
     let page_text = report_html();
     let page = out.join("report.html");
     std::fs::write(&page, &page_text).expect("write report");
     let r = chromium(&page, &out, None);
-    assert!(r.console_errors.is_empty(), "console errors: {:#?}", r.console_errors);
+    assert!(
+        r.console_errors.is_empty(),
+        "console errors: {:#?}",
+        r.console_errors
+    );
     assert!(r.requests.is_empty(), "network requests: {:#?}", r.requests);
     // The inline script ran to the end and saw every plot in the live DOM.
     let plots = page_text.matches("<svg class=\"plot\"").count();
@@ -165,9 +208,16 @@ fn html_renders_in_headless_chromium() {
     let png = out.join("report.png");
     let _ = std::fs::remove_file(&png);
     let s = chromium(&page, &out, Some(&png));
-    assert!(s.console_errors.is_empty(), "console errors: {:#?}", s.console_errors);
+    assert!(
+        s.console_errors.is_empty(),
+        "console errors: {:#?}",
+        s.console_errors
+    );
     assert!(s.requests.is_empty(), "network requests: {:#?}", s.requests);
     let bytes = std::fs::read(&png).expect("screenshot written");
-    assert!(bytes.starts_with(b"\x89PNG") && bytes.len() > 20_000, "screenshot looks empty");
+    assert!(
+        bytes.starts_with(b"\x89PNG") && bytes.len() > 20_000,
+        "screenshot looks empty"
+    );
     eprintln!("screenshot: {}", png.display());
 }

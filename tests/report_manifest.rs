@@ -22,7 +22,14 @@ fn checksums_match_coreutils_and_manifest_lists_files() {
     let input = t.path().join("in.fq");
     let mut content = Vec::new();
     for i in 0..5000 {
-        content.extend_from_slice(format!("@r{i}\nACGTTGCA{}\n+\nIIIIIIII{}\n", "G".repeat(i % 17), "5".repeat(i % 17)).as_bytes());
+        content.extend_from_slice(
+            format!(
+                "@r{i}\nACGTTGCA{}\n+\nIIIIIIII{}\n",
+                "G".repeat(i % 17),
+                "5".repeat(i % 17)
+            )
+            .as_bytes(),
+        );
     }
     std::fs::write(&input, &content).expect("write input");
     let mut f = std::fs::File::open(&input).expect("open");
@@ -48,10 +55,15 @@ fn checksums_match_coreutils_and_manifest_lists_files() {
     file.commit().expect("commit");
 
     let empty = t.path().join("empty.txt");
-    let (file, empty_sums) = HashingWriter::new(AtomicFile::create(&empty).expect("create")).finish();
+    let (file, empty_sums) =
+        HashingWriter::new(AtomicFile::create(&empty).expect("create")).finish();
     file.commit().expect("commit");
 
-    for (path, sums) in [(&input, &in_sums), (&output, &out_sums), (&empty, &empty_sums)] {
+    for (path, sums) in [
+        (&input, &in_sums),
+        (&output, &out_sums),
+        (&empty, &empty_sums),
+    ] {
         assert_eq!(sums.bytes, std::fs::metadata(path).expect("stat").len());
         match (tool_sum("md5sum", path), tool_sum("sha256sum", path)) {
             (Some(md5), Some(sha)) => {
@@ -64,13 +76,29 @@ fn checksums_match_coreutils_and_manifest_lists_files() {
 
     let start = UNIX_EPOCH + Duration::from_millis(1_767_225_599_250);
     let end = start + Duration::from_millis(1_500);
-    let mut m = Manifest::new(start, end, 4, serde_json::json!({"min_length": 15, "adapter": null}));
-    m.push(FileEntry::new(FileRole::Input, &input, &in_sums, Some(5000)));
-    m.push(FileEntry::new(FileRole::Output, &output, &out_sums, Some(5000)));
+    let mut m = Manifest::new(
+        start,
+        end,
+        4,
+        serde_json::json!({"min_length": 15, "adapter": null}),
+    );
+    m.push(FileEntry::new(
+        FileRole::Input,
+        &input,
+        &in_sums,
+        Some(5000),
+    ));
+    m.push(FileEntry::new(
+        FileRole::Output,
+        &output,
+        &out_sums,
+        Some(5000),
+    ));
     m.push(FileEntry::new(FileRole::Output, &empty, &empty_sums, None));
     let path = t.path().join("manifest.json");
     m.write(&path).expect("write manifest");
-    let v: serde_json::Value = serde_json::from_slice(&std::fs::read(&path).expect("read")).expect("json");
+    let v: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&path).expect("read")).expect("json");
     assert_eq!(v["start_time"], "2025-12-31T23:59:59.250Z");
     assert_eq!(v["end_time"], "2026-01-01T00:00:00.750Z");
     assert_eq!(v["threads"], 4);

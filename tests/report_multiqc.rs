@@ -30,7 +30,11 @@ fn multiqc_reads_our_json_as_fastp() {
         if a.1.len() >= 100 && !a.1.contains(&b'N') {
             let (x, y) = (rec(a), rec(b));
             let k = a.1.len() - 5;
-            let x = panelprep::fastq::RecordRef { seq: &x.seq[..k], qual: &x.qual[..k], ..x };
+            let x = panelprep::fastq::RecordRef {
+                seq: &x.seq[..k],
+                qual: &x.qual[..k],
+                ..x
+            };
             s.add_after(&x, Some(&y));
             s.add_filter(panelprep::filter::Reason::Passed, 2);
             s.add_adapter(0, b"AGATC");
@@ -40,14 +44,18 @@ fn multiqc_reads_our_json_as_fastp() {
         s.add_insert(Some(a.1.len() + 20));
     }
     let info = RunInfo {
-        command: String::from("panelprep --in1 sampleA_R1.fq --in2 sampleA_R2.fq --json sampleA.json"),
+        command: String::from(
+            "panelprep --in1 sampleA_R1.fq --in2 sampleA_R2.fq --json sampleA.json",
+        ),
         ..RunInfo::default()
     };
     let report = build(&s, &info);
     let t = tempfile::tempdir().expect("tempdir");
     let input = t.path().join("in");
     std::fs::create_dir(&input).expect("mkdir");
-    report.write(&input.join("sampleA.json")).expect("write report");
+    report
+        .write(&input.join("sampleA.json"))
+        .expect("write report");
     let out = t.path().join("out");
     let o = Command::new("multiqc")
         .args(["--no-version-check", "--no-ansi", "-f", "-o"])
@@ -68,7 +76,10 @@ fn multiqc_reads_our_json_as_fastp() {
     assert_eq!(parsed.len(), 1, "one sample expected: {parsed:?}");
     let (sample, row) = parsed.iter().next().expect("one sample");
     eprintln!("MultiQC sample name: {sample}");
-    assert!(sample.contains("sampleA"), "sample name from the command: {sample}");
+    assert!(
+        sample.contains("sampleA"),
+        "sample name from the command: {sample}"
+    );
     let get = |k: &str| -> f64 {
         row.get(k)
             .and_then(serde_json::Value::as_f64)
@@ -86,9 +97,18 @@ fn multiqc_reads_our_json_as_fastp() {
         ("before_filtering_q20_bases", sb.q20_bases as f64),
         ("after_filtering_gc_content", sa.gc_content),
         ("pct_duplication", report.duplication.rate * 100.0),
-        ("filtering_result_passed_filter_reads", report.filtering_result.passed_filter_reads as f64),
-        ("filtering_result_low_quality_reads", report.filtering_result.low_quality_reads as f64),
-        ("adapter_cutting_adapter_trimmed_reads", report.adapter_cutting.adapter_trimmed_reads as f64),
+        (
+            "filtering_result_passed_filter_reads",
+            report.filtering_result.passed_filter_reads as f64,
+        ),
+        (
+            "filtering_result_low_quality_reads",
+            report.filtering_result.low_quality_reads as f64,
+        ),
+        (
+            "adapter_cutting_adapter_trimmed_reads",
+            report.adapter_cutting.adapter_trimmed_reads as f64,
+        ),
         (
             "pct_surviving_reads",
             100.0 * report.filtering_result.passed_filter_reads as f64 / sb.total_reads as f64,
@@ -96,14 +116,24 @@ fn multiqc_reads_our_json_as_fastp() {
     ];
     for (k, want) in checks {
         let got = get(k);
-        assert!((got - want).abs() <= 1e-6 * want.abs().max(1.0), "{k}: MultiQC {got}, ours {want}");
+        assert!(
+            (got - want).abs() <= 1e-6 * want.abs().max(1.0),
+            "{k}: MultiQC {got}, ours {want}"
+        );
         eprintln!("{k}: MultiQC {got} = ours {want}");
     }
     assert!(sa.total_reads > 0 && sa.total_reads < sb.total_reads);
-    assert_eq!(report.duplication.rate, 0.090909, "100 of 1100 pairs are copies");
+    assert_eq!(
+        report.duplication.rate, 0.090909,
+        "100 of 1100 pairs are copies"
+    );
     // The fastp module also built its plots from our curves and histograms.
     let html = std::fs::read_to_string(out.join("multiqc_report.html")).expect("multiqc report");
-    for id in ["fastp_filtered_reads_plot", "fastp-seq-quality-plot", "fastp-insert-size-plot"] {
+    for id in [
+        "fastp_filtered_reads_plot",
+        "fastp-seq-quality-plot",
+        "fastp-insert-size-plot",
+    ] {
         assert!(html.contains(id), "MultiQC report lacks {id}");
     }
 }

@@ -11,7 +11,12 @@ use panelprep::report::{RunInfo, build};
 use panelprep::stats::{RunStats, SampledCounter, hash_bytes};
 
 fn r<'a>(seq: &'a [u8], qual: &'a [u8]) -> RecordRef<'a> {
-    RecordRef { head: b"r", seq, plus: b"", qual }
+    RecordRef {
+        head: b"r",
+        seq,
+        plus: b"",
+        qual,
+    }
 }
 
 #[test]
@@ -50,7 +55,10 @@ fn hand_counted_paired_run() {
     let a = &j["summary"]["after_filtering"];
     assert_eq!(a["total_reads"], 2);
     assert_eq!(a["total_bases"], 8);
-    assert_eq!(j["summary"]["sequencing"], "paired end (5 cycles + 4 cycles)");
+    assert_eq!(
+        j["summary"]["sequencing"],
+        "paired end (5 cycles + 4 cycles)"
+    );
     let f = &j["filtering_result"];
     assert_eq!(f["passed_filter_reads"], 2);
     assert_eq!(f["low_quality_reads"], 2);
@@ -75,7 +83,10 @@ fn hand_counted_paired_run() {
     assert_eq!(ins["histogram"][511], 1);
     assert_eq!(ins["histogram"].as_array().map(Vec::len), Some(512));
     assert_eq!(j["panelprep"]["insert_size"]["median"], 150);
-    assert_eq!(j["panelprep"]["insert_size"]["mean"], (150.0 * 2.0 + 100.0 + 511.0) / 4.0);
+    assert_eq!(
+        j["panelprep"]["insert_size"]["mean"],
+        (150.0 * 2.0 + 100.0 + 511.0) / 4.0
+    );
     // Pairs (ACGTN,GGCC) twice, (AAAA,TT) once: 1 duplicate of 3.
     assert_eq!(j["duplication"]["rate"], 0.333333);
     assert_eq!(j["duplication"]["histogram"], serde_json::json!([1, 2]));
@@ -110,7 +121,11 @@ fn single_end_report_has_no_mate_2() {
     assert_eq!(j["summary"]["sequencing"], "single end (4 cycles)");
     assert!(j.get("read2_before_filtering").is_none());
     assert!(j.get("insert_size").is_none());
-    assert!(j["summary"]["before_filtering"].get("read2_mean_length").is_none());
+    assert!(
+        j["summary"]["before_filtering"]
+            .get("read2_mean_length")
+            .is_none()
+    );
 }
 
 /// A record as generated: bases, qualities, filtering outcome, adapter, insert.
@@ -283,6 +298,10 @@ fn real_data_same_json_for_any_threads_and_batches() {
     let reference = run(1, r1.len(), 1.0);
     assert!(reference.contains("\"total_reads\": 2000"));
     for (threads, batch, secs) in [(2, 1, 2.0), (3, 7, 3.0), (4, 64, 4.0), (2, 333, 5.0)] {
-        assert_eq!(run(threads, batch, secs), reference, "{threads} threads, batch {batch}");
+        assert_eq!(
+            run(threads, batch, secs),
+            reference,
+            "{threads} threads, batch {batch}"
+        );
     }
 }

@@ -26,7 +26,9 @@ pub struct Hasher {
 
 impl std::fmt::Debug for Hasher {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Hasher").field("bytes", &self.bytes).finish()
+        f.debug_struct("Hasher")
+            .field("bytes", &self.bytes)
+            .finish()
     }
 }
 

@@ -61,18 +61,34 @@ fn series(name: &str, i: usize, v: &[f64]) -> Series {
 fn summary_table(out: &mut String, r: &FastpReport) {
     let b = &r.summary.before_filtering;
     let a = &r.summary.after_filtering;
-    out.push_str("<table><tr><th class=l></th><th>before filtering</th><th>after filtering</th></tr>");
+    out.push_str(
+        "<table><tr><th class=l></th><th>before filtering</th><th>after filtering</th></tr>",
+    );
     let rows: [(&str, String, String); 7] = [
         ("reads", int(b.total_reads), int(a.total_reads)),
         ("bases", int(b.total_bases), int(a.total_bases)),
-        ("Q20 bases", format!("{} ({})", int(b.q20_bases), pct(b.q20_rate)), format!("{} ({})", int(a.q20_bases), pct(a.q20_rate))),
-        ("Q30 bases", format!("{} ({})", int(b.q30_bases), pct(b.q30_rate)), format!("{} ({})", int(a.q30_bases), pct(a.q30_rate))),
+        (
+            "Q20 bases",
+            format!("{} ({})", int(b.q20_bases), pct(b.q20_rate)),
+            format!("{} ({})", int(a.q20_bases), pct(a.q20_rate)),
+        ),
+        (
+            "Q30 bases",
+            format!("{} ({})", int(b.q30_bases), pct(b.q30_rate)),
+            format!("{} ({})", int(a.q30_bases), pct(a.q30_rate)),
+        ),
         ("GC content", pct(b.gc_content), pct(a.gc_content)),
-        ("read 1 mean length", b.read1_mean_length.to_string(), a.read1_mean_length.to_string()),
+        (
+            "read 1 mean length",
+            b.read1_mean_length.to_string(),
+            a.read1_mean_length.to_string(),
+        ),
         (
             "read 2 mean length",
-            b.read2_mean_length.map_or_else(|| "-".into(), |x| x.to_string()),
-            a.read2_mean_length.map_or_else(|| "-".into(), |x| x.to_string()),
+            b.read2_mean_length
+                .map_or_else(|| "-".into(), |x| x.to_string()),
+            a.read2_mean_length
+                .map_or_else(|| "-".into(), |x| x.to_string()),
         ),
     ];
     for (k, x, y) in rows {
@@ -85,8 +101,17 @@ fn summary_table(out: &mut String, r: &FastpReport) {
     );
 }
 
-fn mate_section(out: &mut String, mate: u8, before: &ReadReport, after: &ReadReport, r: &FastpReport) {
-    let _ = write!(out, "<section id=\"read{mate}\"><h2>Read {mate}</h2><div class=plots>");
+fn mate_section(
+    out: &mut String,
+    mate: u8,
+    before: &ReadReport,
+    after: &ReadReport,
+    r: &FastpReport,
+) {
+    let _ = write!(
+        out,
+        "<section id=\"read{mate}\"><h2>Read {mate}</h2><div class=plots>"
+    );
     let qb = &before.quality_curves;
     out.push_str(&line_chart(
         &format!("Read {mate}: mean quality per position"),
@@ -136,7 +161,11 @@ fn mate_section(out: &mut String, mate: u8, before: &ReadReport, after: &ReadRep
         .map(|(i, m)| Series {
             name: m.stage.replace('_', " "),
             color: PALETTE[i % PALETTE.len()].to_string(),
-            points: m.length_histogram.iter().map(|p| (p[0] as f64, p[1] as f64)).collect(),
+            points: m
+                .length_histogram
+                .iter()
+                .map(|p| (p[0] as f64, p[1] as f64))
+                .collect(),
             stems: true,
         })
         .collect();
@@ -155,7 +184,13 @@ fn mate_section(out: &mut String, mate: u8, before: &ReadReport, after: &ReadRep
         out.push_str("<h3>Overrepresented sequences (first 50 bases, before filtering)</h3><table><tr><th class=l>sequence</th><th>reads (estimate)</th><th>fraction</th></tr>");
         for (s, n) in ov.iter().take(30) {
             let frac = *n as f64 / before.total_reads.max(1) as f64;
-            let _ = write!(out, "<tr><td class=l>{}</td><td>{}</td><td>{}</td></tr>", esc(s), int(*n), pct(frac));
+            let _ = write!(
+                out,
+                "<tr><td class=l>{}</td><td>{}</td><td>{}</td></tr>",
+                esc(s),
+                int(*n),
+                pct(frac)
+            );
         }
         out.push_str("</table>");
     }
@@ -180,15 +215,22 @@ fn scalar(v: &Value) -> Option<String> {
 fn coverage_value(out: &mut String, name: &str, v: &Value, depth: usize) {
     match v {
         Value::Object(map) => {
-            let scalars: Vec<(&String, String)> =
-                map.iter().filter_map(|(k, v)| scalar(v).map(|s| (k, s))).collect();
+            let scalars: Vec<(&String, String)> = map
+                .iter()
+                .filter_map(|(k, v)| scalar(v).map(|s| (k, s)))
+                .collect();
             if !scalars.is_empty() {
                 if !name.is_empty() {
                     let _ = write!(out, "<h3>{}</h3>", esc(name));
                 }
                 out.push_str("<table>");
                 for (k, s) in scalars {
-                    let _ = write!(out, "<tr><th class=l>{}</th><td class=l>{}</td></tr>", esc(k), esc(&s));
+                    let _ = write!(
+                        out,
+                        "<tr><th class=l>{}</th><td class=l>{}</td></tr>",
+                        esc(k),
+                        esc(&s)
+                    );
                 }
                 out.push_str("</table>");
             }
@@ -205,10 +247,19 @@ fn coverage_value(out: &mut String, name: &str, v: &Value, depth: usize) {
                 items.iter().filter_map(Value::as_object).collect();
             if objs.is_empty() {
                 let vals: Vec<String> = items.iter().filter_map(scalar).take(200).collect();
-                let _ = write!(out, "<h3>{}</h3><p class=note>{}</p>", esc(name), esc(&vals.join(", ")));
+                let _ = write!(
+                    out,
+                    "<h3>{}</h3><p class=note>{}</p>",
+                    esc(name),
+                    esc(&vals.join(", "))
+                );
                 return;
             }
-            let cols: Vec<&String> = objs[0].iter().filter(|(_, v)| scalar(v).is_some()).map(|(k, _)| k).collect();
+            let cols: Vec<&String> = objs[0]
+                .iter()
+                .filter(|(_, v)| scalar(v).is_some())
+                .map(|(k, _)| k)
+                .collect();
             let _ = write!(out, "<h3>{} ({} rows)</h3>", esc(name), objs.len());
             let depth_col = cols
                 .iter()
@@ -230,7 +281,10 @@ fn coverage_value(out: &mut String, name: &str, v: &Value, depth: usize) {
                             .and_then(|l| o.get(l.as_str()))
                             .and_then(Value::as_str)
                             .map_or_else(|| (i + 1).to_string(), str::to_string);
-                        (label, o.get(dc.as_str()).and_then(Value::as_f64).unwrap_or(0.0))
+                        (
+                            label,
+                            o.get(dc.as_str()).and_then(Value::as_f64).unwrap_or(0.0),
+                        )
                     })
                     .collect();
                 out.push_str("<div class=plots>");
@@ -317,23 +371,38 @@ pub fn render(report: &FastpReport, coverage: Option<&Value>) -> String {
     out.push_str("</table>");
     let ac = &r.adapter_cutting;
     let lists = [
-        (1, &ac.read1_adapter_sequence, Some(&ac.read1_adapter_counts)),
+        (
+            1,
+            &ac.read1_adapter_sequence,
+            Some(&ac.read1_adapter_counts),
+        ),
         (
             2,
-            ac.read2_adapter_sequence.as_ref().unwrap_or(&ac.read1_adapter_sequence),
+            ac.read2_adapter_sequence
+                .as_ref()
+                .unwrap_or(&ac.read1_adapter_sequence),
             ac.read2_adapter_counts.as_ref(),
         ),
     ];
     for (mate, adapter, counts) in lists {
         let Some(counts) = counts else { continue };
-        let _ = write!(out, "<h3>Read {mate} adapter: <code>{}</code></h3>", esc(adapter));
+        let _ = write!(
+            out,
+            "<h3>Read {mate} adapter: <code>{}</code></h3>",
+            esc(adapter)
+        );
         if counts.0.is_empty() {
             out.push_str("<p class=note>No adapter found.</p>");
             continue;
         }
         out.push_str("<table><tr><th class=l>sequence cut</th><th>reads</th></tr>");
         for (s, n) in counts.0.iter().take(20) {
-            let _ = write!(out, "<tr><td class=l>{}</td><td>{}</td></tr>", esc(s), int(*n));
+            let _ = write!(
+                out,
+                "<tr><td class=l>{}</td><td>{}</td></tr>",
+                esc(s),
+                int(*n)
+            );
         }
         out.push_str("</table>");
     }
@@ -395,7 +464,13 @@ pub fn render(report: &FastpReport, coverage: Option<&Value>) -> String {
     }
     out.push_str("</section>");
 
-    mate_section(&mut out, 1, &r.read1_before_filtering, &r.read1_after_filtering, r);
+    mate_section(
+        &mut out,
+        1,
+        &r.read1_before_filtering,
+        &r.read1_after_filtering,
+        r,
+    );
     if let (Some(b), Some(a)) = (&r.read2_before_filtering, &r.read2_after_filtering) {
         mate_section(&mut out, 2, b, a, r);
     }

@@ -368,7 +368,11 @@ fn round6(x: f64) -> f64 {
 }
 
 fn ratio(a: u64, b: u64) -> f64 {
-    if b == 0 { 0.0 } else { round6(a as f64 / b as f64) }
+    if b == 0 {
+        0.0
+    } else {
+        round6(a as f64 / b as f64)
+    }
 }
 
 fn read_report(s: &ReadStats, overrep: Vec<(String, u64)>) -> ReadReport {
@@ -558,7 +562,11 @@ pub fn build(stats: &RunStats, info: &RunInfo) -> FastpReport {
     };
     let mut reads = Vec::new();
     for &m in mates {
-        reads.push(mate_stage(&stats.before[m], m as u8 + 1, "before_filtering"));
+        reads.push(mate_stage(
+            &stats.before[m],
+            m as u8 + 1,
+            "before_filtering",
+        ));
     }
     for &m in mates {
         reads.push(mate_stage(&stats.after[m], m as u8 + 1, "after_filtering"));

@@ -161,7 +161,9 @@ pub fn line_chart(
         ymax = ymax.max(y);
     }
     if !x0.is_finite() {
-        out.push_str(r#"<text x="320" y="150" text-anchor="middle" class="al">no data</text></svg>"#);
+        out.push_str(
+            r#"<text x="320" y="150" text-anchor="middle" class="al">no data</text></svg>"#,
+        );
         return out;
     }
     if x1 <= x0 {

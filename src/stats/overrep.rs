@@ -164,7 +164,10 @@ mod tests {
             }
         }
         let found = c.found(0, 30);
-        assert_eq!(found.first().map(|f| f.0.as_str()), Some("ACGTACGTTTGACCAGT"));
+        assert_eq!(
+            found.first().map(|f| f.0.as_str()),
+            Some("ACGTACGTTTGACCAGT")
+        );
         let n = found.first().map_or(0, |f| f.1);
         assert!((300..=310).contains(&n), "estimate {n}");
         assert!(c.found(1, 1).is_empty());

@@ -230,7 +230,10 @@ impl DupEstimator {
         let mut sampled = 0;
         for (_, n, _) in self.sample.entries() {
             sampled += n;
-            let bin = usize::try_from(n).unwrap_or(usize::MAX).min(DUP_HIST_LEVELS) - 1;
+            let bin = usize::try_from(n)
+                .unwrap_or(usize::MAX)
+                .min(DUP_HIST_LEVELS)
+                - 1;
             histogram[bin] += n;
         }
         while histogram.len() > 1 && histogram.last() == Some(&0) {
@@ -271,7 +274,9 @@ mod tests {
 
     #[test]
     fn bounded_and_order_independent() {
-        let keys: Vec<u64> = (0..5000u64).map(|i| hash_bytes(&(i % 1700).to_le_bytes(), 1)).collect();
+        let keys: Vec<u64> = (0..5000u64)
+            .map(|i| hash_bytes(&(i % 1700).to_le_bytes(), 1))
+            .collect();
         let mut a = SampledCounter::<()>::new(100);
         for &h in &keys {
             a.add_with(h, 1, || ());

@@ -12,7 +12,10 @@ pub type Rec = (Vec<u8>, Vec<u8>, Vec<u8>);
 
 /// The shared public data directory, or `None` (with a printed reason) when it is absent.
 pub fn data_dir() -> Option<PathBuf> {
-    let p = PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/data/public"));
+    let p = PathBuf::from(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../shared/data/public"
+    ));
     if p.is_dir() {
         Some(p)
     } else {
