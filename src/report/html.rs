@@ -479,6 +479,6 @@ pub fn render(report: &FastpReport, coverage: Option<&Value>) -> String {
         coverage_value(&mut out, "", cov, 0);
         out.push_str("</section>");
     }
-    let _ = write!(out, "</main><script>{SCRIPT}</script></body></html>\n");
+    let _ = writeln!(out, "</main><script>{SCRIPT}</script></body></html>");
     out
 }
