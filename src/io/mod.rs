@@ -14,4 +14,4 @@ pub use gzip_reader::ThreadedReader;
 pub use hash::{Checksums, Hasher, HashingWriter};
 pub use sink::{AtomicFile, check_not_input};
 pub use sniff::{Format, sniff};
-pub use source::{Source, from_reader, open};
+pub use source::{ChecksumSlot, Source, from_reader, open, tee};

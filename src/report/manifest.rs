@@ -19,6 +19,8 @@ pub enum FileRole {
     Input,
     /// Written by the run.
     Output,
+    /// A report written by the run (JSON, HTML).
+    Report,
 }
 
 /// One file of the run.
