@@ -174,26 +174,44 @@ impl Adapter {
     }
 
     /// Compares the adapter at read position `p`; `None` if more than the allowed mismatches.
+    ///
+    /// With qualities, mismatches at bases below Q15 are tolerated beyond the error rate
+    /// (up to `1 + floor(n * rate)` more) as long as `min_overlap` bases still match.
     #[inline]
-    fn verify(&self, seq: &[u8], p: usize, rate: f64, min_overlap: usize) -> Option<Hit> {
+    fn verify(
+        &self,
+        seq: &[u8],
+        qual: Option<&[u8]>,
+        p: usize,
+        rate: f64,
+        min_overlap: usize,
+    ) -> Option<Hit> {
         let n = self.seq.len().min(seq.len() - p);
         if n < min_overlap.max(1) {
             return None;
         }
         let allowed = (n as f64 * rate + 1e-9) as usize;
-        let mut mm = 0;
+        let extra = if qual.is_some() { allowed + 1 } else { 0 };
+        let (mut hi, mut lo) = (0, 0);
         for (j, &b) in seq[p..p + n].iter().enumerate() {
             if READ_MASK[b as usize] & self.masks[j] == 0 {
-                mm += 1;
-                if mm > allowed {
+                if qual.is_some_and(|q| q.get(p + j).is_some_and(|&c| c < 33 + 15)) {
+                    lo += 1;
+                } else {
+                    hi += 1;
+                }
+                if hi > allowed || hi + lo > allowed + extra {
                     return None;
                 }
             }
         }
+        if hi + lo > allowed && n - lo < min_overlap {
+            return None;
+        }
         Some(Hit {
             pos: p,
             len: n,
-            mismatches: mm,
+            mismatches: hi + lo,
         })
     }
 
@@ -201,6 +219,12 @@ impl Adapter {
     /// `min_overlap` bases running off the 3' end) with at most floor(n * error_rate) mismatches
     /// over the n aligned bases. The error rate is the one given to [`Adapter::new`].
     pub fn find(&self, seq: &[u8], min_overlap: usize) -> Option<Hit> {
+        self.find_q(seq, None, min_overlap)
+    }
+
+    /// As [`Adapter::find`], and with `qual` (Phred+33) mismatches at bases below Q15 are
+    /// tolerated beyond the error rate (see the module notes).
+    pub fn find_q(&self, seq: &[u8], qual: Option<&[u8]>, min_overlap: usize) -> Option<Hit> {
         let s = &SeSearch {
             min_overlap,
             error_rate: self.rate,
@@ -212,7 +236,7 @@ impl Adapter {
         }
         let last = len - s.min_overlap.max(1);
         if self.wildcard || self.seeds.is_empty() {
-            return (0..=last).find_map(|p| self.verify(seq, p, s.error_rate, s.min_overlap));
+            return (0..=last).find_map(|p| self.verify(seq, qual, p, s.error_rate, s.min_overlap));
         }
         // Interior: every occurrence with at most (#seeds - 1) mismatches in the seeded prefix
         // contains one exact seed. Positions from `tail_from` on are verified directly.
@@ -229,16 +253,19 @@ impl Adapter {
                 if p >= tail_from || best.is_some_and(|b| p >= b) {
                     break;
                 }
-                if self.verify(seq, p, s.error_rate, s.min_overlap).is_some() {
+                if self
+                    .verify(seq, qual, p, s.error_rate, s.min_overlap)
+                    .is_some()
+                {
                     best = Some(p);
                     break;
                 }
             }
         }
         if let Some(p) = best {
-            return self.verify(seq, p, s.error_rate, s.min_overlap);
+            return self.verify(seq, qual, p, s.error_rate, s.min_overlap);
         }
-        (tail_from..=last).find_map(|p| self.verify(seq, p, s.error_rate, s.min_overlap))
+        (tail_from..=last).find_map(|p| self.verify(seq, qual, p, s.error_rate, s.min_overlap))
     }
 
     #[allow(dead_code)]

@@ -63,6 +63,9 @@ pub struct TrimOptions {
     /// For pairs without an insert call: shortest adapter prefix trimmed from one mate alone
     /// (`--adapter_min_overlap_pe`). Default 8.
     pub pe_fallback_min_overlap: usize,
+    /// Tolerate extra adapter mismatches at bases below Q15 (`--adapter_quality_aware`).
+    /// Default true; false gives plain cutadapt-like counting.
+    pub adapter_quality_aware: bool,
     /// Paired-end insert analysis settings.
     pub overlap: OverlapParams,
     /// Correct mismatched overlap bases from the better-quality mate (`-c/--correction`).
@@ -125,6 +128,7 @@ impl Default for TrimOptions {
             adapter_min_overlap: 4,
             adapter_error_rate: 0.1,
             pe_fallback_min_overlap: 8,
+            adapter_quality_aware: true,
             overlap: OverlapParams::default(),
             correction: false,
             trim_front1: 0,
@@ -388,10 +392,11 @@ impl Trimmer {
     }
 
     /// Leftmost adapter hit among `adapters` with at least `min_overlap` aligned bases.
-    fn search(adapters: &[Adapter], seq: &[u8], min_overlap: usize) -> Option<Hit> {
+    fn search(&self, adapters: &[Adapter], r: &ReadBuf, min_overlap: usize) -> Option<Hit> {
         let mut best: Option<Hit> = None;
+        let q = self.opts.adapter_quality_aware.then_some(&r.qual[..]);
         for a in adapters {
-            if let Some(h) = a.find(seq, min_overlap) {
+            if let Some(h) = a.find_q(&r.seq, q, min_overlap) {
                 if best.is_none_or(|b| h.pos < b.pos) {
                     best = Some(h);
                 }
@@ -418,7 +423,7 @@ impl Trimmer {
         let pg = self.poly_g_on(&r.head);
         self.pre_adapter(r, out, Mate::R1, pg);
         if self.opts.adapter_trimming && !self.se1.is_empty() {
-            if let Some(h) = Self::search(&self.se1, &r.seq, self.opts.adapter_min_overlap) {
+            if let Some(h) = self.search(&self.se1, r, self.opts.adapter_min_overlap) {
                 Self::cut_adapter(r, out, h.pos);
             }
         }
@@ -480,10 +485,10 @@ impl Trimmer {
             }
         } else if self.opts.adapter_trimming {
             let min = self.opts.pe_fallback_min_overlap;
-            if let Some(h) = Self::search(&self.se1, &r1.seq, min) {
+            if let Some(h) = self.search(&self.se1, r1, min) {
                 Self::cut_adapter(r1, o1, h.pos);
             }
-            if let Some(h) = Self::search(&self.se2, &r2.seq, min) {
+            if let Some(h) = self.search(&self.se2, r2, min) {
                 Self::cut_adapter(r2, o2, h.pos);
             }
         }
