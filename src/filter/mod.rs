@@ -1,6 +1,6 @@
 //! Read and pair acceptance rules, with fastp's checks, order and defaults.
 //!
-//! A read is checked in fastp's order: empty → too short; too many low-quality bases; mean
+//! A read is checked in fastp's order: empty → too short (passes when length filtering is off); too many low-quality bases; mean
 //! quality; N bases; length; maximum length; low complexity. For a pair, each mate gets its own
 //! reason; the pair is dropped when either fails (its reason is the worse one), and a caller
 //! may keep the surviving mate as unpaired.
@@ -80,7 +80,12 @@ impl Filter {
         let o = &self.opts;
         let len = r.len();
         if len == 0 {
-            return Reason::TooShort;
+            // fastp drops empty reads as too short; without length filtering they pass.
+            return if o.length_filtering && o.length_required > 0 {
+                Reason::TooShort
+            } else {
+                Reason::Passed
+            };
         }
         if o.quality_filtering {
             let qq = 33 + o.qualified_quality_phred;
