@@ -392,9 +392,15 @@ impl Trimmer {
     }
 
     /// Leftmost adapter hit among `adapters` with at least `min_overlap` aligned bases.
-    fn search(&self, adapters: &[Adapter], r: &ReadBuf, min_overlap: usize) -> Option<Hit> {
+    fn search(
+        &self,
+        adapters: &[Adapter],
+        r: &ReadBuf,
+        min_overlap: usize,
+        qa: bool,
+    ) -> Option<Hit> {
         let mut best: Option<Hit> = None;
-        let q = self.opts.adapter_quality_aware.then_some(&r.qual[..]);
+        let q = qa.then_some(&r.qual[..]);
         for a in adapters {
             if let Some(h) = a.find_q(&r.seq, q, min_overlap) {
                 if best.is_none_or(|b| h.pos < b.pos) {
@@ -423,7 +429,12 @@ impl Trimmer {
         let pg = self.poly_g_on(&r.head);
         self.pre_adapter(r, out, Mate::R1, pg);
         if self.opts.adapter_trimming && !self.se1.is_empty() {
-            if let Some(h) = self.search(&self.se1, r, self.opts.adapter_min_overlap) {
+            if let Some(h) = self.search(
+                &self.se1,
+                r,
+                self.opts.adapter_min_overlap,
+                self.opts.adapter_quality_aware,
+            ) {
                 Self::cut_adapter(r, out, h.pos);
             }
         }
@@ -484,11 +495,12 @@ impl Trimmer {
                 Self::cut_adapter(r2, o2, k2);
             }
         } else if self.opts.adapter_trimming {
+            // The pair gave no call: strict mismatch counting for the per-mate fallback.
             let min = self.opts.pe_fallback_min_overlap;
-            if let Some(h) = self.search(&self.se1, r1, min) {
+            if let Some(h) = self.search(&self.se1, r1, min, false) {
                 Self::cut_adapter(r1, o1, h.pos);
             }
-            if let Some(h) = self.search(&self.se2, r2, min) {
+            if let Some(h) = self.search(&self.se2, r2, min, false) {
                 Self::cut_adapter(r2, o2, h.pos);
             }
         }

@@ -3,7 +3,7 @@
 //! a read, from the adapters that must then follow it in both reads.
 
 use super::adapter::Adapter;
-use super::tables::{COMP_MASK, READ_MASK, Weights};
+use super::tables::{COMP_MASK, READ_MASK, Weights, complement};
 
 /// Settings of the pair analysis (fastp names in brackets).
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -57,6 +57,45 @@ pub struct Mate<'a> {
     pub adapter: Option<&'a Adapter>,
 }
 
+/// Number of differing bytes between two 8-byte words.
+#[inline]
+fn diff_bytes(a: u64, b: u64) -> u32 {
+    let mut x = a ^ b;
+    x |= x >> 4;
+    x |= x >> 2;
+    x |= x >> 1;
+    (x & 0x0101_0101_0101_0101).count_ones()
+}
+
+#[inline]
+fn word(s: &[u8], at: usize) -> u64 {
+    let mut b = [0u8; 8];
+    b.copy_from_slice(&s[at..at + 8]);
+    u64::from_le_bytes(b)
+}
+
+/// Cheap rejection: more than 6 differing bytes in the first 16 overlap positions (N bases
+/// count as differences here); random candidates differ in about 12.
+#[inline]
+fn prefilter(
+    m1: &Mate<'_>,
+    rc2: &[u8],
+    k: usize,
+    lo: usize,
+    hi: usize,
+    l2: usize,
+    f2: usize,
+) -> bool {
+    if hi < lo + 16 {
+        return true;
+    }
+    let a = lo - m1.front;
+    // rc2[t] = complement(read2[l2-1-t]); read 2 index j = k-1-f2-i  =>  t = l2 - k + f2 + i.
+    let t = l2 + f2 + lo - k;
+    diff_bytes(word(m1.seq, a), word(rc2, t)) + diff_bytes(word(m1.seq, a + 8), word(rc2, t + 8))
+        <= 6
+}
+
 #[inline]
 fn qmin(a: u8, b: u8) -> usize {
     Weights::qi(a.min(b))
@@ -68,6 +107,7 @@ fn qmin(a: u8, b: u8) -> usize {
 fn score_candidate(
     m1: &Mate<'_>,
     m2: &Mate<'_>,
+    rc2: &[u8],
     k: usize,
     p: &OverlapParams,
     w: &Weights,
@@ -77,6 +117,9 @@ fn score_candidate(
     let lo = m1.front.max((k - m2.front).saturating_sub(l2));
     let hi = (m1.front + l1).min(k - m2.front);
     let ov = hi.saturating_sub(lo);
+    if !prefilter(m1, rc2, k, lo, hi, l2, m2.front) {
+        return None;
+    }
     let ad1 = k - m1.front; // index in read 1 where the adapter would start
     let ad2 = k - m2.front;
     let has_ad = (ad1 < l1 && m1.adapter.is_some()) || (ad2 < l2 && m2.adapter.is_some());
@@ -171,9 +214,22 @@ pub(crate) fn analyze(
             .min(m1.seq.len().min(m2.seq.len()))
             .max(1),
     );
+    // Reverse complement of read 2, on the stack for usual read lengths.
+    let l2 = m2.seq.len();
+    let mut stack = [0u8; 512];
+    let mut heap = Vec::new();
+    let rc2: &mut [u8] = if l2 <= stack.len() {
+        &mut stack[..l2]
+    } else {
+        heap.resize(l2, 0);
+        &mut heap
+    };
+    for (d, &b) in rc2.iter_mut().zip(m2.seq.iter().rev()) {
+        *d = complement(b);
+    }
     let mut best: Option<Insert> = None;
     for k in kmin..=kmax {
-        if let Some(c) = score_candidate(m1, m2, k, p, w) {
+        if let Some(c) = score_candidate(m1, m2, rc2, k, p, w) {
             if best.is_none_or(|b| c.score >= b.score) {
                 best = Some(c);
             }
