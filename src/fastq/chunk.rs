@@ -409,35 +409,54 @@ impl<R: Read> Chunker<R> {
                 },
             ));
         };
-        let offset = EXTRA_BIAS;
         let mut lines = u64::from(plus_line) + 2;
-        let (seq_span, qual_span, next) = match wrapped {
-            None => (
+        let seq_len = wrapped.as_ref().map_or(seq.end - seq.start, Vec::len);
+        let first_qual = qual.end - qual.start;
+        let (seq_span, qual_span, next) = if wrapped.is_none() && first_qual >= seq_len {
+            (
                 span(seq.start, seq.end),
                 span(qual.start, qual.end),
                 qual.next,
-            ),
-            Some(joined) => {
-                // Wrapped record: quality lines follow until they reach the sequence's length.
-                let mut q = self.buf[qual.start..qual.end].to_vec();
-                let mut next = qual.next;
-                while q.len() < joined.len() {
-                    let Some(l) = self.line(next, pos)? else {
-                        let kind = FastqErrorKind::Truncated {
-                            what: "quality line",
+            )
+        } else {
+            // Wrapped quality: lines follow until they reach the sequence's length. Overshooting
+            // means a plain short quality line (the next title was read as quality).
+            let mut q = self.buf[qual.start..qual.end].to_vec();
+            let mut next = qual.next;
+            while q.len() < seq_len {
+                let Some(l) = self.line(next, pos)? else {
+                    if wrapped.is_none() && q.len() == first_qual {
+                        // One short quality line at the end of the input.
+                        let kind = FastqErrorKind::LengthMismatch {
+                            seq: seq_len,
+                            qual: first_qual,
                         };
-                        return Err(self.error(lines, kind));
+                        return Err(self.error(u64::from(plus_line) + 1, kind));
+                    }
+                    let kind = FastqErrorKind::Truncated {
+                        what: "quality line",
                     };
-                    q.extend_from_slice(&self.buf[l.start..l.end]);
-                    next = l.next;
-                    lines += 1;
-                }
-                let s0 = offset + extra.len();
-                extra.extend_from_slice(&joined);
-                let q0 = offset + extra.len();
-                extra.extend_from_slice(&q);
-                (span(s0, s0 + joined.len()), span(q0, q0 + q.len()), next)
+                    return Err(self.error(lines, kind));
+                };
+                q.extend_from_slice(&self.buf[l.start..l.end]);
+                next = l.next;
+                lines += 1;
             }
+            if q.len() > seq_len {
+                let kind = FastqErrorKind::LengthMismatch {
+                    seq: seq_len,
+                    qual: first_qual,
+                };
+                return Err(self.error(u64::from(plus_line) + 1, kind));
+            }
+            let s0 = EXTRA_BIAS + extra.len();
+            match &wrapped {
+                Some(joined) => extra.extend_from_slice(joined),
+                None => extra.extend_from_slice(&self.buf[seq.start..seq.end]),
+            }
+            let q0 = EXTRA_BIAS + extra.len();
+            extra.extend_from_slice(&q);
+            (span(s0, s0 + seq_len), span(q0, q0 + q.len()), next)
         };
         let spans = Spans {
             head: span(head.start + 1, head.end),
@@ -507,7 +526,9 @@ pub(crate) fn io_error(e: std::io::Error, path: &std::path::Path) -> IoError {
 mod tests {
     use super::*;
 
-    fn all(data: &[u8], target: usize) -> Result<Vec<(Vec<u8>, Vec<u8>, Vec<u8>, Vec<u8>)>, Error> {
+    type Owned = (Vec<u8>, Vec<u8>, Vec<u8>, Vec<u8>);
+
+    fn all(data: &[u8], target: usize) -> Result<Vec<Owned>, Error> {
         let opts = ChunkerOptions {
             target_bytes: target,
             ..Default::default()

@@ -17,7 +17,7 @@ use std::sync::mpsc::{Receiver, Sender, SyncSender, channel, sync_channel};
 
 pub use batch::InputCounts;
 pub use control::Control;
-pub use options::{Inputs, Outputs, PipelineOptions};
+pub use options::{Inputs, Layout, Outputs, PipelineOptions};
 pub use writer::StreamSummary;
 
 use crate::error::Error;
@@ -81,40 +81,96 @@ pub fn run(
     opts.validate()?;
     let in_paths = inputs.paths();
     check_outputs(inputs, outputs, &in_paths)?;
-    let pool = Arc::new(
-        rayon::ThreadPoolBuilder::new()
-            .num_threads(opts.threads)
-            .thread_name(|i| format!("panelprep-worker-{i}"))
-            .build()
-            .map_err(|e| Error::Internal(format!("cannot start worker threads: {e}")))?,
-    );
-    let mut formats = Vec::new();
-    let mut chunkers = Vec::new();
+    let pool = build_pool(opts.threads)?;
+    let mut sources = Vec::new();
     for p in &in_paths {
-        let src = io::open(p, pool.clone())?;
-        formats.push(src.format.name());
-        let copts =
-            BatchSource::chunker_options(p.clone(), opts.batch_bytes, opts.max_record_bytes);
-        chunkers.push(Chunker::new(src.reader, copts));
+        sources.push(io::open(p, pool.clone())?);
     }
-    let source = match (inputs, chunkers.pop(), chunkers.pop()) {
-        (Inputs::Single(_), Some(c), None) => BatchSource::Single(c),
-        (Inputs::Interleaved(p), Some(c), None) => BatchSource::Interleaved(c, p.clone()),
-        (Inputs::Paired(a, b), Some(c2), Some(c1)) => {
-            BatchSource::Paired(c1, c2, [a.clone(), b.clone()])
-        }
-        _ => return Err(Error::Internal("input/chunker mismatch".into())),
-    };
     let paired = inputs.is_paired();
-    let interleave_out = paired && outputs.out2.is_none();
     let level = |p: &Option<PathBuf>| match p {
         Some(p) if opts.compresses(p) => Some(opts.compression_level),
         _ => None,
     };
     let mut streams = vec![Stream::new(outputs.out1.clone(), level(&outputs.out1))?];
-    if paired && !interleave_out {
+    if paired && outputs.out2.is_some() {
         streams.push(Stream::new(outputs.out2.clone(), level(&outputs.out2))?);
     }
+    execute(opts, inputs.layout(), sources, streams, pool, control)
+}
+
+/// Runs the engine on caller-supplied streams: `readers` holds one raw input (`Single`,
+/// `Interleaved`) or two (`Paired`), each `(name for messages, bytes)` in any container format;
+/// `writers` holds one output, or two for paired output. Output is BGZF when
+/// `opts.compress == Some(true)`, plain otherwise.
+pub fn run_streams(
+    opts: &PipelineOptions,
+    layout: Layout,
+    readers: Vec<(PathBuf, Box<dyn std::io::Read + Send>)>,
+    writers: Vec<(PathBuf, Box<dyn std::io::Write + Send>)>,
+    control: &Control,
+) -> Result<Summary, Error> {
+    opts.validate()?;
+    let want = if layout == Layout::Paired { 2 } else { 1 };
+    if readers.len() != want || writers.is_empty() || writers.len() > 2 {
+        return Err(Error::Options(format!(
+            "{layout:?} input takes {want} reader(s) and 1-2 writers, got {} and {}",
+            readers.len(),
+            writers.len()
+        )));
+    }
+    if layout == Layout::Single && writers.len() == 2 {
+        return Err(Error::Options("a second output needs paired input".into()));
+    }
+    let pool = build_pool(opts.threads)?;
+    let mut sources = Vec::new();
+    for (name, r) in readers {
+        sources.push(io::from_reader(r, name, pool.clone())?);
+    }
+    let level = (opts.compress == Some(true)).then_some(opts.compression_level);
+    let streams = writers
+        .into_iter()
+        .map(|(name, w)| Stream::to_writer(name, w, level))
+        .collect();
+    execute(opts, layout, sources, streams, pool, control)
+}
+
+fn build_pool(threads: usize) -> Result<Arc<rayon::ThreadPool>, Error> {
+    rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .thread_name(|i| format!("panelprep-worker-{i}"))
+        .build()
+        .map(Arc::new)
+        .map_err(|e| Error::Internal(format!("cannot start worker threads: {e}")))
+}
+
+fn execute(
+    opts: &PipelineOptions,
+    layout: Layout,
+    sources: Vec<io::Source>,
+    mut streams: Vec<Stream>,
+    pool: Arc<rayon::ThreadPool>,
+    control: &Control,
+) -> Result<Summary, Error> {
+    let in_paths: Vec<PathBuf> = sources.iter().map(|s| s.path.clone()).collect();
+    let formats: Vec<&'static str> = sources.iter().map(|s| s.format.name()).collect();
+    let mut chunkers: Vec<_> = sources
+        .into_iter()
+        .map(|s| {
+            let copts =
+                BatchSource::chunker_options(s.path, opts.batch_bytes, opts.max_record_bytes);
+            Chunker::new(s.reader, copts)
+        })
+        .collect();
+    let source = match (layout, chunkers.pop(), chunkers.pop()) {
+        (Layout::Single, Some(c), None) => BatchSource::Single(c),
+        (Layout::Interleaved, Some(c), None) => BatchSource::Interleaved(c, in_paths[0].clone()),
+        (Layout::Paired, Some(c2), Some(c1)) => {
+            BatchSource::Paired(c1, c2, [in_paths[0].clone(), in_paths[1].clone()])
+        }
+        _ => return Err(Error::Internal("input/chunker mismatch".into())),
+    };
+    let paired = layout != Layout::Single;
+    let interleave_out = paired && streams.len() == 1;
     let cfg = Arc::new(WorkConfig {
         phred_offset: if opts.phred64 { 64 } else { 33 },
         interleave_out,
@@ -193,6 +249,16 @@ pub fn run(
             Err(_) => return Err(Error::Internal("pipeline threads stopped".into())),
         }
     }
+    if !opts.allow_empty && counts[0].records == 0 {
+        return Err(Error::Fastq(crate::fastq::FastqError {
+            location: crate::Location {
+                path: in_paths[0].clone(),
+                record: 0,
+                line: 0,
+            },
+            kind: crate::fastq::FastqErrorKind::Empty,
+        }));
+    }
     for (k, stream) in streams.iter_mut().enumerate() {
         stream.flush_pending(&mut jobs);
         spawn_blocks(&pool, &tx, k, stream.level(), &mut jobs);
@@ -219,7 +285,7 @@ pub fn run(
         .zip(formats)
         .enumerate()
         .map(|(i, (p, f))| {
-            let c = if matches!(inputs, Inputs::Interleaved(_)) {
+            let c = if layout == Layout::Interleaved {
                 InputCounts {
                     records: counts[0].records + counts[1].records,
                     bases: counts[0].bases + counts[1].bases,

@@ -13,7 +13,27 @@ pub enum Inputs {
     Interleaved(PathBuf),
 }
 
+/// How reads are laid out in the inputs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Layout {
+    /// Single-end reads, one input.
+    Single,
+    /// Mates in two inputs.
+    Paired,
+    /// Mates alternating in one input.
+    Interleaved,
+}
+
 impl Inputs {
+    /// The layout of these inputs.
+    pub fn layout(&self) -> Layout {
+        match self {
+            Inputs::Single(_) => Layout::Single,
+            Inputs::Paired(..) => Layout::Paired,
+            Inputs::Interleaved(_) => Layout::Interleaved,
+        }
+    }
+
     /// The input paths, R1 first.
     pub fn paths(&self) -> Vec<PathBuf> {
         match self {
@@ -55,6 +75,9 @@ pub struct PipelineOptions {
     pub compress: Option<bool>,
     /// A record longer than this many bytes is an error.
     pub max_record_bytes: usize,
+    /// Accept an input without any record (an empty file is an error by default: for an upload
+    /// it almost always means a failed copy or run).
+    pub allow_empty: bool,
 }
 
 impl Default for PipelineOptions {
@@ -66,6 +89,7 @@ impl Default for PipelineOptions {
             compression_level: 4,
             compress: None,
             max_record_bytes: 256 << 20,
+            allow_empty: false,
         }
     }
 }

@@ -14,6 +14,8 @@ use crate::io::{AtomicFile, IoError};
 pub(crate) enum Sink {
     File(AtomicFile),
     Stdout(std::io::Stdout),
+    /// A caller's writer (C callbacks, in-memory buffers); flushed at the end.
+    Writer(Box<dyn Write + Send>),
     Discard,
 }
 
@@ -35,6 +37,11 @@ pub(crate) struct Stream {
 }
 
 impl Stream {
+    /// A stream into a caller's writer, named `name` in messages.
+    pub(crate) fn to_writer(name: PathBuf, w: Box<dyn Write + Send>, level: Option<u32>) -> Self {
+        Self::with_sink(name, Sink::Writer(w), level)
+    }
+
     pub(crate) fn new(path: Option<PathBuf>, level: Option<u32>) -> Result<Self, IoError> {
         let (path, sink) = match path {
             None => (PathBuf::new(), Sink::Discard),
@@ -44,12 +51,16 @@ impl Stream {
                 (p, Sink::File(f))
             }
         };
+        Ok(Self::with_sink(path, sink, level))
+    }
+
+    fn with_sink(path: PathBuf, sink: Sink, level: Option<u32>) -> Self {
         let level = if matches!(sink, Sink::Discard) {
             None
         } else {
             level
         };
-        Ok(Self {
+        Self {
             path,
             sink,
             level,
@@ -60,7 +71,7 @@ impl Stream {
             raw_bytes: 0,
             disk_bytes: 0,
             records: 0,
-        })
+        }
     }
 
     /// Blocks compressing but not yet written.
@@ -125,6 +136,7 @@ impl Stream {
         let res = match &mut self.sink {
             Sink::File(f) => f.write_all(bytes),
             Sink::Stdout(s) => s.write_all(bytes),
+            Sink::Writer(w) => w.write_all(bytes),
             Sink::Discard => Ok(()),
         };
         res.map_err(|source| {
@@ -152,6 +164,11 @@ impl Stream {
         match self.sink {
             Sink::File(f) => f.commit()?,
             Sink::Stdout(mut s) => s.flush().map_err(|source| IoError::File {
+                path: self.path.clone(),
+                action: "write",
+                source,
+            })?,
+            Sink::Writer(mut w) => w.flush().map_err(|source| IoError::File {
                 path: self.path.clone(),
                 action: "write",
                 source,

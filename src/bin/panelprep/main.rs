@@ -4,6 +4,7 @@
 mod bench;
 mod demo;
 mod progress;
+mod simulate;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -29,6 +30,8 @@ enum Command {
     Demo(demo::DemoArgs),
     /// Measure this machine: decompress, parse and end-to-end throughput per thread count.
     Bench(bench::BenchArgs),
+    /// Write simulated paired-end reads with known insert lengths.
+    Simulate(simulate::SimulateArgs),
 }
 
 /// Engine options shared by the FASTQ commands (fastp's names where they exist).
@@ -48,6 +51,9 @@ struct EngineArgs {
     /// Compression level of gzip (BGZF) output, 0-12.
     #[arg(short = 'z', long = "compression", default_value_t = 4)]
     compression: u32,
+    /// Accept inputs that hold no record (an error by default).
+    #[arg(long = "allow-empty")]
+    allow_empty: bool,
     /// Input bytes per batch.
     #[arg(long = "batch-bytes", default_value_t = 1 << 20, hide = true)]
     batch_bytes: usize,
@@ -60,6 +66,7 @@ impl EngineArgs {
             phred64: self.phred64,
             compression_level: self.compression,
             batch_bytes: self.batch_bytes,
+            allow_empty: self.allow_empty,
             ..PipelineOptions::default()
         }
     }
@@ -110,6 +117,7 @@ fn main() -> ExitCode {
         Command::Validate(v) => validate(&v, &control),
         Command::Demo(d) => demo::run(&d, &control),
         Command::Bench(b) => bench::run(&b),
+        Command::Simulate(s) => simulate::run(&s),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
