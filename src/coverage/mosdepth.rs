@@ -127,13 +127,24 @@ fn stat_line(s: &mut String, name: &str, st: &DepthStat) {
 pub fn summary(c: &Computed) -> String {
     let mut s = String::from("chrom\tlength\tbases\tmean\tmin\tmax\n");
     let mut total = DepthStat::default();
-    let mut total_region = DepthStat::default();
+    // mosdepth starts its region accumulators at min 0 (and resets them to "none" after the
+    // first contig), so the first contig's `_region` min and `total_region` min are always 0.
+    let mut total_region = DepthStat {
+        min: Some(0),
+        ..Default::default()
+    };
+    let mut first = true;
     for ct in &c.mosdepth.contigs {
         if !ct.has_records {
             continue;
         }
         stat_line(&mut s, &ct.name, &ct.territory_stat);
-        stat_line(&mut s, &format!("{}_region", ct.name), &ct.region_stat);
+        let mut rs = ct.region_stat;
+        if first {
+            rs.min = Some(0);
+            first = false;
+        }
+        stat_line(&mut s, &format!("{}_region", ct.name), &rs);
         total.merge(&ct.territory_stat);
         total_region.merge(&ct.region_stat);
     }
