@@ -19,27 +19,27 @@ fn cnvkit_na12878_matches_stored_mosdepth_outputs() {
     let Some(d) = shared() else { return };
     let bam = d.join("cnvkit/na12878-chrM-Y-trunc.from_cram.bam");
     let bed = d.join("cnvkit/my-targets.bed");
-    let gen = d.join("generated/cnvkit-na12878-targets");
+    let gdir = d.join("generated/cnvkit-na12878-targets");
     let tmp = tempfile::tempdir().expect("tmp");
     for scan in [ScanMode::Full, ScanMode::Index] {
         // default mode: regions equal mosdepth -n --by
         let (_, p) = run_to(&opts(Preset::Mosdepth, &[1, 10, 20, 50, 100], scan), &bam, &bed, tmp.path(), "def");
         assert_eq!(
             gunzip(&with(&p, ".regions.bed.gz")),
-            std::fs::read_to_string(gen.join("mosdepth_regions.bed")).expect("read")
+            std::fs::read_to_string(gdir.join("mosdepth_regions.bed")).expect("read")
         );
         // fast mode: regions and thresholds equal mosdepth -n -x --by -T 1,10,20,50,100
         let (r, p) = run_to(&opts(Preset::MosdepthFast, &[1, 10, 20, 50, 100], scan), &bam, &bed, tmp.path(), "fast");
         assert_eq!(
             gunzip(&with(&p, ".regions.bed.gz")),
-            std::fs::read_to_string(gen.join("mosdepth_fastmode_regions.bed")).expect("read")
+            std::fs::read_to_string(gdir.join("mosdepth_fastmode_regions.bed")).expect("read")
         );
         assert_eq!(
             gunzip(&with(&p, ".thresholds.bed.gz")),
-            std::fs::read_to_string(gen.join("mosdepth_fastmode_thresholds.bed")).expect("read")
+            std::fs::read_to_string(gdir.join("mosdepth_fastmode_thresholds.bed")).expect("read")
         );
         // samtools bedcov (same filters as fast mode) gives the summed depth of each target
-        let bedcov = std::fs::read_to_string(gen.join("samtools_bedcov.txt")).expect("read");
+        let bedcov = std::fs::read_to_string(gdir.join("samtools_bedcov.txt")).expect("read");
         for (line, t) in bedcov.lines().zip(&r.targets) {
             let sum: i64 = line.split('\t').next_back().and_then(|s| s.parse().ok()).expect("sum");
             assert_eq!(sum, t.sum_depth, "{line}");
@@ -48,7 +48,7 @@ fn cnvkit_na12878_matches_stored_mosdepth_outputs() {
     // the summary's _region lines equal mosdepth's stored summary
     let (_, p) = run_to(&opts(Preset::Mosdepth, &[1], ScanMode::Full), &bam, &bed, tmp.path(), "sum");
     let ours = std::fs::read_to_string(with(&p, ".mosdepth.summary.txt")).expect("read");
-    let theirs = std::fs::read_to_string(gen.join("mosdepth_summary.txt")).expect("read");
+    let theirs = std::fs::read_to_string(gdir.join("mosdepth_summary.txt")).expect("read");
     let pick = |s: &str| s.lines().filter(|l| l.contains("_region")).map(str::to_owned).collect::<Vec<_>>();
     assert_eq!(pick(&ours), pick(&theirs));
     assert_eq!(pick(&ours).len(), 3);

@@ -48,6 +48,8 @@ pub fn thresholds(c: &Computed, thresholds: &[u32]) -> String {
                 t.name.as_deref().unwrap_or("unknown")
             ));
             for n in &t.bases_at_threshold {
+                // mosdepth writes 0 for every threshold (even 0X) on a contig without records
+                let n = if ct.has_records { *n } else { 0 };
                 s.push_str(&format!("\t{n}"));
             }
             s.push('\n');
