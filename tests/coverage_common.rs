@@ -8,7 +8,10 @@ use panelprep::coverage::{self, CoverageOptions, CoverageReport};
 
 /// The shared public test data, if present.
 pub fn shared() -> Option<PathBuf> {
-    let p = PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/data/public"));
+    let p = PathBuf::from(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../shared/data/public"
+    ));
     if p.is_dir() {
         Some(p)
     } else {
@@ -19,7 +22,11 @@ pub fn shared() -> Option<PathBuf> {
 
 /// Stored expected files.
 pub fn expected(name: &str) -> PathBuf {
-    PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/expected/coverage")).join(name)
+    PathBuf::from(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/expected/coverage"
+    ))
+    .join(name)
 }
 
 /// True when `tool` is on PATH.
@@ -69,7 +76,14 @@ pub fn with(prefix: &Path, suffix: &str) -> PathBuf {
 }
 
 /// Runs live mosdepth 0.3 (`-n --by BED [-T ..] [-x] [extra]`) into `dir/name`.
-pub fn mosdepth(bam: &Path, bed: &Path, dir: &Path, name: &str, thresholds: &str, extra: &[&str]) -> PathBuf {
+pub fn mosdepth(
+    bam: &Path,
+    bed: &Path,
+    dir: &Path,
+    name: &str,
+    thresholds: &str,
+    extra: &[&str],
+) -> PathBuf {
     let prefix = dir.join(name);
     let mut cmd = Command::new("mosdepth");
     cmd.arg("-n").arg("--by").arg(bed);
@@ -78,7 +92,11 @@ pub fn mosdepth(bam: &Path, bed: &Path, dir: &Path, name: &str, thresholds: &str
     }
     cmd.args(extra).arg(&prefix).arg(bam);
     let out = cmd.output().expect("run mosdepth");
-    assert!(out.status.success(), "mosdepth failed: {}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "mosdepth failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     prefix
 }
 
@@ -97,14 +115,18 @@ pub fn assert_same_as_mosdepth(ours: &Path, theirs: &Path, thresholds: bool) {
             "thresholds.bed.gz differs"
         );
     }
-    let read = |p: PathBuf| std::fs::read_to_string(&p).unwrap_or_else(|e| panic!("{}: {e}", p.display()));
+    let read =
+        |p: PathBuf| std::fs::read_to_string(&p).unwrap_or_else(|e| panic!("{}: {e}", p.display()));
     assert_eq!(
         read(with(ours, ".mosdepth.region.dist.txt")),
         read(with(theirs, ".mosdepth.region.dist.txt")),
         "region.dist differs"
     );
     let region_lines = |s: String| -> Vec<String> {
-        s.lines().filter(|l| l.split('\t').next().is_some_and(|c| c.ends_with("_region"))).map(str::to_owned).collect()
+        s.lines()
+            .filter(|l| l.split('\t').next().is_some_and(|c| c.ends_with("_region")))
+            .map(str::to_owned)
+            .collect()
     };
     assert_eq!(
         region_lines(read(with(ours, ".mosdepth.summary.txt"))),

@@ -477,9 +477,8 @@ impl<'a> Engine<'a> {
                 if flag & flags::PAIRED != 0
                     && flag & flags::MATE_UNMAPPED == 0
                     && i64::from(rec.mate_ref_id()) == rid as i64
-                    && flag & flags::REVERSE == 0
-                    && flag & flags::MATE_REVERSE != 0
-                    && mpos >= pos
+                    && (flag & flags::REVERSE == 0) != (flag & flags::MATE_REVERSE == 0)
+                    && (mpos > pos || (mpos == pos && flag & flags::FIRST_OF_PAIR == 0))
                     && (mpos as u64) < env.1
                 {
                     let m = mpos as u64;
@@ -756,7 +755,12 @@ mod tests {
             (5u32..60).prop_map(|l| vec![(0, l)]),
             (1u32..10, 5u32..50).prop_map(|(s, m)| vec![(4, s), (0, m)]),
             (5u32..30, 1u32..5, 5u32..30).prop_map(|(a, d, b)| vec![(0, a), (2, d), (0, b)]),
-            (5u32..30, 1u32..5, 5u32..30).prop_map(|(a, i, b)| vec![(0, a), (1, i), (0, b), (4, 3)]),
+            (5u32..30, 1u32..5, 5u32..30).prop_map(|(a, i, b)| vec![
+                (0, a),
+                (1, i),
+                (0, b),
+                (4, 3)
+            ]),
             (5u32..30, 10u32..40, 5u32..30).prop_map(|(a, n, b)| vec![(7, a), (3, n), (8, b)]),
         ]
     }
@@ -786,10 +790,17 @@ mod tests {
         }
     }
 
-    fn run_engine(reads: &mut [Read], opts: &CoverageOptions, targets: &[(u64, u64)]) -> Vec<SpanDepth> {
+    fn run_engine(
+        reads: &mut [Read],
+        opts: &CoverageOptions,
+        targets: &[(u64, u64)],
+    ) -> Vec<SpanDepth> {
         reads.sort_by_key(|r| r.pos);
         let header = BamHeader {
-            references: vec![Reference { name: "c".into(), length: 1000 }],
+            references: vec![Reference {
+                name: "c".into(),
+                length: 1000,
+            }],
             sort_order: None,
         };
         let spans = crate::coverage::targets::merge_intervals(targets.to_vec());
@@ -804,7 +815,11 @@ mod tests {
         e.contigs.swap_remove(0).spans
     }
 
-    fn check(mut reads: Vec<Read>, opts: &CoverageOptions, targets: &[(u64, u64)]) -> Result<(), TestCaseError> {
+    fn check(
+        mut reads: Vec<Read>,
+        opts: &CoverageOptions,
+        targets: &[(u64, u64)],
+    ) -> Result<(), TestCaseError> {
         let spans = run_engine(&mut reads, opts, targets);
         let want = naive(&reads, opts, 1000);
         for s in &spans {
@@ -817,7 +832,10 @@ mod tests {
 
     fn reads_strategy() -> impl Strategy<Value = Vec<Read>> {
         (1usize..12).prop_flat_map(|n| {
-            (0..n).map(pair_strategy).collect::<Vec<_>>().prop_map(|v| v.concat())
+            (0..n)
+                .map(pair_strategy)
+                .collect::<Vec<_>>()
+                .prop_map(|v| v.concat())
         })
     }
 
@@ -849,17 +867,34 @@ mod tests {
 
     #[test]
     fn unsorted_records_are_rejected() {
-        let mk = |pos| Read { pos, cigar: vec![(0, 10)], flag: 0, mapq: 60, name: "r".into(), qual: vec![], mate_pos: 0 };
+        let mk = |pos| Read {
+            pos,
+            cigar: vec![(0, 10)],
+            flag: 0,
+            mapq: 60,
+            name: "r".into(),
+            qual: vec![],
+            mate_pos: 0,
+        };
         let header = BamHeader {
-            references: vec![Reference { name: "c".into(), length: 1000 }],
+            references: vec![Reference {
+                name: "c".into(),
+                length: 1000,
+            }],
             sort_order: None,
         };
         let opts = CoverageOptions::default();
         let mut e = Engine::new(&opts, Path::new("t.bam"), &header, vec![vec![]]);
         let (a, b) = (raw(&mk(50)), raw(&mk(10)));
-        e.process(&RawRecord::new(&a).expect("rec"), 1).expect("first");
-        let err = e.process(&RawRecord::new(&b).expect("rec"), 2).expect_err("unsorted");
+        e.process(&RawRecord::new(&a).expect("rec"), 1)
+            .expect("first");
+        let err = e
+            .process(&RawRecord::new(&b).expect("rec"), 2)
+            .expect_err("unsorted");
         let msg = err.to_string();
-        assert!(msg.contains("record 2") && msg.contains("not coordinate-sorted"), "{msg}");
+        assert!(
+            msg.contains("record 2") && msg.contains("not coordinate-sorted"),
+            "{msg}"
+        );
     }
 }

@@ -19,6 +19,8 @@ pub mod flags {
     pub const REVERSE: u16 = 0x10;
     /// Mate on the reverse strand.
     pub const MATE_REVERSE: u16 = 0x20;
+    /// First segment of the template.
+    pub const FIRST_OF_PAIR: u16 = 0x40;
     /// Secondary alignment.
     pub const SECONDARY: u16 = 0x100;
     /// Failed platform/vendor quality checks.
@@ -53,8 +55,9 @@ pub enum MateOverlap {
     /// mosdepth's correction: for proper pairs (not supplementary) on one contig, a base covered
     /// by both mates counts once; the same algorithm and edge cases as mosdepth 0.3.
     Mosdepth,
-    /// Picard's `CLIP_OVERLAPPING_READS`: in an FR pair on one contig, the forward-strand mate
-    /// that starts first loses its aligned bases from the mate's start onwards.
+    /// Picard's `CLIP_OVERLAPPING_READS` (`SAMUtils.getNumOverlappingAlignedBasesToClip`): in a
+    /// pair with mates on opposite strands of one contig, the mate that starts first (at equal
+    /// starts, the second of pair) loses every aligned base from its mate's start onwards.
     PicardClip,
 }
 

@@ -2,7 +2,9 @@
 
 use std::path::PathBuf;
 
-use panelprep::coverage::{self, CountMode, CoverageError, GateLimit, MateOverlap, Preset, ScanMode};
+use panelprep::coverage::{
+    self, CountMode, CoverageError, GateLimit, MateOverlap, Preset, ScanMode,
+};
 
 /// Command-line options of `panelprep coverage`.
 #[derive(Debug, clap::Args)]
