@@ -43,6 +43,9 @@ pub enum Error {
     /// An option value is out of range or options contradict each other.
     #[error("invalid option: {0}")]
     Options(String),
+    /// A bug or resource failure inside the library (a worker panicked, a thread could not start).
+    #[error("internal error: {0}")]
+    Internal(String),
     /// The run was cancelled by the caller (signal, C API or progress callback).
     #[error("cancelled")]
     Cancelled,

@@ -102,6 +102,9 @@ pub enum FastqErrorKind {
         /// How many records the shorter one has.
         records: u64,
     },
+    /// The input holds no record at all (allowed with `allow_empty`).
+    #[error("input holds no FASTQ records (empty file)")]
+    Empty,
     /// An interleaved file has an odd number of records.
     #[error(
         "interleaved input has an odd number of records ({records}): the last read has no mate"

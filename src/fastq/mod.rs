@@ -2,8 +2,10 @@
 
 mod chunk;
 mod error;
+pub mod pair;
+pub mod parse;
 mod record;
 
-pub use chunk::{Chunk, Chunker, ChunkerOptions};
+pub use chunk::{Chunk, Chunker, ChunkerOptions, MAX_RECORD_LIMIT};
 pub use error::{FastqError, FastqErrorKind};
 pub use record::{ReadBuf, RecordRef, write_record};

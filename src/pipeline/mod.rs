@@ -1,1 +1,428 @@
-//! The threaded engine: reader -> worker pool -> ordered writer.
+//! The threaded engine: a reader thread cuts numbered batches, the pipeline's own rayon pool
+//! processes them and compresses output blocks, and the calling thread puts everything back in
+//! input order. Nothing here touches rayon's global pool.
+
+mod batch;
+mod control;
+mod options;
+mod reader;
+mod worker;
+mod writer;
+
+use std::collections::BTreeMap;
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::mpsc::{Receiver, Sender, SyncSender, channel, sync_channel};
+
+pub use batch::InputCounts;
+pub use control::Control;
+pub use options::{Inputs, Layout, Outputs, PipelineOptions};
+pub use writer::StreamSummary;
+
+use crate::error::Error;
+use crate::fastq::Chunker;
+use crate::io::{self, bgzf};
+use batch::{Batch, Done};
+use reader::BatchSource;
+use worker::WorkConfig;
+use writer::Stream;
+
+/// What one input held.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct InputSummary {
+    /// The path as given.
+    pub path: PathBuf,
+    /// Detected container format (`plain`, `gzip`, `bgzf`).
+    pub format: &'static str,
+    /// Records read.
+    pub records: u64,
+    /// Bases read.
+    pub bases: u64,
+}
+
+/// The result of a run.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Summary {
+    /// One entry per input file.
+    pub inputs: Vec<InputSummary>,
+    /// One entry per output stream written.
+    pub outputs: Vec<StreamSummary>,
+    /// Paired-end run.
+    pub paired: bool,
+}
+
+enum Msg {
+    Batch {
+        seq: u64,
+        result: Result<Done, Error>,
+    },
+    Block {
+        stream: usize,
+        seq: u64,
+        bytes: Vec<u8>,
+    },
+    End {
+        batches: u64,
+    },
+    Failed(Error),
+}
+
+/// Runs the engine: reads `inputs`, validates every record and writes `outputs`.
+///
+/// On any error nothing is left under the output names and the first error in input order is
+/// returned, whatever the thread count.
+pub fn run(
+    opts: &PipelineOptions,
+    inputs: &Inputs,
+    outputs: &Outputs,
+    control: &Control,
+) -> Result<Summary, Error> {
+    opts.validate()?;
+    let in_paths = inputs.paths();
+    check_outputs(inputs, outputs, &in_paths)?;
+    let pool = build_pool(opts.threads)?;
+    let mut sources = Vec::new();
+    for p in &in_paths {
+        sources.push(io::open(p, pool.clone())?);
+    }
+    let paired = inputs.is_paired();
+    let level = |p: &Option<PathBuf>| match p {
+        Some(p) if opts.compresses(p) => Some(opts.compression_level),
+        _ => None,
+    };
+    let mut streams = vec![Stream::new(outputs.out1.clone(), level(&outputs.out1))?];
+    if paired && outputs.out2.is_some() {
+        streams.push(Stream::new(outputs.out2.clone(), level(&outputs.out2))?);
+    }
+    execute(opts, inputs.layout(), sources, streams, pool, control)
+}
+
+/// Runs the engine on caller-supplied streams: `readers` holds one raw input (`Single`,
+/// `Interleaved`) or two (`Paired`), each `(name for messages, bytes)` in any container format;
+/// `writers` holds one output, or two for paired output. Output is BGZF when
+/// `opts.compress == Some(true)`, plain otherwise.
+pub fn run_streams(
+    opts: &PipelineOptions,
+    layout: Layout,
+    readers: Vec<(PathBuf, Box<dyn std::io::Read + Send>)>,
+    writers: Vec<(PathBuf, Box<dyn std::io::Write + Send>)>,
+    control: &Control,
+) -> Result<Summary, Error> {
+    opts.validate()?;
+    let want = if layout == Layout::Paired { 2 } else { 1 };
+    if readers.len() != want || writers.is_empty() || writers.len() > 2 {
+        return Err(Error::Options(format!(
+            "{layout:?} input takes {want} reader(s) and 1-2 writers, got {} and {}",
+            readers.len(),
+            writers.len()
+        )));
+    }
+    if layout == Layout::Single && writers.len() == 2 {
+        return Err(Error::Options("a second output needs paired input".into()));
+    }
+    let pool = build_pool(opts.threads)?;
+    let mut sources = Vec::new();
+    for (name, r) in readers {
+        sources.push(io::from_reader(r, name, pool.clone())?);
+    }
+    let level = (opts.compress == Some(true)).then_some(opts.compression_level);
+    let streams = writers
+        .into_iter()
+        .map(|(name, w)| Stream::to_writer(name, w, level))
+        .collect();
+    execute(opts, layout, sources, streams, pool, control)
+}
+
+fn build_pool(threads: usize) -> Result<Arc<rayon::ThreadPool>, Error> {
+    rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .thread_name(|i| format!("panelprep-worker-{i}"))
+        .build()
+        .map(Arc::new)
+        .map_err(|e| Error::Internal(format!("cannot start worker threads: {e}")))
+}
+
+fn execute(
+    opts: &PipelineOptions,
+    layout: Layout,
+    sources: Vec<io::Source>,
+    mut streams: Vec<Stream>,
+    pool: Arc<rayon::ThreadPool>,
+    control: &Control,
+) -> Result<Summary, Error> {
+    let in_paths: Vec<PathBuf> = sources.iter().map(|s| s.path.clone()).collect();
+    let formats: Vec<&'static str> = sources.iter().map(|s| s.format.name()).collect();
+    let mut chunkers: Vec<_> = sources
+        .into_iter()
+        .map(|s| {
+            let copts =
+                BatchSource::chunker_options(s.path, opts.batch_bytes, opts.max_record_bytes);
+            Chunker::new(s.reader, copts)
+        })
+        .collect();
+    let source = match (layout, chunkers.pop(), chunkers.pop()) {
+        (Layout::Single, Some(c), None) => BatchSource::Single(c),
+        (Layout::Interleaved, Some(c), None) => BatchSource::Interleaved(c, in_paths[0].clone()),
+        (Layout::Paired, Some(c2), Some(c1)) => {
+            BatchSource::Paired(c1, c2, [in_paths[0].clone(), in_paths[1].clone()])
+        }
+        _ => return Err(Error::Internal("input/chunker mismatch".into())),
+    };
+    let paired = layout != Layout::Single;
+    let interleave_out = paired && streams.len() == 1;
+    let cfg = Arc::new(WorkConfig {
+        phred_offset: if opts.phred64 { 64 } else { 33 },
+        interleave_out,
+    });
+    let window = 2 * opts.threads + 2;
+    let (tx, rx) = channel::<Msg>();
+    let (token_tx, token_rx) = sync_channel::<()>(window);
+    for _ in 0..window {
+        let _ = token_tx.try_send(());
+    }
+    let (recycle_tx, recycle_rx) = sync_channel::<(usize, Vec<u8>)>(window * 2);
+    {
+        let (tx, pool, control) = (tx.clone(), pool.clone(), control.clone());
+        std::thread::Builder::new()
+            .name("panelprep-reader".into())
+            .spawn(move || {
+                let ctx = ReaderCtx {
+                    pool,
+                    cfg,
+                    tx: tx.clone(),
+                    recycle_tx,
+                    control,
+                };
+                let run = catch_unwind(AssertUnwindSafe(|| {
+                    reader_loop(source, &ctx, token_rx, recycle_rx)
+                }));
+                if run.is_err() {
+                    let _ = tx.send(Msg::Failed(Error::Internal(
+                        "reader thread panicked".into(),
+                    )));
+                }
+            })
+            .map_err(|e| Error::Internal(format!("cannot start reader thread: {e}")))?;
+    }
+    let mut counts = [InputCounts::default(); 2];
+    let max_blocks = 16 * opts.threads as u64 + 16;
+    let mut pending: BTreeMap<u64, Result<Done, Error>> = BTreeMap::new();
+    let mut next = 0u64;
+    let mut end: Option<u64> = None;
+    let mut jobs = Vec::new();
+    loop {
+        loop {
+            let in_flight: u64 = streams.iter().map(Stream::in_flight).sum();
+            if in_flight > max_blocks {
+                break;
+            }
+            let Some(result) = pending.remove(&next) else {
+                break;
+            };
+            let done = result?;
+            for (c, d) in counts.iter_mut().zip(&done.input) {
+                c.records += d.records;
+                c.bases += d.bases;
+            }
+            control.add(done.input[0].records + done.input[1].records, done.bytes);
+            for (k, stream) in streams.iter_mut().enumerate() {
+                stream.push(&done.out[k], done.written[k], &mut jobs)?;
+                spawn_blocks(&pool, &tx, k, stream.level(), &mut jobs);
+            }
+            let _ = token_tx.try_send(());
+            next += 1;
+        }
+        if control.is_cancelled() {
+            return Err(Error::Cancelled);
+        }
+        if end == Some(next) {
+            break;
+        }
+        match rx.recv() {
+            Ok(Msg::Batch { seq, result }) => {
+                pending.insert(seq, result);
+            }
+            Ok(Msg::Block { stream, seq, bytes }) => streams[stream].block_done(seq, bytes)?,
+            Ok(Msg::End { batches }) => end = Some(batches),
+            Ok(Msg::Failed(e)) => return Err(e),
+            Err(_) => return Err(Error::Internal("pipeline threads stopped".into())),
+        }
+    }
+    if !opts.allow_empty && counts[0].records == 0 {
+        return Err(Error::Fastq(crate::fastq::FastqError {
+            location: crate::Location {
+                path: in_paths[0].clone(),
+                record: 0,
+                line: 0,
+            },
+            kind: crate::fastq::FastqErrorKind::Empty,
+        }));
+    }
+    for (k, stream) in streams.iter_mut().enumerate() {
+        stream.flush_pending(&mut jobs);
+        spawn_blocks(&pool, &tx, k, stream.level(), &mut jobs);
+    }
+    while streams.iter().any(|s| s.in_flight() > 0) {
+        if control.is_cancelled() {
+            return Err(Error::Cancelled);
+        }
+        match rx.recv() {
+            Ok(Msg::Block { stream, seq, bytes }) => streams[stream].block_done(seq, bytes)?,
+            Ok(Msg::Failed(e)) => return Err(e),
+            Ok(_) => {}
+            Err(_) => return Err(Error::Internal("pipeline threads stopped".into())),
+        }
+    }
+    let mut summaries = Vec::new();
+    for s in streams {
+        if !s.path.as_os_str().is_empty() {
+            summaries.push(s.finish()?);
+        }
+    }
+    let inputs_summary = in_paths
+        .iter()
+        .zip(formats)
+        .enumerate()
+        .map(|(i, (p, f))| {
+            let c = if layout == Layout::Interleaved {
+                InputCounts {
+                    records: counts[0].records + counts[1].records,
+                    bases: counts[0].bases + counts[1].bases,
+                }
+            } else {
+                counts[i]
+            };
+            InputSummary {
+                path: p.clone(),
+                format: f,
+                records: c.records,
+                bases: c.bases,
+            }
+        })
+        .collect();
+    Ok(Summary {
+        inputs: inputs_summary,
+        outputs: summaries,
+        paired,
+    })
+}
+
+fn check_outputs(inputs: &Inputs, outputs: &Outputs, in_paths: &[PathBuf]) -> Result<(), Error> {
+    if !inputs.is_paired() && outputs.out2.is_some() {
+        return Err(Error::Options("a second output needs paired input".into()));
+    }
+    if outputs.out2.is_some() && outputs.out1.is_none() {
+        return Err(Error::Options(
+            "a second output needs a first output".into(),
+        ));
+    }
+    if let (Some(a), Some(b)) = (&outputs.out1, &outputs.out2) {
+        if a == b && a.as_os_str() != "-" {
+            return Err(Error::Options(format!("both outputs are {}", a.display())));
+        }
+        if a.as_os_str() == "-" && b.as_os_str() == "-" {
+            return Err(Error::Options("only one output can go to stdout".into()));
+        }
+    }
+    for out in [&outputs.out1, &outputs.out2].into_iter().flatten() {
+        io::check_not_input(out, in_paths)?;
+    }
+    Ok(())
+}
+
+struct ReaderCtx {
+    pool: Arc<rayon::ThreadPool>,
+    cfg: Arc<WorkConfig>,
+    tx: Sender<Msg>,
+    recycle_tx: SyncSender<(usize, Vec<u8>)>,
+    control: Control,
+}
+
+fn reader_loop(
+    mut source: BatchSource,
+    ctx: &ReaderCtx,
+    tokens: Receiver<()>,
+    recycled: Receiver<(usize, Vec<u8>)>,
+) {
+    let mut seq = 0u64;
+    loop {
+        if tokens.recv().is_err() {
+            return; // the coordinator stopped
+        }
+        while let Ok((mate, buf)) = recycled.try_recv() {
+            source.recycle(mate, buf);
+        }
+        if ctx.control.is_cancelled() {
+            let _ = ctx.tx.send(Msg::Failed(Error::Cancelled));
+            return;
+        }
+        match source.next() {
+            Ok(Some(batch)) => {
+                let (tx, cfg, recycle) = (ctx.tx.clone(), ctx.cfg.clone(), ctx.recycle_tx.clone());
+                let first = seq == 0;
+                ctx.pool.spawn(move || {
+                    let result =
+                        catch_unwind(AssertUnwindSafe(|| worker::process(&batch, &cfg, first)))
+                            .unwrap_or_else(|_| Err(Error::Internal("worker panicked".into())));
+                    let _ = tx.send(Msg::Batch { seq, result });
+                    let bufs = match batch {
+                        Batch::Single(c) | Batch::Interleaved(c) => [Some(c), None],
+                        Batch::Paired(a, b) => [Some(a), Some(b)],
+                    };
+                    for (mate, c) in bufs.into_iter().enumerate() {
+                        if let Some(c) = c {
+                            let _ = recycle.try_send((mate, c.into_buffer()));
+                        }
+                    }
+                });
+                seq += 1;
+            }
+            Ok(None) => {
+                let _ = ctx.tx.send(Msg::End { batches: seq });
+                return;
+            }
+            Err(e) => {
+                let _ = ctx.tx.send(Msg::Batch {
+                    seq,
+                    result: Err(e),
+                });
+                let _ = ctx.tx.send(Msg::End { batches: seq + 1 });
+                return;
+            }
+        }
+    }
+}
+
+fn spawn_blocks(
+    pool: &rayon::ThreadPool,
+    tx: &Sender<Msg>,
+    stream: usize,
+    level: Option<u32>,
+    jobs: &mut Vec<(u64, Vec<u8>)>,
+) {
+    let Some(level) = level else {
+        jobs.clear();
+        return;
+    };
+    for (seq, block) in jobs.drain(..) {
+        let tx = tx.clone();
+        pool.spawn(move || {
+            let mut out = Vec::with_capacity(block.len() / 2 + 64);
+            match catch_unwind(AssertUnwindSafe(|| {
+                bgzf::deflate_block(&block, level, &mut out)
+            })) {
+                Ok(()) => {
+                    let _ = tx.send(Msg::Block {
+                        stream,
+                        seq,
+                        bytes: out,
+                    });
+                }
+                Err(_) => {
+                    let _ = tx.send(Msg::Failed(Error::Internal("compressor panicked".into())));
+                }
+            }
+        });
+    }
+}

@@ -1,31 +1,208 @@
-//! The `panelprep` command-line tool.
+//! The `panelprep` command-line tool: argument parsing, progress, exit codes. All work is done
+//! by the library.
 
+mod bench;
 mod coverage;
+mod demo;
+mod progress;
+mod simulate;
 
-use clap::{Parser, Subcommand};
+use std::path::PathBuf;
+use std::process::ExitCode;
 
-/// Command line.
+use clap::{Args, Parser, Subcommand};
+use panelprep::pipeline::{self, Control, Inputs, Outputs, PipelineOptions};
+
+/// Sequencer-side preprocessing for gene-panel data.
 #[derive(Parser)]
-#[command(name = "panelprep", version)]
+#[command(name = "panelprep", version, about)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
 }
 
-/// Subcommands.
 #[derive(Subcommand)]
 enum Command {
-    /// Panel coverage from a BAM and a target BED.
+    /// Validate, trim and filter FASTQ (single-end, paired or interleaved).
+    Trim(TrimCmd),
+    /// Check FASTQ files and print records, bases and format; exit 1 on the first error.
+    Validate(ValidateCmd),
+    /// Run the main job on the bundled demo data and print where the outputs are.
+    Demo(demo::DemoArgs),
+    /// Measure this machine: decompress, parse and end-to-end throughput per thread count.
+    Bench(bench::BenchArgs),
+    /// Write simulated paired-end reads with known insert lengths.
+    Simulate(simulate::SimulateArgs),
+    /// Panel coverage from a BAM and a target BED (mosdepth-compatible outputs, QC gate).
     Coverage(coverage::CoverageArgs),
 }
 
-fn main() {
-    let cli = Cli::parse();
-    let res = match &cli.command {
-        Command::Coverage(a) => coverage::run(a),
-    };
-    if let Err(e) = res {
-        eprintln!("panelprep: error: {e}");
-        std::process::exit(1);
+/// Engine options shared by the FASTQ commands (fastp's names where they exist).
+#[derive(Args, Clone)]
+struct EngineArgs {
+    /// Worker threads.
+    #[arg(
+        short = 'w',
+        long = "thread",
+        visible_alias = "threads",
+        default_value_t = 2
+    )]
+    threads: usize,
+    /// Input qualities are Phred+64 (converted to Phred+33 on output).
+    #[arg(short = '6', long = "phred64")]
+    phred64: bool,
+    /// Compression level of gzip (BGZF) output, 0-12.
+    #[arg(short = 'z', long = "compression", default_value_t = 4)]
+    compression: u32,
+    /// Accept inputs that hold no record (an error by default).
+    #[arg(long = "allow-empty")]
+    allow_empty: bool,
+    /// Input bytes per batch.
+    #[arg(long = "batch-bytes", default_value_t = 1 << 20, hide = true)]
+    batch_bytes: usize,
+}
+
+impl EngineArgs {
+    fn options(&self) -> PipelineOptions {
+        PipelineOptions {
+            threads: self.threads,
+            phred64: self.phred64,
+            compression_level: self.compression,
+            batch_bytes: self.batch_bytes,
+            allow_empty: self.allow_empty,
+            ..PipelineOptions::default()
+        }
     }
+}
+
+#[derive(Args)]
+struct TrimCmd {
+    /// Read 1 input (`-` = stdin); gzip, BGZF or plain, detected from the content.
+    #[arg(short = 'i', long = "in1")]
+    in1: PathBuf,
+    /// Read 2 input.
+    #[arg(short = 'I', long = "in2")]
+    in2: Option<PathBuf>,
+    /// Read 1 output (`-` = stdout); BGZF-compressed when the name ends in `.gz`.
+    #[arg(short = 'o', long = "out1")]
+    out1: Option<PathBuf>,
+    /// Read 2 output (paired input without it: both mates interleaved into --out1).
+    #[arg(short = 'O', long = "out2")]
+    out2: Option<PathBuf>,
+    /// The input holds interleaved pairs (R1, R2, R1, R2...).
+    #[arg(long = "interleaved_in", visible_alias = "interleaved")]
+    interleaved: bool,
+    #[command(flatten)]
+    engine: EngineArgs,
+}
+
+#[derive(Args)]
+struct ValidateCmd {
+    /// FASTQ files to check (each on its own; `-` = stdin).
+    #[arg(required = true)]
+    files: Vec<PathBuf>,
+    /// Treat each file as interleaved pairs and check the mates' names.
+    #[arg(long = "interleaved")]
+    interleaved: bool,
+    #[command(flatten)]
+    engine: EngineArgs,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let control = Control::new();
+    {
+        let control = control.clone();
+        let _ = ctrlc::set_handler(move || control.cancel());
+    }
+    let result = match cli.command {
+        Command::Trim(t) => trim(&t, &control),
+        Command::Validate(v) => validate(&v, &control),
+        Command::Demo(d) => demo::run(&d, &control),
+        Command::Bench(b) => bench::run(&b),
+        Command::Simulate(s) => simulate::run(&s),
+        Command::Coverage(c) => coverage::run(&c),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            report_error(&e);
+            if matches!(e, panelprep::Error::Cancelled) {
+                ExitCode::from(130)
+            } else {
+                ExitCode::FAILURE
+            }
+        }
+    }
+}
+
+/// Prints an error with its chain of causes.
+fn report_error(e: &dyn std::error::Error) {
+    eprintln!("panelprep: error: {e}");
+    let mut source = e.source();
+    while let Some(s) = source {
+        eprintln!("  caused by: {s}");
+        source = s.source();
+    }
+}
+
+fn trim(t: &TrimCmd, control: &Control) -> Result<(), panelprep::Error> {
+    let inputs = match (&t.in2, t.interleaved) {
+        (Some(_), true) => {
+            return Err(panelprep::Error::Options(
+                "--interleaved_in takes one input file".into(),
+            ));
+        }
+        (Some(in2), false) => Inputs::Paired(t.in1.clone(), in2.clone()),
+        (None, true) => Inputs::Interleaved(t.in1.clone()),
+        (None, false) => Inputs::Single(t.in1.clone()),
+    };
+    let outputs = Outputs {
+        out1: t.out1.clone(),
+        out2: t.out2.clone(),
+    };
+    let summary = progress::with_progress(control, || {
+        pipeline::run(&t.engine.options(), &inputs, &outputs, control)
+    })?;
+    for i in &summary.inputs {
+        eprintln!(
+            "{}: {} records, {} bases ({})",
+            i.path.display(),
+            i.records,
+            i.bases,
+            i.format
+        );
+    }
+    for o in &summary.outputs {
+        eprintln!(
+            "wrote {}: {} records, {} bytes",
+            o.path.display(),
+            o.records,
+            o.disk_bytes
+        );
+    }
+    Ok(())
+}
+
+fn validate(v: &ValidateCmd, control: &Control) -> Result<(), panelprep::Error> {
+    for f in &v.files {
+        let inputs = if v.interleaved {
+            Inputs::Interleaved(f.clone())
+        } else {
+            Inputs::Single(f.clone())
+        };
+        let summary = progress::with_progress(control, || {
+            pipeline::run(&v.engine.options(), &inputs, &Outputs::default(), control)
+        })?;
+        for i in &summary.inputs {
+            println!(
+                "{}\trecords={}\tbases={}\tformat={}",
+                i.path.display(),
+                i.records,
+                i.bases,
+                i.format
+            );
+        }
+    }
+    Ok(())
 }

@@ -1,0 +1,69 @@
+#!/usr/bin/env bash
+# Side-by-side comparison of panelprep with its peers on the same generated data, same threads,
+# same compression level, in one run; prints wall time, peak RSS and ratios.
+#
+#   benches/compare.sh [PAIRS] [THREADS] [LEVEL]      (defaults: 2000000 2 1)
+#
+# Needs: fastp, igzip (Debian isal), libdeflate-gzip (Debian libdeflate-tools), pigz, GNU time.
+# Optional: chelae (cargo install chelae), cutadapt. Data and outputs go to $WORK (default /tmp/pp-compare).
+set -euo pipefail
+PAIRS=${1:-2000000}
+T=${2:-2}
+Z=${3:-1}
+WORK=${WORK:-/tmp/pp-compare}
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+PP="$ROOT/target/release/panelprep"
+mkdir -p "$WORK"
+(cd "$ROOT" && cargo build --release --quiet)
+
+if [ ! -s "$WORK/R1.fq.gz" ] || [ "$(cat "$WORK/pairs" 2>/dev/null)" != "$PAIRS" ]; then
+  echo "generating $PAIRS pairs (2x150) ..." >&2
+  "$PP" simulate --pairs "$PAIRS" --seed 7 -o "$WORK/R1.fq" -O "$WORK/R2.fq"
+  pigz -f -4 -p "$T" "$WORK/R1.fq" "$WORK/R2.fq"   # ordinary single-member gzip, as sequencers write
+  echo "$PAIRS" > "$WORK/pairs"
+fi
+
+# run NAME CMD...: wall seconds and peak RSS (KiB) into $WORK/NAME.time
+run() {
+  local name=$1; shift
+  sync; rm -f "$WORK"/out_*
+  /usr/bin/time -f "%e %M" -o "$WORK/$name.time" "$@" >/dev/null 2>"$WORK/$name.log" || {
+    echo "$name failed: $(tail -3 "$WORK/$name.log")" >&2; echo "nan 0" > "$WORK/$name.time"; }
+}
+
+floor() { # the same bytes inflated by igzip and deflated by libdeflate at the same level, 2 files in parallel
+  (igzip -d -c "$WORK/R1.fq.gz" | libdeflate-gzip -"$Z" -c > "$WORK/out_f1.gz") &
+  (igzip -d -c "$WORK/R2.fq.gz" | libdeflate-gzip -"$Z" -c > "$WORK/out_f2.gz") &
+  wait
+}
+export -f floor; export WORK Z
+
+MODE=${MODE:-passthrough}
+if [ "$MODE" = passthrough ]; then
+  run panelprep "$PP" trim -i "$WORK/R1.fq.gz" -I "$WORK/R2.fq.gz" -o "$WORK/out_1.fq.gz" -O "$WORK/out_2.fq.gz" -w "$T" -z "$Z" ${PP_ARGS:-}
+  run fastp fastp -w "$T" -A -G -Q -L -z "$Z" -i "$WORK/R1.fq.gz" -I "$WORK/R2.fq.gz" -o "$WORK/out_1.fq.gz" -O "$WORK/out_2.fq.gz" -j /dev/null -h /dev/null
+  run floor bash -c floor
+  NAMES="panelprep fastp floor"
+else
+  run panelprep "$PP" trim -i "$WORK/R1.fq.gz" -I "$WORK/R2.fq.gz" -o "$WORK/out_1.fq.gz" -O "$WORK/out_2.fq.gz" -w "$T" -z "$Z" ${PP_ARGS:-}
+  run fastp fastp -w "$T" -z "$Z" -i "$WORK/R1.fq.gz" -I "$WORK/R2.fq.gz" -o "$WORK/out_1.fq.gz" -O "$WORK/out_2.fq.gz" -j /dev/null -h /dev/null
+  if command -v chelae >/dev/null; then
+    run chelae chelae trim -t "$T" --compression-level "$Z" -o "$WORK/out_1.fq.gz" -O "$WORK/out_2.fq.gz" "$WORK/R1.fq.gz" "$WORK/R2.fq.gz"
+    NAMES="panelprep fastp chelae"
+  else
+    NAMES="panelprep fastp"
+  fi
+  if command -v cutadapt >/dev/null; then
+    run cutadapt cutadapt -j "$T" -Z -a AGATCGGAAGAGCACACGTCTGAACTCCAGTCA -A AGATCGGAAGAGCGTCGTGTAGGGAAAGAGTGT -q 15 -m 15 -o "$WORK/out_1.fq.gz" -p "$WORK/out_2.fq.gz" "$WORK/R1.fq.gz" "$WORK/R2.fq.gz"
+    NAMES="$NAMES cutadapt"
+  fi
+fi
+
+echo "# mode=$MODE pairs=$PAIRS threads=$T level=$Z machine=$(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"
+echo "# fastp $(fastp --version 2>&1 | awk '{print $2}'), isal $(dpkg-query -W -f='${Version}' isal 2>/dev/null), libdeflate $(dpkg-query -W -f='${Version}' libdeflate-tools 2>/dev/null)"
+read -r PT PM < "$WORK/panelprep.time"
+printf "%-10s %9s %11s %16s\n" tool seconds "peak MiB" "time / panelprep"
+for n in $NAMES; do
+  read -r t m < "$WORK/$n.time"
+  awk -v n="$n" -v t="$t" -v m="$m" -v p="$PT" 'BEGIN { printf "%-10s %9.2f %11.1f %16.2f\n", n, t, m/1024, t/p }'
+done

@@ -1,0 +1,224 @@
+//! Record validation: IUPAC bases, quality range, separator text, sequence/quality lengths.
+
+use super::{Chunk, FastqError, FastqErrorKind, RecordRef};
+
+/// Bytes accepted as bases: IUPAC nucleotide codes (DNA and RNA), both cases, and `.` for N.
+static IUPAC: [bool; 256] = {
+    let mut t = [false; 256];
+    let codes = b"ACGTUNRYSWKMBDHVacgtunryswkmbdhv.";
+    let mut i = 0;
+    while i < codes.len() {
+        t[codes[i] as usize] = true;
+        i += 1;
+    }
+    t
+};
+
+/// True when `b` is an accepted base character.
+#[inline]
+pub fn is_iupac(b: u8) -> bool {
+    IUPAC[b as usize]
+}
+
+/// The highest quality character accepted (`~`, Phred 93 in Phred+33).
+pub const MAX_QUAL: u8 = b'~';
+
+/// Lowest and highest quality characters of a batch, for Phred+64 detection.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct QualRange {
+    /// Lowest quality byte seen (255 when none).
+    pub min: u8,
+    /// Highest quality byte seen (0 when none).
+    pub max: u8,
+}
+
+impl Default for QualRange {
+    fn default() -> Self {
+        Self {
+            min: u8::MAX,
+            max: 0,
+        }
+    }
+}
+
+impl QualRange {
+    /// True when these qualities can only be Phred+64 (no byte below `;`, some above `J`).
+    ///
+    /// Real Phred+33 Illumina data always has low-quality characters (`#`, `,`, `/`...) below
+    /// `;` within a batch, and its highest code is `J` (Q41) or close to it.
+    pub fn looks_phred64(&self) -> bool {
+        self.min != u8::MAX && self.min >= b';' && self.max > b'K'
+    }
+
+    /// Widens the range with `other`.
+    pub fn merge(&mut self, other: QualRange) {
+        self.min = self.min.min(other.min);
+        self.max = self.max.max(other.max);
+    }
+}
+
+/// Checks record `i` of `chunk`; `offset` is the quality offset (33 or 64).
+pub fn validate(
+    chunk: &Chunk,
+    i: usize,
+    offset: u8,
+    range: &mut QualRange,
+) -> Result<(), FastqError> {
+    let rec = chunk.record(i);
+    check(&rec, offset, range).map_err(|(part, kind)| FastqError {
+        location: chunk.location(i, part),
+        kind,
+    })
+}
+
+/// Validates one record; on failure returns the record line (0..=3) and what is wrong.
+pub fn check(
+    rec: &RecordRef<'_>,
+    offset: u8,
+    range: &mut QualRange,
+) -> Result<(), (usize, FastqErrorKind)> {
+    if !rec.plus.is_empty() && rec.plus != rec.head {
+        let found = String::from_utf8_lossy(&rec.plus[..rec.plus.len().min(40)]).into_owned();
+        return Err((2, FastqErrorKind::SeparatorMismatch { found }));
+    }
+    let mut bad = false;
+    for &b in rec.seq {
+        bad |= !IUPAC[b as usize];
+    }
+    if bad {
+        let pos = rec
+            .seq
+            .iter()
+            .position(|&b| !IUPAC[b as usize])
+            .unwrap_or(0);
+        let code = rec.seq[pos];
+        return Err((
+            1,
+            FastqErrorKind::BadBase {
+                byte: code as char,
+                code,
+                pos: pos + 1,
+            },
+        ));
+    }
+    if rec.seq.len() != rec.qual.len() {
+        let kind = FastqErrorKind::LengthMismatch {
+            seq: rec.seq.len(),
+            qual: rec.qual.len(),
+        };
+        return Err((3, kind));
+    }
+    let (mut lo, mut hi) = (u8::MAX, 0u8);
+    for &q in rec.qual {
+        lo = lo.min(q);
+        hi = hi.max(q);
+    }
+    if !rec.qual.is_empty() && (lo < offset || hi > MAX_QUAL) {
+        let pos = rec
+            .qual
+            .iter()
+            .position(|&q| q < offset || q > MAX_QUAL)
+            .unwrap_or(0);
+        let code = rec.qual[pos];
+        let kind = FastqErrorKind::BadQuality {
+            byte: code as char,
+            code,
+            pos: pos + 1,
+            offset,
+        };
+        return Err((3, kind));
+    }
+    range.min = range.min.min(lo);
+    range.max = range.max.max(hi);
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rec<'a>(seq: &'a [u8], qual: &'a [u8]) -> RecordRef<'a> {
+        RecordRef {
+            head: b"r",
+            seq,
+            plus: b"",
+            qual,
+        }
+    }
+
+    #[test]
+    fn accepts_iupac_and_full_quality_range() {
+        let mut r = QualRange::default();
+        assert!(check(&rec(b"ACGTNacgtnRYKM.u", b"!!!!!!!!!!!!!!!~"), 33, &mut r).is_ok());
+        assert_eq!((r.min, r.max), (b'!', b'~'));
+    }
+
+    #[test]
+    fn rejects_each_fault_with_its_position() {
+        let mut r = QualRange::default();
+        let e = check(&rec(b"AC GT", b"IIIII"), 33, &mut r).unwrap_err();
+        assert_eq!(
+            e,
+            (
+                1,
+                FastqErrorKind::BadBase {
+                    byte: ' ',
+                    code: b' ',
+                    pos: 3
+                }
+            )
+        );
+        let e = check(&rec(b"ACGT", b"III"), 33, &mut r).unwrap_err();
+        assert_eq!(e, (3, FastqErrorKind::LengthMismatch { seq: 4, qual: 3 }));
+        let e = check(&rec(b"ACGT", b"II\x1fI"), 33, &mut r).unwrap_err().1;
+        assert!(matches!(
+            e,
+            FastqErrorKind::BadQuality {
+                pos: 3,
+                code: 0x1f,
+                ..
+            }
+        ));
+        let e = check(&rec(b"ACGT", b"II?I"), 64, &mut r).unwrap_err().1;
+        assert!(matches!(
+            e,
+            FastqErrorKind::BadQuality {
+                pos: 3,
+                offset: 64,
+                ..
+            }
+        ));
+        let mismatch = RecordRef {
+            head: b"r1",
+            seq: b"A",
+            plus: b"r2",
+            qual: b"I",
+        };
+        assert_eq!(check(&mismatch, 33, &mut r).unwrap_err().0, 2);
+    }
+
+    #[test]
+    fn phred64_detection() {
+        assert!(
+            QualRange {
+                min: b'@',
+                max: b'h'
+            }
+            .looks_phred64()
+        );
+        assert!(
+            !QualRange {
+                min: b'#',
+                max: b'J'
+            }
+            .looks_phred64()
+        );
+        assert!(
+            !QualRange {
+                min: b'#',
+                max: b'~'
+            }
+            .looks_phred64()
+        );
+    }
+}

@@ -1,0 +1,146 @@
+//! BGZF blocks: one gzip member of at most 64 KiB carrying its size in the `BC` extra field.
+//! Pure functions shared by the parallel reader and the block writer.
+
+use std::cell::RefCell;
+
+use libdeflater::{CompressionLvl, Compressor, Crc, Decompressor};
+
+/// Uncompressed bytes per written block (htslib's choice: leaves room for incompressible data).
+pub const BLOCK_DATA: usize = 0xff00;
+/// Largest block on disk.
+pub const MAX_BLOCK: usize = 0x10000;
+/// The 28-byte empty block that marks the end of a BGZF file.
+pub const EOF_BLOCK: [u8; 28] = [
+    0x1f, 0x8b, 8, 4, 0, 0, 0, 0, 0, 0xff, 6, 0, b'B', b'C', 2, 0, 0x1b, 0, 3, 0, 0, 0, 0, 0, 0, 0,
+    0, 0,
+];
+
+thread_local! {
+    static INFLATER: RefCell<Decompressor> = RefCell::new(Decompressor::new());
+    static DEFLATER: RefCell<Option<(i32, Compressor)>> = const { RefCell::new(None) };
+}
+
+/// Total size of the block whose 18-byte header is `h` (BSIZE + 1), or `None` if not BGZF.
+pub fn block_size(h: &[u8]) -> Option<usize> {
+    if !super::sniff::is_bgzf_header(h) {
+        return None;
+    }
+    // The BC subfield is the first one in every BGZF writer we know; look further if not.
+    let xlen = u16::from_le_bytes([h[10], h[11]]) as usize;
+    if xlen != 6 {
+        return None;
+    }
+    Some(u16::from_le_bytes([h[16], h[17]]) as usize + 1)
+}
+
+/// Inflates one whole block into `out` (cleared first), checking CRC32 and ISIZE.
+pub fn inflate_block(block: &[u8], out: &mut Vec<u8>) -> Result<(), String> {
+    if block.len() < 26 {
+        return Err("block shorter than its header and trailer".into());
+    }
+    let n = block.len();
+    let crc = u32::from_le_bytes([block[n - 8], block[n - 7], block[n - 6], block[n - 5]]);
+    let isize =
+        u32::from_le_bytes([block[n - 4], block[n - 3], block[n - 2], block[n - 1]]) as usize;
+    if isize > MAX_BLOCK {
+        return Err(format!("ISIZE {isize} larger than a BGZF block can hold"));
+    }
+    out.clear();
+    out.resize(isize, 0);
+    let got = INFLATER
+        .with(|d| d.borrow_mut().deflate_decompress(&block[18..n - 8], out))
+        .map_err(|e| format!("bad deflate data ({e})"))?;
+    if got != isize {
+        return Err(format!("inflated {got} bytes but ISIZE says {isize}"));
+    }
+    let mut c = Crc::new();
+    c.update(out);
+    if c.sum() != crc {
+        return Err(format!(
+            "CRC32 mismatch (stored {crc:08x}, computed {:08x})",
+            c.sum()
+        ));
+    }
+    Ok(())
+}
+
+/// Appends `data` (at most [`BLOCK_DATA`] bytes) to `out` as one BGZF block at `level` (0-12).
+pub fn deflate_block(data: &[u8], level: u32, out: &mut Vec<u8>) {
+    debug_assert!(data.len() <= BLOCK_DATA);
+    let start = out.len();
+    out.extend_from_slice(&EOF_BLOCK[..18]);
+    let body = out.len();
+    out.resize(body + MAX_BLOCK - 26, 0);
+    let level = level.min(12) as i32;
+    let written = DEFLATER.with(|cell| {
+        let mut slot = cell.borrow_mut();
+        if slot.as_ref().map(|(l, _)| *l) != Some(level) {
+            let lvl = CompressionLvl::new(level).unwrap_or_default();
+            *slot = Some((level, Compressor::new(lvl)));
+        }
+        let (_, comp) = slot.as_mut()?;
+        comp.deflate_compress(data, &mut out[body..]).ok()
+    });
+    let written = match written {
+        Some(n) => n,
+        None => {
+            // Incompressible: level 0 (stored blocks) always fits in 64 KiB for BLOCK_DATA bytes.
+            let mut stored = Compressor::new(CompressionLvl::new(0).unwrap_or_default());
+            stored.deflate_compress(data, &mut out[body..]).unwrap_or(0)
+        }
+    };
+    out.truncate(body + written);
+    let mut c = Crc::new();
+    c.update(data);
+    out.extend_from_slice(&c.sum().to_le_bytes());
+    out.extend_from_slice(&(data.len() as u32).to_le_bytes());
+    let bsize = (out.len() - start - 1) as u16;
+    out[start + 16..start + 18].copy_from_slice(&bsize.to_le_bytes());
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn block_round_trip_and_corruption() {
+        let data: Vec<u8> = (0..BLOCK_DATA).map(|i| (i * 7 % 251) as u8).collect();
+        for level in [0, 1, 6, 12] {
+            let mut block = Vec::new();
+            deflate_block(&data, level, &mut block);
+            assert_eq!(block_size(&block), Some(block.len()));
+            let mut out = Vec::new();
+            inflate_block(&block, &mut out).expect("valid block");
+            assert_eq!(out, data);
+            let n = block.len();
+            block[n - 8] ^= 1;
+            assert!(
+                inflate_block(&block, &mut out)
+                    .unwrap_err()
+                    .contains("CRC32")
+            );
+        }
+        let mut out = vec![1];
+        inflate_block(&EOF_BLOCK, &mut out).expect("EOF block");
+        assert!(out.is_empty());
+    }
+
+    #[test]
+    fn random_bytes_fit_one_block() {
+        let mut x = 0x9e3779b97f4a7c15u64;
+        let data: Vec<u8> = (0..BLOCK_DATA)
+            .map(|_| {
+                x ^= x << 13;
+                x ^= x >> 7;
+                x ^= x << 17;
+                x as u8
+            })
+            .collect();
+        let mut block = Vec::new();
+        deflate_block(&data, 9, &mut block);
+        assert!(block.len() <= MAX_BLOCK);
+        let mut out = Vec::new();
+        inflate_block(&block, &mut out).expect("valid");
+        assert_eq!(out, data);
+    }
+}

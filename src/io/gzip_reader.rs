@@ -1,0 +1,160 @@
+//! Streaming gzip inflate (single or multi-member) on a thread of its own.
+//!
+//! flate2's multi-member decoder with the zlib-rs backend checks every member's CRC32 and
+//! ISIZE; a stream that ends inside a member is reported as truncated, never as a quiet end.
+
+use std::io::{self, BufRead, BufReader, Read};
+use std::path::PathBuf;
+use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
+use std::thread;
+
+use flate2::bufread::MultiGzDecoder;
+
+use super::IoError;
+
+/// Size of the decompressed blocks handed from the inflater thread to the reader.
+const BLOCK: usize = 1 << 20;
+
+/// A [`Read`] of decompressed bytes produced by an inflater thread.
+pub struct ThreadedReader {
+    rx: Receiver<Result<Vec<u8>, IoError>>,
+    ret: SyncSender<Vec<u8>>,
+    cur: Vec<u8>,
+    pos: usize,
+    done: bool,
+}
+
+impl ThreadedReader {
+    /// Spawns `produce` on its own thread; it sends filled buffers until it returns.
+    pub(crate) fn spawn<F>(name: &str, produce: F) -> io::Result<Self>
+    where
+        F: FnOnce(SyncSender<Result<Vec<u8>, IoError>>, Receiver<Vec<u8>>) + Send + 'static,
+    {
+        let (tx, rx) = sync_channel(4);
+        let (ret, ret_rx) = sync_channel(8);
+        thread::Builder::new()
+            .name(name.to_string())
+            .spawn(move || produce(tx, ret_rx))?;
+        Ok(Self {
+            rx,
+            ret,
+            cur: Vec::new(),
+            pos: 0,
+            done: false,
+        })
+    }
+}
+
+impl Read for ThreadedReader {
+    fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
+        while self.pos == self.cur.len() {
+            if self.done {
+                return Ok(0);
+            }
+            match self.rx.recv() {
+                Ok(Ok(block)) => {
+                    let old = std::mem::replace(&mut self.cur, block);
+                    let _ = self.ret.try_send(old);
+                    self.pos = 0;
+                }
+                Ok(Err(e)) => {
+                    self.done = true;
+                    return Err(io::Error::other(e));
+                }
+                Err(_) => {
+                    self.done = true;
+                    return Ok(0);
+                }
+            }
+        }
+        let n = out.len().min(self.cur.len() - self.pos);
+        out[..n].copy_from_slice(&self.cur[self.pos..self.pos + n]);
+        self.pos += n;
+        Ok(n)
+    }
+}
+
+/// Counts the compressed bytes consumed, to name the offset of a fault.
+struct Counted<R> {
+    inner: R,
+    consumed: u64,
+}
+
+impl<R: BufRead> Read for Counted<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.consumed += n as u64;
+        Ok(n)
+    }
+}
+
+impl<R: BufRead> BufRead for Counted<R> {
+    fn fill_buf(&mut self) -> io::Result<&[u8]> {
+        self.inner.fill_buf()
+    }
+    fn consume(&mut self, amt: usize) {
+        self.consumed += amt as u64;
+        self.inner.consume(amt);
+    }
+}
+
+/// Inflates a gzip stream on its own thread.
+pub fn spawn_gzip<R: Read + Send + 'static>(input: R, path: PathBuf) -> io::Result<ThreadedReader> {
+    ThreadedReader::spawn("panelprep-gunzip", move |tx, spare| {
+        let counted = Counted {
+            inner: BufReader::with_capacity(1 << 20, input),
+            consumed: 0,
+        };
+        let mut dec = MultiGzDecoder::new(counted);
+        loop {
+            let mut buf = spare.try_recv().unwrap_or_default();
+            buf.resize(BLOCK, 0);
+            let mut filled = 0;
+            let mut eof = false;
+            while filled < BLOCK {
+                match dec.read(&mut buf[filled..]) {
+                    Ok(0) => {
+                        eof = true;
+                        break;
+                    }
+                    Ok(n) => filled += n,
+                    Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                    Err(e) => {
+                        let offset = dec.get_ref().consumed;
+                        let _ = tx.send(Err(classify(e, &path, offset)));
+                        return;
+                    }
+                }
+            }
+            buf.truncate(filled);
+            if filled > 0 && tx.send(Ok(buf)).is_err() {
+                return;
+            }
+            if eof {
+                return;
+            }
+        }
+    })
+}
+
+fn classify(e: io::Error, path: &std::path::Path, offset: u64) -> IoError {
+    let path = path.to_path_buf();
+    match e.kind() {
+        io::ErrorKind::UnexpectedEof => IoError::Truncated {
+            path,
+            format: "gzip",
+            detail: format!("stream ends inside a member (after {offset} compressed bytes)"),
+        },
+        io::ErrorKind::InvalidInput | io::ErrorKind::InvalidData => IoError::Corrupt {
+            path,
+            format: "gzip",
+            offset,
+            detail: e.to_string(),
+        },
+        _ => IoError::File {
+            path,
+            action: "read",
+            source: e,
+        },
+    }
+}

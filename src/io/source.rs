@@ -1,0 +1,87 @@
+//! Opens an input path (or `-` for stdin), detects its format and returns decompressed bytes.
+
+use std::fs::File;
+use std::io::{self, Cursor, Read};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use super::sniff::{Format, sniff};
+use super::{IoError, bgzf_reader, gzip_reader};
+
+/// A decompressed input stream and the format it was stored in.
+pub struct Source {
+    /// Decompressed bytes.
+    pub reader: Box<dyn Read + Send>,
+    /// The detected container format.
+    pub format: Format,
+    /// The path as given (`-` for stdin).
+    pub path: PathBuf,
+}
+
+impl std::fmt::Debug for Source {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Source")
+            .field("format", &self.format)
+            .field("path", &self.path)
+            .finish()
+    }
+}
+
+/// Opens `path` (`-` = stdin). BGZF blocks are inflated on `pool`; gzip on a thread of its own.
+pub fn open(path: &Path, pool: Arc<rayon::ThreadPool>) -> Result<Source, IoError> {
+    let raw: Box<dyn Read + Send> = if path.as_os_str() == "-" {
+        Box::new(io::stdin())
+    } else {
+        let file = File::open(path).map_err(|source| IoError::File {
+            path: path.to_path_buf(),
+            action: "open",
+            source,
+        })?;
+        Box::new(file)
+    };
+    from_reader(raw, path.to_path_buf(), pool)
+}
+
+/// Detects the format of any byte stream and wraps it in the matching decompressor.
+pub fn from_reader(
+    mut raw: Box<dyn Read + Send>,
+    path: PathBuf,
+    pool: Arc<rayon::ThreadPool>,
+) -> Result<Source, IoError> {
+    let mut head = vec![0u8; 18];
+    let mut n = 0;
+    while n < head.len() {
+        match raw.read(&mut head[n..]) {
+            Ok(0) => break,
+            Ok(k) => n += k,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(source) => {
+                return Err(IoError::File {
+                    path,
+                    action: "read",
+                    source,
+                });
+            }
+        }
+    }
+    head.truncate(n);
+    let format = sniff(&head);
+    let joined = Cursor::new(head).chain(raw);
+    let spawn_err = |source| IoError::File {
+        path: path.clone(),
+        action: "start reader thread",
+        source,
+    };
+    let reader: Box<dyn Read + Send> = match format {
+        Format::Plain => Box::new(joined),
+        Format::Gzip => Box::new(gzip_reader::spawn_gzip(joined, path.clone()).map_err(spawn_err)?),
+        Format::Bgzf => {
+            Box::new(bgzf_reader::spawn_bgzf(joined, path.clone(), pool).map_err(spawn_err)?)
+        }
+    };
+    Ok(Source {
+        reader,
+        format,
+        path,
+    })
+}

@@ -1,0 +1,39 @@
+//! The units that travel through the pipeline.
+
+use crate::fastq::Chunk;
+use crate::fastq::parse::QualRange;
+
+/// Records handed to a worker: one chunk, or two chunks holding the same number of records.
+#[derive(Debug)]
+pub enum Batch {
+    /// Single-end records.
+    Single(Chunk),
+    /// Mates from two files: `r1.record(i)` pairs with `r2.record(i)`.
+    Paired(Chunk, Chunk),
+    /// Mates alternating in one chunk (an even number of records).
+    Interleaved(Chunk),
+}
+
+/// Per-input counts for one batch (index 0 = R1 or single, 1 = R2).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct InputCounts {
+    /// Records read.
+    pub records: u64,
+    /// Bases read.
+    pub bases: u64,
+}
+
+/// What a worker returns for one batch.
+#[derive(Debug, Default)]
+pub struct Done {
+    /// Serialized surviving records for output stream 0 and 1.
+    pub out: [Vec<u8>; 2],
+    /// Records written to each output stream.
+    pub written: [u64; 2],
+    /// Input counts per mate.
+    pub input: [InputCounts; 2],
+    /// Input bytes the batch covered.
+    pub bytes: u64,
+    /// Range of quality characters seen (for Phred+64 detection).
+    pub qual_range: QualRange,
+}

@@ -1,0 +1,49 @@
+//! Cancellation and progress shared between the caller and a running pipeline.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+
+/// A handle the caller keeps to cancel a run or watch its progress; cheap to clone.
+#[derive(Debug, Clone, Default)]
+pub struct Control {
+    inner: Arc<Inner>,
+}
+
+#[derive(Debug, Default)]
+struct Inner {
+    cancelled: AtomicBool,
+    records: AtomicU64,
+    bytes: AtomicU64,
+}
+
+impl Control {
+    /// A fresh handle.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Asks the run to stop; it returns [`crate::Error::Cancelled`] and leaves no output.
+    pub fn cancel(&self) {
+        self.inner.cancelled.store(true, Ordering::Relaxed);
+    }
+
+    /// True once [`Control::cancel`] was called.
+    pub fn is_cancelled(&self) -> bool {
+        self.inner.cancelled.load(Ordering::Relaxed)
+    }
+
+    /// Records (pairs count as two) written or validated so far.
+    pub fn records(&self) -> u64 {
+        self.inner.records.load(Ordering::Relaxed)
+    }
+
+    /// Uncompressed input bytes processed so far.
+    pub fn bytes(&self) -> u64 {
+        self.inner.bytes.load(Ordering::Relaxed)
+    }
+
+    pub(crate) fn add(&self, records: u64, bytes: u64) {
+        self.inner.records.fetch_add(records, Ordering::Relaxed);
+        self.inner.bytes.fetch_add(bytes, Ordering::Relaxed);
+    }
+}

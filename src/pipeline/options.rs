@@ -1,0 +1,126 @@
+//! What a pipeline run reads, writes and how.
+
+use std::path::PathBuf;
+
+/// The FASTQ inputs of a run.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Inputs {
+    /// Single-end reads (`-` = stdin).
+    Single(PathBuf),
+    /// Paired-end reads in two files, R1 and R2.
+    Paired(PathBuf, PathBuf),
+    /// Paired-end reads interleaved in one file (R1, R2, R1, R2...).
+    Interleaved(PathBuf),
+}
+
+/// How reads are laid out in the inputs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Layout {
+    /// Single-end reads, one input.
+    Single,
+    /// Mates in two inputs.
+    Paired,
+    /// Mates alternating in one input.
+    Interleaved,
+}
+
+impl Inputs {
+    /// The layout of these inputs.
+    pub fn layout(&self) -> Layout {
+        match self {
+            Inputs::Single(_) => Layout::Single,
+            Inputs::Paired(..) => Layout::Paired,
+            Inputs::Interleaved(_) => Layout::Interleaved,
+        }
+    }
+
+    /// The input paths, R1 first.
+    pub fn paths(&self) -> Vec<PathBuf> {
+        match self {
+            Inputs::Single(p) | Inputs::Interleaved(p) => vec![p.clone()],
+            Inputs::Paired(a, b) => vec![a.clone(), b.clone()],
+        }
+    }
+
+    /// True for paired-end input (two files or interleaved).
+    pub fn is_paired(&self) -> bool {
+        !matches!(self, Inputs::Single(_))
+    }
+}
+
+/// Where the surviving reads go. `None` paths discard (validation only); `-` is stdout.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Outputs {
+    /// R1 (or single-end) output; for paired input without `out2`, both mates interleaved.
+    pub out1: Option<PathBuf>,
+    /// R2 output for paired input.
+    pub out2: Option<PathBuf>,
+}
+
+/// Engine settings. Defaults: 2 worker threads, 1 MiB batches, Phred+33, compression level 4
+/// (fastp's default), gzip output chosen by a `.gz` output name.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PipelineOptions {
+    /// Worker threads in the pipeline's own pool (decompression of plain gzip and the ordered
+    /// writer have a thread each besides these).
+    pub threads: usize,
+    /// Input bytes per batch; batches are cut at the first record boundary past this size.
+    pub batch_bytes: usize,
+    /// Input qualities are Phred+64 (converted to Phred+33 on output, as fastp does).
+    pub phred64: bool,
+    /// Compression level for gzip (BGZF) output, 0-12 (libdeflate levels; 1-9 match gzip's).
+    pub compression_level: u32,
+    /// Force BGZF output even when the output name does not end in `.gz` (`Some(false)` forces
+    /// plain output); `None` decides by the name.
+    pub compress: Option<bool>,
+    /// A record longer than this many bytes is an error.
+    pub max_record_bytes: usize,
+    /// Accept an input without any record (an empty file is an error by default: for an upload
+    /// it almost always means a failed copy or run).
+    pub allow_empty: bool,
+}
+
+impl Default for PipelineOptions {
+    fn default() -> Self {
+        Self {
+            threads: 2,
+            batch_bytes: 1 << 20,
+            phred64: false,
+            compression_level: 4,
+            compress: None,
+            max_record_bytes: 256 << 20,
+            allow_empty: false,
+        }
+    }
+}
+
+impl PipelineOptions {
+    /// Checks ranges; returns a message naming the bad option.
+    pub fn validate(&self) -> Result<(), crate::Error> {
+        let bad = |m: String| Err(crate::Error::Options(m));
+        if self.threads == 0 || self.threads > 256 {
+            return bad(format!("threads must be 1-256, got {}", self.threads));
+        }
+        if self.compression_level > 12 {
+            return bad(format!(
+                "compression level must be 0-12, got {}",
+                self.compression_level
+            ));
+        }
+        if self.batch_bytes == 0 || self.batch_bytes > 256 << 20 {
+            return bad(format!(
+                "batch size must be 1 B - 256 MiB, got {}",
+                self.batch_bytes
+            ));
+        }
+        Ok(())
+    }
+
+    /// Whether output to `path` is compressed.
+    pub fn compresses(&self, path: &std::path::Path) -> bool {
+        self.compress.unwrap_or_else(|| {
+            path.extension()
+                .is_some_and(|e| e.eq_ignore_ascii_case("gz") || e == "bgz")
+        })
+    }
+}

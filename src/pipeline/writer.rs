@@ -1,0 +1,195 @@
+//! The ordered output side: batches' bytes in input order, cut into BGZF blocks at fixed
+//! uncompressed offsets (so compressed bytes do not depend on threads or batch sizes), blocks
+//! compressed on the pool, written back in order to an atomic file.
+
+use std::collections::BTreeMap;
+use std::io::Write;
+use std::path::PathBuf;
+
+use crate::error::Error;
+use crate::io::bgzf::{BLOCK_DATA, EOF_BLOCK};
+use crate::io::{AtomicFile, IoError};
+
+/// Where one output stream's bytes end up.
+pub(crate) enum Sink {
+    File(AtomicFile),
+    Stdout(std::io::Stdout),
+    /// A caller's writer (C callbacks, in-memory buffers); flushed at the end.
+    Writer(Box<dyn Write + Send>),
+    Discard,
+}
+
+/// One output stream.
+pub(crate) struct Stream {
+    pub path: PathBuf,
+    sink: Sink,
+    /// BGZF level, or `None` for plain output.
+    level: Option<u32>,
+    pending: Vec<u8>,
+    /// Blocks handed to the pool so far / written so far.
+    spawned: u64,
+    written_blocks: u64,
+    ready: BTreeMap<u64, Vec<u8>>,
+    /// Uncompressed and on-disk byte counts.
+    pub raw_bytes: u64,
+    pub disk_bytes: u64,
+    pub records: u64,
+}
+
+impl Stream {
+    /// A stream into a caller's writer, named `name` in messages.
+    pub(crate) fn to_writer(name: PathBuf, w: Box<dyn Write + Send>, level: Option<u32>) -> Self {
+        Self::with_sink(name, Sink::Writer(w), level)
+    }
+
+    pub(crate) fn new(path: Option<PathBuf>, level: Option<u32>) -> Result<Self, IoError> {
+        let (path, sink) = match path {
+            None => (PathBuf::new(), Sink::Discard),
+            Some(p) if p.as_os_str() == "-" => (p, Sink::Stdout(std::io::stdout())),
+            Some(p) => {
+                let f = AtomicFile::create(&p)?;
+                (p, Sink::File(f))
+            }
+        };
+        Ok(Self::with_sink(path, sink, level))
+    }
+
+    fn with_sink(path: PathBuf, sink: Sink, level: Option<u32>) -> Self {
+        let level = if matches!(sink, Sink::Discard) {
+            None
+        } else {
+            level
+        };
+        Self {
+            path,
+            sink,
+            level,
+            pending: Vec::new(),
+            spawned: 0,
+            written_blocks: 0,
+            ready: BTreeMap::new(),
+            raw_bytes: 0,
+            disk_bytes: 0,
+            records: 0,
+        }
+    }
+
+    /// Blocks compressing but not yet written.
+    pub(crate) fn in_flight(&self) -> u64 {
+        self.spawned - self.written_blocks
+    }
+
+    /// Takes a batch's bytes in order. Returns full blocks to compress, numbered.
+    pub(crate) fn push(
+        &mut self,
+        bytes: &[u8],
+        records: u64,
+        jobs: &mut Vec<(u64, Vec<u8>)>,
+    ) -> Result<(), Error> {
+        self.raw_bytes += bytes.len() as u64;
+        self.records += records;
+        match self.level {
+            None => self.write(bytes),
+            Some(_) => {
+                let mut rest = bytes;
+                while !rest.is_empty() {
+                    let room = BLOCK_DATA - self.pending.len();
+                    let take = room.min(rest.len());
+                    self.pending.extend_from_slice(&rest[..take]);
+                    rest = &rest[take..];
+                    if self.pending.len() == BLOCK_DATA {
+                        let block =
+                            std::mem::replace(&mut self.pending, Vec::with_capacity(BLOCK_DATA));
+                        jobs.push((self.spawned, block));
+                        self.spawned += 1;
+                    }
+                }
+                Ok(())
+            }
+        }
+    }
+
+    /// At the end of input: the last partial block, if any.
+    pub(crate) fn flush_pending(&mut self, jobs: &mut Vec<(u64, Vec<u8>)>) {
+        if self.level.is_some() && !self.pending.is_empty() {
+            jobs.push((self.spawned, std::mem::take(&mut self.pending)));
+            self.spawned += 1;
+        }
+    }
+
+    pub(crate) fn level(&self) -> Option<u32> {
+        self.level
+    }
+
+    /// A compressed block came back; writes every block that is now next in order.
+    pub(crate) fn block_done(&mut self, seq: u64, block: Vec<u8>) -> Result<(), Error> {
+        self.ready.insert(seq, block);
+        while let Some(b) = self.ready.remove(&self.written_blocks) {
+            self.write(&b)?;
+            self.written_blocks += 1;
+        }
+        Ok(())
+    }
+
+    fn write(&mut self, bytes: &[u8]) -> Result<(), Error> {
+        self.disk_bytes += bytes.len() as u64;
+        let res = match &mut self.sink {
+            Sink::File(f) => f.write_all(bytes),
+            Sink::Stdout(s) => s.write_all(bytes),
+            Sink::Writer(w) => w.write_all(bytes),
+            Sink::Discard => Ok(()),
+        };
+        res.map_err(|source| {
+            IoError::File {
+                path: self.path.clone(),
+                action: "write",
+                source,
+            }
+            .into()
+        })
+    }
+
+    /// All blocks written: adds the BGZF end marker and renames the file into place.
+    pub(crate) fn finish(mut self) -> Result<StreamSummary, Error> {
+        if self.level.is_some() {
+            self.write(&EOF_BLOCK)?;
+        }
+        let summary = StreamSummary {
+            path: self.path.clone(),
+            records: self.records,
+            raw_bytes: self.raw_bytes,
+            disk_bytes: self.disk_bytes,
+            compressed: self.level.is_some(),
+        };
+        match self.sink {
+            Sink::File(f) => f.commit()?,
+            Sink::Stdout(mut s) => s.flush().map_err(|source| IoError::File {
+                path: self.path.clone(),
+                action: "write",
+                source,
+            })?,
+            Sink::Writer(mut w) => w.flush().map_err(|source| IoError::File {
+                path: self.path.clone(),
+                action: "write",
+                source,
+            })?,
+            Sink::Discard => {}
+        }
+        Ok(summary)
+    }
+}
+
+/// What was written to one output.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct StreamSummary {
+    /// The output path (`-` for stdout).
+    pub path: PathBuf,
+    /// Records written.
+    pub records: u64,
+    /// Uncompressed FASTQ bytes.
+    pub raw_bytes: u64,
+    /// Bytes on disk.
+    pub disk_bytes: u64,
+    /// Written as BGZF.
+    pub compressed: bool,
+}
