@@ -15,7 +15,9 @@ use common::*;
 use panelprep::coverage::{CoverageOptions, Preset, ScanMode};
 
 /// (name, flag, pos 1-based, mapq, cigar, mate pos, tlen, quality char)
-const READS: &[(&str, u16, u32, u8, &str, u32, i32, char)] = &[
+type Read = (&'static str, u16, u32, u8, &'static str, u32, i32, char);
+
+const READS: &[Read] = &[
     ("r1", 99, 101, 60, "100M", 151, 150, 'I'),
     ("r1", 147, 151, 60, "100M", 101, -150, 'I'),
     ("r2", 99, 121, 60, "50M", 121, 50, 'I'),

@@ -428,11 +428,14 @@ struct Batch {
     range_start: bool,
 }
 
+type BatchMsg = Result<Batch, CoverageError>;
+type BatchTx = SyncSender<BatchMsg>;
+
 fn produce(
     path: &Path,
     ranges: &[ReadRange],
     pool: &rayon::ThreadPool,
-    tx: &SyncSender<Result<Batch, CoverageError>>,
+    tx: &BatchTx,
 ) -> Result<(), CoverageError> {
     let f = File::open(path).map_err(io_err(path, "open BAM"))?;
     let mut r = BufReader::with_capacity(1 << 20, f);
@@ -528,10 +531,7 @@ pub fn scan<F>(
 where
     F: FnMut(&RawRecord<'_>, u64) -> Result<(), CoverageError>,
 {
-    let (tx, rx): (
-        SyncSender<Result<Batch, CoverageError>>,
-        Receiver<Result<Batch, CoverageError>>,
-    ) = sync_channel(4);
+    let (tx, rx): (BatchTx, Receiver<BatchMsg>) = sync_channel(4);
     std::thread::scope(|s| {
         let producer = s.spawn(move || {
             let res = produce(path, ranges, pool, &tx);

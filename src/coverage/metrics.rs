@@ -200,7 +200,7 @@ pub struct PanelMetrics {
 }
 
 /// mosdepth-style stats of a run of bases.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct DepthStat {
     /// Bases.
     pub length: u64,
@@ -210,17 +210,6 @@ pub struct DepthStat {
     pub min: Option<i32>,
     /// Maximum (0 when empty).
     pub max: i32,
-}
-
-impl Default for DepthStat {
-    fn default() -> Self {
-        Self {
-            length: 0,
-            sum: 0,
-            min: None,
-            max: 0,
-        }
-    }
 }
 
 impl DepthStat {
@@ -289,7 +278,7 @@ fn span_of(c: &ContigDepth, start: u64) -> Option<&SpanDepth> {
 }
 
 /// Depth slice of `[start, end)` (inside one span) or an empty slice.
-fn slice<'a>(c: &'a ContigDepth, start: u64, end: u64) -> &'a [i32] {
+fn slice(c: &ContigDepth, start: u64, end: u64) -> &[i32] {
     if end <= start {
         return &[];
     }
