@@ -146,11 +146,12 @@ fn cigar(r: &mut Rng, qlen: u32) -> (Vec<u32>, u64) {
 
 fn make_pair(seed: u64, id: u64, targets: &[Target], on_target: f64) -> Pair {
     let mut r = Rng::new(seed.wrapping_mul(0x2545_F491_4F6C_DD1D) ^ id);
-    let frag = 150 + r.below(160) + r.below(160);
+    let frag = 150 + r.below(100) + r.below(100);
     let (rid, start) = if r.chance(on_target) && !targets.is_empty() {
+        // fragment centre inside the target
         let t = &targets[r.below(targets.len() as u64) as usize];
-        let lo = t.1.saturating_sub(frag.saturating_sub(30));
-        (t.0, lo + r.below(t.2 + frag / 2 - lo))
+        let centre = t.1 + r.below(t.2 - t.1);
+        (t.0, centre.saturating_sub(frag / 2))
     } else {
         let rid = r.below(24) as usize;
         (rid, r.below(GRCH38[rid].1 - 1000))
