@@ -35,9 +35,15 @@ fn bench(c: &mut Criterion) {
     let mut recs: Vec<(u32, Vec<u8>)> = Vec::new();
     let mut x = 12345u64;
     for i in 0..100_000u32 {
-        x = x.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        x = x
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
         let t = (x >> 33) % 200;
-        let start = if (x >> 20) % 10 < 7 { t * 2000 + 400 + (x >> 40) % 300 } else { (x >> 24) % 400_000 } as u32;
+        let start = if (x >> 20) % 10 < 7 {
+            t * 2000 + 400 + (x >> 40) % 300
+        } else {
+            (x >> 24) % 400_000
+        } as u32;
         let gap = 50 + ((x >> 12) % 200) as u32;
         let name = format!("p{i}");
         let mut a = Vec::new();
@@ -49,16 +55,27 @@ fn bench(c: &mut Criterion) {
     }
     recs.sort_by_key(|r| r.0);
     let header = BamHeader {
-        references: vec![Reference { name: "c".into(), length: 1_000_000 }],
+        references: vec![Reference {
+            name: "c".into(),
+            length: 1_000_000,
+        }],
         sort_order: None,
     };
     let mut g = c.benchmark_group("depth");
     g.throughput(Throughput::Elements(recs.len() as u64));
-    for (label, preset) in [("mosdepth", Preset::Mosdepth), ("fast", Preset::MosdepthFast)] {
+    for (label, preset) in [
+        ("mosdepth", Preset::Mosdepth),
+        ("fast", Preset::MosdepthFast),
+    ] {
         let opts: CoverageOptions = preset.options();
         g.bench_function(label, |bch| {
             bch.iter(|| {
-                let mut e = Engine::new(&opts, Path::new("bench.bam"), &header, vec![merge_intervals(targets.clone())]);
+                let mut e = Engine::new(
+                    &opts,
+                    Path::new("bench.bam"),
+                    &header,
+                    vec![merge_intervals(targets.clone())],
+                );
                 for (i, (_, r)) in recs.iter().enumerate() {
                     let rec = RawRecord::new(r).expect("record");
                     e.process(&rec, i as u64 + 1).expect("process");

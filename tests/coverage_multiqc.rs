@@ -31,11 +31,23 @@ fn multiqc_parses_our_mosdepth_files() {
     let out = tmp.path().join("mqc");
     let res = Command::new("multiqc")
         .arg(&work)
-        .args(["-m", "mosdepth", "--no-ansi", "-f", "--data-format", "json", "-o"])
+        .args([
+            "-m",
+            "mosdepth",
+            "--no-ansi",
+            "-f",
+            "--data-format",
+            "json",
+            "-o",
+        ])
         .arg(&out)
         .output()
         .expect("run multiqc");
-    assert!(res.status.success(), "multiqc failed: {}", String::from_utf8_lossy(&res.stderr));
+    assert!(
+        res.status.success(),
+        "multiqc failed: {}",
+        String::from_utf8_lossy(&res.stderr)
+    );
     let data = out.join("multiqc_data");
     let json: serde_json::Value = serde_json::from_str(
         &std::fs::read_to_string(data.join("multiqc_data.json")).expect("multiqc_data.json"),
@@ -50,13 +62,31 @@ fn multiqc_parses_our_mosdepth_files() {
     // MultiQC takes these from our total_region line: region bases, depth sum, mean, max
     let region_len: u64 = r.tables.contigs.iter().map(|c| c.region_stat.length).sum();
     let region_sum: i64 = r.tables.contigs.iter().map(|c| c.region_stat.sum).sum();
-    assert_eq!(sample["length"].as_f64(), Some(region_len as f64), "{sample}");
-    assert_eq!(sample["coverage_bases"].as_f64(), Some(region_sum as f64), "{sample}");
-    let mean: f64 = format!("{:.2}", region_sum as f64 / region_len as f64).parse().expect("mean");
+    assert_eq!(
+        sample["length"].as_f64(),
+        Some(region_len as f64),
+        "{sample}"
+    );
+    assert_eq!(
+        sample["coverage_bases"].as_f64(),
+        Some(region_sum as f64),
+        "{sample}"
+    );
+    let mean: f64 = format!("{:.2}", region_sum as f64 / region_len as f64)
+        .parse()
+        .expect("mean");
     assert_eq!(sample["mean_coverage"].as_f64(), Some(mean), "{sample}");
-    assert_eq!(sample["max_coverage"].as_f64(), Some(r.panel.max_target_coverage as f64), "{sample}");
+    assert_eq!(
+        sample["max_coverage"].as_f64(),
+        Some(r.panel.max_target_coverage as f64),
+        "{sample}"
+    );
     // and the >= 10x share from our region.dist `total` line
-    let dist = std::fs::read_to_string(with(&work.join("NA12878_panel"), ".mosdepth.region.dist.txt")).expect("dist");
+    let dist = std::fs::read_to_string(with(
+        &work.join("NA12878_panel"),
+        ".mosdepth.region.dist.txt",
+    ))
+    .expect("dist");
     let pct10: f64 = dist
         .lines()
         .find_map(|l| l.strip_prefix("total\t10\t"))

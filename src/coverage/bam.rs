@@ -429,7 +429,32 @@ struct Batch {
 }
 
 type BatchMsg = Result<Batch, CoverageError>;
-type BatchTx = SyncSender<BatchMsg>;
+type BatchTx = SyncSender<Receiver<BatchMsg>>;
+
+/// Inflates every block of a batch in parallel into one contiguous buffer.
+fn inflate_batch(
+    path: &Path,
+    blocks: &[RawBlock],
+    sizes: &[usize],
+    total: usize,
+) -> Result<Vec<u8>, CoverageError> {
+    let mut data = vec![0u8; total];
+    let mut slices: Vec<&mut [u8]> = Vec::with_capacity(blocks.len());
+    let mut rest: &mut [u8] = &mut data;
+    for &s in sizes {
+        let (a, b) = rest.split_at_mut(s);
+        slices.push(a);
+        rest = b;
+    }
+    blocks
+        .par_iter()
+        .zip(slices.into_par_iter())
+        .map_init(libdeflater::Decompressor::new, |d, (b, out)| {
+            inflate(d, b, out, path)
+        })
+        .collect::<Result<Vec<()>, CoverageError>>()?;
+    Ok(data)
+}
 
 fn produce(
     path: &Path,
@@ -477,25 +502,6 @@ fn produce(
             }
             let sizes: Vec<usize> = blocks.iter().map(RawBlock::isize).collect();
             let total: usize = sizes.iter().sum();
-            let mut data = vec![0u8; total];
-            {
-                let mut slices: Vec<&mut [u8]> = Vec::with_capacity(blocks.len());
-                let mut rest: &mut [u8] = &mut data;
-                for &s in &sizes {
-                    let (a, b) = rest.split_at_mut(s);
-                    slices.push(a);
-                    rest = b;
-                }
-                pool.install(|| {
-                    blocks
-                        .par_iter()
-                        .zip(slices.into_par_iter())
-                        .map_init(libdeflater::Decompressor::new, |d, (b, out)| {
-                            inflate(d, b, out, path)
-                        })
-                        .collect::<Result<Vec<()>, CoverageError>>()
-                })?;
-            }
             let valid = match end_trim {
                 Some(w) => total - sizes.last().copied().unwrap_or(0) + w.min(total),
                 None => total,
@@ -505,14 +511,22 @@ fn produce(
             } else {
                 0
             };
-            let batch = Batch {
-                data,
-                skip: skip.min(valid),
-                valid,
-                range_start: first,
-            };
+            let range_start = first;
             first = false;
-            if tx.send(Ok(batch)).is_err() {
+            // Inflate on the pool while this thread reads the next batch; the consumer takes
+            // the results in order through the per-batch channels.
+            let (rtx, rrx) = sync_channel::<BatchMsg>(1);
+            let owned = path.to_path_buf();
+            pool.spawn(move || {
+                let res = inflate_batch(&owned, &blocks, &sizes, total).map(|data| Batch {
+                    data,
+                    skip: skip.min(valid),
+                    valid,
+                    range_start,
+                });
+                let _ = rtx.send(res);
+            });
+            if tx.send(rrx).is_err() {
                 return Ok(()); // the consumer stopped (it has its own error)
             }
         }
@@ -531,18 +545,23 @@ pub fn scan<F>(
 where
     F: FnMut(&RawRecord<'_>, u64) -> Result<(), CoverageError>,
 {
-    let (tx, rx): (BatchTx, Receiver<BatchMsg>) = sync_channel(4);
+    let (tx, rx): (BatchTx, Receiver<Receiver<BatchMsg>>) = sync_channel(4);
     std::thread::scope(|s| {
         let producer = s.spawn(move || {
             let res = produce(path, ranges, pool, &tx);
             if let Err(e) = res {
-                let _ = tx.send(Err(e));
+                let (etx, erx) = sync_channel(1);
+                let _ = etx.send(Err(e));
+                let _ = tx.send(erx);
             }
         });
         let mut carry: Vec<u8> = Vec::new();
         let mut n: u64 = 0;
         let mut result = Ok(());
-        for msg in rx.iter() {
+        for pending in rx.iter() {
+            let msg = pending.recv().unwrap_or_else(|_| {
+                Err(CoverageError::Other("a BGZF inflate worker stopped".into()))
+            });
             let batch = match msg {
                 Ok(b) => b,
                 Err(e) => {
