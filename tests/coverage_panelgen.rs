@@ -53,7 +53,7 @@ impl Rng {
         Self(seed ^ 0x9E37_79B9_7F4A_7C15)
     }
     /// Next 64 random bits.
-    pub fn next(&mut self) -> u64 {
+    pub fn next_u64(&mut self) -> u64 {
         self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
         let mut z = self.0;
         z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
@@ -62,11 +62,11 @@ impl Rng {
     }
     /// Uniform in `0..n`.
     pub fn below(&mut self, n: u64) -> u64 {
-        if n == 0 { 0 } else { self.next() % n }
+        if n == 0 { 0 } else { self.next_u64() % n }
     }
     /// True with probability `p`.
     pub fn chance(&mut self, p: f64) -> bool {
-        (self.next() >> 11) as f64 / (1u64 << 53) as f64 <= p
+        (self.next_u64() >> 11) as f64 / (1u64 << 53) as f64 <= p
     }
 }
 
@@ -222,12 +222,12 @@ fn encode(buf: &mut Vec<u8>, p: &Pair, m: usize, id: u64, r: &mut Rng) {
     }
     const BASES: [u8; 4] = [1, 2, 4, 8];
     for _ in 0..me.qlen.div_ceil(2) {
-        let x = r.next();
+        let x = r.next_u64();
         buf.push((BASES[(x & 3) as usize] << 4) | BASES[((x >> 2) & 3) as usize]);
     }
     const QUALS: [u8; 8] = [37, 37, 37, 37, 37, 23, 12, 2];
     for _ in 0..me.qlen {
-        buf.push(QUALS[(r.next() & 7) as usize]);
+        buf.push(QUALS[(r.next_u64() & 7) as usize]);
     }
     let size = (buf.len() - start - 4) as u32;
     buf[start..start + 4].copy_from_slice(&size.to_le_bytes());
