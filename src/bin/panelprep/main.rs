@@ -2,6 +2,7 @@
 //! by the library.
 
 mod bench;
+mod coverage;
 mod demo;
 mod progress;
 mod reports;
@@ -34,6 +35,8 @@ enum Command {
     Bench(bench::BenchArgs),
     /// Write simulated paired-end reads with known insert lengths.
     Simulate(simulate::SimulateArgs),
+    /// Panel coverage from a BAM and a target BED (mosdepth-compatible outputs, QC gate).
+    Coverage(coverage::CoverageArgs),
 }
 
 /// Engine options shared by the FASTQ commands (fastp's names where they exist).
@@ -144,6 +147,7 @@ fn main() -> ExitCode {
         Command::Demo(d) => demo::run(&d, &control),
         Command::Bench(b) => bench::run(&b),
         Command::Simulate(s) => simulate::run(&s),
+        Command::Coverage(c) => coverage::run(&c),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
