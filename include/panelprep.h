@@ -13,7 +13,7 @@
  * - No panic or exception crosses this interface: a bug gives PP_STATUS_PANIC.
  * - Threading: no global state besides the per-thread last error; independent objects may be
  *   used from different threads at the same time. Each run starts its own worker threads
- *   (pp_options_set_threads) and stops them before it returns. Callbacks are only ever called
+ *   (pp_options_set_threads); they exit when it is over. Callbacks are only ever called
  *   on the thread inside the pp_ call that runs them, in order, never concurrently.
  *
  * Link: pkg-config --cflags --libs panelprep, or
@@ -170,8 +170,9 @@ pp_status pp_options_set_json(pp_options *options, const char *json);
 // Ownership: the caller owns the string and frees it with `pp_string_free`.
 pp_status pp_options_to_json(const pp_options *options, char **json_out);
 
-// Sets the number of worker threads (1-256; default 2). Each run starts its own threads and
-// stops them before returning (streaming: when the session is finished or freed).
+// Sets the number of worker threads (1-256; default 2) of each run using these options. Each
+// run starts its own threads, which exit when it is over (streaming: when the session is
+// finished or freed).
 pp_status pp_options_set_threads(pp_options *options, uint32_t threads);
 
 // Sets the BGZF compression level of compressed output (0-12, libdeflate levels; 1-9 as
@@ -325,8 +326,8 @@ pp_status pp_stream_push(pp_stream *stream, uint32_t input, const uint8_t *data,
 // with `pp_stream_free`.
 pp_status pp_stream_finish(pp_stream *stream, const pp_report **report_out);
 
-// Frees a session. A session not finished is aborted: no callback is called any more and its
-// threads are stopped before this returns. `pp_stream_free(NULL)` does nothing; calling it
+// Frees a session. A session not finished is aborted: its engine is stopped before this
+// returns and no callback is called any more (worker threads exit on their own right after). `pp_stream_free(NULL)` does nothing; calling it
 // from one of the session's own callbacks does nothing either (the session stays allocated).
 void pp_stream_free(pp_stream *stream);
 

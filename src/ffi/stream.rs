@@ -232,8 +232,8 @@ pub extern "C" fn pp_stream_finish(
     })
 }
 
-/// Frees a session. A session not finished is aborted: no callback is called any more and its
-/// threads are stopped before this returns. `pp_stream_free(NULL)` does nothing; calling it
+/// Frees a session. A session not finished is aborted: its engine is stopped before this
+/// returns and no callback is called any more (worker threads exit on their own right after). `pp_stream_free(NULL)` does nothing; calling it
 /// from one of the session's own callbacks does nothing either (the session stays allocated).
 #[unsafe(no_mangle)]
 pub extern "C" fn pp_stream_free(stream: *mut pp_stream) {
