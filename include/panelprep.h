@@ -85,7 +85,8 @@ typedef struct pp_cancel_token pp_cancel_token;
 // start, so changing options affects later runs only.
 typedef struct pp_options pp_options;
 
-// The result of a successful run (file mode or streaming): what was read and written.
+// The result of a successful run (file mode or streaming): what was read, filtered and
+// written, with the QC statistics when they were collected (the default).
 //
 // Ownership: returned by `pp_run_se`, `pp_run_pe` and `pp_stream_finish`; the caller frees it
 // with `pp_report_free`. Immutable: may be read from several threads at once.
@@ -158,7 +159,9 @@ void pp_options_free(pp_options *options);
 // keep their current value. Keys: `thread` (1-256), `compression` (0-12), `phred64`,
 // `allow_empty`, `interleaved_in`, `compress` (`true`: always BGZF, `false`: always plain,
 // `null`: by output name in file mode, plain in streaming mode), `batch_bytes`,
-// `max_record_bytes`. Example: `{"thread": 4, "compression": 6}`.
+// `max_record_bytes`, `stats` (collect the QC statistics of the report; default true),
+// `checksums` (MD5 and SHA-256 of every input and output; default false). Example:
+// `{"thread": 4, "compression": 6}`.
 //
 // An unknown key, a value of the wrong type or out of range gives `PP_STATUS_INVALID_OPTION`
 // and leaves the options unchanged. `json` is borrowed for the call only.
@@ -194,6 +197,14 @@ pp_status pp_options_set_allow_empty(pp_options *options, bool allow);
 // streams then run paired). Default false.
 pp_status pp_options_set_interleaved_in(pp_options *options, bool interleaved);
 
+// Collects the QC statistics behind `pp_report_json` and the `pp_report_*_out` numbers
+// (default true; false is faster and leaves only the counts of `pp_report_summary_json`).
+pp_status pp_options_set_stats(pp_options *options, bool stats);
+
+// Computes MD5 and SHA-256 of every input (as stored) and output (as written) while the bytes
+// stream through; they appear in `pp_report_summary_json`. Default false.
+pp_status pp_options_set_checksums(pp_options *options, bool checksums);
+
 // Sets (or with a NULL `callback`, removes) the progress callback of runs using these
 // options, called about every `interval_ms` milliseconds (0 = 100 ms); see
 // `pp_progress_callback` for when and where it is called.
@@ -225,13 +236,23 @@ pp_status pp_cancel_token_cancel(const pp_cancel_token *token);
 // Options holding the token keep it alive.
 void pp_cancel_token_free(const pp_cancel_token *token);
 
-// Writes the report as a JSON object to `*json_out`: `inputs` (path, detected `format`,
-// `records`, `bases` per input), `outputs` (path, `records`, uncompressed `raw_bytes`, written
-// `disk_bytes`, `compressed` per output; streaming outputs are named `<output 1>`,
-// `<output 2>`) and `paired`.
+// Writes the QC report as JSON to `*json_out`: fastp's schema and key names (`summary`
+// with `before_filtering`/`after_filtering`, `filtering_result`, `duplication`,
+// `insert_size`, `adapter_cutting`, `read1_before_filtering`...; readable by MultiQC's fastp
+// module) plus panelprep's own statistics under `panelprep`. Needs statistics (option
+// `stats`, on by default): otherwise `PP_STATUS_INVALID_STATE`.
 //
 // Ownership: the caller owns the string and frees it with `pp_string_free`.
 pp_status pp_report_json(const pp_report *report, char **json_out);
+
+// Writes a summary of the files as JSON to `*json_out`: `inputs` (`path`, detected `format`,
+// `records`, `bases`, `checksums` per input), `outputs` (`path`, `records`, uncompressed
+// `raw_bytes`, written `disk_bytes`, `compressed`, `checksums` per output; streaming inputs
+// are named `<stream>`, `<stream R1>`, `<stream R2>`, outputs `<output 1>`, `<output 2>`) and
+// `paired`. `checksums` is null unless the option `checksums` was set.
+//
+// Ownership: the caller owns the string and frees it with `pp_string_free`.
+pp_status pp_report_summary_json(const pp_report *report, char **json_out);
 
 // Records read, over all inputs (each mate of a pair counts as one record).
 pp_status pp_report_reads_in(const pp_report *report, uint64_t *value_out);
@@ -239,10 +260,21 @@ pp_status pp_report_reads_in(const pp_report *report, uint64_t *value_out);
 // Bases read, over all inputs.
 pp_status pp_report_bases_in(const pp_report *report, uint64_t *value_out);
 
-// Records written, over all outputs (0 when the output was discarded).
+// Reads that passed filtering (both mates count), as written to the outputs (or as they
+// would have been when the output was discarded): fastp's `summary.after_filtering.
+// total_reads`. Needs statistics (option `stats`): otherwise `PP_STATUS_INVALID_STATE`.
 pp_status pp_report_reads_out(const pp_report *report, uint64_t *value_out);
 
-// Bytes written, over all outputs, as stored (compressed size for BGZF output).
+// Bases of the reads that passed filtering, after trimming: fastp's
+// `summary.after_filtering.total_bases`. Needs statistics, as `pp_report_reads_out`.
+pp_status pp_report_bases_out(const pp_report *report, uint64_t *value_out);
+
+// Bases of quality 30 or more among the bases that passed filtering:
+// `summary.after_filtering.q30_bases`. Needs statistics, as `pp_report_reads_out`.
+pp_status pp_report_q30_bases_out(const pp_report *report, uint64_t *value_out);
+
+// Bytes written, over all outputs, as stored (compressed size for BGZF output; 0 when the
+// output was discarded). Always available.
 pp_status pp_report_bytes_out(const pp_report *report, uint64_t *value_out);
 
 // Writes whether the run was paired-end (two inputs, or interleaved input) to `*paired_out`.

@@ -25,12 +25,13 @@ pub use options::{
     pp_cancel_token, pp_cancel_token_cancel, pp_cancel_token_free, pp_cancel_token_new, pp_options,
     pp_options_free, pp_options_new, pp_options_set_allow_empty, pp_options_set_cancel_token,
     pp_options_set_compress, pp_options_set_compression_level, pp_options_set_interleaved_in,
-    pp_options_set_json, pp_options_set_phred64, pp_options_set_progress, pp_options_set_threads,
-    pp_options_to_json, pp_progress_callback,
+    pp_options_set_json, pp_options_set_phred64, pp_options_set_progress, pp_options_set_stats,
+    pp_options_set_threads, pp_options_to_json, pp_progress_callback,
 };
 pub use report::{
-    pp_report, pp_report_bases_in, pp_report_bytes_out, pp_report_free, pp_report_json,
-    pp_report_paired, pp_report_reads_in, pp_report_reads_out,
+    pp_report, pp_report_bases_in, pp_report_bases_out, pp_report_bytes_out, pp_report_free,
+    pp_report_json, pp_report_paired, pp_report_q30_bases_out, pp_report_reads_in,
+    pp_report_reads_out, pp_report_summary_json,
 };
 pub use run::{pp_run_pe, pp_run_se};
 pub use status::pp_status;

@@ -119,6 +119,8 @@ struct JsonOptions {
     batch_bytes: Option<usize>,
     #[serde(alias = "max-record-bytes")]
     max_record_bytes: Option<usize>,
+    stats: Option<bool>,
+    checksums: Option<bool>,
 }
 
 /// A key that is present: `Some(value)`, where `null` is `Some(None)`.
@@ -138,6 +140,8 @@ impl JsonOptions {
             compress,
             batch_bytes,
             max_record_bytes,
+            stats,
+            checksums,
         } = self;
         p.threads = thread.unwrap_or(p.threads);
         p.compression_level = compression.unwrap_or(p.compression_level);
@@ -146,6 +150,8 @@ impl JsonOptions {
         p.compress = compress.unwrap_or(p.compress);
         p.batch_bytes = batch_bytes.unwrap_or(p.batch_bytes);
         p.max_record_bytes = max_record_bytes.unwrap_or(p.max_record_bytes);
+        p.stats = stats.unwrap_or(p.stats);
+        p.checksums = checksums.unwrap_or(p.checksums);
         o.interleaved_in = interleaved_in.unwrap_or(o.interleaved_in);
     }
 }
@@ -161,6 +167,8 @@ fn to_json(o: &Options) -> String {
         "compress": p.compress,
         "batch_bytes": p.batch_bytes,
         "max_record_bytes": p.max_record_bytes,
+        "stats": p.stats,
+        "checksums": p.checksums,
     })
     .to_string()
 }
@@ -201,7 +209,9 @@ pub extern "C" fn pp_options_free(options: *mut pp_options) {
 /// keep their current value. Keys: `thread` (1-256), `compression` (0-12), `phred64`,
 /// `allow_empty`, `interleaved_in`, `compress` (`true`: always BGZF, `false`: always plain,
 /// `null`: by output name in file mode, plain in streaming mode), `batch_bytes`,
-/// `max_record_bytes`. Example: `{"thread": 4, "compression": 6}`.
+/// `max_record_bytes`, `stats` (collect the QC statistics of the report; default true),
+/// `checksums` (MD5 and SHA-256 of every input and output; default false). Example:
+/// `{"thread": 4, "compression": 6}`.
 ///
 /// An unknown key, a value of the wrong type or out of range gives `PP_STATUS_INVALID_OPTION`
 /// and leaves the options unchanged. `json` is borrowed for the call only.
@@ -278,6 +288,20 @@ pub extern "C" fn pp_options_set_interleaved_in(
     interleaved: bool,
 ) -> pp_status {
     boundary(|| update(options, |o| o.interleaved_in = interleaved))
+}
+
+/// Collects the QC statistics behind `pp_report_json` and the `pp_report_*_out` numbers
+/// (default true; false is faster and leaves only the counts of `pp_report_summary_json`).
+#[unsafe(no_mangle)]
+pub extern "C" fn pp_options_set_stats(options: *mut pp_options, stats: bool) -> pp_status {
+    boundary(|| update(options, |o| o.pipeline.stats = stats))
+}
+
+/// Computes MD5 and SHA-256 of every input (as stored) and output (as written) while the bytes
+/// stream through; they appear in `pp_report_summary_json`. Default false.
+#[unsafe(no_mangle)]
+pub extern "C" fn pp_options_set_checksums(options: *mut pp_options, checksums: bool) -> pp_status {
+    boundary(|| update(options, |o| o.pipeline.checksums = checksums))
 }
 
 /// Sets (or with a NULL `callback`, removes) the progress callback of runs using these

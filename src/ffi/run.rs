@@ -13,6 +13,11 @@ use crate::pipeline::{self, Control, Inputs, Outputs, run_watched};
 /// Runs the engine with `o`'s settings, progress callback and cancel token, on this thread's
 /// behalf (callbacks on this thread).
 fn run(o: &Options, inputs: &Inputs, outputs: &Outputs) -> Result<*const pp_report, Failed> {
+    let command = match inputs {
+        Inputs::Single(p) => format!("panelprep trim -i {}", p.display()),
+        Inputs::Interleaved(p) => format!("panelprep trim --interleaved_in -i {}", p.display()),
+        Inputs::Paired(a, b) => format!("panelprep trim -i {} -I {}", a.display(), b.display()),
+    };
     let control = Control::new();
     let p = &o.pipeline;
     let summary = if o.watched() {
@@ -22,7 +27,7 @@ fn run(o: &Options, inputs: &Inputs, outputs: &Outputs) -> Result<*const pp_repo
     } else {
         pipeline::run(p, inputs, outputs, &control)?
     };
-    Ok(Report::into_c(summary))
+    Ok(Report::into_c(summary, command))
 }
 
 fn out_path(p: Option<&str>) -> Option<PathBuf> {

@@ -139,18 +139,28 @@ static int count_progress(void *userdata, uint64_t records, uint64_t bytes) {
     return 0;
 }
 
-static void print_report(const char *name, const pp_report *r) {
-    uint64_t reads_in = 0, bases_in = 0, reads_out = 0, bytes_out = 0;
-    bool paired = false;
-    CHECK_OK(pp_report_reads_in(r, &reads_in));
-    CHECK_OK(pp_report_bases_in(r, &bases_in));
-    CHECK_OK(pp_report_reads_out(r, &reads_out));
-    CHECK_OK(pp_report_bytes_out(r, &bytes_out));
-    CHECK_OK(pp_report_paired(r, &paired));
-    printf("%s reads_in=%llu bases_in=%llu reads_out=%llu paired=%d\n", name,
-           (unsigned long long)reads_in, (unsigned long long)bases_in,
-           (unsigned long long)reads_out, paired ? 1 : 0);
-    CHECK(bytes_out > 0 || reads_out == 0);
+/* The report's numbers. */
+typedef struct {
+    uint64_t reads_in, bases_in, reads_out, bases_out, q30_out, bytes_out;
+    bool paired;
+} numbers;
+
+static numbers report_numbers(const char *name, const pp_report *r) {
+    numbers n;
+    memset(&n, 0, sizeof n);
+    CHECK_OK(pp_report_reads_in(r, &n.reads_in));
+    CHECK_OK(pp_report_bases_in(r, &n.bases_in));
+    CHECK_OK(pp_report_reads_out(r, &n.reads_out));
+    CHECK_OK(pp_report_bases_out(r, &n.bases_out));
+    CHECK_OK(pp_report_q30_bases_out(r, &n.q30_out));
+    CHECK_OK(pp_report_bytes_out(r, &n.bytes_out));
+    CHECK_OK(pp_report_paired(r, &n.paired));
+    CHECK(n.reads_out <= n.reads_in);
+    CHECK(n.q30_out <= n.bases_out);
+    printf("%s reads_in=%llu bases_in=%llu reads_out=%llu bases_out=%llu paired=%d\n", name,
+           (unsigned long long)n.reads_in, (unsigned long long)n.bases_in,
+           (unsigned long long)n.reads_out, (unsigned long long)n.bases_out, n.paired ? 1 : 0);
+    return n;
 }
 
 /* Pushes `n` inputs in random pieces of 0..max_piece bytes, switching inputs at random. */
@@ -246,90 +256,130 @@ static void test_file_mode(void) {
     pp_options *o = NULL;
     const pp_report *r = NULL;
     char *json = NULL;
-    uint64_t records = 0;
+    uint64_t records = 0, v = 0;
+    numbers n;
     CHECK_OK(pp_options_new(&o));
     CHECK_OK(pp_options_set_threads(o, 2));
+    CHECK_OK(pp_options_set_checksums(o, true));
 
-    CHECK_OK(pp_run_se(o, in_dir("se.fq.gz"), in_dir("out_se.fq"), &r));
-    print_report("file_se", r);
-    CHECK_OK(pp_report_json(r, &json));
+    CHECK_OK(pp_run_se(o, in_dir("se.fq.gz"), in_dir("file_se.fq"), &r));
+    n = report_numbers("file_se", r);
+    CHECK(n.bytes_out > 0 && !n.paired);
+    CHECK_OK(pp_report_summary_json(r, &json));
     CHECK(json && strstr(json, "\"format\":\"gzip\"") != NULL);
+    CHECK(json && strstr(json, "\"md5\":\"") != NULL);
     pp_string_free(json);
+    json = NULL;
+    CHECK_OK(pp_report_json(r, &json));
+    CHECK(json && strstr(json, "\"before_filtering\"") != NULL);
+    CHECK(json && strstr(json, "\"filtering_result\"") != NULL);
+    pp_string_free(json);
+    json = NULL;
     pp_report_free(r);
     r = NULL;
 
-    CHECK_OK(pp_run_pe(o, in_dir("r1.fq.gz"), in_dir("r2.fq.gz"), in_dir("out_r1.fq.gz"),
-                       in_dir("out_r2.fq.gz"), &r));
-    print_report("file_pe", r);
+    CHECK_OK(pp_run_pe(o, in_dir("r1.fq.gz"), in_dir("r2.fq.gz"), in_dir("file_r1.fq.gz"),
+                       in_dir("file_r2.fq.gz"), &r));
+    n = report_numbers("file_pe", r);
+    CHECK(n.paired);
     pp_report_free(r);
     r = NULL;
 
-    /* Paired input to one interleaved output, then read back as interleaved input. */
-    CHECK_OK(pp_run_pe(o, in_dir("r1.fq.gz"), in_dir("r2.fq.gz"), in_dir("out_il.fq"), NULL, &r));
+    /* Paired input to one interleaved output, then read back as interleaved input, output
+     * discarded. */
+    CHECK_OK(pp_run_pe(o, in_dir("r1.fq.gz"), in_dir("r2.fq.gz"), in_dir("file_il.fq"), NULL, &r));
     pp_report_free(r);
     r = NULL;
     CHECK_OK(pp_options_set_interleaved_in(o, true));
-    CHECK_OK(pp_run_se(o, in_dir("out_il.fq"), NULL, &r));
-    print_report("file_interleaved", r);
+    CHECK_OK(pp_run_se(o, in_dir("file_il.fq"), NULL, &r));
+    n = report_numbers("file_interleaved", r);
+    CHECK(n.bytes_out == 0 && n.paired);
     pp_report_free(r);
     r = NULL;
+
+    /* Without statistics: counts only. */
+    CHECK_OK(pp_options_set_json(o, "{\"interleaved_in\": false, \"stats\": false}"));
+    CHECK_OK(pp_run_se(o, in_dir("se.fq"), NULL, &r));
+    CHECK_OK(pp_report_reads_in(r, &v));
+    CHECK_STATUS(pp_report_reads_out(r, &v), PP_STATUS_INVALID_STATE);
+    CHECK_STATUS(pp_report_json(r, &json), PP_STATUS_INVALID_STATE);
+    CHECK(json == NULL);
+    pp_report_free(r);
 
     CHECK_OK(pp_validate_file(in_dir("se.fq"), 0, &records));
     printf("validate_records=%llu\n", (unsigned long long)records);
     pp_options_free(o);
 }
 
-/* Streams `inputs` with random push sizes and checks the output equals `expected` files. */
+/* Runs file mode on `in_names` to "<name>_N<ext>", then streams the same input in random
+ * pieces of up to `max_piece` bytes: the streamed output and report must equal file mode's. */
 static void stream_and_compare(const char *name, const pp_options *o, uint32_t n,
-                               const char *const *in_names, const char *const *out_names,
-                               size_t max_piece) {
+                               const char *const *in_names, const char *ext, size_t max_piece) {
     buffer inputs[2] = {{NULL, 0, 0}, {NULL, 0, 0}};
     buffer outs[2] = {{NULL, 0, 0}, {NULL, 0, 0}};
+    char out_names[2][256];
+    char label[300];
     pp_stream *s = NULL;
-    const pp_report *r = NULL;
+    const pp_report *file_report = NULL, *stream_report = NULL;
+    numbers fn, sn;
     uint32_t i;
+    for (i = 0; i < n; i++) snprintf(out_names[i], sizeof out_names[i], "%s_%u%s", name, i + 1, ext);
+    if (n == 1) {
+        CHECK_OK(pp_run_se(o, in_dir(in_names[0]), in_dir(out_names[0]), &file_report));
+    } else {
+        CHECK_OK(pp_run_pe(o, in_dir(in_names[0]), in_dir(in_names[1]), in_dir(out_names[0]),
+                           in_dir(out_names[1]), &file_report));
+    }
     for (i = 0; i < n; i++) inputs[i] = read_file(in_dir(in_names[i]));
     CHECK_OK(pp_stream_open(o, n, append_cb, &outs[0], n == 2 ? append_cb : NULL,
                             n == 2 ? &outs[1] : NULL, &s));
     CHECK_OK(push_randomly(s, inputs, n, max_piece));
-    CHECK_OK(pp_stream_finish(s, &r));
-    if (r) print_report(name, r);
+    CHECK_OK(pp_stream_finish(s, &stream_report));
+    if (file_report && stream_report) {
+        snprintf(label, sizeof label, "%s_file", name);
+        fn = report_numbers(label, file_report);
+        snprintf(label, sizeof label, "%s_stream", name);
+        sn = report_numbers(label, stream_report);
+        CHECK(fn.reads_in == sn.reads_in && fn.bases_in == sn.bases_in);
+        CHECK(fn.reads_out == sn.reads_out && fn.bases_out == sn.bases_out);
+        CHECK(fn.q30_out == sn.q30_out && fn.bytes_out == sn.bytes_out);
+    }
     for (i = 0; i < n; i++) {
         buffer want = read_file(in_dir(out_names[i]));
+        int same = outs[i].len == want.len && memcmp(outs[i].data, want.data, want.len) == 0;
         CHECK(want.len > 0);
-        CHECK(outs[i].len == want.len && memcmp(outs[i].data, want.data, want.len) == 0);
+        CHECK(same);
         printf("%s_out%u_bytes=%llu identical=%d\n", name, i + 1, (unsigned long long)outs[i].len,
-               outs[i].len == want.len && memcmp(outs[i].data, want.data, want.len) == 0);
+               same);
         buffer_free(&want);
         buffer_free(&outs[i]);
         buffer_free(&inputs[i]);
     }
     /* Misuse after finish: a state error, and the session is still freed normally. */
     CHECK_STATUS(pp_stream_push(s, 0, (const uint8_t *)"@", 1), PP_STATUS_INVALID_STATE);
-    pp_report_free(r);
+    pp_report_free(file_report);
+    pp_report_free(stream_report);
     pp_stream_free(s);
 }
 
 static void test_streaming(void) {
     pp_options *o = NULL;
     const char *pe_in[2] = {"r1.fq.gz", "r2.fq.gz"};
-    const char *pe_out[2] = {"out_r1.fq.gz", "out_r2.fq.gz"};
     const char *se_in[1] = {"se.fq"};
-    const char *se_out[1] = {"out_se.fq"};
     const char *se_gz_in[1] = {"se.fq.gz"};
     int calls = 0;
     CHECK_OK(pp_options_new(&o));
     CHECK_OK(pp_options_set_threads(o, 3));
     CHECK_OK(pp_options_set_progress(o, count_progress, &calls, 1));
     /* Plain single-end input in tiny pieces, plain output. */
-    stream_and_compare("stream_se", o, 1, se_in, se_out, 7);
-    /* The same reads pushed as multi-member gzip in larger pieces. */
-    stream_and_compare("stream_se_gz", o, 1, se_gz_in, se_out, 5000);
+    stream_and_compare("stream_se", o, 1, se_in, ".fq", 7);
+    /* Multi-member gzip input in larger pieces. */
+    stream_and_compare("stream_se_gz", o, 1, se_gz_in, ".fq", 5000);
     CHECK(calls >= 2);
     CHECK(last_records > 0);
-    /* Paired gzip input, BGZF output: identical to file mode's .gz outputs. */
+    /* Paired gzip input, BGZF output (forced, as streams have no file name). */
     CHECK_OK(pp_options_set_compress(o, true));
-    stream_and_compare("stream_pe", o, 2, pe_in, pe_out, 100000);
+    stream_and_compare("stream_pe", o, 2, pe_in, ".fq.gz", 100000);
     pp_options_free(o);
 }
 
