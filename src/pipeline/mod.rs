@@ -5,6 +5,7 @@
 mod batch;
 mod control;
 mod options;
+mod push;
 mod reader;
 mod worker;
 mod writer;
@@ -18,6 +19,7 @@ use std::sync::mpsc::{Receiver, Sender, SyncSender, channel, sync_channel};
 pub use batch::InputCounts;
 pub use control::Control;
 pub use options::{Inputs, Layout, Outputs, PipelineOptions};
+pub use push::{PushError, PushOutput, PushSession, run_watched};
 pub use writer::StreamSummary;
 
 use crate::error::Error;
