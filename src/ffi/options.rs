@@ -121,6 +121,20 @@ struct JsonOptions {
     max_record_bytes: Option<usize>,
     stats: Option<bool>,
     checksums: Option<bool>,
+    /// Validate and copy only: no trimming, no filtering.
+    passthrough: Option<bool>,
+    /// Read 1 adapter (fastp `--adapter_sequence`).
+    adapter_sequence: Option<String>,
+    /// Read 2 adapter (fastp `--adapter_sequence_r2`).
+    adapter_sequence_r2: Option<String>,
+    /// fastp `-A`.
+    disable_adapter_trimming: Option<bool>,
+    /// fastp `-q` (default 15).
+    qualified_quality_phred: Option<u8>,
+    /// fastp `-l` (default 15).
+    length_required: Option<usize>,
+    /// fastp `-n` (default 5).
+    n_base_limit: Option<usize>,
 }
 
 /// A key that is present: `Some(value)`, where `null` is `Some(None)`.
@@ -142,7 +156,46 @@ impl JsonOptions {
             max_record_bytes,
             stats,
             checksums,
+            passthrough,
+            adapter_sequence,
+            adapter_sequence_r2,
+            disable_adapter_trimming,
+            qualified_quality_phred,
+            length_required,
+            n_base_limit,
         } = self;
+        match passthrough {
+            Some(true) => {
+                p.trim = None;
+                p.filter = None;
+                p.detect_adapter = [false; 2];
+            }
+            Some(false) if p.trim.is_none() => {
+                let d = PipelineOptions::default();
+                (p.trim, p.filter, p.detect_adapter) = (d.trim, d.filter, d.detect_adapter);
+            }
+            _ => {}
+        }
+        if let Some(t) = p.trim.as_mut() {
+            let seq = |s: String| {
+                Some(s.into_bytes().to_ascii_uppercase()).filter(|s| !s.is_empty() && s != b"AUTO")
+            };
+            if let Some(a) = adapter_sequence {
+                t.adapter_r1 = seq(a);
+            }
+            if let Some(a) = adapter_sequence_r2 {
+                t.adapter_r2 = seq(a);
+            }
+            if let Some(d) = disable_adapter_trimming {
+                t.adapter_trimming = !d;
+            }
+        }
+        if let Some(f) = p.filter.as_mut() {
+            f.qualified_quality_phred =
+                qualified_quality_phred.unwrap_or(f.qualified_quality_phred);
+            f.length_required = length_required.unwrap_or(f.length_required);
+            f.n_base_limit = n_base_limit.unwrap_or(f.n_base_limit);
+        }
         p.threads = thread.unwrap_or(p.threads);
         p.compression_level = compression.unwrap_or(p.compression_level);
         p.phred64 = phred64.unwrap_or(p.phred64);
@@ -169,6 +222,13 @@ fn to_json(o: &Options) -> String {
         "max_record_bytes": p.max_record_bytes,
         "stats": p.stats,
         "checksums": p.checksums,
+        "passthrough": p.trim.is_none() && p.filter.is_none(),
+        "adapter_sequence": p.trim.as_ref().and_then(|t| t.adapter_r1.as_ref()).map(|a| String::from_utf8_lossy(a).into_owned()),
+        "adapter_sequence_r2": p.trim.as_ref().and_then(|t| t.adapter_r2.as_ref()).map(|a| String::from_utf8_lossy(a).into_owned()),
+        "disable_adapter_trimming": p.trim.as_ref().is_some_and(|t| !t.adapter_trimming),
+        "qualified_quality_phred": p.filter.as_ref().map(|f| f.qualified_quality_phred),
+        "length_required": p.filter.as_ref().map(|f| f.length_required),
+        "n_base_limit": p.filter.as_ref().map(|f| f.n_base_limit),
     })
     .to_string()
 }

@@ -64,7 +64,7 @@ pub extern "C" fn pp_run_se(
         };
         let outputs = Outputs {
             out1: out_path(arg_opt_str(out1, "out1")?),
-            out2: None,
+            ..Outputs::default()
         };
         *out = run(o, &inputs, &outputs)?;
         Ok(())
@@ -96,6 +96,7 @@ pub extern "C" fn pp_run_pe(
         let outputs = Outputs {
             out1: out_path(arg_opt_str(out1, "out1")?),
             out2: out_path(arg_opt_str(out2, "out2")?),
+            ..Outputs::default()
         };
         *out = run(o, &inputs, &outputs)?;
         Ok(())

@@ -259,6 +259,8 @@ static void test_file_mode(void) {
     uint64_t records = 0, v = 0;
     numbers n;
     CHECK_OK(pp_options_new(&o));
+    /* Validation-only runs: outputs must equal the inputs byte for byte. */
+    CHECK_OK(pp_options_set_json(o, "{\"passthrough\": true}"));
     CHECK_OK(pp_options_set_threads(o, 2));
     CHECK_OK(pp_options_set_checksums(o, true));
 
@@ -369,6 +371,7 @@ static void test_streaming(void) {
     const char *se_gz_in[1] = {"se.fq.gz"};
     int calls = 0;
     CHECK_OK(pp_options_new(&o));
+    CHECK_OK(pp_options_set_json(o, "{\"passthrough\": true}"));
     CHECK_OK(pp_options_set_threads(o, 3));
     CHECK_OK(pp_options_set_progress(o, count_progress, &calls, 1));
     /* Plain single-end input in tiny pieces, plain output. */
@@ -392,6 +395,7 @@ static void test_errors(void) {
     buffer out = {NULL, 0, 0};
     pp_status st;
     CHECK_OK(pp_options_new(&o));
+    CHECK_OK(pp_options_set_json(o, "{\"passthrough\": true}"));
 
     CHECK_STATUS(pp_run_se(o, in_dir("does_not_exist.fq"), in_dir("never.fq"), &r),
                  PP_STATUS_IO_ERROR);
