@@ -19,7 +19,7 @@
 //!     }
 //! }
 //! let mut out = Collect(Vec::new());
-//! let opts = PipelineOptions::default();
+//! let opts = PipelineOptions::passthrough();
 //! let mut s = PushSession::start(&opts, Layout::Single, 1, Control::new()).unwrap();
 //! s.push(0, b"@r1\nAC", &mut out).unwrap();
 //! s.push(0, b"GT\n+\nIIII\n", &mut out).unwrap();
@@ -615,10 +615,7 @@ mod tests {
         let outs: Vec<_> = (0..ins.len())
             .map(|i| dir.join(format!("out{i}.fq.gz")))
             .collect();
-        let outputs = Outputs {
-            out1: Some(outs[0].clone()),
-            out2: outs.get(1).cloned(),
-        };
+        let outputs = Outputs::new(outs[0].clone(), outs.get(1).cloned());
         run(opts, &inputs, &outputs, &Control::new()).unwrap();
         outs.iter().map(|p| std::fs::read(p).unwrap()).collect()
     }
@@ -662,7 +659,7 @@ mod tests {
         let r2 = fastq(60_000, 4, 2);
         assert!(r1.len() > PushSession::MAX_QUEUED);
         let mut out = Collect::new();
-        let opts = PipelineOptions::default();
+        let opts = PipelineOptions::passthrough();
         let mut s = PushSession::start(&opts, Layout::Paired, 1, Control::new()).unwrap();
         s.push(0, &r1, &mut out).unwrap();
         s.push(1, &r2, &mut out).unwrap();
@@ -674,7 +671,7 @@ mod tests {
     #[test]
     fn malformed_input_fails_and_stays_failed() {
         let mut out = Collect::new();
-        let opts = PipelineOptions::default();
+        let opts = PipelineOptions::passthrough();
         let mut s = PushSession::start(&opts, Layout::Single, 1, Control::new()).unwrap();
         s.push(0, b"@r1\nACGT\n+\nIII\n", &mut out).unwrap();
         let msg = match s.finish(&mut out) {
@@ -693,7 +690,7 @@ mod tests {
     #[test]
     fn progress_can_cancel_and_push_after_finish_is_a_state_error() {
         let data = fastq(100, 5, 1);
-        let opts = PipelineOptions::default();
+        let opts = PipelineOptions::passthrough();
         let mut out = Collect::new();
         out.cancel_after = Some(0);
         let mut s = PushSession::start(&opts, Layout::Single, 1, Control::new()).unwrap();
