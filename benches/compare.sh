@@ -40,15 +40,17 @@ export -f floor; export WORK Z
 
 MODE=${MODE:-passthrough}
 if [ "$MODE" = passthrough ]; then
-  run panelprep "$PP" trim -i "$WORK/R1.fq.gz" -I "$WORK/R2.fq.gz" -o "$WORK/out_1.fq.gz" -O "$WORK/out_2.fq.gz" -w "$T" -z "$Z" ${PP_ARGS:-}
+  run panelprep "$PP" trim -i "$WORK/R1.fq.gz" -I "$WORK/R2.fq.gz" -o "$WORK/out_1.fq.gz" -O "$WORK/out_2.fq.gz" -w "$T" -z "$Z" --passthrough ${PP_ARGS:-}
   run fastp fastp -w "$T" -A -G -Q -L -z "$Z" -i "$WORK/R1.fq.gz" -I "$WORK/R2.fq.gz" -o "$WORK/out_1.fq.gz" -O "$WORK/out_2.fq.gz" -j /dev/null -h /dev/null
   run floor bash -c floor
   NAMES="panelprep fastp floor"
 else
   run panelprep "$PP" trim -i "$WORK/R1.fq.gz" -I "$WORK/R2.fq.gz" -o "$WORK/out_1.fq.gz" -O "$WORK/out_2.fq.gz" -w "$T" -z "$Z" ${PP_ARGS:-}
   run fastp fastp -w "$T" -z "$Z" -i "$WORK/R1.fq.gz" -I "$WORK/R2.fq.gz" -o "$WORK/out_1.fq.gz" -O "$WORK/out_2.fq.gz" -j /dev/null -h /dev/null
-  if command -v chelae >/dev/null; then
-    run chelae chelae trim -t "$T" --compression-level "$Z" -o "$WORK/out_1.fq.gz" -O "$WORK/out_2.fq.gz" "$WORK/R1.fq.gz" "$WORK/R2.fq.gz"
+  CHELAE=${CHELAE:-$(command -v chelae || echo /tmp/chelae-root/bin/chelae)}
+  if [ -x "$CHELAE" ]; then
+    # chelae's defaults (adapter detection by overlap, poly-G, quality, length filter), BGZF out.
+    run chelae "$CHELAE" trim -t "$T" -c "$Z" -i "$WORK/R1.fq.gz" "$WORK/R2.fq.gz" -o "$WORK/out_1.fq.gz" "$WORK/out_2.fq.gz"
     NAMES="panelprep fastp chelae"
   else
     NAMES="panelprep fastp"
@@ -60,7 +62,7 @@ else
 fi
 
 echo "# mode=$MODE pairs=$PAIRS threads=$T level=$Z machine=$(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"
-echo "# fastp $(fastp --version 2>&1 | awk '{print $2}'), isal $(dpkg-query -W -f='${Version}' isal 2>/dev/null), libdeflate $(dpkg-query -W -f='${Version}' libdeflate-tools 2>/dev/null)"
+echo "# panelprep $("$PP" --version | awk '{print $2}'), fastp $(fastp --version 2>&1 | awk '{print $2}'), chelae $("${CHELAE:-/tmp/chelae-root/bin/chelae}" --version 2>/dev/null | awk '{print $2}'), cutadapt $(cutadapt --version 2>/dev/null), isal $(dpkg-query -W -f='${Version}' isal 2>/dev/null), libdeflate $(dpkg-query -W -f='${Version}' libdeflate-tools 2>/dev/null)"
 read -r PT PM < "$WORK/panelprep.time"
 printf "%-10s %9s %11s %16s\n" tool seconds "peak MiB" "time / panelprep"
 for n in $NAMES; do
