@@ -13,7 +13,8 @@ use std::collections::BTreeMap;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::PathBuf;
 use std::sync::Arc;
-use std::sync::mpsc::{Receiver, Sender, SyncSender, channel, sync_channel};
+use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender, SyncSender, channel, sync_channel};
+use std::time::Duration;
 
 pub use batch::InputCounts;
 pub use control::Control;
@@ -51,6 +52,10 @@ pub struct Summary {
     /// Paired-end run.
     pub paired: bool,
 }
+
+/// How often the coordinator looks at the cancel flag while no message arrives (a stalled
+/// input, such as a fifo or a socket with no data, must not make cancellation wait for it).
+const CANCEL_POLL: Duration = Duration::from_millis(50);
 
 enum Msg {
     Batch {
@@ -239,13 +244,14 @@ fn execute(
         if end == Some(next) {
             break;
         }
-        match rx.recv() {
+        match rx.recv_timeout(CANCEL_POLL) {
             Ok(Msg::Batch { seq, result }) => {
                 pending.insert(seq, result);
             }
             Ok(Msg::Block { stream, seq, bytes }) => streams[stream].block_done(seq, bytes)?,
             Ok(Msg::End { batches }) => end = Some(batches),
             Ok(Msg::Failed(e)) => return Err(e),
+            Err(RecvTimeoutError::Timeout) => {}
             Err(_) => return Err(Error::Internal("pipeline threads stopped".into())),
         }
     }
@@ -267,10 +273,10 @@ fn execute(
         if control.is_cancelled() {
             return Err(Error::Cancelled);
         }
-        match rx.recv() {
+        match rx.recv_timeout(CANCEL_POLL) {
             Ok(Msg::Block { stream, seq, bytes }) => streams[stream].block_done(seq, bytes)?,
             Ok(Msg::Failed(e)) => return Err(e),
-            Ok(_) => {}
+            Ok(_) | Err(RecvTimeoutError::Timeout) => {}
             Err(_) => return Err(Error::Internal("pipeline threads stopped".into())),
         }
     }
