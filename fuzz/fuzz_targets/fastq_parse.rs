@@ -21,7 +21,7 @@ fuzz_target!(|data: &[u8]| {
     let sizes = &data[2..2 + n_sizes];
     let input = &data[2 + n_sizes..];
 
-    let whole = frame_all(input, 1 << 20);
+    let whole = frame_all(input, 1 << 17);
     let small = frame_all(input, target);
     let trickled = frame_all(Trickle::new(input, sizes), target);
     assert_eq!(whole, small, "chunk size changed what was framed");
