@@ -4,12 +4,14 @@ pub mod bgzf;
 mod bgzf_reader;
 mod error;
 mod gzip_reader;
+mod hash;
 mod sink;
 mod sniff;
 mod source;
 
 pub use error::IoError;
 pub use gzip_reader::ThreadedReader;
+pub use hash::{Checksums, Hasher, HashingWriter};
 pub use sink::{AtomicFile, check_not_input};
 pub use sniff::{Format, sniff};
-pub use source::{Source, from_reader, open};
+pub use source::{ChecksumSlot, Source, from_reader, open, tee};

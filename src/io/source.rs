@@ -5,8 +5,36 @@ use std::io::{self, Cursor, Read};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use std::sync::Mutex;
+
 use super::sniff::{Format, sniff};
-use super::{IoError, bgzf_reader, gzip_reader};
+use super::{Checksums, Hasher, IoError, bgzf_reader, gzip_reader};
+
+/// Where a hashed input's checksums appear once it has been read to the end.
+pub type ChecksumSlot = Arc<Mutex<Option<Checksums>>>;
+
+/// Hashes the raw (still compressed) bytes as they are read; stores the result at end of input.
+struct HashTee<R> {
+    inner: R,
+    hasher: Option<Hasher>,
+    slot: ChecksumSlot,
+}
+
+impl<R: Read> Read for HashTee<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        if n == 0 {
+            if let Some(h) = self.hasher.take() {
+                if let Ok(mut slot) = self.slot.lock() {
+                    *slot = Some(h.finish());
+                }
+            }
+        } else if let Some(h) = self.hasher.as_mut() {
+            h.update(&buf[..n]);
+        }
+        Ok(n)
+    }
+}
 
 /// A decompressed input stream and the format it was stored in.
 pub struct Source {
@@ -16,6 +44,8 @@ pub struct Source {
     pub format: Format,
     /// The path as given (`-` for stdin).
     pub path: PathBuf,
+    /// MD5/SHA-256 of the raw bytes, filled in once the input was read to the end (when asked).
+    pub checksums: Option<ChecksumSlot>,
 }
 
 impl std::fmt::Debug for Source {
@@ -28,7 +58,7 @@ impl std::fmt::Debug for Source {
 }
 
 /// Opens `path` (`-` = stdin). BGZF blocks are inflated on `pool`; gzip on a thread of its own.
-pub fn open(path: &Path, pool: Arc<rayon::ThreadPool>) -> Result<Source, IoError> {
+pub fn open(path: &Path, pool: Arc<rayon::ThreadPool>, hash: bool) -> Result<Source, IoError> {
     let raw: Box<dyn Read + Send> = if path.as_os_str() == "-" {
         Box::new(io::stdin())
     } else {
@@ -39,7 +69,21 @@ pub fn open(path: &Path, pool: Arc<rayon::ThreadPool>) -> Result<Source, IoError
         })?;
         Box::new(file)
     };
-    from_reader(raw, path.to_path_buf(), pool)
+    let (raw, slot) = if hash { tee(raw) } else { (raw, None) };
+    let mut src = from_reader(raw, path.to_path_buf(), pool)?;
+    src.checksums = slot;
+    Ok(src)
+}
+
+/// Wraps `raw` so that its bytes are hashed as they stream through.
+pub fn tee(raw: Box<dyn Read + Send>) -> (Box<dyn Read + Send>, Option<ChecksumSlot>) {
+    let slot: ChecksumSlot = Arc::new(Mutex::new(None));
+    let tee = HashTee {
+        inner: raw,
+        hasher: Some(Hasher::new()),
+        slot: slot.clone(),
+    };
+    (Box::new(tee), Some(slot))
 }
 
 /// Detects the format of any byte stream and wraps it in the matching decompressor.
@@ -83,5 +127,6 @@ pub fn from_reader(
         reader,
         format,
         path,
+        checksums: None,
     })
 }

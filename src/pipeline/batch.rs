@@ -2,6 +2,7 @@
 
 use crate::fastq::Chunk;
 use crate::fastq::parse::QualRange;
+use crate::stats::RunStats;
 
 /// Records handed to a worker: one chunk, or two chunks holding the same number of records.
 #[derive(Debug)]
@@ -24,8 +25,10 @@ pub struct InputCounts {
 }
 
 /// What a worker returns for one batch.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct Done {
+    /// Statistics of this batch (merged exactly by the writer side).
+    pub stats: Option<Box<RunStats>>,
     /// Serialized surviving records for output stream 0 and 1.
     pub out: [Vec<u8>; 2],
     /// Records written to each output stream.

@@ -40,10 +40,12 @@ pub struct InputSummary {
     pub records: u64,
     /// Bases read.
     pub bases: u64,
+    /// MD5/SHA-256 of the file as stored, when checksums were asked for (not for stdin).
+    pub checksums: Option<io::Checksums>,
 }
 
 /// The result of a run.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct Summary {
     /// One entry per input file.
     pub inputs: Vec<InputSummary>,
@@ -51,6 +53,9 @@ pub struct Summary {
     pub outputs: Vec<StreamSummary>,
     /// Paired-end run.
     pub paired: bool,
+    /// QC statistics, merged over all batches (when `PipelineOptions::stats` is on).
+    #[serde(skip)]
+    pub stats: Option<Box<crate::stats::RunStats>>,
 }
 
 /// How often the coordinator looks at the cancel flag while no message arrives (a stalled
@@ -89,16 +94,21 @@ pub fn run(
     let pool = build_pool(opts.threads)?;
     let mut sources = Vec::new();
     for p in &in_paths {
-        sources.push(io::open(p, pool.clone())?);
+        sources.push(io::open(
+            p,
+            pool.clone(),
+            opts.checksums && p.as_os_str() != "-",
+        )?);
     }
     let paired = inputs.is_paired();
     let level = |p: &Option<PathBuf>| match p {
         Some(p) if opts.compresses(p) => Some(opts.compression_level),
         _ => None,
     };
-    let mut streams = vec![Stream::new(outputs.out1.clone(), level(&outputs.out1))?];
+    let mut streams =
+        vec![Stream::new(outputs.out1.clone(), level(&outputs.out1))?.hash(opts.checksums)];
     if paired && outputs.out2.is_some() {
-        streams.push(Stream::new(outputs.out2.clone(), level(&outputs.out2))?);
+        streams.push(Stream::new(outputs.out2.clone(), level(&outputs.out2))?.hash(opts.checksums));
     }
     execute(opts, inputs.layout(), sources, streams, pool, control)
 }
@@ -129,7 +139,14 @@ pub fn run_streams(
     let pool = build_pool(opts.threads)?;
     let mut sources = Vec::new();
     for (name, r) in readers {
-        sources.push(io::from_reader(r, name, pool.clone())?);
+        let (r, slot) = if opts.checksums {
+            io::tee(r)
+        } else {
+            (r, None)
+        };
+        let mut src = io::from_reader(r, name, pool.clone())?;
+        src.checksums = slot;
+        sources.push(src);
     }
     let level = (opts.compress == Some(true)).then_some(opts.compression_level);
     let streams = writers
@@ -158,6 +175,8 @@ fn execute(
 ) -> Result<Summary, Error> {
     let in_paths: Vec<PathBuf> = sources.iter().map(|s| s.path.clone()).collect();
     let formats: Vec<&'static str> = sources.iter().map(|s| s.format.name()).collect();
+    let slots: Vec<Option<io::ChecksumSlot>> =
+        sources.iter().map(|s| s.checksums.clone()).collect();
     let mut chunkers: Vec<_> = sources
         .into_iter()
         .map(|s| {
@@ -179,7 +198,11 @@ fn execute(
     let cfg = Arc::new(WorkConfig {
         phred_offset: if opts.phred64 { 64 } else { 33 },
         interleave_out,
+        stats: opts.stats,
     });
+    let mut stats = opts
+        .stats
+        .then(|| Box::new(crate::stats::RunStats::new(paired)));
     let window = 2 * opts.threads + 2;
     let (tx, rx) = channel::<Msg>();
     let (token_tx, token_rx) = sync_channel::<()>(window);
@@ -226,6 +249,9 @@ fn execute(
                 break;
             };
             let done = result?;
+            if let (Some(total), Some(part)) = (stats.as_deref_mut(), done.stats.as_deref()) {
+                total.merge(part);
+            }
             for (c, d) in counts.iter_mut().zip(&done.input) {
                 c.records += d.records;
                 c.bases += d.bases;
@@ -299,11 +325,15 @@ fn execute(
             } else {
                 counts[i]
             };
+            let checksums = slots[i]
+                .as_ref()
+                .and_then(|s| s.lock().ok().and_then(|g| g.clone()));
             InputSummary {
                 path: p.clone(),
                 format: f,
                 records: c.records,
                 bases: c.bases,
+                checksums,
             }
         })
         .collect();
@@ -311,6 +341,7 @@ fn execute(
         inputs: inputs_summary,
         outputs: summaries,
         paired,
+        stats,
     })
 }
 

@@ -78,6 +78,12 @@ pub struct PipelineOptions {
     /// Accept an input without any record (an empty file is an error by default: for an upload
     /// it almost always means a failed copy or run).
     pub allow_empty: bool,
+    /// Collect the QC statistics (before/after filtering, duplication, overrepresented
+    /// sequences...) that feed the JSON and HTML reports.
+    pub stats: bool,
+    /// Compute MD5 and SHA-256 of every input and output file as the bytes stream through
+    /// (for the upload manifest).
+    pub checksums: bool,
 }
 
 impl Default for PipelineOptions {
@@ -90,6 +96,8 @@ impl Default for PipelineOptions {
             compress: None,
             max_record_bytes: 256 << 20,
             allow_empty: false,
+            stats: true,
+            checksums: false,
         }
     }
 }

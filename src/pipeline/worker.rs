@@ -1,10 +1,12 @@
-//! Per-batch work on the pool: validate, check pairs, (trim, filter, count), serialize.
+//! Per-batch work on the pool: validate, check pairs, count, (trim, filter), serialize.
 
 use crate::error::Error;
 use crate::fastq::parse::{QualRange, validate};
 use crate::fastq::{Chunk, FastqError, FastqErrorKind, ReadBuf, pair};
+use crate::filter::Reason;
+use crate::stats::RunStats;
 
-use super::batch::{Batch, Done};
+use super::batch::{Batch, Done, InputCounts};
 
 /// Settings a worker needs, shared read-only by all workers.
 #[derive(Debug)]
@@ -12,9 +14,11 @@ pub(crate) struct WorkConfig {
     pub phred_offset: u8,
     /// For paired input: write both mates to stream 0 (interleaved output).
     pub interleave_out: bool,
+    /// Collect statistics.
+    pub stats: bool,
 }
 
-/// Reusable per-call scratch.
+/// Reusable per-batch scratch.
 #[derive(Default)]
 struct Scratch {
     r1: ReadBuf,
@@ -23,16 +27,23 @@ struct Scratch {
 
 /// Processes one batch; returns the serialized output and counts, or the first error in it.
 pub(crate) fn process(batch: &Batch, cfg: &WorkConfig, first: bool) -> Result<Done, Error> {
-    let mut done = Done::default();
+    let paired = !matches!(batch, Batch::Single(_));
+    let mut done = Done {
+        stats: cfg.stats.then(|| Box::new(RunStats::new(paired))),
+        out: Default::default(),
+        written: [0; 2],
+        input: [InputCounts::default(); 2],
+        bytes: 0,
+        qual_range: QualRange::default(),
+    };
     let mut s = Scratch::default();
     match batch {
         Batch::Single(c) => {
             done.bytes = c.byte_len() as u64;
             for i in 0..c.len() {
                 validate(c, i, cfg.phred_offset, &mut done.qual_range)?;
-                load(c, i, cfg, &mut s.r1);
-                count(&mut done, 0, &s.r1);
-                emit(&mut done, 0, &s.r1);
+                s.r1.load(&c.record(i), cfg.phred_offset);
+                single_step(&mut done, &s.r1);
             }
         }
         Batch::Paired(a, b) => {
@@ -41,7 +52,9 @@ pub(crate) fn process(batch: &Batch, cfg: &WorkConfig, first: bool) -> Result<Do
                 validate(a, i, cfg.phred_offset, &mut done.qual_range)?;
                 validate(b, i, cfg.phred_offset, &mut done.qual_range)?;
                 check_names(a, i, b, i)?;
-                pair_step(&mut done, cfg, &mut s, (a, i), (b, i));
+                s.r1.load(&a.record(i), cfg.phred_offset);
+                s.r2.load(&b.record(i), cfg.phred_offset);
+                pair_step(&mut done, cfg, &s.r1, &s.r2);
             }
         }
         Batch::Interleaved(c) => {
@@ -50,7 +63,9 @@ pub(crate) fn process(batch: &Batch, cfg: &WorkConfig, first: bool) -> Result<Do
                 validate(c, i, cfg.phred_offset, &mut done.qual_range)?;
                 validate(c, i + 1, cfg.phred_offset, &mut done.qual_range)?;
                 check_names(c, i, c, i + 1)?;
-                pair_step(&mut done, cfg, &mut s, (c, i), (c, i + 1));
+                s.r1.load(&c.record(i), cfg.phred_offset);
+                s.r2.load(&c.record(i + 1), cfg.phred_offset);
+                pair_step(&mut done, cfg, &s.r1, &s.r2);
             }
         }
     }
@@ -60,23 +75,40 @@ pub(crate) fn process(batch: &Batch, cfg: &WorkConfig, first: bool) -> Result<Do
     Ok(done)
 }
 
-fn pair_step(
-    done: &mut Done,
-    cfg: &WorkConfig,
-    s: &mut Scratch,
-    a: (&Chunk, usize),
-    b: (&Chunk, usize),
-) {
-    load(a.0, a.1, cfg, &mut s.r1);
-    load(b.0, b.1, cfg, &mut s.r2);
-    count(done, 0, &s.r1);
-    count(done, 1, &s.r2);
-    emit(done, 0, &s.r1);
-    emit(done, if cfg.interleave_out { 0 } else { 1 }, &s.r2);
+fn single_step(done: &mut Done, r: &ReadBuf) {
+    count(done, 0, r);
+    if let Some(st) = done.stats.as_deref_mut() {
+        st.add_before(&r.as_ref(), None);
+    }
+    let reason = Reason::Passed;
+    if let Some(st) = done.stats.as_deref_mut() {
+        st.add_filter(reason, 1);
+        if reason == Reason::Passed {
+            st.add_after(&r.as_ref(), None);
+        }
+    }
+    if reason == Reason::Passed {
+        emit(done, 0, r);
+    }
 }
 
-fn load(c: &Chunk, i: usize, cfg: &WorkConfig, r: &mut ReadBuf) {
-    r.load(&c.record(i), cfg.phred_offset);
+fn pair_step(done: &mut Done, cfg: &WorkConfig, r1: &ReadBuf, r2: &ReadBuf) {
+    count(done, 0, r1);
+    count(done, 1, r2);
+    if let Some(st) = done.stats.as_deref_mut() {
+        st.add_before(&r1.as_ref(), Some(&r2.as_ref()));
+    }
+    let reason = Reason::Passed;
+    if let Some(st) = done.stats.as_deref_mut() {
+        st.add_filter(reason, 2);
+        if reason == Reason::Passed {
+            st.add_after(&r1.as_ref(), Some(&r2.as_ref()));
+        }
+    }
+    if reason == Reason::Passed {
+        emit(done, 0, r1);
+        emit(done, if cfg.interleave_out { 0 } else { 1 }, r2);
+    }
 }
 
 fn count(done: &mut Done, mate: usize, r: &ReadBuf) {

@@ -8,7 +8,7 @@ use std::path::PathBuf;
 
 use crate::error::Error;
 use crate::io::bgzf::{BLOCK_DATA, EOF_BLOCK};
-use crate::io::{AtomicFile, IoError};
+use crate::io::{AtomicFile, Checksums, Hasher, IoError};
 
 /// Where one output stream's bytes end up.
 pub(crate) enum Sink {
@@ -34,9 +34,18 @@ pub(crate) struct Stream {
     pub raw_bytes: u64,
     pub disk_bytes: u64,
     pub records: u64,
+    hasher: Option<Hasher>,
 }
 
 impl Stream {
+    /// Hashes every byte written from now on (MD5 and SHA-256 of the file as stored).
+    pub(crate) fn hash(mut self, on: bool) -> Self {
+        if on && !matches!(self.sink, Sink::Discard) {
+            self.hasher = Some(Hasher::new());
+        }
+        self
+    }
+
     /// A stream into a caller's writer, named `name` in messages.
     pub(crate) fn to_writer(name: PathBuf, w: Box<dyn Write + Send>, level: Option<u32>) -> Self {
         Self::with_sink(name, Sink::Writer(w), level)
@@ -71,6 +80,7 @@ impl Stream {
             raw_bytes: 0,
             disk_bytes: 0,
             records: 0,
+            hasher: None,
         }
     }
 
@@ -133,6 +143,9 @@ impl Stream {
 
     fn write(&mut self, bytes: &[u8]) -> Result<(), Error> {
         self.disk_bytes += bytes.len() as u64;
+        if let Some(h) = self.hasher.as_mut() {
+            h.update(bytes);
+        }
         let res = match &mut self.sink {
             Sink::File(f) => f.write_all(bytes),
             Sink::Stdout(s) => s.write_all(bytes),
@@ -160,6 +173,7 @@ impl Stream {
             raw_bytes: self.raw_bytes,
             disk_bytes: self.disk_bytes,
             compressed: self.level.is_some(),
+            checksums: self.hasher.take().map(Hasher::finish),
         };
         match self.sink {
             Sink::File(f) => f.commit()?,
@@ -192,4 +206,6 @@ pub struct StreamSummary {
     pub disk_bytes: u64,
     /// Written as BGZF.
     pub compressed: bool,
+    /// MD5/SHA-256 of the bytes as stored, when checksums were asked for.
+    pub checksums: Option<Checksums>,
 }

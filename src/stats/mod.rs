@@ -1,1 +1,299 @@
 //! Mergeable statistics accumulators (integers only; floats appear at render time).
+//!
+//! Each worker owns a [`RunStats`] and feeds it record by record; the pipeline merges the
+//! workers' accumulators at the end with [`RunStats::merge`]. Every field is an integer count
+//! or a hash-sampled structure whose result depends only on the multiset of records, so the
+//! merged statistics (and the report built from them) are the same for any thread count and
+//! any partition of the records into batches.
+
+mod overrep;
+mod read;
+mod sample;
+
+pub use overrep::{OVERREP_BUCKETS, OVERREP_KEY_LEN, OverrepCounter};
+pub use read::{Cycle, MAX_CYCLES, QUAL_BINS, ReadStats, Totals, base_index};
+pub use sample::{DUP_CAPACITY, DupEstimator, DupSummary, SampledCounter, hash_bytes};
+
+use crate::fastq::RecordRef;
+use crate::filter::Reason;
+
+/// Reads counted per filtering outcome, indexed by [`Reason::index`].
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct FilterCounts {
+    counts: [u64; Reason::ALL.len()],
+}
+
+impl FilterCounts {
+    /// Counts `reads` reads with outcome `reason`.
+    pub fn add(&mut self, reason: Reason, reads: u64) {
+        self.counts[reason.index()] += reads;
+    }
+
+    /// Reads with outcome `reason`.
+    pub fn get(&self, reason: Reason) -> u64 {
+        self.counts[reason.index()]
+    }
+
+    /// Adds `other`.
+    pub fn merge(&mut self, other: &Self) {
+        for (a, b) in self.counts.iter_mut().zip(&other.counts) {
+            *a += b;
+        }
+    }
+
+    /// Reads under fastp's `filtering_result` key `key` (several reasons may share a key).
+    pub fn fastp_count(&self, key: &str) -> u64 {
+        Reason::ALL
+            .iter()
+            .filter(|r| r.fastp_key() == key)
+            .map(|&r| self.get(r))
+            .sum()
+    }
+}
+
+/// Adapter sequences kept per mate (hash-sampled beyond this many distinct sequences).
+pub const ADAPTER_SEQ_CAPACITY: usize = 1024;
+
+/// Adapter trimming: reads and bases cut, and the adapter sequences found, per mate.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AdapterCounts {
+    /// Reads with an adapter trimmed, per mate.
+    pub reads: [u64; 2],
+    /// Adapter bases trimmed, per mate.
+    pub bases: [u64; 2],
+    seqs: [SampledCounter<Box<[u8]>>; 2],
+}
+
+impl Default for AdapterCounts {
+    fn default() -> Self {
+        Self {
+            reads: [0; 2],
+            bases: [0; 2],
+            seqs: [
+                SampledCounter::new(ADAPTER_SEQ_CAPACITY),
+                SampledCounter::new(ADAPTER_SEQ_CAPACITY),
+            ],
+        }
+    }
+}
+
+impl AdapterCounts {
+    /// Counts an adapter cut from a read of `mate`: `adapter` is the removed sequence.
+    pub fn add(&mut self, mate: usize, adapter: &[u8]) {
+        let m = mate.min(1);
+        self.reads[m] += 1;
+        self.bases[m] += adapter.len() as u64;
+        let h = hash_bytes(adapter, 0xADA9_7E55);
+        self.seqs[m].add_with(h, 1, || adapter.into());
+    }
+
+    /// Adds `other`.
+    pub fn merge(&mut self, other: &Self) {
+        for m in 0..2 {
+            self.reads[m] += other.reads[m];
+            self.bases[m] += other.bases[m];
+            self.seqs[m].merge(&other.seqs[m]);
+        }
+    }
+
+    /// The adapter sequences found for `mate` with their counts, most frequent first (ties by
+    /// sequence). Complete while fewer than [`ADAPTER_SEQ_CAPACITY`] distinct sequences occur;
+    /// beyond that a deterministic hash sample of them.
+    pub fn sequences(&self, mate: usize) -> Vec<(String, u64)> {
+        let mut v: Vec<(String, u64)> = self.seqs[mate.min(1)]
+            .entries()
+            .into_iter()
+            .map(|(_, n, k)| (String::from_utf8_lossy(k).into_owned(), n))
+            .collect();
+        v.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+        v
+    }
+}
+
+/// Bases removed by each trimming step, per mate.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct TrimCounts {
+    /// Reads that lost at least one base, per mate.
+    pub reads: [u64; 2],
+    /// Adapter bases removed, per mate.
+    pub adapter_bases: [u64; 2],
+    /// Poly-X tail bases removed, per mate.
+    pub polyx_bases: [u64; 2],
+    /// Low-quality bases removed, per mate.
+    pub quality_bases: [u64; 2],
+}
+
+impl TrimCounts {
+    /// Adds `other`.
+    pub fn merge(&mut self, o: &Self) {
+        for m in 0..2 {
+            self.reads[m] += o.reads[m];
+            self.adapter_bases[m] += o.adapter_bases[m];
+            self.polyx_bases[m] += o.polyx_bases[m];
+            self.quality_bases[m] += o.quality_bases[m];
+        }
+    }
+}
+
+/// Length of fastp's insert-size histogram; larger inserts are counted in the last bin.
+pub const INSERT_HIST_LEN: usize = 512;
+
+/// Insert sizes from the pair overlap.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InsertHist {
+    /// `histogram[i]`: pairs with insert size `i` (the last bin: that size or more).
+    pub histogram: Vec<u64>,
+    /// Pairs whose mates did not overlap (insert unknown).
+    pub unknown: u64,
+}
+
+impl Default for InsertHist {
+    fn default() -> Self {
+        Self {
+            histogram: vec![0; INSERT_HIST_LEN],
+            unknown: 0,
+        }
+    }
+}
+
+impl InsertHist {
+    /// Counts one pair.
+    pub fn add(&mut self, insert: Option<usize>) {
+        match insert {
+            Some(i) => self.histogram[i.min(INSERT_HIST_LEN - 1)] += 1,
+            None => self.unknown += 1,
+        }
+    }
+
+    /// Adds `other`.
+    pub fn merge(&mut self, o: &Self) {
+        for (a, b) in self.histogram.iter_mut().zip(&o.histogram) {
+            *a += b;
+        }
+        self.unknown += o.unknown;
+    }
+
+    /// Pairs with a known insert size.
+    pub fn known(&self) -> u64 {
+        self.histogram.iter().sum()
+    }
+
+    /// The most frequent insert size (the smallest on ties; 0 when none is known).
+    pub fn peak(&self) -> usize {
+        let mut best = 0;
+        for (i, &c) in self.histogram.iter().enumerate() {
+            if c > self.histogram[best] {
+                best = i;
+            }
+        }
+        best
+    }
+}
+
+/// Everything counted during one run.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RunStats {
+    /// Paired-end run (two mates per record).
+    pub paired: bool,
+    /// Per mate, before trimming and filtering.
+    pub before: [ReadStats; 2],
+    /// Per mate, reads that passed filtering (after trimming).
+    pub after: [ReadStats; 2],
+    /// Filtering outcome counts (reads; a pair counts 2).
+    pub filter: FilterCounts,
+    /// Adapter sequences cut.
+    pub adapters: AdapterCounts,
+    /// Bases removed by each trimming step.
+    pub trimmed: TrimCounts,
+    /// Insert sizes of pairs.
+    pub insert_sizes: InsertHist,
+    /// Duplication-rate estimate (input reads or pairs).
+    pub duplication: DupEstimator,
+    /// Overrepresented sequences among input reads, per mate.
+    pub overrep: OverrepCounter,
+}
+
+impl RunStats {
+    /// Empty statistics for a single-end (`paired = false`) or paired-end run.
+    pub fn new(paired: bool) -> Self {
+        Self {
+            paired,
+            before: [ReadStats::new(), ReadStats::new()],
+            after: [ReadStats::new(), ReadStats::new()],
+            filter: FilterCounts::default(),
+            adapters: AdapterCounts::default(),
+            trimmed: TrimCounts::default(),
+            insert_sizes: InsertHist::default(),
+            duplication: DupEstimator::new(),
+            overrep: OverrepCounter::new(),
+        }
+    }
+
+    /// Adds `other` (exact; the result does not depend on merge order or grouping).
+    pub fn merge(&mut self, other: &Self) {
+        self.paired |= other.paired;
+        for m in 0..2 {
+            self.before[m].merge(&other.before[m]);
+            self.after[m].merge(&other.after[m]);
+        }
+        self.filter.merge(&other.filter);
+        self.adapters.merge(&other.adapters);
+        self.trimmed.merge(&other.trimmed);
+        self.insert_sizes.merge(&other.insert_sizes);
+        self.duplication.merge(&other.duplication);
+        self.overrep.merge(&other.overrep);
+    }
+
+    /// Counts an input read (`r2 = None`) or pair before any trimming: per-mate statistics,
+    /// duplication and overrepresented sequences. Qualities must be Phred+33.
+    pub fn add_before(&mut self, r1: &RecordRef<'_>, r2: Option<&RecordRef<'_>>) {
+        self.before[0].add(r1.seq, r1.qual);
+        self.overrep.add(0, r1.seq);
+        if let Some(r2) = r2 {
+            self.before[1].add(r2.seq, r2.qual);
+            self.overrep.add(1, r2.seq);
+        }
+        self.duplication.add(r1.seq, r2.map(|r| r.seq));
+    }
+
+    /// Counts a read or pair that passed filtering, as written.
+    pub fn add_after(&mut self, r1: &RecordRef<'_>, r2: Option<&RecordRef<'_>>) {
+        self.after[0].add(r1.seq, r1.qual);
+        if let Some(r2) = r2 {
+            self.after[1].add(r2.seq, r2.qual);
+        }
+    }
+
+    /// Counts a filtering outcome for `reads` reads (1 for single-end, 2 for a pair).
+    pub fn add_filter(&mut self, reason: Reason, reads: u64) {
+        self.filter.add(reason, reads);
+    }
+
+    /// Counts an adapter found and cut from a read of `mate` (`adapter_bases`: the bases cut).
+    pub fn add_adapter(&mut self, mate: usize, adapter_bases: &[u8]) {
+        self.adapters.add(mate, adapter_bases);
+    }
+
+    /// Counts a pair's insert size (`None`: the mates did not overlap).
+    pub fn add_insert(&mut self, insert: Option<usize>) {
+        self.insert_sizes.add(insert);
+    }
+
+    /// Counts the bases removed from one read of `mate` by each trimming step.
+    pub fn add_trimmed(
+        &mut self,
+        mate: usize,
+        adapter_bases: usize,
+        polyx_bases: usize,
+        quality_bases: usize,
+    ) {
+        let m = mate.min(1);
+        let t = &mut self.trimmed;
+        if adapter_bases + polyx_bases + quality_bases > 0 {
+            t.reads[m] += 1;
+        }
+        t.adapter_bases[m] += adapter_bases as u64;
+        t.polyx_bases[m] += polyx_bases as u64;
+        t.quality_bases[m] += quality_bases as u64;
+    }
+}

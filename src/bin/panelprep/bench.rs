@@ -83,7 +83,7 @@ pub fn run(a: &BenchArgs) -> Result<(), panelprep::Error> {
             .map(|g| {
                 let pool = pool.clone();
                 std::thread::spawn(move || -> Result<u64, panelprep::Error> {
-                    let mut src = panelprep::io::open(&g, pool)?;
+                    let mut src = panelprep::io::open(&g, pool, false)?;
                     let mut buf = vec![0u8; 1 << 20];
                     let mut n = 0u64;
                     loop {

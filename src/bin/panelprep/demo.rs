@@ -33,16 +33,32 @@ pub fn run(a: &DemoArgs, control: &Control) -> Result<(), panelprep::Error> {
     };
     let opts = PipelineOptions {
         threads: a.threads,
+        checksums: true,
         ..PipelineOptions::default()
     };
-    let summary = pipeline::run(&opts, &Inputs::Paired(in1, in2), &outputs, control)?;
+    let start = std::time::SystemTime::now();
+    let inputs = Inputs::Paired(in1, in2);
+    let summary = pipeline::run(&opts, &inputs, &outputs, control)?;
+    let paths =
+        crate::reports::ReportPaths::resolve(outputs.out1.as_deref(), None, None, None, false);
+    let names = inputs.paths();
+    let info = panelprep::report::RunInfo {
+        command: format!(
+            "panelprep trim -i {} -I {}",
+            names[0].display(),
+            names[1].display()
+        ),
+        ..Default::default()
+    };
+    let params = serde_json::json!({ "demo": true, "threads": a.threads });
+    crate::reports::write(&paths, &summary, &info, start, a.threads, params)?;
     println!(
         "panelprep demo: {} read pairs processed",
         summary.inputs[0].records
     );
     for i in &summary.inputs {
         println!(
-            "  input   {}  ({} reads, {} bases, {})",
+            "  input       {}  ({} reads, {} bases, {})",
             i.path.display(),
             i.records,
             i.bases,
@@ -51,11 +67,21 @@ pub fn run(a: &DemoArgs, control: &Control) -> Result<(), panelprep::Error> {
     }
     for o in &summary.outputs {
         println!(
-            "  output  {}  ({} reads, {} bytes)",
+            "  output      {}  ({} reads, {} bytes)",
             o.path.display(),
             o.records,
             o.disk_bytes
         );
+    }
+    let reports = [
+        ("JSON report", &paths.json),
+        ("HTML report", &paths.html),
+        ("manifest", &paths.manifest),
+    ];
+    for (what, p) in reports {
+        if let Some(p) = p {
+            println!("  {what:<11} {}", p.display());
+        }
     }
     Ok(())
 }

@@ -4,6 +4,7 @@
 mod bench;
 mod demo;
 mod progress;
+mod reports;
 mod simulate;
 
 use std::path::PathBuf;
@@ -89,6 +90,19 @@ struct TrimCmd {
     /// The input holds interleaved pairs (R1, R2, R1, R2...).
     #[arg(long = "interleaved_in", visible_alias = "interleaved")]
     interleaved: bool,
+    /// fastp-compatible JSON report (default: beside --out1, `NAME.panelprep.json`).
+    #[arg(short = 'j', long = "json")]
+    json: Option<PathBuf>,
+    /// Self-contained HTML report (default: beside --out1, `NAME.panelprep.html`).
+    #[arg(long = "html")]
+    html: Option<PathBuf>,
+    /// Upload manifest with MD5/SHA-256 of every input and output (default: beside --out1,
+    /// `NAME.manifest.json`).
+    #[arg(long = "manifest")]
+    manifest: Option<PathBuf>,
+    /// Write no report, manifest or statistics (fastest).
+    #[arg(long = "no-report")]
+    no_report: bool,
     #[command(flatten)]
     engine: EngineArgs,
 }
@@ -143,6 +157,7 @@ fn report_error(e: &dyn std::error::Error) {
 }
 
 fn trim(t: &TrimCmd, control: &Control) -> Result<(), panelprep::Error> {
+    let start = std::time::SystemTime::now();
     let inputs = match (&t.in2, t.interleaved) {
         (Some(_), true) => {
             return Err(panelprep::Error::Options(
@@ -157,9 +172,35 @@ fn trim(t: &TrimCmd, control: &Control) -> Result<(), panelprep::Error> {
         out1: t.out1.clone(),
         out2: t.out2.clone(),
     };
-    let summary = progress::with_progress(control, || {
-        pipeline::run(&t.engine.options(), &inputs, &outputs, control)
-    })?;
+    let paths = reports::ReportPaths::resolve(
+        t.out1.as_deref(),
+        t.json.clone(),
+        t.html.clone(),
+        t.manifest.clone(),
+        t.no_report,
+    );
+    let mut opts = t.engine.options();
+    opts.stats = paths.needs_stats();
+    opts.checksums = paths.manifest.is_some();
+    let clock = std::time::Instant::now();
+    let summary =
+        progress::with_progress(control, || pipeline::run(&opts, &inputs, &outputs, control))?;
+    let info = panelprep::report::RunInfo {
+        command: std::env::args().collect::<Vec<_>>().join(" "),
+        elapsed_seconds: Some(clock.elapsed().as_secs_f64()),
+        ..Default::default()
+    };
+    let params = serde_json::json!({
+        "inputs": inputs.paths(),
+        "outputs": [t.out1, t.out2],
+        "interleaved_in": t.interleaved,
+        "threads": opts.threads,
+        "compression_level": opts.compression_level,
+        "phred64": opts.phred64,
+        "allow_empty": opts.allow_empty,
+        "batch_bytes": opts.batch_bytes,
+    });
+    reports::write(&paths, &summary, &info, start, opts.threads, params)?;
     for i in &summary.inputs {
         eprintln!(
             "{}: {} records, {} bases ({})",
@@ -177,6 +218,12 @@ fn trim(t: &TrimCmd, control: &Control) -> Result<(), panelprep::Error> {
             o.disk_bytes
         );
     }
+    for p in [&paths.json, &paths.html, &paths.manifest]
+        .into_iter()
+        .flatten()
+    {
+        eprintln!("wrote {}", p.display());
+    }
     Ok(())
 }
 
@@ -187,8 +234,12 @@ fn validate(v: &ValidateCmd, control: &Control) -> Result<(), panelprep::Error> 
         } else {
             Inputs::Single(f.clone())
         };
+        let opts = PipelineOptions {
+            stats: false,
+            ..v.engine.options()
+        };
         let summary = progress::with_progress(control, || {
-            pipeline::run(&v.engine.options(), &inputs, &Outputs::default(), control)
+            pipeline::run(&opts, &inputs, &Outputs::default(), control)
         })?;
         for i in &summary.inputs {
             println!(

@@ -1,0 +1,73 @@
+//! Cost of the statistics per read: `ReadStats::add` alone and the full per-pair `RunStats`
+//! work a worker does (before + after stats, duplication, overrepresented sequences, filter,
+//! insert), reported as input FASTQ throughput (MB/s of sequence + quality bytes).
+
+use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+use panelprep::fastq::RecordRef;
+use panelprep::filter::Reason;
+use panelprep::stats::{ReadStats, RunStats};
+
+fn reads(n: usize, len: usize) -> Vec<(Vec<u8>, Vec<u8>)> {
+    let mut x: u64 = 0x2545_F491_4F6C_DD1D;
+    let mut next = || {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        x
+    };
+    (0..n)
+        .map(|_| {
+            let seq = (0..len)
+                .map(|_| b"ACGTACGTACGTACGN"[(next() % 16) as usize])
+                .collect();
+            let qual = (0..len).map(|_| b'#' + (next() % 40) as u8).collect();
+            (seq, qual)
+        })
+        .collect()
+}
+
+fn bench(c: &mut Criterion) {
+    let n = 4096;
+    let r1 = reads(n, 150);
+    let r2 = reads(n, 150);
+    let bytes: u64 = r1.iter().map(|r| (r.0.len() + r.1.len()) as u64).sum();
+
+    let mut g = c.benchmark_group("stats");
+    g.throughput(Throughput::Bytes(bytes));
+    g.bench_function("ReadStats::add 150bp", |b| {
+        let mut s = ReadStats::new();
+        b.iter(|| {
+            for (seq, qual) in &r1 {
+                s.add(seq, qual);
+            }
+        })
+    });
+    g.throughput(Throughput::Bytes(2 * bytes));
+    g.bench_function("RunStats per pair 2x150bp", |b| {
+        let mut s = RunStats::new(true);
+        b.iter(|| {
+            for ((s1, q1), (s2, q2)) in r1.iter().zip(&r2) {
+                let a = RecordRef {
+                    head: b"r",
+                    seq: s1,
+                    plus: b"",
+                    qual: q1,
+                };
+                let m = RecordRef {
+                    head: b"r",
+                    seq: s2,
+                    plus: b"",
+                    qual: q2,
+                };
+                s.add_before(&a, Some(&m));
+                s.add_filter(Reason::Passed, 2);
+                s.add_insert(Some(180));
+                s.add_after(&a, Some(&m));
+            }
+        })
+    });
+    g.finish();
+}
+
+criterion_group!(benches, bench);
+criterion_main!(benches);

@@ -1,0 +1,111 @@
+//! Report files of `panelprep trim`: fastp-compatible JSON, HTML, and the upload manifest.
+
+use std::path::{Path, PathBuf};
+use std::time::SystemTime;
+
+use panelprep::pipeline::Summary;
+use panelprep::report::{self, FileEntry, FileRole, Manifest, RunInfo};
+
+/// Where the reports go; `None` skips one.
+#[derive(Debug, Default)]
+pub struct ReportPaths {
+    pub json: Option<PathBuf>,
+    pub html: Option<PathBuf>,
+    pub manifest: Option<PathBuf>,
+}
+
+impl ReportPaths {
+    /// Explicit paths win; otherwise names beside `out1` (`out_R1.fq.gz` -> `out_R1.panelprep.json`,
+    /// `.panelprep.html`, `.manifest.json`). No defaults for stdout or validation-only runs.
+    pub fn resolve(
+        out1: Option<&Path>,
+        json: Option<PathBuf>,
+        html: Option<PathBuf>,
+        manifest: Option<PathBuf>,
+        none: bool,
+    ) -> Self {
+        if none {
+            return Self::default();
+        }
+        let base = out1.filter(|p| p.as_os_str() != "-").map(stem_path);
+        let beside = |suffix: &str| {
+            base.as_ref()
+                .map(|b| PathBuf::from(format!("{}{suffix}", b.display())))
+        };
+        Self {
+            json: json.or_else(|| beside(".panelprep.json")),
+            html: html.or_else(|| beside(".panelprep.html")),
+            manifest: manifest.or_else(|| beside(".manifest.json")),
+        }
+    }
+
+    /// True when any report needs the statistics.
+    pub fn needs_stats(&self) -> bool {
+        self.json.is_some() || self.html.is_some()
+    }
+}
+
+/// `dir/out_R1.fq.gz` -> `dir/out_R1`.
+fn stem_path(p: &Path) -> PathBuf {
+    let name = p
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let mut stem = name.as_str();
+    for ext in [".gz", ".bgz", ".fastq", ".fq", ".txt"] {
+        if let Some(s) = stem.strip_suffix(ext) {
+            stem = s;
+        }
+    }
+    p.with_file_name(if stem.is_empty() { "panelprep" } else { stem })
+}
+
+/// Writes the reports of a finished run.
+pub fn write(
+    paths: &ReportPaths,
+    summary: &Summary,
+    info: &RunInfo,
+    start: SystemTime,
+    threads: usize,
+    params: serde_json::Value,
+) -> Result<(), panelprep::Error> {
+    let mut written = Vec::new();
+    if let Some(stats) = summary.stats.as_deref() {
+        let rep = report::build(stats, info);
+        if let Some(p) = &paths.json {
+            let text = rep.to_json_string();
+            report::write_atomic(p, text.as_bytes())?;
+            written.push((p.clone(), text.into_bytes()));
+        }
+        if let Some(p) = &paths.html {
+            let text = report::html::render(&rep, None);
+            report::write_atomic(p, text.as_bytes())?;
+            written.push((p.clone(), text.into_bytes()));
+        }
+    }
+    if let Some(p) = &paths.manifest {
+        let mut m = Manifest::new(start, SystemTime::now(), threads, params);
+        for i in &summary.inputs {
+            if let Some(c) = &i.checksums {
+                m.push(FileEntry::new(FileRole::Input, &i.path, c, Some(i.records)));
+            }
+        }
+        for o in &summary.outputs {
+            if let Some(c) = &o.checksums {
+                m.push(FileEntry::new(
+                    FileRole::Output,
+                    &o.path,
+                    c,
+                    Some(o.records),
+                ));
+            }
+        }
+        for (path, bytes) in &written {
+            let mut h = panelprep::io::Hasher::new();
+            h.update(bytes);
+            m.push(FileEntry::new(FileRole::Report, path, &h.finish(), None));
+        }
+        m.write(p)?;
+    }
+    Ok(())
+}

@@ -1,0 +1,175 @@
+//! Overrepresented sequences with a fixed-size linear sketch (exactly mergeable, deterministic).
+//!
+//! Each read's first [`OVERREP_KEY_LEN`] bases (its *key*) are hashed to one of
+//! [`OVERREP_BUCKETS`] buckets; a bucket counts its reads and, per key position, the bases
+//! seen there. All counters are sums, so merging is exact and independent of how the reads
+//! were split. A key that makes up more than half of its bucket is recovered exactly as the
+//! per-position majority; with the background spread over the buckets this finds every key
+//! above about `1 / OVERREP_BUCKETS` of the reads. A recovered key is reported when it hashes
+//! back to its own bucket and its estimated count (the smallest per-position majority count,
+//! an upper bound of the true count) reaches the threshold.
+
+use super::sample::hash_bytes;
+
+/// Number of buckets per mate.
+pub const OVERREP_BUCKETS: usize = 512;
+/// Bases of each read that form its key.
+pub const OVERREP_KEY_LEN: usize = 50;
+/// Symbols counted per position: A, C, G, T, other; "read ended" is the remainder.
+const SYMS: usize = 5;
+const ROW: usize = OVERREP_KEY_LEN * SYMS;
+
+#[inline]
+fn sym(b: u8) -> usize {
+    match b {
+        b'A' | b'a' => 0,
+        b'C' | b'c' => 1,
+        b'G' | b'g' => 2,
+        b'T' | b't' => 3,
+        _ => 4,
+    }
+}
+
+const SYM_CHARS: [u8; SYMS] = *b"ACGTN";
+
+/// One mate's sketch.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Sketch {
+    totals: Vec<u64>,
+    counts: Vec<u64>,
+}
+
+impl Sketch {
+    fn new() -> Self {
+        Self {
+            totals: vec![0; OVERREP_BUCKETS],
+            counts: vec![0; OVERREP_BUCKETS * ROW],
+        }
+    }
+
+    #[inline]
+    fn bucket(key: &[u8]) -> usize {
+        (hash_bytes(key, 0x0E1E_4E9A) % OVERREP_BUCKETS as u64) as usize
+    }
+
+    #[inline]
+    fn add(&mut self, seq: &[u8]) {
+        let key = &seq[..seq.len().min(OVERREP_KEY_LEN)];
+        let b = Self::bucket(key);
+        self.totals[b] += 1;
+        let row = &mut self.counts[b * ROW..(b + 1) * ROW];
+        for (cell, &base) in row.chunks_exact_mut(SYMS).zip(key) {
+            cell[sym(base)] += 1;
+        }
+    }
+
+    fn merge(&mut self, o: &Sketch) {
+        for (a, b) in self.totals.iter_mut().zip(&o.totals) {
+            *a += b;
+        }
+        for (a, b) in self.counts.iter_mut().zip(&o.counts) {
+            *a += b;
+        }
+    }
+
+    fn found(&self, min_count: u64) -> Vec<(String, u64)> {
+        let mut out = Vec::new();
+        for (b, &total) in self.totals.iter().enumerate() {
+            if total < min_count || total == 0 {
+                continue;
+            }
+            let row = &self.counts[b * ROW..(b + 1) * ROW];
+            let mut key = Vec::with_capacity(OVERREP_KEY_LEN);
+            let mut estimate = total;
+            for cell in row.chunks_exact(SYMS) {
+                let present: u64 = cell.iter().sum();
+                let ended = total - present;
+                let (best, &count) = cell
+                    .iter()
+                    .enumerate()
+                    .max_by(|x, y| x.1.cmp(y.1).then(y.0.cmp(&x.0)))
+                    .unwrap_or((0, &0));
+                if ended >= count {
+                    estimate = estimate.min(ended);
+                    break;
+                }
+                estimate = estimate.min(count);
+                key.push(SYM_CHARS[best]);
+            }
+            if estimate >= min_count && 2 * estimate > total && Self::bucket(&key) == b {
+                out.push((String::from_utf8_lossy(&key).into_owned(), estimate));
+            }
+        }
+        out.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+        out
+    }
+}
+
+/// Overrepresented-sequence counter for both mates (memory: fixed, about 1 MB per mate).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OverrepCounter {
+    mates: [Sketch; 2],
+}
+
+impl Default for OverrepCounter {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl OverrepCounter {
+    /// An empty counter.
+    pub fn new() -> Self {
+        Self {
+            mates: [Sketch::new(), Sketch::new()],
+        }
+    }
+
+    /// Counts one read of mate `mate` (0 or 1; other values count as mate 1).
+    #[inline]
+    pub fn add(&mut self, mate: usize, seq: &[u8]) {
+        self.mates[mate.min(1)].add(seq);
+    }
+
+    /// Adds `other`.
+    pub fn merge(&mut self, other: &Self) {
+        for (a, b) in self.mates.iter_mut().zip(&other.mates) {
+            a.merge(b);
+        }
+    }
+
+    /// Keys of `mate` seen at least `min_count` times (estimated), most frequent first.
+    pub fn found(&self, mate: usize, min_count: u64) -> Vec<(String, u64)> {
+        self.mates[mate.min(1)].found(min_count.max(1))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_a_dominant_sequence() {
+        let mut c = OverrepCounter::new();
+        let hot = b"ACGTACGTTTGACCAGT";
+        for i in 0..3000u32 {
+            if i % 10 == 0 {
+                c.add(0, hot);
+            } else {
+                // Distinct background reads.
+                let s: Vec<u8> = (0..60)
+                    .map(|j| b"ACGT"[((i.wrapping_mul(2654435761) >> (j % 29)) as usize + j) % 4])
+                    .collect();
+                c.add(0, &s);
+            }
+        }
+        let found = c.found(0, 30);
+        assert_eq!(
+            found.first().map(|f| f.0.as_str()),
+            Some("ACGTACGTTTGACCAGT")
+        );
+        let n = found.first().map_or(0, |f| f.1);
+        assert!((300..=310).contains(&n), "estimate {n}");
+        assert!(c.found(1, 1).is_empty());
+    }
+}
