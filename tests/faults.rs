@@ -334,3 +334,58 @@ fn library_cancel_while_input_stalls_returns_promptly() {
     assert_eq!(dir_names(out_dir.path()), Vec::<String>::new());
     let _ = feeder.join();
 }
+
+#[test]
+fn output_path_that_is_a_directory_leaves_no_temporary_file() {
+    let (dir, input, data) = input_file(50);
+    let target = dir.path().join("outdir");
+    fs::create_dir(&target).unwrap();
+    let o = Command::new(bin())
+        .args([
+            "trim",
+            "-i",
+            input.to_str().unwrap(),
+            "-o",
+            target.to_str().unwrap(),
+        ])
+        .output()
+        .unwrap();
+    let err = stderr_of(&o);
+    assert_eq!(o.status.code(), Some(1), "{err}");
+    assert!(err.contains("outdir: rename failed"), "{err}");
+    assert_eq!(fs::read(&input).unwrap(), data);
+    assert_eq!(
+        dir_names(dir.path()),
+        vec!["in.fq", "outdir"],
+        "temporary file left"
+    );
+    assert_eq!(dir_names(&target), Vec::<String>::new());
+}
+
+#[test]
+fn full_disk_at_the_final_flush_leaves_nothing() {
+    // About 150 kB of output: it stays in the writer's buffer until commit, where the flush
+    // into a 64 KiB file system fails.
+    let (dir, input, data) = input_file(1_000);
+    assert!(data.len() > 100_000 && data.len() < 1 << 20);
+    let mnt = tempfile::tempdir().unwrap();
+    let script = format!(
+        "mount -t tmpfs -o size=64k tmpfs {m} || exit 99; \
+         {bin} trim -i {i} -o {m}/out.fq; echo \"rc=$?\"; echo \"left=[$(ls -A {m})]\"",
+        m = mnt.path().display(),
+        bin = bin().display(),
+        i = input.display(),
+    );
+    let Some(o) = in_private_mounts(&script) else {
+        return;
+    };
+    let (out, err) = (String::from_utf8_lossy(&o.stdout), stderr_of(&o));
+    assert!(out.contains("rc=1"), "{out} {err}");
+    assert!(
+        out.contains("left=[]"),
+        "no temporary file may remain: {out}"
+    );
+    assert!(err.contains("out.fq: write failed"), "{err}");
+    assert!(err.contains("No space left on device"), "{err}");
+    assert_eq!(fs::read(&input).unwrap(), data);
+}
