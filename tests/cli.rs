@@ -75,7 +75,7 @@ fn bad_inputs_exit_non_zero_and_leave_no_output() {
 fn stdin_to_stdout_round_trip() {
     let data = fastq(500, 4, "");
     let mut child = Command::new(bin())
-        .args(["trim", "-i", "-", "-o", "-"])
+        .args(["trim", "--passthrough", "-i", "-", "-o", "-"])
         .stdin(std::process::Stdio::piped())
         .stdout(std::process::Stdio::piped())
         .spawn()

@@ -34,6 +34,7 @@ fn identical_output_for_every_thread_count_batch_size_and_codec() {
                     &Outputs {
                         out1: Some(out.clone()),
                         out2: None,
+                        ..Default::default()
                     },
                     threads,
                     batch,
@@ -73,6 +74,7 @@ fn paired_and_interleaved_outputs_match_across_threads() {
         let outs = Outputs {
             out1: Some(o1.clone()),
             out2: Some(o2.clone()),
+            ..Default::default()
         };
         run(
             &Inputs::Paired(p1.clone(), p2.clone()),
@@ -94,12 +96,14 @@ fn paired_and_interleaved_outputs_match_across_threads() {
     let o = Outputs {
         out1: Some(inter.clone()),
         out2: None,
+        ..Default::default()
     };
     run(&Inputs::Paired(p1.clone(), p2.clone()), &o, 2, 5000).unwrap();
     let (s1, s2) = (dir.path().join("s1.fq"), dir.path().join("s2.fq"));
     let o = Outputs {
         out1: Some(s1.clone()),
         out2: Some(s2.clone()),
+        ..Default::default()
     };
     let summary = run(&Inputs::Interleaved(inter), &o, 3, 3333).unwrap();
     assert_eq!(summary.inputs[0].records, 3000);
@@ -118,6 +122,7 @@ fn crlf_and_missing_final_newline_are_normalised() {
         &Outputs {
             out1: Some(out.clone()),
             out2: None,
+            ..Default::default()
         },
         2,
         1,

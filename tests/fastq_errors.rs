@@ -20,6 +20,7 @@ fn error_of(name: &str, bytes: &[u8]) -> String {
         &Outputs {
             out1: Some(out.clone()),
             out2: None,
+            ..Default::default()
         },
         2,
         64,
@@ -134,6 +135,7 @@ fn concatenated_bgzf_files_are_read_to_the_end() {
         &Outputs {
             out1: Some(out.clone()),
             out2: None,
+            ..Default::default()
         },
         2,
         100,
@@ -150,6 +152,7 @@ fn pair_errors_name_both_mates() {
     let out = Outputs {
         out1: Some(dir.path().join("o1.fq")),
         out2: Some(dir.path().join("o2.fq")),
+        ..Default::default()
     };
     let check = |r1: &[u8], r2: &[u8], parts: &[&str]| {
         fs::write(&p1, r1).unwrap();
@@ -199,6 +202,7 @@ fn output_equal_to_input_is_refused_and_input_untouched() {
         &Outputs {
             out1: Some(alias),
             out2: None,
+            ..Default::default()
         },
         1,
         100,

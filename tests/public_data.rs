@@ -14,7 +14,7 @@ fn validate(path: &Path, phred64: bool, interleaved: bool) -> Result<u64, String
     let opts = PipelineOptions {
         phred64,
         allow_empty: true,
-        ..PipelineOptions::default()
+        ..PipelineOptions::passthrough()
     };
     let inputs = if interleaved {
         Inputs::Interleaved(path.into())
@@ -104,7 +104,7 @@ fn real_datasets_have_their_stated_record_counts() {
     ] {
         let inputs = Inputs::Paired(data.join(r1), data.join(r2));
         let s = pipeline::run(
-            &PipelineOptions::default(),
+            &PipelineOptions::passthrough(),
             &inputs,
             &Outputs::default(),
             &Control::new(),

@@ -1,10 +1,266 @@
 //! Panel coverage from a coordinate-sorted BAM and a target BED.
+//!
+//! [`run`] reads the BED ([`targets`]), the BAM header and, when a BAI exists, only the chunks
+//! that hold target records ([`bam`]); the depth engine ([`depth`]) keeps one difference array
+//! per merged target span, so memory follows the panel, not the genome. [`metrics`] turns the
+//! depths into per-target, per-gene and panel numbers, [`lowcov`] finds low-coverage runs,
+//! [`gate`] checks QC limits, and [`write_outputs`] writes JSON, TSV and mosdepth-compatible
+//! files, all through [`crate::io::AtomicFile`].
+
+pub mod bam;
+pub mod depth;
+pub mod gate;
+pub mod lowcov;
+pub mod metrics;
+pub mod mosdepth;
+pub mod options;
+pub mod report;
+pub mod targets;
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+pub use depth::{Excluded, FilterCounts, RecordCounts};
+pub use gate::{GateLimit, GateReport};
+pub use metrics::{GeneMetrics, PanelMetrics, TargetMetrics};
+pub use options::{CountMode, CoverageOptions, MateOverlap, Preset, ScanMode};
+pub use report::{CoverageReport, write_outputs};
+
+use crate::Location;
 
 /// Errors of the coverage layer.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum CoverageError {
-    /// Placeholder until the coverage engine lands.
+    /// Placeholder kept for callers that build their own messages.
     #[error("coverage: {0}")]
     Other(String),
+    /// Opening, reading or writing a file failed.
+    #[error("{path}: {action} failed: {source}")]
+    Io {
+        /// The file.
+        path: PathBuf,
+        /// What was being done.
+        action: &'static str,
+        /// The operating system's error.
+        #[source]
+        source: std::io::Error,
+    },
+    /// A BED line is malformed.
+    #[error("{at}: bad BED line: {message}")]
+    Bed {
+        /// File and line.
+        at: Location,
+        /// What is wrong.
+        message: String,
+    },
+    /// A BAM record or the BAM header is malformed, or records are out of order.
+    #[error("{at}: {message}")]
+    Bam {
+        /// File and 1-based record number (0 for the header).
+        at: Location,
+        /// What is wrong.
+        message: String,
+    },
+    /// The BAM ends early (no BGZF end-of-file block, or a cut block or record).
+    #[error("{path}: truncated BAM: {detail}")]
+    BamTruncated {
+        /// The BAM.
+        path: PathBuf,
+        /// Where it ends.
+        detail: String,
+    },
+    /// A BGZF block cannot be decoded.
+    #[error("{path}: corrupt BGZF block at byte {offset}: {detail}")]
+    BamCorrupt {
+        /// The BAM.
+        path: PathBuf,
+        /// Compressed offset of the block.
+        offset: u64,
+        /// What is wrong.
+        detail: String,
+    },
+    /// The BAI cannot be read or queried.
+    #[error("{path}: BAM index: {detail}")]
+    Index {
+        /// The index.
+        path: PathBuf,
+        /// What is wrong.
+        detail: String,
+    },
+    /// Options are invalid or contradict each other.
+    #[error("coverage options: {0}")]
+    Options(String),
+    /// The QC gate failed (every output was written).
+    #[error("QC gate failed: {0}")]
+    GateFailed(String),
+}
+
+/// Computes panel coverage of `bam` over the targets in `bed`.
+///
+/// Errors (bad BED line, truncated or unsorted BAM, ...) abort before anything is written.
+/// BED contigs missing from the BAM header are skipped and listed in
+/// [`CoverageReport::missing_contigs`] and [`CoverageReport::warnings`].
+pub fn run(
+    opts: &CoverageOptions,
+    bam: &Path,
+    bed: &Path,
+) -> Result<CoverageReport, CoverageError> {
+    let mut opts = opts.clone();
+    opts.validate()?;
+    for g in &opts.gate {
+        g.check_known(&opts.thresholds)?;
+    }
+    let panel = targets::read_bed(bed)?;
+    bam::check_eof(bam)?;
+    let (header, first) = bam::read_header(bam)?;
+    let ref_names: Vec<String> = header.references.iter().map(|r| r.name.clone()).collect();
+    let rid_of: HashMap<&str, usize> = ref_names
+        .iter()
+        .enumerate()
+        .map(|(i, n)| (n.as_str(), i))
+        .collect();
+    let mut warnings = Vec::new();
+    if let Some(so) = &header.sort_order {
+        if so != "coordinate" {
+            warnings.push(format!(
+                "{}: header says SO:{so}; records are checked for coordinate order",
+                bam.display()
+            ));
+        }
+    }
+    let rids: Vec<Option<usize>> = panel
+        .targets
+        .iter()
+        .map(|t| rid_of.get(t.contig.as_str()).copied())
+        .collect();
+    let mut missing: Vec<(String, usize)> = Vec::new();
+    for (t, r) in panel.targets.iter().zip(&rids) {
+        if r.is_none() {
+            match missing.iter_mut().find(|m| m.0 == t.contig) {
+                Some(m) => m.1 += 1,
+                None => missing.push((t.contig.clone(), 1)),
+            }
+        }
+    }
+    if !missing.is_empty() {
+        warnings.push(format!(
+            "{}: {} BED contig(s) not in the BAM header, their targets are skipped: {}",
+            bed.display(),
+            missing.len(),
+            missing
+                .iter()
+                .map(|(c, n)| format!("{c} ({n} targets)"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ));
+    }
+    let mut per_ref: Vec<Vec<(u64, u64)>> = vec![Vec::new(); ref_names.len()];
+    for (t, r) in panel.targets.iter().zip(&rids) {
+        if let Some(r) = r {
+            per_ref[*r].push((t.start, t.end));
+        }
+    }
+    let spans: Vec<Vec<targets::Span>> =
+        per_ref.into_iter().map(targets::merge_intervals).collect();
+
+    let bai = bam::find_bai(bam);
+    let scan = match (opts.scan, &bai) {
+        (ScanMode::Full, _) | (ScanMode::Auto, None) => ScanMode::Full,
+        (ScanMode::Index | ScanMode::Auto, Some(_)) => ScanMode::Index,
+        (ScanMode::Index, None) => {
+            return Err(CoverageError::Options(format!(
+                "index scan requested but {} has no .bai",
+                bam.display()
+            )));
+        }
+    };
+    let mut index_counts = None;
+    let ranges = match (scan, &bai) {
+        (ScanMode::Index, Some(bai)) => {
+            let regions: Vec<(usize, u64, u64)> = spans
+                .iter()
+                .enumerate()
+                .flat_map(|(r, v)| v.iter().map(move |s| (r, s.start, s.end)))
+                .collect();
+            let (ranges, counts) = bam::index_ranges(bai, &regions)?;
+            index_counts = Some(counts);
+            ranges
+        }
+        _ => vec![bam::ReadRange {
+            start: first,
+            end: None,
+        }],
+    };
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(opts.threads)
+        .thread_name(|i| format!("panelprep-bgzf-{i}"))
+        .build()
+        .map_err(|e| CoverageError::Other(format!("cannot start the thread pool: {e}")))?;
+    let mut engine = depth::Engine::new(&opts, bam, &header, spans);
+    bam::scan(bam, &ranges, &pool, |rec, n| engine.process(rec, n))?;
+    engine.finish();
+    if let Some(ic) = &index_counts {
+        for &(r, n) in &ic.per_reference {
+            if n > 0 {
+                if let Some(h) = engine.has_records.get_mut(r) {
+                    *h = true;
+                }
+            }
+        }
+    }
+    let mut computed = metrics::compute(
+        &panel.targets,
+        &rids,
+        &engine.contigs,
+        &ref_names,
+        &engine.has_records,
+        &opts.thresholds,
+        opts.low_coverage,
+    );
+    let counts = engine.counts.clone();
+    {
+        let p = &mut computed.panel;
+        match &index_counts {
+            None => {
+                p.pct_mapped_reads_on_target =
+                    Some(metrics::ratio(counts.mapped_on_target, counts.mapped));
+                p.pct_reads_on_target =
+                    Some(metrics::ratio(counts.passing_on_target, counts.passing));
+                p.pct_bases_on_target = Some(metrics::ratio(
+                    counts.passing_bases_on_target,
+                    counts.passing_bases,
+                ));
+            }
+            Some(ic) => {
+                p.pct_mapped_reads_on_target =
+                    (ic.mapped > 0).then(|| metrics::ratio(counts.mapped_on_target, ic.mapped));
+            }
+        }
+    }
+    let lookup = |c: &str| rid_of.get(c).copied();
+    let low = lowcov::low_coverage(
+        &computed.targets,
+        &lookup,
+        &engine.contigs,
+        opts.low_coverage,
+    );
+    let gate = (!opts.gate.is_empty()).then(|| gate::evaluate(&opts.gate, &computed.panel));
+    Ok(CoverageReport {
+        tool: format!("panelprep {}", crate::VERSION),
+        bam: bam.to_path_buf(),
+        targets_bed: bed.to_path_buf(),
+        scan,
+        index: bai.filter(|_| scan == ScanMode::Index),
+        options: opts,
+        records: counts,
+        panel: computed.panel,
+        genes: computed.genes,
+        targets: computed.targets,
+        low_coverage: low,
+        gate,
+        missing_contigs: missing.into_iter().map(|m| m.0).collect(),
+        warnings,
+        tables: computed.mosdepth,
+    })
 }

@@ -258,7 +258,8 @@ impl<R: Read> Chunker<R> {
         if self.eof {
             return Ok(false);
         }
-        let want = self.len + READ_SIZE.max(self.opts.target_bytes / 4);
+        // Read in pieces of at most 4 MiB whatever the target, so memory follows the data.
+        let want = self.len + READ_SIZE.max((self.opts.target_bytes / 4).min(4 << 20));
         if self.buf.len() < want {
             self.buf.resize(want, 0);
         }

@@ -24,7 +24,7 @@ pub extern "C" fn pp_validate_file(
     let status = boundary(|| {
         let opts = PipelineOptions {
             threads: if threads == 0 { 2 } else { threads as usize },
-            ..Default::default()
+            ..PipelineOptions::passthrough()
         };
         let s = pipeline::run(
             &opts,

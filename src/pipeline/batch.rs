@@ -29,10 +29,10 @@ pub struct InputCounts {
 pub struct Done {
     /// Statistics of this batch (merged exactly by the writer side).
     pub stats: Option<Box<RunStats>>,
-    /// Serialized surviving records for output stream 0 and 1.
-    pub out: [Vec<u8>; 2],
+    /// Serialized records for each output stream (reads, R2, unpaired R1, unpaired R2).
+    pub out: [Vec<u8>; 4],
     /// Records written to each output stream.
-    pub written: [u64; 2],
+    pub written: [u64; 4],
     /// Input counts per mate.
     pub input: [InputCounts; 2],
     /// Input bytes the batch covered.

@@ -53,6 +53,8 @@ pub struct Summary {
     pub outputs: Vec<StreamSummary>,
     /// Paired-end run.
     pub paired: bool,
+    /// The adapter sequences trimmed for read 1 and read 2 (given or detected).
+    pub adapters: [Option<String>; 2],
     /// QC statistics, merged over all batches (when `PipelineOptions::stats` is on).
     #[serde(skip)]
     pub stats: Option<Box<crate::stats::RunStats>>,
@@ -105,12 +107,42 @@ pub fn run(
         Some(p) if opts.compresses(p) => Some(opts.compression_level),
         _ => None,
     };
-    let mut streams =
-        vec![Stream::new(outputs.out1.clone(), level(&outputs.out1))?.hash(opts.checksums)];
-    if paired && outputs.out2.is_some() {
-        streams.push(Stream::new(outputs.out2.clone(), level(&outputs.out2))?.hash(opts.checksums));
-    }
-    execute(opts, inputs.layout(), sources, streams, pool, control)
+    let stream = |p: &Option<PathBuf>| -> Result<Stream, Error> {
+        Ok(Stream::new(p.clone(), level(p))?.hash(opts.checksums))
+    };
+    let same_unpaired = outputs.unpaired2.is_some() && outputs.unpaired1 == outputs.unpaired2;
+    let streams = vec![
+        stream(&outputs.out1)?,
+        stream(&outputs.out2)?,
+        stream(&outputs.unpaired1)?,
+        if same_unpaired {
+            stream(&None)?
+        } else {
+            stream(&outputs.unpaired2)?
+        },
+    ];
+    let routing = Routing {
+        interleave_out: paired && outputs.out2.is_none(),
+        unpaired: [
+            outputs.unpaired1.as_ref().map(|_| 2),
+            if same_unpaired {
+                Some(2)
+            } else {
+                outputs.unpaired2.as_ref().map(|_| 3)
+            },
+        ],
+    };
+    let mut opts = opts.clone();
+    detect_adapters(&mut opts, inputs, &pool)?;
+    execute(
+        &opts,
+        inputs.layout(),
+        sources,
+        streams,
+        routing,
+        pool,
+        control,
+    )
 }
 
 /// Runs the engine on caller-supplied streams: `readers` holds one raw input (`Single`,
@@ -149,11 +181,19 @@ pub fn run_streams(
         sources.push(src);
     }
     let level = (opts.compress == Some(true)).then_some(opts.compression_level);
-    let streams = writers
+    let n = writers.len();
+    let mut streams: Vec<Stream> = writers
         .into_iter()
-        .map(|(name, w)| Stream::to_writer(name, w, level))
+        .map(|(name, w)| Stream::to_writer(name, w, level).hash(opts.checksums))
         .collect();
-    execute(opts, layout, sources, streams, pool, control)
+    while streams.len() < worker::STREAMS {
+        streams.push(Stream::new(None, None)?);
+    }
+    let routing = Routing {
+        interleave_out: layout != Layout::Single && n == 1,
+        unpaired: [None, None],
+    };
+    execute(opts, layout, sources, streams, routing, pool, control)
 }
 
 fn build_pool(threads: usize) -> Result<Arc<rayon::ThreadPool>, Error> {
@@ -165,11 +205,66 @@ fn build_pool(threads: usize) -> Result<Arc<rayon::ThreadPool>, Error> {
         .map_err(|e| Error::Internal(format!("cannot start worker threads: {e}")))
 }
 
+/// Where each mate goes.
+struct Routing {
+    /// Paired input with one output: both mates to stream 0.
+    interleave_out: bool,
+    /// Stream of the lone surviving mate of a failed pair.
+    unpaired: [Option<usize>; 2],
+}
+
+/// Reads the first records of path inputs and fills in the adapters asked to be detected.
+fn detect_adapters(
+    opts: &mut PipelineOptions,
+    inputs: &Inputs,
+    pool: &Arc<rayon::ThreadPool>,
+) -> Result<(), Error> {
+    const SAMPLE: usize = 32 * 1024;
+    let Some(trim) = opts.trim.as_mut() else {
+        return Ok(());
+    };
+    if !trim.adapter_trimming {
+        return Ok(());
+    }
+    let want = [
+        opts.detect_adapter[0] && trim.adapter_r1.is_none(),
+        opts.detect_adapter[1] && trim.adapter_r2.is_none(),
+    ];
+    let paths = inputs.paths();
+    for mate in 0..2 {
+        if !want[mate] {
+            continue;
+        }
+        let (path, stride, offset) = match inputs {
+            Inputs::Single(p) => (p, 1, 0),
+            Inputs::Paired(..) => (&paths[mate], 1, 0),
+            Inputs::Interleaved(p) => (p, 2, mate),
+        };
+        if path.as_os_str() == "-" || (matches!(inputs, Inputs::Single(_)) && mate == 1) {
+            continue; // stdin cannot be read twice (fastp skips detection there too)
+        }
+        let src = io::open(path, pool.clone(), false)?;
+        let copts = BatchSource::chunker_options(path.clone(), 1 << 20, opts.max_record_bytes);
+        let mut chunker = Chunker::new(src.reader, copts);
+        if let Some(chunk) = chunker.next_chunk(Some(SAMPLE * stride))? {
+            let recs: Vec<_> = chunk.records().skip(offset).step_by(stride).collect();
+            let found = crate::trim::detect_adapter_se(&recs);
+            if mate == 0 {
+                trim.adapter_r1 = found
+            } else {
+                trim.adapter_r2 = found
+            }
+        }
+    }
+    Ok(())
+}
+
 fn execute(
     opts: &PipelineOptions,
     layout: Layout,
     sources: Vec<io::Source>,
     mut streams: Vec<Stream>,
+    routing: Routing,
     pool: Arc<rayon::ThreadPool>,
     control: &Control,
 ) -> Result<Summary, Error> {
@@ -194,11 +289,23 @@ fn execute(
         _ => return Err(Error::Internal("input/chunker mismatch".into())),
     };
     let paired = layout != Layout::Single;
-    let interleave_out = paired && streams.len() == 1;
+    let trimmer = opts
+        .trim
+        .as_ref()
+        .map(crate::trim::Trimmer::new)
+        .transpose()?;
+    let adapters = match &opts.trim {
+        Some(t) if t.adapter_trimming => [t.adapter_r1.as_ref(), t.adapter_r2.as_ref()]
+            .map(|a| a.map(|a| String::from_utf8_lossy(a).into_owned())),
+        _ => [None, None],
+    };
     let cfg = Arc::new(WorkConfig {
         phred_offset: if opts.phred64 { 64 } else { 33 },
-        interleave_out,
+        interleave_out: routing.interleave_out,
         stats: opts.stats,
+        trimmer,
+        filter: opts.filter.as_ref().map(crate::filter::Filter::new),
+        unpaired: routing.unpaired,
     });
     let mut stats = opts
         .stats
@@ -249,9 +356,6 @@ fn execute(
                 break;
             };
             let done = result?;
-            if let (Some(total), Some(part)) = (stats.as_deref_mut(), done.stats.as_deref()) {
-                total.merge(part);
-            }
             for (c, d) in counts.iter_mut().zip(&done.input) {
                 c.records += d.records;
                 c.bases += d.bases;
@@ -306,6 +410,16 @@ fn execute(
             Err(_) => return Err(Error::Internal("pipeline threads stopped".into())),
         }
     }
+    if let Some(total) = stats.as_deref_mut() {
+        for part in pool
+            .broadcast(|_| worker::take_stats())
+            .into_iter()
+            .flatten()
+        {
+            total.merge(&part);
+        }
+        total.finish_after();
+    }
     let mut summaries = Vec::new();
     for s in streams {
         if !s.path.as_os_str().is_empty() {
@@ -342,6 +456,7 @@ fn execute(
         outputs: summaries,
         paired,
         stats,
+        adapters,
     })
 }
 
@@ -362,8 +477,20 @@ fn check_outputs(inputs: &Inputs, outputs: &Outputs, in_paths: &[PathBuf]) -> Re
             return Err(Error::Options("only one output can go to stdout".into()));
         }
     }
-    for out in [&outputs.out1, &outputs.out2].into_iter().flatten() {
+    if !inputs.is_paired() && (outputs.unpaired1.is_some() || outputs.unpaired2.is_some()) {
+        return Err(Error::Options("unpaired outputs need paired input".into()));
+    }
+    let all = outputs.paths();
+    for (i, out) in all.iter().enumerate() {
         io::check_not_input(out, in_paths)?;
+        let dup = all[..i].iter().any(|o| o == out && o.as_os_str() != "-");
+        let same_unpaired = i == 3 && outputs.unpaired1 == outputs.unpaired2;
+        if dup && !same_unpaired {
+            return Err(Error::Options(format!(
+                "{} is given as two different outputs",
+                out.display()
+            )));
+        }
     }
     Ok(())
 }

@@ -55,12 +55,45 @@ pub struct Outputs {
     pub out1: Option<PathBuf>,
     /// R2 output for paired input.
     pub out2: Option<PathBuf>,
+    /// Read 1 of pairs whose read 2 failed a filter (fastp `--unpaired1`).
+    pub unpaired1: Option<PathBuf>,
+    /// Read 2 of pairs whose read 1 failed a filter (fastp `--unpaired2`; the same path as
+    /// `unpaired1` writes both there).
+    pub unpaired2: Option<PathBuf>,
 }
 
-/// Engine settings. Defaults: 2 worker threads, 1 MiB batches, Phred+33, compression level 4
-/// (fastp's default), gzip output chosen by a `.gz` output name.
-#[derive(Debug, Clone, PartialEq, Eq)]
+impl Outputs {
+    /// Reads to `out1` (and `out2` for pairs).
+    pub fn new(out1: impl Into<PathBuf>, out2: Option<PathBuf>) -> Self {
+        Self {
+            out1: Some(out1.into()),
+            out2,
+            ..Self::default()
+        }
+    }
+
+    /// Every output path given.
+    pub fn paths(&self) -> Vec<PathBuf> {
+        [&self.out1, &self.out2, &self.unpaired1, &self.unpaired2]
+            .into_iter()
+            .flatten()
+            .cloned()
+            .collect()
+    }
+}
+
+/// Engine settings. Defaults: fastp's trimming and filtering defaults, 2 worker threads, 1 MiB
+/// batches, Phred+33, compression level 4 (fastp's default), gzip output chosen by a `.gz`
+/// output name. [`PipelineOptions::passthrough`] validates and copies reads unchanged.
+#[derive(Debug, Clone, PartialEq)]
 pub struct PipelineOptions {
+    /// Trimming steps; `None` leaves reads as they are.
+    pub trim: Option<crate::trim::TrimOptions>,
+    /// Read filters; `None` keeps every read.
+    pub filter: Option<crate::filter::FilterOptions>,
+    /// Detect the 3' adapter of read 1 / read 2 from the first reads when none is given (fastp
+    /// does it for single-end input; not possible on stdin, where it is skipped as in fastp).
+    pub detect_adapter: [bool; 2],
     /// Worker threads in the pipeline's own pool (decompression of plain gzip and the ordered
     /// writer have a thread each besides these).
     pub threads: usize,
@@ -89,6 +122,9 @@ pub struct PipelineOptions {
 impl Default for PipelineOptions {
     fn default() -> Self {
         Self {
+            trim: Some(crate::trim::TrimOptions::default()),
+            filter: Some(crate::filter::FilterOptions::default()),
+            detect_adapter: [true, false],
             threads: 2,
             batch_bytes: 1 << 20,
             phred64: false,
@@ -103,6 +139,16 @@ impl Default for PipelineOptions {
 }
 
 impl PipelineOptions {
+    /// Validation only: no trimming, no filtering, reads copied unchanged.
+    pub fn passthrough() -> Self {
+        Self {
+            trim: None,
+            filter: None,
+            detect_adapter: [false; 2],
+            ..Self::default()
+        }
+    }
+
     /// Checks ranges; returns a message naming the bad option.
     pub fn validate(&self) -> Result<(), crate::Error> {
         let bad = |m: String| Err(crate::Error::Options(m));

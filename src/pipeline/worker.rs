@@ -2,9 +2,10 @@
 
 use crate::error::Error;
 use crate::fastq::parse::{QualRange, validate};
-use crate::fastq::{Chunk, FastqError, FastqErrorKind, ReadBuf, pair};
-use crate::filter::Reason;
+use crate::fastq::{Chunk, FastqError, FastqErrorKind, ReadBuf, RecordRef, pair};
+use crate::filter::{Filter, Reason};
 use crate::stats::RunStats;
+use crate::trim::{TrimOutcome, Trimmer};
 
 use super::batch::{Batch, Done, InputCounts};
 
@@ -16,22 +17,63 @@ pub(crate) struct WorkConfig {
     pub interleave_out: bool,
     /// Collect statistics.
     pub stats: bool,
+    pub trimmer: Option<Trimmer>,
+    pub filter: Option<Filter>,
+    /// Output stream of the lone surviving mate of a failed pair (read 1, read 2), if any.
+    pub unpaired: [Option<usize>; 2],
 }
+
+thread_local! {
+    /// This worker thread's statistics: accumulated over every batch it processes and merged
+    /// once at the end of the run (merging is exact, so which thread saw which batch does not
+    /// matter). Pool threads belong to one run, so the accumulator does too.
+    static ACC: std::cell::RefCell<Option<Box<RunStats>>> = const { std::cell::RefCell::new(None) };
+}
+
+/// Takes the calling worker thread's accumulated statistics (run on every pool thread at the end).
+pub(crate) fn take_stats() -> Option<Box<RunStats>> {
+    ACC.with(|a| a.borrow_mut().take())
+}
+
+/// Output streams: reads (R1 / single), R2, and the unpaired mates.
+pub(crate) const STREAMS: usize = 4;
 
 /// Reusable per-batch scratch.
 #[derive(Default)]
 struct Scratch {
     r1: ReadBuf,
     r2: ReadBuf,
+    outcome: [TrimOutcome; 2],
+    /// This record (pair) is in the overrepresentation sample.
+    sample: bool,
+}
+
+/// One record (pair) in [`crate::stats::OVERREP_SAMPLING`] by its number in the input, so the
+/// sample does not depend on threads or batches.
+fn sampled(record: u64) -> bool {
+    record % crate::stats::OVERREP_SAMPLING == 0
 }
 
 /// Processes one batch; returns the serialized output and counts, or the first error in it.
 pub(crate) fn process(batch: &Batch, cfg: &WorkConfig, first: bool) -> Result<Done, Error> {
     let paired = !matches!(batch, Batch::Single(_));
+    let acc = if cfg.stats {
+        ACC.with(|a| a.borrow_mut().take())
+    } else {
+        None
+    };
     let mut done = Done {
-        stats: cfg.stats.then(|| Box::new(RunStats::new(paired))),
+        stats: acc.or_else(|| {
+            cfg.stats.then(|| {
+                let mut st = Box::new(RunStats::new(paired));
+                if cfg.phred_offset == 33 {
+                    st.use_after_delta();
+                }
+                st
+            })
+        }),
         out: Default::default(),
-        written: [0; 2],
+        written: [0; STREAMS],
         input: [InputCounts::default(); 2],
         bytes: 0,
         qual_range: QualRange::default(),
@@ -43,7 +85,8 @@ pub(crate) fn process(batch: &Batch, cfg: &WorkConfig, first: bool) -> Result<Do
             for i in 0..c.len() {
                 validate(c, i, cfg.phred_offset, &mut done.qual_range)?;
                 s.r1.load(&c.record(i), cfg.phred_offset);
-                single_step(&mut done, &s.r1);
+                s.sample = sampled(c.first_record() + i as u64);
+                single_step(&mut done, cfg, &mut s, c.record(i));
             }
         }
         Batch::Paired(a, b) => {
@@ -54,7 +97,8 @@ pub(crate) fn process(batch: &Batch, cfg: &WorkConfig, first: bool) -> Result<Do
                 check_names(a, i, b, i)?;
                 s.r1.load(&a.record(i), cfg.phred_offset);
                 s.r2.load(&b.record(i), cfg.phred_offset);
-                pair_step(&mut done, cfg, &s.r1, &s.r2);
+                s.sample = sampled(a.first_record() + i as u64);
+                pair_step(&mut done, cfg, &mut s, [a.record(i), b.record(i)]);
             }
         }
         Batch::Interleaved(c) => {
@@ -65,9 +109,13 @@ pub(crate) fn process(batch: &Batch, cfg: &WorkConfig, first: bool) -> Result<Do
                 check_names(c, i, c, i + 1)?;
                 s.r1.load(&c.record(i), cfg.phred_offset);
                 s.r2.load(&c.record(i + 1), cfg.phred_offset);
-                pair_step(&mut done, cfg, &s.r1, &s.r2);
+                s.sample = sampled((c.first_record() + i as u64) / 2);
+                pair_step(&mut done, cfg, &mut s, [c.record(i), c.record(i + 1)]);
             }
         }
+    }
+    if let Some(st) = done.stats.take() {
+        ACC.with(|a| *a.borrow_mut() = Some(st));
     }
     if first && cfg.phred_offset == 33 {
         check_phred(done.qual_range, batch)?;
@@ -75,39 +123,115 @@ pub(crate) fn process(batch: &Batch, cfg: &WorkConfig, first: bool) -> Result<Do
     Ok(done)
 }
 
-fn single_step(done: &mut Done, r: &ReadBuf) {
-    count(done, 0, r);
+fn single_step(done: &mut Done, cfg: &WorkConfig, s: &mut Scratch, orig: RecordRef<'_>) {
+    count(done, 0, &s.r1);
     if let Some(st) = done.stats.as_deref_mut() {
-        st.add_before(&r.as_ref(), None);
+        st.add_before_sampled(&s.r1.as_ref(), None, s.sample);
     }
-    let reason = Reason::Passed;
-    if let Some(st) = done.stats.as_deref_mut() {
-        st.add_filter(reason, 1);
-        if reason == Reason::Passed {
-            st.add_after(&r.as_ref(), None);
+    if let Some(t) = &cfg.trimmer {
+        t.trim_se(&mut s.r1, &mut s.outcome[0]);
+        if let Some(st) = done.stats.as_deref_mut() {
+            tally(st, 0, &s.outcome[0]);
         }
     }
+    let reason = cfg
+        .filter
+        .as_ref()
+        .map_or(Reason::Passed, |f| f.verdict(&s.r1));
+    if let Some(st) = done.stats.as_deref_mut() {
+        st.add_filter(reason, 1);
+        after_stats(
+            st,
+            cfg,
+            0,
+            reason == Reason::Passed,
+            &orig,
+            &s.r1,
+            &s.outcome[0],
+        );
+    }
     if reason == Reason::Passed {
-        emit(done, 0, r);
+        emit(done, 0, &s.r1);
     }
 }
 
-fn pair_step(done: &mut Done, cfg: &WorkConfig, r1: &ReadBuf, r2: &ReadBuf) {
-    count(done, 0, r1);
-    count(done, 1, r2);
+fn pair_step(done: &mut Done, cfg: &WorkConfig, s: &mut Scratch, orig: [RecordRef<'_>; 2]) {
+    count(done, 0, &s.r1);
+    count(done, 1, &s.r2);
     if let Some(st) = done.stats.as_deref_mut() {
-        st.add_before(&r1.as_ref(), Some(&r2.as_ref()));
+        st.add_before_sampled(&s.r1.as_ref(), Some(&s.r2.as_ref()), s.sample);
     }
-    let reason = Reason::Passed;
-    if let Some(st) = done.stats.as_deref_mut() {
-        st.add_filter(reason, 2);
-        if reason == Reason::Passed {
-            st.add_after(&r1.as_ref(), Some(&r2.as_ref()));
+    if let Some(t) = &cfg.trimmer {
+        let insert = t.trim_pe(&mut s.r1, &mut s.r2, &mut s.outcome);
+        if let Some(st) = done.stats.as_deref_mut() {
+            st.add_insert(insert);
+            tally(st, 0, &s.outcome[0]);
+            tally(st, 1, &s.outcome[1]);
         }
     }
+    let (a, b) = cfg
+        .filter
+        .as_ref()
+        .map_or((Reason::Passed, Reason::Passed), |f| {
+            f.verdict_pair(&s.r1, &s.r2)
+        });
+    let reason = a.max(b);
+    if let Some(st) = done.stats.as_deref_mut() {
+        st.add_filter(reason, 2);
+        let pass = reason == Reason::Passed;
+        after_stats(st, cfg, 0, pass, &orig[0], &s.r1, &s.outcome[0]);
+        after_stats(st, cfg, 1, pass, &orig[1], &s.r2, &s.outcome[1]);
+    }
     if reason == Reason::Passed {
-        emit(done, 0, r1);
-        emit(done, if cfg.interleave_out { 0 } else { 1 }, r2);
+        emit(done, 0, &s.r1);
+        emit(done, if cfg.interleave_out { 0 } else { 1 }, &s.r2);
+    } else if a == Reason::Passed {
+        if let Some(k) = cfg.unpaired[0] {
+            emit(done, k, &s.r1);
+        }
+    } else if b == Reason::Passed {
+        if let Some(k) = cfg.unpaired[1] {
+            emit(done, k, &s.r2);
+        }
+    }
+}
+
+/// After-filtering statistics as a difference from the before-filtering ones: nothing for an
+/// unchanged passing read, the removed tail for a 3'-trimmed one (see `RunStats::finish_after`).
+fn after_stats(
+    st: &mut RunStats,
+    cfg: &WorkConfig,
+    mate: usize,
+    pass: bool,
+    orig: &RecordRef<'_>,
+    read: &ReadBuf,
+    o: &TrimOutcome,
+) {
+    if cfg.phred_offset != 33 {
+        // The chunk holds Phred+64 qualities: count the converted read directly.
+        if pass {
+            st.after[mate].add(&read.seq, &read.qual);
+        }
+        return;
+    }
+    if !pass {
+        st.after_dropped(mate, orig);
+    } else if o.front_bases > 0 || o.corrected_bases > 0 {
+        st.after_replaced(mate, orig, &read.as_ref());
+    } else if read.len() < orig.seq.len() {
+        st.after_tail_trimmed(mate, orig, read.len());
+    }
+}
+
+fn tally(st: &mut RunStats, mate: usize, o: &TrimOutcome) {
+    st.add_trimmed(
+        mate,
+        o.adapter_bases,
+        o.poly_x_bases + o.poly_g_bases,
+        o.quality_bases,
+    );
+    if o.adapter_bases > 0 {
+        st.add_adapter(mate, &o.adapter_seq);
     }
 }
 

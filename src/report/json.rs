@@ -31,6 +31,8 @@ pub struct RunInfo {
     pub overrep_min_fraction: f64,
     /// Overrepresented sequences need at least this many reads.
     pub overrep_min_reads: u64,
+    /// One read in this many was counted for overrepresented sequences (1 = all).
+    pub overrep_sampling: u64,
 }
 
 impl Default for RunInfo {
@@ -41,6 +43,7 @@ impl Default for RunInfo {
             elapsed_seconds: None,
             overrep_min_fraction: 0.001,
             overrep_min_reads: 10,
+            overrep_sampling: 1,
         }
     }
 }
@@ -509,6 +512,7 @@ fn mate_stage(s: &ReadStats, mate: u8, stage: &str) -> MateStage {
 pub fn build(stats: &RunStats, info: &RunInfo) -> FastpReport {
     let paired = stats.paired;
     let min_overrep = |reads: u64| {
+        let reads = reads / info.overrep_sampling.max(1);
         let frac = (reads as f64 * info.overrep_min_fraction).ceil() as u64;
         frac.max(info.overrep_min_reads).max(1)
     };

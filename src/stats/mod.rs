@@ -190,6 +190,10 @@ impl InsertHist {
     }
 }
 
+/// One record (pair) in this many is counted for overrepresented sequences (fastp's default
+/// `--overrepresentation_sampling 20`).
+pub const OVERREP_SAMPLING: u64 = 20;
+
 /// Everything counted during one run.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RunStats {
@@ -211,9 +215,60 @@ pub struct RunStats {
     pub duplication: DupEstimator,
     /// Overrepresented sequences among input reads, per mate.
     pub overrep: OverrepCounter,
+    /// After-filtering statistics kept as a difference from `before` (see
+    /// [`RunStats::after_tail_trimmed`]): counts added and removed, folded in by
+    /// [`RunStats::finish_after`].
+    after_delta: [[ReadStats; 2]; 2],
+    /// `after` is derived from `before` at [`RunStats::finish_after`].
+    delta_mode: bool,
 }
 
 impl RunStats {
+    /// Switches to derived after-filtering statistics: from now on every read counted before
+    /// reaches `after` unless reported through `after_dropped`, `after_tail_trimmed` or
+    /// `after_replaced`.
+    pub fn use_after_delta(&mut self) {
+        self.delta_mode = true;
+    }
+
+    /// A read (mate `mate`) that did not reach the output: its before-filtering counts leave
+    /// the after-filtering statistics.
+    pub fn after_dropped(&mut self, mate: usize, before: &RecordRef<'_>) {
+        self.after_delta[1][mate.min(1)].add(before.seq, before.qual);
+    }
+
+    /// A passing read trimmed at its 3' end only: it is `before.seq[..new_len]`, so only the
+    /// removed tail is counted (cost proportional to the bases removed, not to the read).
+    pub fn after_tail_trimmed(&mut self, mate: usize, before: &RecordRef<'_>, new_len: usize) {
+        let m = mate.min(1);
+        self.after_delta[1][m].count_length(before.seq.len());
+        self.after_delta[1][m].add_positions(before.seq, before.qual, new_len);
+        self.after_delta[0][m].count_length(new_len);
+    }
+
+    /// A passing read changed otherwise (5' trim, UMI, correction): replaced as a whole.
+    pub fn after_replaced(&mut self, mate: usize, before: &RecordRef<'_>, after: &RecordRef<'_>) {
+        let m = mate.min(1);
+        self.after_delta[1][m].add(before.seq, before.qual);
+        self.after_delta[0][m].add(after.seq, after.qual);
+    }
+
+    /// Folds the recorded differences into `after` (`after += before + added - removed`). Call
+    /// once, after the last merge, when the `after_*` methods were used; passing reads that
+    /// were not changed need no call at all.
+    pub fn finish_after(&mut self) {
+        if !self.delta_mode {
+            return;
+        }
+        self.delta_mode = false;
+        for m in 0..2 {
+            let [added, removed] = &self.after_delta;
+            let derived = ReadStats::derive(&self.before[m], &added[m], &removed[m]);
+            self.after[m].merge(&derived);
+        }
+        self.after_delta = Default::default();
+    }
+
     /// Empty statistics for a single-end (`paired = false`) or paired-end run.
     pub fn new(paired: bool) -> Self {
         Self {
@@ -226,6 +281,8 @@ impl RunStats {
             insert_sizes: InsertHist::default(),
             duplication: DupEstimator::new(),
             overrep: OverrepCounter::new(),
+            after_delta: Default::default(),
+            delta_mode: false,
         }
     }
 
@@ -242,16 +299,38 @@ impl RunStats {
         self.insert_sizes.merge(&other.insert_sizes);
         self.duplication.merge(&other.duplication);
         self.overrep.merge(&other.overrep);
+        self.delta_mode |= other.delta_mode;
+        for (a, b) in self.after_delta.iter_mut().zip(&other.after_delta) {
+            for (x, y) in a.iter_mut().zip(b) {
+                x.merge(y);
+            }
+        }
     }
 
     /// Counts an input read (`r2 = None`) or pair before any trimming: per-mate statistics,
     /// duplication and overrepresented sequences. Qualities must be Phred+33.
     pub fn add_before(&mut self, r1: &RecordRef<'_>, r2: Option<&RecordRef<'_>>) {
+        self.add_before_sampled(r1, r2, true);
+    }
+
+    /// Like [`RunStats::add_before`]; `overrep` says whether this read (pair) is in the
+    /// overrepresentation sample (the pipeline takes one record in
+    /// [`OVERREP_SAMPLING`] by record number, as fastp's default `-P 20`).
+    pub fn add_before_sampled(
+        &mut self,
+        r1: &RecordRef<'_>,
+        r2: Option<&RecordRef<'_>>,
+        overrep: bool,
+    ) {
         self.before[0].add(r1.seq, r1.qual);
-        self.overrep.add(0, r1.seq);
+        if overrep {
+            self.overrep.add(0, r1.seq);
+        }
         if let Some(r2) = r2 {
             self.before[1].add(r2.seq, r2.qual);
-            self.overrep.add(1, r2.seq);
+            if overrep {
+                self.overrep.add(1, r2.seq);
+            }
         }
         self.duplication.add(r1.seq, r2.map(|r| r.seq));
     }

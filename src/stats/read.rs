@@ -46,27 +46,6 @@ impl Default for Cycle {
 }
 
 impl Cycle {
-    #[inline]
-    fn add(&mut self, b: u8, q: u8) {
-        let i = base_index(b);
-        let q = q.saturating_sub(33);
-        self.base[i] += 1;
-        self.qual_sum[i] += u64::from(q);
-        self.qual_hist[usize::from(q).min(QUAL_BINS - 1)] += 1;
-    }
-
-    fn merge(&mut self, o: &Cycle) {
-        for (a, b) in self.base.iter_mut().zip(&o.base) {
-            *a += b;
-        }
-        for (a, b) in self.qual_sum.iter_mut().zip(&o.qual_sum) {
-            *a += b;
-        }
-        for (a, b) in self.qual_hist.iter_mut().zip(&o.qual_hist) {
-            *a += b;
-        }
-    }
-
     /// Bases at this cycle.
     pub fn total(&self) -> u64 {
         self.base.iter().sum()
@@ -83,18 +62,100 @@ impl Cycle {
     }
 }
 
+/// Rows of the joint count table: one per (base, quality) pair, `(base & 7) << 6 | min(phred, 63)`.
+const ROWS: usize = 8 * QUAL_BINS;
+
 /// Statistics of the reads of one mate at one stage (before or after filtering).
 ///
-/// `add` costs three counter increments per base and one per read; everything else
-/// (totals, Q20/Q30, GC) is derived from the per-cycle counts when a report is built.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+/// `add` costs one counter increment per base and one per read: joint (base, quality) counts
+/// per cycle, stored row-major by (base, quality) with cycles contiguous, so that one read's
+/// increments stay within a few cache lines (real qualities take few distinct values). Per-cycle
+/// curves, totals, Q20/Q30 and GC are derived from these counts when a report is built.
+#[derive(Debug, Clone, Default)]
 pub struct ReadStats {
     reads: u64,
-    cycles: Vec<Cycle>,
-    /// Bases at positions >= [`MAX_CYCLES`], pooled.
-    tail: Cycle,
+    /// `counts[row * stride + cycle]`.
+    counts: Vec<u64>,
+    stride: usize,
+    /// Cycles seen (the longest read, capped at [`MAX_CYCLES`]).
+    used: usize,
+    /// Bases at positions >= [`MAX_CYCLES`], pooled, by row.
+    tail: Vec<u64>,
     len_flat: Vec<u64>,
     len_long: BTreeMap<usize, u64>,
+}
+
+impl PartialEq for ReadStats {
+    fn eq(&self, o: &Self) -> bool {
+        let tails_eq = (0..ROWS)
+            .all(|r| self.tail.get(r).copied().unwrap_or(0) == o.tail.get(r).copied().unwrap_or(0));
+        let trim = |v: &[u64]| v.len() - v.iter().rev().take_while(|&&x| x == 0).count();
+        self.reads == o.reads
+            && self.used == o.used
+            && (0..ROWS).all(|r| (0..self.used).all(|c| self.at(r, c) == o.at(r, c)))
+            && tails_eq
+            && self.len_flat[..trim(&self.len_flat)] == o.len_flat[..trim(&o.len_flat)]
+            && self.len_long == o.len_long
+    }
+}
+
+impl Eq for ReadStats {}
+
+impl ReadStats {
+    #[inline]
+    fn at(&self, row: usize, cycle: usize) -> u64 {
+        if cycle < self.stride {
+            self.counts[row * self.stride + cycle]
+        } else {
+            0
+        }
+    }
+
+    /// Makes room for `cycles` cycles (re-laying out the table).
+    fn grow(&mut self, cycles: usize) {
+        let stride = cycles.next_power_of_two().clamp(64, MAX_CYCLES);
+        let mut counts = vec![0u64; ROWS * stride];
+        for r in 0..ROWS {
+            for c in 0..self.used {
+                counts[r * stride + c] = self.counts[r * self.stride + c];
+            }
+        }
+        self.counts = counts;
+        self.stride = stride;
+    }
+
+    fn cycle(&self, c: usize) -> Cycle {
+        let mut cy = Cycle::default();
+        for row in 0..ROWS {
+            let n = self.at(row, c);
+            if n > 0 {
+                add_row(&mut cy, row, n);
+            }
+        }
+        cy
+    }
+
+    fn tail_cycle(&self) -> Cycle {
+        let mut cy = Cycle::default();
+        for (row, &n) in self.tail.iter().enumerate() {
+            if n > 0 {
+                add_row(&mut cy, row, n);
+            }
+        }
+        cy
+    }
+}
+
+fn add_row(cy: &mut Cycle, row: usize, n: u64) {
+    let (b, q) = (row >> 6, row & (QUAL_BINS - 1));
+    cy.base[b] += n;
+    cy.qual_sum[b] += n * q as u64;
+    cy.qual_hist[q] += n;
+}
+
+#[inline(always)]
+fn row(b: u8, q: u8) -> usize {
+    (base_index(b) << 6) | usize::from(q.saturating_sub(33)).min(QUAL_BINS - 1)
 }
 
 /// Totals derived from a [`ReadStats`].
@@ -129,7 +190,13 @@ impl ReadStats {
     #[inline]
     pub fn add(&mut self, seq: &[u8], qual: &[u8]) {
         self.reads += 1;
-        let len = seq.len();
+        self.count_length(seq.len());
+        self.add_positions(seq, qual, 0);
+    }
+
+    /// Counts one read of length `len` in the length histogram only.
+    #[inline]
+    pub fn count_length(&mut self, len: usize) {
         if len < LEN_FLAT {
             if self.len_flat.len() <= len {
                 self.len_flat.resize(len + 1, 0);
@@ -138,31 +205,94 @@ impl ReadStats {
         } else {
             *self.len_long.entry(len).or_insert(0) += 1;
         }
-        let n = len.min(qual.len());
+    }
+
+    /// Counts the bases of `seq[from..]` at their positions (no read or length count): the
+    /// tail a 3' trim removed, when after-filtering statistics are derived from before-filtering
+    /// ones (see [`ReadStats::derive`]).
+    #[inline]
+    pub fn add_positions(&mut self, seq: &[u8], qual: &[u8], from: usize) {
+        let n = seq.len().min(qual.len());
         let head = n.min(MAX_CYCLES);
-        if self.cycles.len() < head {
-            self.cycles.resize_with(head, Cycle::default);
+        if head > self.stride {
+            self.grow(head);
         }
-        for ((c, &b), &q) in self.cycles[..head].iter_mut().zip(seq).zip(qual) {
-            c.add(b, q);
+        self.used = self.used.max(head);
+        let stride = self.stride;
+        let from_head = from.min(head);
+        for (c, (&b, &q)) in seq[from_head..head]
+            .iter()
+            .zip(&qual[from_head..head])
+            .enumerate()
+        {
+            self.counts[row(b, q) * stride + from_head + c] += 1;
         }
         if n > head {
-            for (&b, &q) in seq[head..n].iter().zip(&qual[head..n]) {
-                self.tail.add(b, q);
+            if self.tail.is_empty() {
+                self.tail = vec![0; ROWS];
+            }
+            let start = from.max(head);
+            for (&b, &q) in seq[start..n].iter().zip(&qual[start..n]) {
+                self.tail[row(b, q)] += 1;
             }
         }
+    }
+
+    /// `base + added - removed`, exactly (every removed count was counted in `base`).
+    pub fn derive(base: &Self, added: &Self, removed: &Self) -> Self {
+        let mut out = base.clone();
+        out.merge(added);
+        out.reads = out.reads.wrapping_sub(removed.reads);
+        if removed.used > out.stride {
+            out.grow(removed.used);
+        }
+        for r in 0..ROWS {
+            for c in 0..removed.used {
+                let i = r * out.stride + c;
+                out.counts[i] = out.counts[i].wrapping_sub(removed.counts[r * removed.stride + c]);
+            }
+        }
+        for (a, b) in out.tail.iter_mut().zip(&removed.tail) {
+            *a = a.wrapping_sub(*b);
+        }
+        for (l, &n) in removed.len_flat.iter().enumerate() {
+            if n > 0 {
+                out.len_flat[l] = out.len_flat[l].wrapping_sub(n);
+            }
+        }
+        for (&l, &n) in &removed.len_long {
+            let e = out.len_long.entry(l).or_insert(0);
+            *e = e.wrapping_sub(n);
+            if *e == 0 {
+                out.len_long.remove(&l);
+            }
+        }
+        while out.used > 0 && (0..ROWS).all(|r| out.counts[r * out.stride + out.used - 1] == 0) {
+            out.used -= 1;
+        }
+        out
     }
 
     /// Adds `other`'s counts to these (exact: integer sums).
     pub fn merge(&mut self, other: &Self) {
         self.reads += other.reads;
-        if self.cycles.len() < other.cycles.len() {
-            self.cycles.resize_with(other.cycles.len(), Cycle::default);
+        if other.used > self.stride {
+            self.grow(other.used);
         }
-        for (a, b) in self.cycles.iter_mut().zip(&other.cycles) {
-            a.merge(b);
+        self.used = self.used.max(other.used);
+        for r in 0..ROWS {
+            for c in 0..other.used {
+                self.counts[r * self.stride + c] += other.counts[r * other.stride + c];
+            }
         }
-        self.tail.merge(&other.tail);
+        if !other.tail.is_empty() {
+            if self.tail.is_empty() {
+                self.tail = vec![0; ROWS];
+            }
+            for (a, b) in self.tail.iter_mut().zip(&other.tail) {
+                *a += b;
+            }
+        }
         if self.len_flat.len() < other.len_flat.len() {
             self.len_flat.resize(other.len_flat.len(), 0);
         }
@@ -179,9 +309,10 @@ impl ReadStats {
         self.reads
     }
 
-    /// Per-cycle counts, position 0 first (at most [`MAX_CYCLES`] entries).
-    pub fn cycles(&self) -> &[Cycle] {
-        &self.cycles
+    /// Per-cycle counts, position 0 first (at most [`MAX_CYCLES`] entries), derived from the
+    /// joint counts.
+    pub fn cycles(&self) -> Vec<Cycle> {
+        (0..self.used).map(|c| self.cycle(c)).collect()
     }
 
     /// Read length histogram as sorted `(length, reads)` pairs, lengths with no read omitted.
@@ -203,7 +334,11 @@ impl ReadStats {
             reads: self.reads,
             ..Totals::default()
         };
-        for c in self.cycles.iter().chain(std::iter::once(&self.tail)) {
+        for c in self
+            .cycles()
+            .into_iter()
+            .chain(std::iter::once(self.tail_cycle()))
+        {
             let total = c.total();
             t.bases += total;
             t.q20 += c.at_least(20);

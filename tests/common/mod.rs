@@ -82,7 +82,7 @@ pub fn run(
     let opts = PipelineOptions {
         threads,
         batch_bytes,
-        ..PipelineOptions::default()
+        ..PipelineOptions::passthrough()
     };
     pipeline::run(&opts, inputs, outputs, &Control::new())
 }

@@ -109,7 +109,7 @@ pub fn run(a: &BenchArgs) -> Result<(), panelprep::Error> {
     for &t in &a.threads {
         let opts = PipelineOptions {
             threads: t,
-            ..PipelineOptions::default()
+            ..PipelineOptions::passthrough()
         };
         let inputs = Inputs::Paired(p1.clone(), p2.clone());
         let secs =
@@ -126,6 +126,7 @@ pub fn run(a: &BenchArgs) -> Result<(), panelprep::Error> {
         let outputs = Outputs {
             out1: Some(dir.join("out_R1.fq.gz")),
             out2: Some(dir.join("out_R2.fq.gz")),
+            ..Default::default()
         };
         let secs = time(|| pipeline::run(&opts, &inputs, &outputs, &Control::new()).map(drop))?;
         row(

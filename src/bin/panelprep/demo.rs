@@ -30,6 +30,7 @@ pub fn run(a: &DemoArgs, control: &Control) -> Result<(), panelprep::Error> {
     let outputs = Outputs {
         out1: Some(a.out.join("demo_R1.out.fq.gz")),
         out2: Some(a.out.join("demo_R2.out.fq.gz")),
+        ..Default::default()
     };
     let opts = PipelineOptions {
         threads: a.threads,

@@ -2,10 +2,12 @@
 //! by the library.
 
 mod bench;
+mod coverage;
 mod demo;
 mod progress;
 mod reports;
 mod simulate;
+mod trim_args;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -24,7 +26,7 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// Validate, trim and filter FASTQ (single-end, paired or interleaved).
-    Trim(TrimCmd),
+    Trim(Box<TrimCmd>),
     /// Check FASTQ files and print records, bases and format; exit 1 on the first error.
     Validate(ValidateCmd),
     /// Run the main job on the bundled demo data and print where the outputs are.
@@ -33,6 +35,8 @@ enum Command {
     Bench(bench::BenchArgs),
     /// Write simulated paired-end reads with known insert lengths.
     Simulate(simulate::SimulateArgs),
+    /// Panel coverage from a BAM and a target BED (mosdepth-compatible outputs, QC gate).
+    Coverage(coverage::CoverageArgs),
 }
 
 /// Engine options shared by the FASTQ commands (fastp's names where they exist).
@@ -68,7 +72,7 @@ impl EngineArgs {
             compression_level: self.compression,
             batch_bytes: self.batch_bytes,
             allow_empty: self.allow_empty,
-            ..PipelineOptions::default()
+            ..PipelineOptions::passthrough()
         }
     }
 }
@@ -103,8 +107,19 @@ struct TrimCmd {
     /// Write no report, manifest or statistics (fastest).
     #[arg(long = "no-report")]
     no_report: bool,
+    /// For pairs: read 1 of pairs whose read 2 failed a filter.
+    #[arg(long = "unpaired1")]
+    unpaired1: Option<PathBuf>,
+    /// For pairs: read 2 of pairs whose read 1 failed a filter (may equal --unpaired1).
+    #[arg(long = "unpaired2")]
+    unpaired2: Option<PathBuf>,
+    /// Validate and copy reads only: no trimming, no filtering.
+    #[arg(long = "passthrough")]
+    passthrough: bool,
     #[command(flatten)]
     engine: EngineArgs,
+    #[command(flatten)]
+    trim: trim_args::TrimArgs,
 }
 
 #[derive(Args)]
@@ -132,6 +147,7 @@ fn main() -> ExitCode {
         Command::Demo(d) => demo::run(&d, &control),
         Command::Bench(b) => bench::run(&b),
         Command::Simulate(s) => simulate::run(&s),
+        Command::Coverage(c) => coverage::run(&c),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -171,6 +187,8 @@ fn trim(t: &TrimCmd, control: &Control) -> Result<(), panelprep::Error> {
     let outputs = Outputs {
         out1: t.out1.clone(),
         out2: t.out2.clone(),
+        unpaired1: t.unpaired1.clone(),
+        unpaired2: t.unpaired2.clone(),
     };
     let paths = reports::ReportPaths::resolve(
         t.out1.as_deref(),
@@ -180,6 +198,13 @@ fn trim(t: &TrimCmd, control: &Control) -> Result<(), panelprep::Error> {
         t.no_report,
     );
     let mut opts = t.engine.options();
+    if !t.passthrough {
+        let (trim, filter) = t.trim.to_options().map_err(panelprep::Error::Options)?;
+        let (d1, d2) = t.trim.wants_detection(inputs.is_paired());
+        opts.trim = Some(trim);
+        opts.filter = Some(filter);
+        opts.detect_adapter = [d1, d2];
+    }
     opts.stats = paths.needs_stats();
     opts.checksums = paths.manifest.is_some();
     let clock = std::time::Instant::now();
@@ -188,6 +213,7 @@ fn trim(t: &TrimCmd, control: &Control) -> Result<(), panelprep::Error> {
     let info = panelprep::report::RunInfo {
         command: std::env::args().collect::<Vec<_>>().join(" "),
         elapsed_seconds: Some(clock.elapsed().as_secs_f64()),
+        adapters: summary.adapters.clone(),
         ..Default::default()
     };
     let params = serde_json::json!({

@@ -15,8 +15,9 @@ pub struct ReportPaths {
 }
 
 impl ReportPaths {
-    /// Explicit paths win; otherwise names beside `out1` (`out_R1.fq.gz` -> `out_R1.panelprep.json`,
-    /// `.panelprep.html`, `.manifest.json`). No defaults for stdout or validation-only runs.
+    /// When any of the three is given, exactly those given are written; otherwise all three go
+    /// beside `out1` (`out_R1.fq.gz` -> `out_R1.panelprep.json`, `.panelprep.html`,
+    /// `.manifest.json`). No defaults for stdout or validation-only runs.
     pub fn resolve(
         out1: Option<&Path>,
         json: Option<PathBuf>,
@@ -26,6 +27,13 @@ impl ReportPaths {
     ) -> Self {
         if none {
             return Self::default();
+        }
+        if json.is_some() || html.is_some() || manifest.is_some() {
+            return Self {
+                json,
+                html,
+                manifest,
+            };
         }
         let base = out1.filter(|p| p.as_os_str() != "-").map(stem_path);
         let beside = |suffix: &str| {
@@ -71,7 +79,11 @@ pub fn write(
 ) -> Result<(), panelprep::Error> {
     let mut written = Vec::new();
     if let Some(stats) = summary.stats.as_deref() {
-        let rep = report::build(stats, info);
+        let info = RunInfo {
+            overrep_sampling: panelprep::stats::OVERREP_SAMPLING,
+            ..info.clone()
+        };
+        let rep = report::build(stats, &info);
         if let Some(p) = &paths.json {
             let text = rep.to_json_string();
             report::write_atomic(p, text.as_bytes())?;

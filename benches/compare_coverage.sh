@@ -1,0 +1,71 @@
+#!/usr/bin/env bash
+# Panel coverage benchmark: panelprep coverage vs mosdepth and samtools bedcov on a generated
+# gene-panel BAM (GRCh38 contigs, ~500 targets in 60 genes, ~70% of pairs on target).
+#
+# Usage: benches/compare_coverage.sh [WORKDIR=target/coverage-bench] [PAIRS=1500000] [RUNS=3]
+# Needs: cargo, samtools, mosdepth, hyperfine, /usr/bin/time (GNU). Wall times are hyperfine
+# means over RUNS runs after one warm-up (page cache warm); peak RSS from /usr/bin/time -v.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+W=${1:-target/coverage-bench}
+PAIRS=${2:-1500000}
+RUNS=${3:-3}
+TH=20,50,100,250,500,1000
+mkdir -p "$W"
+
+cargo build --release --quiet --example make_panel_bam --bin panelprep
+PP=target/release/panelprep
+if [ ! -s "$W/panel.bam" ] || [ "$(cat "$W/pairs" 2>/dev/null)" != "$PAIRS" ]; then
+  target/release/examples/make_panel_bam "$W" "$PAIRS" 60 42
+  echo "$PAIRS" > "$W/pairs"
+  rm -f "$W/panel.bam.bai"
+fi
+[ -s "$W/panel.bam.bai" ] || samtools index "$W/panel.bam"
+BAM=$W/panel.bam
+BED=$W/panel.bed
+
+echo "## Input"
+echo "- BAM: $(du -h "$BAM" | cut -f1), $(samtools idxstats "$BAM" | awk '{m+=$3; u+=$4} END {print m" mapped + "u" unmapped records"}')"
+echo "- BED: $(wc -l < "$BED") targets, $(cut -f4 "$BED" | sort -u | wc -l) genes"
+echo "- versions: $($PP --version), mosdepth $(mosdepth --version 2>&1 | awk '{print $2}'), $(samtools --version | head -1), $(hyperfine --version)"
+echo "- machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo)"
+
+declare -A CMD
+CMD[panelprep]="$PP coverage --bam $BAM --targets $BED --prefix $W/pp -t 2 -T $TH"
+CMD[panelprep-full-scan]="$PP coverage --bam $BAM --targets $BED --prefix $W/ppfull -t 2 -T $TH --scan full"
+CMD[panelprep-fast]="$PP coverage --bam $BAM --targets $BED --prefix $W/ppfast -t 2 -T $TH -x"
+CMD[mosdepth]="mosdepth -t 2 -n --by $BED --thresholds $TH $W/md $BAM"
+CMD[mosdepth-fast]="mosdepth -t 2 -n -x --by $BED --thresholds $TH $W/mdfast $BAM"
+CMD[samtools-bedcov]="samtools bedcov -j $BED $BAM"
+ORDER="panelprep panelprep-full-scan panelprep-fast mosdepth mosdepth-fast samtools-bedcov"
+
+echo
+echo "## Commands"
+for k in $ORDER; do echo "- $k: \`${CMD[$k]}\`"; done
+
+declare -A WALL RSS
+for k in $ORDER; do
+  hyperfine --warmup 1 --runs "$RUNS" --export-json "$W/$k.json" --output=null "${CMD[$k]}" > /dev/null
+  WALL[$k]=$(python3 -c "import json,sys; print('%.3f' % json.load(open(sys.argv[1]))['results'][0]['mean'])" "$W/$k.json")
+  /usr/bin/time -v sh -c "${CMD[$k]} > /dev/null" 2> "$W/$k.time"
+  RSS[$k]=$(awk -F': ' '/Maximum resident set size/ {printf "%.1f", $2/1024}' "$W/$k.time")
+done
+
+echo
+echo "## Equality with mosdepth"
+for pair in "pp md" "ppfast mdfast"; do
+  set -- $pair
+  for f in regions.bed.gz thresholds.bed.gz; do
+    if cmp -s <(zcat "$W/$1.$f") <(zcat "$W/$2.$f"); then echo "- $1.$f == $2.$f"; else echo "- $1.$f DIFFERS from $2.$f"; fi
+  done
+  if cmp -s "$W/$1.mosdepth.region.dist.txt" "$W/$2.mosdepth.region.dist.txt"; then echo "- $1.mosdepth.region.dist.txt == $2's"; else echo "- $1 region.dist DIFFERS"; fi
+done
+
+echo
+echo "## Results (2 threads where the tool has threads)"
+echo "| tool | wall s (mean of $RUNS) | peak RSS MiB | wall vs panelprep |"
+echo "|---|---:|---:|---:|"
+for k in $ORDER; do
+  r=$(python3 -c "print('%.2fx' % (${WALL[$k]}/${WALL[panelprep]}))")
+  echo "| $k | ${WALL[$k]} | ${RSS[$k]} | $r |"
+done

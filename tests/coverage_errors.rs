@@ -1,0 +1,185 @@
+//! Bad input: each case gives a clear error naming the file and line/record, and leaves no
+//! output behind; a BED contig missing from the BAM is a warning.
+
+#[path = "coverage_common.rs"]
+mod common;
+
+use std::path::Path;
+
+use common::*;
+use panelprep::coverage::{self, CoverageOptions};
+
+fn expect_err(bam: &Path, bed: &Path, want: &[&str]) {
+    let e = coverage::run(&CoverageOptions::default(), bam, bed)
+        .map(|_| ())
+        .expect_err("should fail");
+    let msg = e.to_string();
+    for w in want {
+        assert!(msg.contains(w), "error {msg:?} should contain {w:?}");
+    }
+}
+
+#[test]
+fn truncated_bam_is_rejected() {
+    let Some(d) = shared() else { return };
+    let bam = d.join("bio-data-zoo/bam/bad/truncated.bam");
+    expect_err(
+        &bam,
+        &d.join("cnvkit/my-targets.bed"),
+        &["truncated.bam", "truncated BAM"],
+    );
+}
+
+#[test]
+fn bam_cut_inside_a_block_is_rejected_before_any_output() {
+    let Some(d) = shared() else { return };
+    let tmp = tempfile::tempdir().expect("tmp");
+    let src = std::fs::read(d.join("cnvkit/na12878-chrM-Y-trunc.from_cram.bam")).expect("read");
+    // keep the EOF marker but drop bytes in the middle: a corrupt/cut block
+    let mut cut = src[..src.len() / 2].to_vec();
+    cut.extend_from_slice(&src[src.len() - 28..]);
+    let bam = tmp.path().join("cut.bam");
+    std::fs::write(&bam, &cut).expect("write");
+    let e = coverage::run(
+        &CoverageOptions::default(),
+        &bam,
+        &d.join("cnvkit/my-targets.bed"),
+    )
+    .map(|_| ())
+    .expect_err("cut BAM");
+    let msg = e.to_string();
+    assert!(
+        msg.contains("cut.bam") && (msg.contains("BGZF") || msg.contains("truncated")),
+        "{msg}"
+    );
+    // plain truncation (no EOF block)
+    let bam2 = tmp.path().join("half.bam");
+    std::fs::write(&bam2, &src[..src.len() / 3]).expect("write");
+    expect_err(
+        &bam2,
+        &d.join("cnvkit/my-targets.bed"),
+        &["half.bam", "truncated"],
+    );
+    assert_eq!(
+        std::fs::read_dir(tmp.path()).expect("dir").count(),
+        2,
+        "no outputs were written"
+    );
+}
+
+#[test]
+fn unsorted_bam_is_rejected_with_record_number() {
+    let Some(d) = shared() else { return };
+    let tmp = tempfile::tempdir().expect("tmp");
+    let bed = tmp.path().join("t.bed");
+    std::fs::write(&bed, "11\t0\t1000000000\tALL\n").expect("write");
+    let bam = d.join("bio-data-zoo/bam/good/basic_unsorted.bam");
+    expect_err(
+        &bam,
+        &bed,
+        &["basic_unsorted.bam", "record ", "not coordinate-sorted"],
+    );
+}
+
+#[test]
+fn bad_bed_lines_are_rejected_with_line_numbers() {
+    let Some(d) = shared() else { return };
+    let bam = d.join("mosdepth/ovl.bam");
+    let z = d.join("bio-data-zoo/bed/bad");
+    expect_err(
+        &bam,
+        &z.join("negative_coords.bed"),
+        &["negative_coords.bed", "line ", "negative"],
+    );
+    expect_err(
+        &bam,
+        &z.join("non_integer_coords.bed"),
+        &["non_integer_coords.bed", "line ", "not a whole number"],
+    );
+    expect_err(
+        &bam,
+        &z.join("start_greater_than_end_coords.bed"),
+        &[
+            "start_greater_than_end_coords.bed",
+            "line ",
+            "less than start",
+        ],
+    );
+    expect_err(
+        &bam,
+        &z.join("spaces.bed"),
+        &["spaces.bed", "line 1", "TAB"],
+    );
+    // mosdepth's bad.bed: the 2-column first line is reported
+    expect_err(
+        &bam,
+        &d.join("mosdepth/bad.bed"),
+        &["bad.bed", "line 1", "at least 3"],
+    );
+}
+
+#[test]
+fn missing_contig_is_a_warning_listing_it() {
+    let Some(d) = shared() else { return };
+    let tmp = tempfile::tempdir().expect("tmp");
+    let bed = tmp.path().join("t.bed");
+    std::fs::write(
+        &bed,
+        "MT\t2\t80\tA\nchrNope\t1\t10\tB\nchrNope\t20\t30\tB\nchrZ\t1\t2\n",
+    )
+    .expect("write");
+    let r = coverage::run(
+        &CoverageOptions::default(),
+        &d.join("mosdepth/ovl.bam"),
+        &bed,
+    )
+    .expect("runs");
+    assert_eq!(
+        r.missing_contigs,
+        vec!["chrNope".to_string(), "chrZ".to_string()]
+    );
+    assert!(
+        r.warnings
+            .iter()
+            .any(|w| w.contains("chrNope (2 targets)") && w.contains("t.bed")),
+        "{:?}",
+        r.warnings
+    );
+    assert_eq!(r.targets.len(), 1);
+}
+
+#[test]
+fn not_a_bam_and_missing_files_are_clear_errors() {
+    let Some(d) = shared() else { return };
+    let bed = d.join("cnvkit/my-targets.bed");
+    expect_err(&d.join("cnvkit/my-targets.bed"), &bed, &["my-targets.bed"]);
+    expect_err(
+        Path::new("/nonexistent/x.bam"),
+        &bed,
+        &["/nonexistent/x.bam"],
+    );
+    expect_err(
+        &d.join("mosdepth/ovl.bam"),
+        Path::new("/nonexistent/t.bed"),
+        &["/nonexistent/t.bed"],
+    );
+}
+
+#[test]
+fn cli_failure_leaves_no_output_and_exits_nonzero() {
+    let Some(d) = shared() else { return };
+    let tmp = tempfile::tempdir().expect("tmp");
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_panelprep"))
+        .args(["coverage", "--bam"])
+        .arg(d.join("bio-data-zoo/bam/bad/truncated.bam"))
+        .arg("--targets")
+        .arg(d.join("cnvkit/my-targets.bed"))
+        .arg("--prefix")
+        .arg(tmp.path().join("p"))
+        .output()
+        .expect("run cli");
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("truncated.bam"), "{err}");
+    assert_eq!(std::fs::read_dir(tmp.path()).expect("dir").count(), 0);
+}
