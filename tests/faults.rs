@@ -145,7 +145,7 @@ fn full_disk_fails_cleanly() {
     let mnt = tempfile::tempdir().unwrap();
     let script = format!(
         "mount -t tmpfs -o size=1m tmpfs {m} || exit 99; \
-         {bin} trim -i {i} -o {m}/out.fq; echo \"rc=$?\"; echo \"left=[$(ls -A {m})]\"",
+         {bin} trim --passthrough -i {i} -o {m}/out.fq; echo \"rc=$?\"; echo \"left=[$(ls -A {m})]\"",
         m = mnt.path().display(),
         bin = bin().display(),
         i = input.display(),
@@ -318,7 +318,7 @@ fn library_cancel_while_input_stalls_returns_promptly() {
                 &Inputs::Single(fifo),
                 &Outputs {
                     out1: Some(out),
-                    out2: None,
+                    ..Outputs::default()
                 },
                 &control,
             );
@@ -366,12 +366,12 @@ fn output_path_that_is_a_directory_leaves_no_temporary_file() {
 fn full_disk_at_the_final_flush_leaves_nothing() {
     // About 150 kB of output: it stays in the writer's buffer until commit, where the flush
     // into a 64 KiB file system fails.
-    let (dir, input, data) = input_file(1_000);
+    let (_dir, input, data) = input_file(1_000);
     assert!(data.len() > 100_000 && data.len() < 1 << 20);
     let mnt = tempfile::tempdir().unwrap();
     let script = format!(
         "mount -t tmpfs -o size=64k tmpfs {m} || exit 99; \
-         {bin} trim -i {i} -o {m}/out.fq; echo \"rc=$?\"; echo \"left=[$(ls -A {m})]\"",
+         {bin} trim --passthrough -i {i} -o {m}/out.fq; echo \"rc=$?\"; echo \"left=[$(ls -A {m})]\"",
         m = mnt.path().display(),
         bin = bin().display(),
         i = input.display(),
@@ -388,4 +388,47 @@ fn full_disk_at_the_final_flush_leaves_nothing() {
     assert!(err.contains("out.fq: write failed"), "{err}");
     assert!(err.contains("No space left on device"), "{err}");
     assert_eq!(fs::read(&input).unwrap(), data);
+}
+
+#[test]
+fn fifo_input_with_adapter_detection_keeps_every_read() {
+    // Adapter detection (on by default) used to open the input a second time: on a fifo or a
+    // pipe (`-i <(zcat x.gz)`) it consumed the first reads, so the run then hung on the second
+    // open or started mid-stream.
+    let in_dir = tempfile::tempdir().unwrap();
+    let out_dir = tempfile::tempdir().unwrap();
+    let stop = Arc::new(AtomicBool::new(true));
+    let data = fastq(3_000, 8, "");
+    let (fifo, feeder) = slow_fifo(in_dir.path(), data.clone(), Vec::new(), stop);
+    let out = out_dir.path().join("out.fq");
+    let mut child = Command::new(bin())
+        .args([
+            "trim",
+            "--no-report",
+            "-i",
+            fifo.to_str().unwrap(),
+            "-o",
+            out.to_str().unwrap(),
+        ])
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let status = wait_with_timeout(&mut child, Duration::from_secs(20));
+    if status.is_none() {
+        let _ = child.kill();
+        let _ = child.wait();
+        // Unblock the feeder if it still waits for a reader.
+        let _ = fs::File::open(&fifo);
+    }
+    let _ = feeder.join();
+    let mut err = String::new();
+    if let Some(mut e) = child.stderr.take() {
+        let _ = std::io::Read::read_to_string(&mut e, &mut err);
+    }
+    let status = status.expect("the run hung on a fifo input");
+    assert!(status.success(), "{err}");
+    assert!(
+        err.contains("3000 records"),
+        "every read must be read: {err}"
+    );
 }

@@ -135,6 +135,7 @@ fn pipe(
     threads: usize,
     batch_bytes: usize,
     compress: bool,
+    trim: bool,
 ) -> Result<Vec<Vec<u8>>, String> {
     let opts = PipelineOptions {
         threads,
@@ -144,7 +145,11 @@ fn pipe(
         allow_empty: true,
         stats: true,
         checksums: true,
-        ..PipelineOptions::default()
+        ..if trim {
+            PipelineOptions::default()
+        } else {
+            PipelineOptions::passthrough()
+        }
     };
     let readers = inputs
         .into_iter()
@@ -209,7 +214,7 @@ proptest! {
         compress in any::<bool>(),
     ) {
         let text = write_all(&records);
-        let reference = pipe(Layout::Single, vec![boxed(text.clone())], 1, 1, 1 << 20, compress);
+        let reference = pipe(Layout::Single, vec![boxed(text.clone())], 1, 1, 1 << 20, compress, false);
         if let Ok(out) = &reference {
             let plain = if compress { common::gunzip(&out[0]) } else { out[0].clone() };
             prop_assert_eq!(&plain, &text, "a record was lost or changed");
@@ -223,6 +228,7 @@ proptest! {
                 threads,
                 batch,
                 compress,
+                false,
             );
             prop_assert_eq!(&got, &reference, "threads {} batch {} container {}", threads, batch, kind % 4);
         }
@@ -242,15 +248,15 @@ proptest! {
             r2.push((format!("{name}/2 x").into_bytes(), b.1, Vec::new(), b.3));
         }
         let (t1, t2) = (write_all(&r1), write_all(&r2));
-        let out = pipe(Layout::Paired, vec![boxed(t1.clone()), boxed(t2.clone())], 2, threads, batch, false);
+        let out = pipe(Layout::Paired, vec![boxed(t1.clone()), boxed(t2.clone())], 2, threads, batch, false, false);
         let mut inter = Vec::new();
         for (a, b) in r1.iter().zip(&r2) {
             inter.push(a.clone());
             inter.push(b.clone());
         }
         let ti = write_all(&inter);
-        let split = pipe(Layout::Interleaved, vec![boxed(ti.clone())], 2, threads, batch, false);
-        let joined = pipe(Layout::Paired, vec![boxed(t1.clone()), boxed(t2.clone())], 1, threads, batch, false);
+        let split = pipe(Layout::Interleaved, vec![boxed(ti.clone())], 2, threads, batch, false, false);
+        let joined = pipe(Layout::Paired, vec![boxed(t1.clone()), boxed(t2.clone())], 1, threads, batch, false, false);
         match out {
             Ok(out) => {
                 prop_assert_eq!(&out[0], &t1);
@@ -348,5 +354,72 @@ proptest! {
         whole.merge(&stats_of(&records[i..], paired));
         let all = stats_of(&records, paired);
         prop_assert_eq!(all, whole);
+    }
+}
+
+/// A pair from a fragment of `insert` bases: R1 reads it forwards, R2 backwards (reverse
+/// complement), both run on into Illumina adapters when the insert is shorter than the reads.
+fn fragment_pair(i: usize, insert: usize, len: usize, seed: u64) -> (Owned, Owned) {
+    let mut x = seed | 1;
+    let mut next = move || {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        x
+    };
+    let frag: Vec<u8> = (0..insert)
+        .map(|_| b"ACGT"[(next() % 4) as usize])
+        .collect();
+    let rc: Vec<u8> = frag
+        .iter()
+        .rev()
+        .map(|&b| match b {
+            b'A' => b'T',
+            b'C' => b'G',
+            b'G' => b'C',
+            _ => b'A',
+        })
+        .collect();
+    let a1 = b"AGATCGGAAGAGCACACGTCTGAACTCCAGTCACATCTCGTATGCCGTCTTCTGCTTG";
+    let a2 = b"AGATCGGAAGAGCGTCGTGTAGGGAAAGAGTGTAGATCTCGGTGGTCGCCGTATCATT";
+    let mut s1: Vec<u8> = frag.iter().chain(a1.iter()).copied().collect();
+    let mut s2: Vec<u8> = rc.iter().chain(a2.iter()).copied().collect();
+    s1.resize(len, b'A');
+    s2.resize(len, b'A');
+    let q: Vec<u8> = (0..len).map(|_| b'#' + (next() % 40) as u8).collect();
+    (
+        (format!("f{i}/1").into_bytes(), s1, Vec::new(), q.clone()),
+        (format!("f{i}/2").into_bytes(), s2, Vec::new(), q),
+    )
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 8, ..ProptestConfig::default() })]
+
+    /// With fastp's default trimming and filtering on, outputs, statistics and checksums are
+    /// still the same for any thread count and batch size.
+    #[test]
+    fn trimmed_output_independent_of_threads_and_batches(
+        inserts in proptest::collection::vec((20usize..200, any::<u64>()), 1..80),
+        batch in 1usize..5000,
+    ) {
+        let (mut r1, mut r2) = (Vec::new(), Vec::new());
+        for (i, (insert, seed)) in inserts.into_iter().enumerate() {
+            let (a, b) = fragment_pair(i, insert, 150, seed);
+            r1.push(a);
+            r2.push(b);
+        }
+        let (t1, t2) = (write_all(&r1), write_all(&r2));
+        let run = |threads, batch| {
+            pipe(Layout::Paired, vec![boxed(t1.clone()), boxed(t2.clone())], 2, threads, batch, true, true)
+        };
+        let reference = run(1, 1 << 20);
+        let out = reference.as_ref().expect("valid pairs");
+        let (o1, o2) = (common::gunzip(&out[0]), common::gunzip(&out[1]));
+        // Trimming shortened the reads with short inserts and kept the mates together.
+        prop_assert!(o1.len() < t1.len() && o2.len() < t2.len());
+        for threads in [2, 3] {
+            prop_assert_eq!(&run(threads, batch), &reference, "threads {} batch {}", threads, batch);
+        }
     }
 }
