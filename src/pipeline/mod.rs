@@ -243,6 +243,9 @@ fn detect_adapters(
         if path.as_os_str() == "-" || (matches!(inputs, Inputs::Single(_)) && mate == 1) {
             continue; // stdin cannot be read twice (fastp skips detection there too)
         }
+        if !std::fs::metadata(path).is_ok_and(|m| m.is_file()) {
+            continue; // nor can a fifo or a pipe (`-i <(zcat x.gz)`): only regular files
+        }
         let src = io::open(path, pool.clone(), false)?;
         let copts = BatchSource::chunker_options(path.clone(), 1 << 20, opts.max_record_bytes);
         let mut chunker = Chunker::new(src.reader, copts);
