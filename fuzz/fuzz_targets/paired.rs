@@ -4,7 +4,9 @@
 //! and 2 worker threads and with R1/R2 delivered in fuzzer-chosen read sizes; on success no
 //! read is lost or changed (each output is its input's records, re-serialized), the two outputs
 //! hold the same number of records and every pair's names agree; on failure the error names
-//! a FASTQ or decompression problem, never an internal one.
+//! a FASTQ or decompression problem, never an internal one. Half the inputs run with fastp's
+//! default trimming and filtering (then outputs are compared across threads and read sizes,
+//! and the mates checked), half as passthrough (then outputs must equal the inputs).
 #![no_main]
 
 use std::io::{Cursor, Read};
@@ -18,18 +20,26 @@ use panelprep_fuzz::{SharedBuf, Trickle, frame_all, write_all};
 type Outcome = Result<(Vec<u8>, Vec<u8>), String>;
 
 fn run(
+    trim: bool,
     layout: Layout,
     inputs: &[&[u8]],
     threads: usize,
     batch: usize,
     sizes: Option<&[u8]>,
 ) -> Outcome {
+    // Passthrough (reads copied unchanged) or fastp's default trimming and filtering.
+    let base = if trim {
+        PipelineOptions::default()
+    } else {
+        PipelineOptions::passthrough()
+    };
     let opts = PipelineOptions {
         threads,
         batch_bytes: batch,
         allow_empty: true,
         compress: Some(false),
-        ..PipelineOptions::default()
+        stats: trim,
+        ..base
     };
     let readers = inputs
         .iter()
@@ -89,6 +99,7 @@ fuzz_target!(|data: &[u8]| {
         return;
     }
     let interleaved = data[0] & 1 == 1;
+    let trim = data[0] & 2 == 2;
     let batch = 1 + usize::from(data[1]) * 5;
     let sizes = &data[2..4];
     let rest = &data[4..];
@@ -103,10 +114,10 @@ fuzz_target!(|data: &[u8]| {
         (Layout::Paired, vec![r1, r2])
     };
 
-    let base = run(layout, &inputs, 1, batch, None);
-    let threaded = run(layout, &inputs, 2, batch, None);
+    let base = run(trim, layout, &inputs, 1, batch, None);
+    let threaded = run(trim, layout, &inputs, 2, batch, None);
     assert_eq!(base, threaded, "thread count changed the outcome");
-    let trickled = run(layout, &inputs, 2, batch, Some(sizes));
+    let trickled = run(trim, layout, &inputs, 2, batch, Some(sizes));
     assert_eq!(base, trickled, "read sizes changed the outcome");
 
     match base {
@@ -123,7 +134,9 @@ fuzz_target!(|data: &[u8]| {
             for (x, y) in a.iter().zip(&b) {
                 assert!(names_match(&x.0, &y.0), "unpaired mates written");
             }
-            if layout == Layout::Paired {
+            if trim {
+                // Trimmed and filtered: pairs stay pairs; checked above.
+            } else if layout == Layout::Paired {
                 // Inputs are plain text here only when they are not gzip; compare when plain.
                 for (input, out) in [(r1, &a), (r2, &b)] {
                     if input.first() != Some(&0x1f) {
