@@ -92,6 +92,25 @@ fn run_row(row: &Row, out_dir: &Path) -> (Option<i32>, String, String, Vec<PathB
                 .collect();
             (a, vec![o1, o2])
         }
+        m if m.starts_with("cov_bam:") || m.starts_with("cov_bed:") => {
+            let other = corpus_dir().join(&m[8..]);
+            let (bam, bed) = if m.starts_with("cov_bam:") {
+                (input.clone(), other)
+            } else {
+                (other, input.clone())
+            };
+            let prefix = out_dir.join("cov");
+            let a = vec![
+                "coverage".into(),
+                "--bam".into(),
+                s(&bam),
+                "--targets".into(),
+                s(&bed),
+                "--prefix".into(),
+                s(&prefix),
+            ];
+            (a, vec![out_dir.join("cov.coverage.json")])
+        }
         m => panic!("unknown mode {m:?} in EXPECTED.tsv"),
     };
     let out = Command::new(bin()).args(&args).output().unwrap();
@@ -158,7 +177,12 @@ fn every_corpus_file_gives_its_expected_outcome() {
                 } else {
                     bytes
                 };
-                if text.is_empty() || !text.starts_with(b"@") || !text.ends_with(b"\n") {
+                let complete = if row.mode.starts_with("cov_") {
+                    serde_json::from_slice::<serde_json::Value>(&text).is_ok()
+                } else {
+                    text.starts_with(b"@") && text.ends_with(b"\n")
+                };
+                if !complete {
                     failures.push(format!("{label}: output {} incomplete", o.display()));
                 }
             }
@@ -200,7 +224,7 @@ fn corpus_files_are_small_and_all_listed() {
     let mut listed: Vec<String> = rows.iter().map(|r| r.file.clone()).collect();
     listed.extend(
         rows.iter()
-            .filter_map(|r| r.mode.strip_prefix("pair:").map(String::from)),
+            .filter_map(|r| r.mode.split_once(':').map(|(_, other)| other.to_string())),
     );
     for name in dir_names(&corpus_dir()) {
         if name == "EXPECTED.tsv" || name == "make_corpus.py" {

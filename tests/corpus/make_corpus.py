@@ -105,3 +105,46 @@ write("pair_R2.fq", records(6, suffix="/2"))
 inter = b"".join(records(1, suffix="/1", start=i) + records(1, suffix="/2", start=i) for i in range(4))
 write("interleaved_odd.fq", inter + records(1, suffix="/1", start=9))
 write("interleaved_ok.fq", inter)
+
+
+# Coverage: a tiny coordinate-sorted BAM written by hand, and panel BEDs.
+def bam_record(ref_id, pos, name, n_bases, flag=0, mapq=60):
+    name_b = name.encode() + b"\0"
+    cigar = struct.pack("<I", (n_bases << 4) | 0)  # nM
+    seq = bytes([0x12] * ((n_bases + 1) // 2))  # A/C pairs, 4-bit codes
+    qual = bytes([30] * n_bases)
+    body = struct.pack(
+        "<iiBBHHHiiii", ref_id, pos, len(name_b), mapq, 4680, 1, flag, n_bases, -1, -1, 0
+    )
+    body += name_b + cigar + seq + qual
+    return struct.pack("<i", len(body)) + body
+
+
+def bam(records, refs=(("chr1", 100000), ("chr2", 50000)), sort_order="coordinate"):
+    text = f"@HD\tVN:1.6\tSO:{sort_order}\n".encode()
+    for n, l in refs:
+        text += f"@SQ\tSN:{n}\tLN:{l}\n".encode()
+    out = b"BAM\x01" + struct.pack("<i", len(text)) + text + struct.pack("<i", len(refs))
+    for n, l in refs:
+        nb = n.encode() + b"\0"
+        out += struct.pack("<i", len(nb)) + nb + struct.pack("<i", l)
+    out += b"".join(records)
+    return bgzf(out, block=4096)
+
+
+sorted_recs = [bam_record(0, 1000 + 10 * i, f"q{i}", 100) for i in range(20)]
+sorted_recs += [bam_record(1, 500 + 10 * i, f"s{i}", 100) for i in range(10)]
+write("cov_ok.bam", bam(sorted_recs))
+ok_bam = bam(sorted_recs)
+write("cov_no_eof.bam", ok_bam[: -len(BGZF_EOF)])
+unsorted = list(sorted_recs)
+unsorted[5], unsorted[15] = unsorted[15], unsorted[5]
+write("cov_unsorted.bam", bam(unsorted))
+write("cov_truncated.bam", ok_bam[: len(ok_bam) // 2])
+write("cov_not_bam.bam", bgzf(b"this is not a BAM file\n" * 4))
+write("cov_panel.bed", b"chr1\t900\t1400\tGENE_A\nchr1\t2000\t2500\tGENE_B\nchr2\t400\t700\tGENE_C\n")
+write("cov_bed_start_after_end.bed", b"chr1\t900\t1400\tA\nchr1\t2500\t2000\tB\n")
+write("cov_bed_negative.bed", b"chr1\t-5\t100\tA\n")
+write("cov_bed_not_a_number.bed", b"chr1\t900\t1400\tA\nchr1\t1e3\t2000\tB\n")
+write("cov_bed_two_columns.bed", b"chr1\t900\n")
+write("cov_bed_spaces.bed", b"chr1 900 1400 A\n")
