@@ -64,10 +64,12 @@ seed() {
 }
 
 nice -n 19 cargo fuzz build
+mkdir -p fuzz/logs
+failed=""
 for t in $TARGETS; do
   seed "$t"
   echo "== $t for ${SECS}s"
-  log=$(mktemp)
+  log=fuzz/logs/$t-$(date -u +%Y%m%dT%H%M%SZ).log
   # One job, one worker: the machine is shared.
   nice -n 19 cargo fuzz run "$t" "fuzz/corpus/$t" -- \
     -max_total_time="$SECS" -max_len=65536 -timeout=20 -rss_limit_mb=2048 \
@@ -75,9 +77,12 @@ for t in $TARGETS; do
   status=${PIPESTATUS[0]}
   execs=$(grep -E '^stat::number_of_executed_units' "$log" | awk '{print $2}' | tail -1)
   echo "$(date -u +%FT%TZ) target=$t seconds=$SECS execs=${execs:-?} exit=$status" | tee -a fuzz/runs.log
-  rm -f "$log"
   if [ "$status" != 0 ]; then
-    echo "$t: fuzzer stopped with status $status; see fuzz/artifacts/$t" >&2
-    exit "$status"
+    echo "$t: fuzzer stopped with status $status; see $log and fuzz/artifacts/$t" >&2
+    failed="$failed $t"
   fi
 done
+if [ -n "$failed" ]; then
+  echo "failed:$failed" >&2
+  exit 1
+fi
