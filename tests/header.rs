@@ -5,8 +5,7 @@
 
 use std::path::Path;
 
-#[test]
-fn committed_header_is_up_to_date() {
+fn generate() -> String {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let config = cbindgen::Config::from_file(root.join("cbindgen.toml")).expect("cbindgen.toml");
     let bindings = cbindgen::Builder::new()
@@ -16,22 +15,75 @@ fn committed_header_is_up_to_date() {
         .expect("cbindgen generates the header");
     let mut fresh = Vec::new();
     bindings.write(&mut fresh);
-    let path = root.join("include/panelprep.h");
+    String::from_utf8(fresh).expect("utf-8 header")
+}
+
+#[test]
+fn committed_header_is_up_to_date() {
+    let fresh = generate();
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("include/panelprep.h");
     if std::env::var_os("PANELPREP_BLESS").is_some() {
         std::fs::write(&path, &fresh).expect("write header");
     }
-    let committed = std::fs::read(&path).unwrap_or_default();
+    let committed = std::fs::read_to_string(&path).unwrap_or_default();
     assert!(
         committed == fresh,
         "include/panelprep.h is stale: regenerate it with PANELPREP_BLESS=1 cargo test --test header"
     );
-    let text = String::from_utf8(fresh).expect("utf-8 header");
     for item in [
+        "#ifndef PANELPREP_H",
+        "#ifdef __cplusplus",
+        "extern \"C\"",
         "pp_version",
         "pp_last_error_message",
-        "PP_STATUS_OK",
-        "#ifdef __cplusplus",
+        "PP_STATUS_OK = 0",
+        "PP_STATUS_CANCELLED = 400",
+        "typedef struct pp_options pp_options;",
+        "pp_stream_push",
+        "pp_string_free",
     ] {
-        assert!(text.contains(item), "header lacks {item}");
+        assert!(fresh.contains(item), "header lacks {item}");
+    }
+}
+
+#[test]
+fn version_macros_match_cargo_toml() {
+    let header = generate();
+    for (name, want) in [
+        ("PP_VERSION_MAJOR", env!("CARGO_PKG_VERSION_MAJOR")),
+        ("PP_VERSION_MINOR", env!("CARGO_PKG_VERSION_MINOR")),
+        ("PP_VERSION_PATCH", env!("CARGO_PKG_VERSION_PATCH")),
+    ] {
+        let def = format!("#define {name} ");
+        let line = header
+            .lines()
+            .find(|l| l.starts_with(&def))
+            .unwrap_or_else(|| panic!("header lacks {name}"));
+        let got = line[def.len()..].trim();
+        assert_eq!(
+            got, want,
+            "{name} is {got} but Cargo.toml says {want}: update after_includes in cbindgen.toml"
+        );
+    }
+}
+
+/// Every function and type in the header carries a comment: the line before each declaration
+/// is a comment line.
+#[test]
+fn every_declaration_is_documented() {
+    let header = generate();
+    let lines: Vec<&str> = header.lines().collect();
+    for (i, l) in lines.iter().enumerate() {
+        let decl = l.starts_with("pp_status pp_")
+            || l.starts_with("void pp_")
+            || l.starts_with("const char *pp_")
+            || l.starts_with("typedef ");
+        if decl {
+            let prev = lines[..i].iter().rev().find(|p| !p.trim().is_empty());
+            assert!(
+                prev.is_some_and(|p| p.trim_start().starts_with("//")),
+                "undocumented declaration: {l}"
+            );
+        }
     }
 }

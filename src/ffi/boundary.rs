@@ -5,6 +5,7 @@ use std::ffi::{CStr, CString, c_char};
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
 use super::pp_status;
+use crate::Error;
 
 thread_local! {
     static LAST_ERROR: RefCell<CString> = RefCell::new(CString::default());
@@ -16,24 +17,45 @@ pub(crate) fn set_last_error(msg: &str) {
     LAST_ERROR.with(|e| *e.borrow_mut() = text);
 }
 
-/// Runs `f`, turning an error into its status (message kept) and a panic into `PP_STATUS_PANIC`.
-pub(crate) fn boundary(f: impl FnOnce() -> Result<(), crate::Error>) -> pp_status {
+/// A failed call: its status, with the message already stored for `pp_last_error_message`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Failed(pub(crate) pp_status);
+
+impl Failed {
+    /// Fails with `status` and `msg`.
+    pub(crate) fn with(status: pp_status, msg: &str) -> Self {
+        set_last_error(msg);
+        Failed(status)
+    }
+
+    /// Fails with the status of `e` and its full chain of causes as the message.
+    pub(crate) fn from_error(e: &Error) -> Self {
+        let mut msg = e.to_string();
+        let mut src = std::error::Error::source(e);
+        while let Some(s) = src {
+            msg.push_str(": ");
+            msg.push_str(&s.to_string());
+            src = s.source();
+        }
+        Self::with(pp_status::from(e), &msg)
+    }
+}
+
+impl From<Error> for Failed {
+    fn from(e: Error) -> Self {
+        Failed::from_error(&e)
+    }
+}
+
+/// Runs `f`, turning a failure into its status (message kept) and a panic into
+/// `PP_STATUS_PANIC`; a success clears the last error.
+pub(crate) fn boundary(f: impl FnOnce() -> Result<(), Failed>) -> pp_status {
     match catch_unwind(AssertUnwindSafe(f)) {
         Ok(Ok(())) => {
             set_last_error("");
             pp_status::PP_STATUS_OK
         }
-        Ok(Err(e)) => {
-            let mut msg = e.to_string();
-            let mut src = std::error::Error::source(&e);
-            while let Some(s) = src {
-                msg.push_str(": ");
-                msg.push_str(&s.to_string());
-                src = s.source();
-            }
-            set_last_error(&msg);
-            pp_status::from(&e)
-        }
+        Ok(Err(Failed(status))) => status,
         Err(_) => {
             set_last_error("panic inside panelprep (a bug; please report it)");
             pp_status::PP_STATUS_PANIC
@@ -41,29 +63,67 @@ pub(crate) fn boundary(f: impl FnOnce() -> Result<(), crate::Error>) -> pp_statu
     }
 }
 
-/// Reads a C string argument; NULL and invalid UTF-8 become errors with their status.
-pub(crate) fn arg_str<'a>(p: *const c_char, name: &str) -> Result<&'a str, pp_status> {
-    if p.is_null() {
-        set_last_error(&format!("argument {name} is NULL"));
-        return Err(pp_status::PP_STATUS_NULL_ARGUMENT);
+/// Runs `f` for a function without a status (`_free`): a panic is swallowed (and recorded).
+pub(crate) fn boundary_void(f: impl FnOnce()) {
+    if catch_unwind(AssertUnwindSafe(f)).is_err() {
+        set_last_error("panic inside panelprep (a bug; please report it)");
     }
-    // SAFETY: the caller passes a NUL-terminated string that lives for the duration of the call.
+}
+
+/// Reads a C string argument; NULL and invalid UTF-8 fail with their status.
+pub(crate) fn arg_str<'a>(p: *const c_char, name: &str) -> Result<&'a str, Failed> {
+    if p.is_null() {
+        return Err(Failed::with(
+            pp_status::PP_STATUS_NULL_ARGUMENT,
+            &format!("argument {name} is NULL"),
+        ));
+    }
+    // SAFETY: `p` is non-NULL and the caller promises a NUL-terminated string that lives for
+    // the duration of the call.
     let s = unsafe { CStr::from_ptr(p) };
     s.to_str().map_err(|_| {
-        set_last_error(&format!("argument {name} is not valid UTF-8"));
-        pp_status::PP_STATUS_INVALID_UTF8
+        Failed::with(
+            pp_status::PP_STATUS_INVALID_UTF8,
+            &format!("argument {name} is not valid UTF-8"),
+        )
     })
 }
 
-/// The text of the last error on the calling thread ("" after a success).
+/// Like [`arg_str`], but NULL is allowed and gives `None`.
+pub(crate) fn arg_opt_str<'a>(p: *const c_char, name: &str) -> Result<Option<&'a str>, Failed> {
+    if p.is_null() {
+        Ok(None)
+    } else {
+        arg_str(p, name).map(Some)
+    }
+}
+
+/// Hands a Rust string to C as a `char *` the caller frees with `pp_string_free`.
+pub(crate) fn string_to_c(s: String) -> Result<*mut c_char, Failed> {
+    CString::new(s).map(CString::into_raw).map_err(|_| {
+        Failed::with(
+            pp_status::PP_STATUS_INTERNAL,
+            "string holds a NUL byte and cannot be returned to C",
+        )
+    })
+}
+
+/// The text of the last error on the calling thread: "" after a successful call, otherwise
+/// the full message of the last failed `pp_` call made by this thread (file, record and line
+/// where known, followed by the chain of causes).
 ///
-/// The pointer stays valid until the next `pp_` call on the same thread; do not free it.
+/// Ownership: the pointer is owned by the library and stays valid until the next `pp_` call
+/// on the same thread; copy it if you need it longer. Never NULL. Do not free it.
+/// Threading: each thread has its own last error.
 #[unsafe(no_mangle)]
 pub extern "C" fn pp_last_error_message() -> *const c_char {
     catch_unwind(|| LAST_ERROR.with(|e| e.borrow().as_ptr())).unwrap_or(c"panic".as_ptr())
 }
 
-/// The library version, e.g. "0.1.0". A static string: do not free it.
+/// The library version, e.g. "0.1.0" (the same as the `PP_VERSION_*` macros of the header the
+/// program was compiled with, unless a different library is linked at run time).
+///
+/// Ownership: a static string; do not free it. Never NULL.
 #[unsafe(no_mangle)]
 pub extern "C" fn pp_version() -> *const c_char {
     static VERSION: &CStr =
@@ -72,4 +132,18 @@ pub extern "C" fn pp_version() -> *const c_char {
             Err(_) => c"unknown",
         };
     VERSION.as_ptr()
+}
+
+/// Frees a string returned by this library (`pp_report_json`, `pp_options_to_json`...).
+/// `pp_string_free(NULL)` does nothing. Passing any other pointer, or freeing twice, is
+/// undefined behaviour.
+#[unsafe(no_mangle)]
+pub extern "C" fn pp_string_free(s: *mut c_char) {
+    boundary_void(|| {
+        if !s.is_null() {
+            // SAFETY: non-NULL `s` came from `CString::into_raw` in `string_to_c` and is freed
+            // once (the caller's promise).
+            drop(unsafe { CString::from_raw(s) });
+        }
+    });
 }

@@ -1,7 +1,10 @@
 //! The C ABI (`pp_` prefix): opaque handles, status codes, a panic boundary; no logic of its own.
 //!
-//! Every entry point runs inside [`boundary`], which turns a panic into `PP_STATUS_PANIC`, and
-//! stores the error text for [`pp_last_error_message`] on the calling thread.
+//! Every entry point runs inside `boundary`, which turns a panic into `PP_STATUS_PANIC`, and
+//! stores the error text for [`pp_last_error_message`] on the calling thread. Handles map to
+//! Rust objects through `handle` (Box for mutable objects, Arc for immutable ones); NULL
+//! pointers give `PP_STATUS_NULL_ARGUMENT`. `include/panelprep.h` is generated from this module
+//! by cbindgen (`tests/header.rs` fails when it is stale).
 #![allow(unsafe_code)]
 #![allow(non_camel_case_types)]
 // Entry points are called from C, where `unsafe` has no meaning; each checks its pointers for
@@ -9,9 +12,30 @@
 #![allow(clippy::not_unsafe_ptr_arg_deref)]
 
 mod boundary;
+mod handle;
+mod options;
+mod report;
+mod run;
 mod status;
+mod stream;
 mod validate;
 
-pub use boundary::{pp_last_error_message, pp_version};
+pub use boundary::{pp_last_error_message, pp_string_free, pp_version};
+pub use options::{
+    pp_cancel_token, pp_cancel_token_cancel, pp_cancel_token_free, pp_cancel_token_new, pp_options,
+    pp_options_free, pp_options_new, pp_options_set_allow_empty, pp_options_set_cancel_token,
+    pp_options_set_compress, pp_options_set_compression_level, pp_options_set_interleaved_in,
+    pp_options_set_json, pp_options_set_phred64, pp_options_set_progress, pp_options_set_stats,
+    pp_options_set_threads, pp_options_to_json, pp_progress_callback,
+};
+pub use report::{
+    pp_report, pp_report_bases_in, pp_report_bases_out, pp_report_bytes_out, pp_report_free,
+    pp_report_json, pp_report_paired, pp_report_q30_bases_out, pp_report_reads_in,
+    pp_report_reads_out, pp_report_summary_json,
+};
+pub use run::{pp_run_pe, pp_run_se};
 pub use status::pp_status;
+pub use stream::{
+    pp_stream, pp_stream_finish, pp_stream_free, pp_stream_open, pp_stream_push, pp_write_callback,
+};
 pub use validate::pp_validate_file;

@@ -3,7 +3,10 @@
 
 use crate::Error;
 
-/// The result of every `pp_` call. Values are stable across versions.
+/// The result of every `pp_` call that can fail. Values are stable across versions: new codes
+/// may be added to a family (0 ok, 1xx usage, 2xx input format, 3xx I/O, 4xx cancelled and
+/// internal), existing ones never change or get reused. `pp_last_error_message()` gives the
+/// details of the last failure on the calling thread.
 #[repr(C)]
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum pp_status {
@@ -15,13 +18,21 @@ pub enum pp_status {
     PP_STATUS_INVALID_OPTION = 101,
     /// A string argument is not valid UTF-8.
     PP_STATUS_INVALID_UTF8 = 102,
+    /// An argument is out of range (an input index the session does not have, an output
+    /// callback without the first one...).
+    PP_STATUS_INVALID_ARGUMENT = 103,
+    /// The call does not fit the handle's state (a push after finish, a call from inside one
+    /// of the handle's own callbacks).
+    PP_STATUS_INVALID_STATE = 104,
     /// Malformed FASTQ (or FASTQ pairs that do not agree).
     PP_STATUS_FORMAT_ERROR = 200,
     /// Coverage input (BAM/BED) is malformed.
     PP_STATUS_COVERAGE_ERROR = 201,
-    /// A file could not be read or written, or compressed data is corrupt or truncated.
+    /// A file could not be read or written, compressed data is corrupt or truncated, or a write
+    /// callback returned non-zero.
     PP_STATUS_IO_ERROR = 300,
-    /// The run was cancelled.
+    /// The run was cancelled (cancel token, or a progress callback returned non-zero). File
+    /// mode leaves no output file behind.
     PP_STATUS_CANCELLED = 400,
     /// A panic was caught at the boundary (a bug: please report it).
     PP_STATUS_PANIC = 401,

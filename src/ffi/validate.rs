@@ -9,19 +9,16 @@ use crate::pipeline::{self, Control, Inputs, Outputs, PipelineOptions};
 
 /// Validates the FASTQ file at `path` with `threads` workers (0 = 2) and writes its record
 /// count to `*records` (may be NULL). Returns `PP_STATUS_OK` or the first error's status; the
-/// message is in `pp_last_error_message()`. `path` is borrowed for the call only.
+/// message is in `pp_last_error_message()`. `path` is borrowed for the call only. A shortcut
+/// for `pp_run_se` with no output.
 #[unsafe(no_mangle)]
 pub extern "C" fn pp_validate_file(
     path: *const c_char,
     threads: u32,
     records: *mut u64,
 ) -> pp_status {
-    let path = match arg_str(path, "path") {
-        Ok(p) => PathBuf::from(p),
-        Err(status) => return status,
-    };
-    let mut count = 0u64;
-    let status = boundary(|| {
+    boundary(|| {
+        let path = PathBuf::from(arg_str(path, "path")?);
         let opts = PipelineOptions {
             threads: if threads == 0 { 2 } else { threads as usize },
             ..PipelineOptions::passthrough()
@@ -32,12 +29,9 @@ pub extern "C" fn pp_validate_file(
             &Outputs::default(),
             &Control::new(),
         )?;
-        count = s.inputs[0].records;
+        if let Some(out) = super::handle::out(records) {
+            *out = s.inputs.first().map_or(0, |i| i.records);
+        }
         Ok(())
-    });
-    if status == pp_status::PP_STATUS_OK && !records.is_null() {
-        // SAFETY: `records` is non-NULL and the caller promises it points to a writable u64.
-        unsafe { *records = count };
-    }
-    status
+    })
 }

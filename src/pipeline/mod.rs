@@ -5,6 +5,7 @@
 mod batch;
 mod control;
 mod options;
+mod push;
 mod reader;
 mod worker;
 mod writer;
@@ -19,6 +20,7 @@ use std::time::Duration;
 pub use batch::InputCounts;
 pub use control::Control;
 pub use options::{Inputs, Layout, Outputs, PipelineOptions};
+pub use push::{PushError, PushOutput, PushSession, run_watched};
 pub use writer::StreamSummary;
 
 use crate::error::Error;

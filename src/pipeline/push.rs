@@ -1,0 +1,762 @@
+//! Push mode: the caller hands over input bytes in pieces of any size from its own thread, the
+//! engine ([`run_streams`]) runs on a thread of its own, and output bytes come back to the
+//! caller's thread during [`PushSession::push`] and [`PushSession::finish`], in order. Also
+//! [`run_watched`], which runs a job while the calling thread reports progress.
+//!
+//! Output bytes equal those of [`super::run`] on the same input (the engine's output depends only
+//! on the bytes, never on how they were split). Memory is bounded: a push waits (delivering
+//! output meanwhile) while more than [`PushSession::MAX_QUEUED`] bytes of that input are queued,
+//! unless the engine is waiting for the *other* input of a pair, and the engine waits while more
+//! than [`PushSession::MAX_QUEUED`] output bytes are undelivered.
+//!
+//! ```
+//! use panelprep::pipeline::{Control, Layout, PipelineOptions, PushOutput, PushSession};
+//! struct Collect(Vec<u8>);
+//! impl PushOutput for Collect {
+//!     fn write(&mut self, _output: usize, bytes: &[u8]) -> Result<(), panelprep::Error> {
+//!         self.0.extend_from_slice(bytes);
+//!         Ok(())
+//!     }
+//! }
+//! let mut out = Collect(Vec::new());
+//! let opts = PipelineOptions::default();
+//! let mut s = PushSession::start(&opts, Layout::Single, 1, Control::new()).unwrap();
+//! s.push(0, b"@r1\nAC", &mut out).unwrap();
+//! s.push(0, b"GT\n+\nIIII\n", &mut out).unwrap();
+//! let summary = s.finish(&mut out).unwrap();
+//! assert_eq!(summary.inputs[0].records, 1);
+//! assert_eq!(out.0, b"@r1\nACGT\n+\nIIII\n");
+//! ```
+
+use std::collections::VecDeque;
+use std::io::{self, Read, Write};
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::path::PathBuf;
+use std::sync::{Arc, Condvar, Mutex, MutexGuard};
+use std::thread::JoinHandle;
+use std::time::{Duration, Instant};
+
+use super::{Control, Layout, PipelineOptions, Summary, run_streams};
+use crate::error::Error;
+
+/// Receives a push session's output on the caller's thread.
+pub trait PushOutput {
+    /// The next bytes of output `output` (0 = first). Called in order, never concurrently. An
+    /// error fails the session with that error.
+    fn write(&mut self, output: usize, bytes: &[u8]) -> Result<(), Error>;
+
+    /// Called about every [`PushSession::set_progress_interval`] while a call waits or works,
+    /// with the run's counters; return `false` to cancel the run.
+    fn progress(&mut self, control: &Control) -> bool {
+        let _ = control;
+        true
+    }
+
+    /// Polled with [`PushOutput::progress`]: return `true` to cancel the run (e.g. a cancel token
+    /// set by another thread).
+    fn cancel_requested(&self) -> bool {
+        false
+    }
+}
+
+/// Why a push-session call failed.
+#[derive(Debug)]
+pub enum PushError<'a> {
+    /// The run failed or was cancelled. The session is over: every later call returns the same
+    /// error.
+    Run(&'a Error),
+    /// An argument is out of range (an input index the layout does not have); nothing changed.
+    Argument(String),
+    /// The call does not fit the session's state (a push after finish); nothing changed.
+    State(String),
+}
+
+/// A running push-mode session. Dropping it aborts the run and waits for the engine to stop.
+pub struct PushSession {
+    shared: Arc<Shared>,
+    engine: Option<JoinHandle<Result<Summary, Error>>>,
+    control: Control,
+    inputs: usize,
+    outcome: Option<Result<Summary, Error>>,
+    interval: Duration,
+    last_progress: Option<Instant>,
+}
+
+impl std::fmt::Debug for PushSession {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PushSession")
+            .field("inputs", &self.inputs)
+            .field("outcome", &self.outcome)
+            .finish_non_exhaustive()
+    }
+}
+
+struct Shared {
+    state: Mutex<Queues>,
+    cond: Condvar,
+}
+
+#[derive(Default)]
+struct Queues {
+    /// Pushed bytes not yet read by the engine, per input, and how much of the front piece was.
+    input: [VecDeque<Vec<u8>>; 2],
+    head: [usize; 2],
+    queued: [usize; 2],
+    /// No more input (finish was called).
+    closed: bool,
+    /// An engine thread waits inside `read` for bytes of this input.
+    starving: [bool; 2],
+    /// Output written by the engine, not yet delivered to the caller.
+    output: VecDeque<(usize, Vec<u8>)>,
+    out_bytes: usize,
+    /// The caller gave up: engine reads and writes fail from now on.
+    abort: bool,
+    /// The engine returned.
+    done: bool,
+}
+
+impl Shared {
+    fn lock(&self) -> MutexGuard<'_, Queues> {
+        // A poisoned lock only means a thread panicked while holding it; the queues are still
+        // consistent (every update is a single push/pop), and the panic is reported elsewhere.
+        self.state.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    fn wait<'a>(&self, q: MutexGuard<'a, Queues>, timeout: Duration) -> MutexGuard<'a, Queues> {
+        match self.cond.wait_timeout(q, timeout) {
+            Ok((q, _)) => q,
+            Err(p) => p.into_inner().0,
+        }
+    }
+}
+
+struct PushReader {
+    shared: Arc<Shared>,
+    index: usize,
+}
+
+impl Read for PushReader {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let i = self.index;
+        let mut q = self.shared.lock();
+        loop {
+            if q.abort {
+                return Err(io::Error::other("push session aborted"));
+            }
+            let head = q.head[i];
+            if let Some(front) = q.input[i].front() {
+                let n = buf.len().min(front.len() - head);
+                buf[..n].copy_from_slice(&front[head..head + n]);
+                let exhausted = head + n == front.len();
+                q.head[i] = if exhausted { 0 } else { head + n };
+                if exhausted {
+                    q.input[i].pop_front();
+                }
+                q.queued[i] -= n;
+                self.shared.cond.notify_all();
+                return Ok(n);
+            }
+            if q.closed {
+                return Ok(0);
+            }
+            q.starving[i] = true;
+            self.shared.cond.notify_all();
+            q = self.shared.wait(q, Duration::from_secs(1));
+            q.starving[i] = false;
+        }
+    }
+}
+
+struct PushWriter {
+    shared: Arc<Shared>,
+    index: usize,
+}
+
+impl Write for PushWriter {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        let mut q = self.shared.lock();
+        while !q.abort && q.out_bytes >= PushSession::MAX_QUEUED {
+            q = self.shared.wait(q, Duration::from_secs(1));
+        }
+        if q.abort {
+            return Err(io::Error::other("push session aborted"));
+        }
+        q.output.push_back((self.index, buf.to_vec()));
+        q.out_bytes += buf.len();
+        self.shared.cond.notify_all();
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+}
+
+impl PushSession {
+    /// Bytes queued per input (and undelivered output) above which the producer waits.
+    pub const MAX_QUEUED: usize = 4 << 20;
+
+    /// Starts the engine for `layout` (two inputs for [`Layout::Paired`], one otherwise) with
+    /// `outputs` caller outputs: 0 discards the output (validation and report only), 1 is the
+    /// single-end output or both mates interleaved, 2 is R1 and R2. Output is BGZF when
+    /// `opts.compress == Some(true)`, plain otherwise.
+    pub fn start(
+        opts: &PipelineOptions,
+        layout: Layout,
+        outputs: usize,
+        control: Control,
+    ) -> Result<Self, Error> {
+        opts.validate()?;
+        let inputs = if layout == Layout::Paired { 2 } else { 1 };
+        if outputs > 2 || (outputs == 2 && layout == Layout::Single) {
+            return Err(Error::Options(format!(
+                "{layout:?} input cannot have {outputs} outputs"
+            )));
+        }
+        let shared = Arc::new(Shared {
+            state: Mutex::new(Queues::default()),
+            cond: Condvar::new(),
+        });
+        let names: &[&str] = if inputs == 2 {
+            &["<stream R1>", "<stream R2>"]
+        } else {
+            &["<stream>"]
+        };
+        let readers: Vec<(PathBuf, Box<dyn Read + Send>)> = names
+            .iter()
+            .enumerate()
+            .map(|(index, name)| {
+                let r: Box<dyn Read + Send> = Box::new(PushReader {
+                    shared: shared.clone(),
+                    index,
+                });
+                (PathBuf::from(name), r)
+            })
+            .collect();
+        let mut opts = opts.clone();
+        let writers: Vec<(PathBuf, Box<dyn Write + Send>)> = if outputs == 0 {
+            opts.compress = None; // nothing to compress: the bytes are dropped
+            vec![(PathBuf::new(), Box::new(io::sink()))]
+        } else {
+            (0..outputs)
+                .map(|index| {
+                    let w: Box<dyn Write + Send> = Box::new(PushWriter {
+                        shared: shared.clone(),
+                        index,
+                    });
+                    (PathBuf::from(format!("<output {}>", index + 1)), w)
+                })
+                .collect()
+        };
+        let engine = {
+            let (shared, control) = (shared.clone(), control.clone());
+            std::thread::Builder::new()
+                .name("panelprep-push".into())
+                .spawn(move || {
+                    let result = catch_unwind(AssertUnwindSafe(|| {
+                        run_streams(&opts, layout, readers, writers, &control)
+                    }))
+                    .unwrap_or_else(|_| Err(Error::Internal("push engine panicked".into())));
+                    let mut q = shared.lock();
+                    q.done = true;
+                    shared.cond.notify_all();
+                    drop(q);
+                    result
+                })
+                .map_err(|e| Error::Internal(format!("cannot start the push engine: {e}")))?
+        };
+        Ok(Self {
+            shared,
+            engine: Some(engine),
+            control,
+            inputs,
+            outcome: None,
+            interval: Duration::from_millis(100),
+            last_progress: None,
+        })
+    }
+
+    /// How often [`PushOutput::progress`] is called while the session works (default 100 ms).
+    pub fn set_progress_interval(&mut self, interval: Duration) {
+        self.interval = interval.max(Duration::from_millis(1));
+    }
+
+    /// The run's progress counters and cancel flag.
+    pub fn control(&self) -> &Control {
+        &self.control
+    }
+
+    /// Queues a copy of `bytes` for input `input` (0 = R1 or the only input, 1 = R2), delivers
+    /// the output that is ready to `out`, and returns. Waits (delivering output) while too much
+    /// of this input is queued, so that memory stays bounded.
+    pub fn push(
+        &mut self,
+        input: usize,
+        bytes: &[u8],
+        out: &mut dyn PushOutput,
+    ) -> Result<(), PushError<'_>> {
+        if input >= self.inputs {
+            return Err(PushError::Argument(format!(
+                "input index {input} out of range: this session has {} input(s)",
+                self.inputs
+            )));
+        }
+        if self.outcome.is_none() {
+            if let Err(e) = self.push_inner(input, bytes, out) {
+                self.fail(e);
+            }
+        }
+        match &self.outcome {
+            None => Ok(()),
+            Some(Err(e)) => Err(PushError::Run(e)),
+            Some(Ok(_)) => Err(PushError::State(
+                "the session is finished: no more input can be pushed".into(),
+            )),
+        }
+    }
+
+    /// Ends the input, delivers the rest of the output to `out` and returns the run's summary.
+    /// Calling it again returns the same result.
+    pub fn finish(&mut self, out: &mut dyn PushOutput) -> Result<Summary, PushError<'_>> {
+        if self.outcome.is_none() {
+            match self.finish_inner(out) {
+                Ok(s) => self.outcome = Some(Ok(s)),
+                Err(e) => self.fail(e),
+            }
+        }
+        match &self.outcome {
+            Some(Ok(s)) => Ok(s.clone()),
+            Some(Err(e)) => Err(PushError::Run(e)),
+            None => Err(PushError::Run(&Error::Cancelled)),
+        }
+    }
+
+    fn push_inner(
+        &mut self,
+        input: usize,
+        bytes: &[u8],
+        out: &mut dyn PushOutput,
+    ) -> Result<(), Error> {
+        self.tick(out)?;
+        let other = 1 - input.min(1);
+        {
+            let mut q = self.shared.lock();
+            if !bytes.is_empty() {
+                q.input[input].push_back(bytes.to_vec());
+                q.queued[input] += bytes.len();
+                self.shared.cond.notify_all();
+            }
+        }
+        let shared = self.shared.clone();
+        loop {
+            self.deliver(out)?;
+            let q = shared.lock();
+            let blocked = q.queued[input] > Self::MAX_QUEUED
+                && !(self.inputs == 2 && q.starving[other])
+                && !q.done;
+            if !blocked {
+                let stopped = q.done && q.output.is_empty();
+                drop(q);
+                if stopped {
+                    // The engine stopped before the input ended: that is an error.
+                    return Err(self.join());
+                }
+                return Ok(());
+            }
+            if q.output.is_empty() {
+                drop(shared.wait(q, self.interval));
+            } else {
+                drop(q);
+            }
+            self.tick(out)?;
+        }
+    }
+
+    fn finish_inner(&mut self, out: &mut dyn PushOutput) -> Result<Summary, Error> {
+        self.tick(out)?;
+        {
+            let mut q = self.shared.lock();
+            q.closed = true;
+            self.shared.cond.notify_all();
+        }
+        let shared = self.shared.clone();
+        loop {
+            self.deliver(out)?;
+            let q = shared.lock();
+            if q.done && q.output.is_empty() {
+                break;
+            }
+            if q.output.is_empty() {
+                drop(shared.wait(q, self.interval));
+            } else {
+                drop(q);
+            }
+            self.tick(out)?;
+        }
+        let engine = self.engine.take();
+        let result = engine
+            .map(|h| h.join())
+            .unwrap_or_else(|| Ok(Err(Error::Internal("push engine already stopped".into()))))
+            .unwrap_or_else(|_| Err(Error::Internal("push engine panicked".into())));
+        if self.control.is_cancelled() {
+            return Err(Error::Cancelled);
+        }
+        if result.is_ok() {
+            let _ = out.progress(&self.control);
+        }
+        result
+    }
+
+    /// Hands every queued output piece to `out`, in order, without holding the lock.
+    fn deliver(&mut self, out: &mut dyn PushOutput) -> Result<(), Error> {
+        loop {
+            let piece = {
+                let mut q = self.shared.lock();
+                let piece = q.output.pop_front();
+                if let Some((_, b)) = &piece {
+                    q.out_bytes -= b.len();
+                    self.shared.cond.notify_all();
+                }
+                piece
+            };
+            match piece {
+                Some((index, bytes)) => out.write(index, &bytes)?,
+                None => return Ok(()),
+            }
+        }
+    }
+
+    /// Polls cancellation and, at the first call and then every interval, reports progress.
+    fn tick(&mut self, out: &mut dyn PushOutput) -> Result<(), Error> {
+        if out.cancel_requested() {
+            return Err(Error::Cancelled);
+        }
+        let due = self
+            .last_progress
+            .is_none_or(|t| t.elapsed() >= self.interval);
+        if due {
+            self.last_progress = Some(Instant::now());
+            if !out.progress(&self.control) {
+                return Err(Error::Cancelled);
+            }
+        }
+        if self.control.is_cancelled() {
+            return Err(Error::Cancelled);
+        }
+        Ok(())
+    }
+
+    /// Stops the engine and records `e` (or `Cancelled` when the run was cancelled) as the
+    /// session's outcome.
+    fn fail(&mut self, e: Error) {
+        if matches!(e, Error::Cancelled) {
+            self.control.cancel();
+        }
+        self.abort();
+        let e = if self.control.is_cancelled() {
+            Error::Cancelled
+        } else {
+            e
+        };
+        self.outcome = Some(Err(e));
+    }
+
+    /// The engine's error after it stopped on its own.
+    fn join(&mut self) -> Error {
+        match self.engine.take().map(|h| h.join()) {
+            Some(Ok(Err(e))) => e,
+            Some(Ok(Ok(_))) => Error::Internal("push engine ended before its input".into()),
+            Some(Err(_)) => Error::Internal("push engine panicked".into()),
+            None => Error::Internal("push engine already stopped".into()),
+        }
+    }
+
+    fn abort(&mut self) {
+        {
+            let mut q = self.shared.lock();
+            q.abort = true;
+            q.closed = true;
+            q.output.clear();
+            q.out_bytes = 0;
+            for i in 0..2 {
+                q.input[i].clear();
+                q.queued[i] = 0;
+            }
+            self.shared.cond.notify_all();
+        }
+        if let Some(h) = self.engine.take() {
+            let _ = h.join();
+        }
+    }
+}
+
+impl Drop for PushSession {
+    fn drop(&mut self) {
+        if self.engine.is_some() {
+            self.control.cancel();
+            self.abort();
+        }
+    }
+}
+
+/// Runs `job` on a scoped thread while the calling thread calls `watch` with the run's counters
+/// at once and then about every `interval`, and once more after a successful run. When `watch`
+/// returns `false` the run is cancelled and `Error::Cancelled` is returned (whatever error the
+/// job stopped with). Callbacks inside `watch` thus run on the caller's thread only.
+pub fn run_watched<T: Send>(
+    control: &Control,
+    interval: Duration,
+    watch: &mut dyn FnMut(&Control) -> bool,
+    job: impl FnOnce(&Control) -> Result<T, Error> + Send,
+) -> Result<T, Error> {
+    let interval = interval.max(Duration::from_millis(1));
+    if !watch(control) {
+        control.cancel();
+    }
+    let (tx, rx) = std::sync::mpsc::channel();
+    let result = std::thread::scope(|scope| {
+        let spawned = std::thread::Builder::new()
+            .name("panelprep-run".into())
+            .spawn_scoped(scope, || {
+                let r = catch_unwind(AssertUnwindSafe(|| job(control)))
+                    .unwrap_or_else(|_| Err(Error::Internal("run panicked".into())));
+                let _ = tx.send(());
+                r
+            });
+        let handle = match spawned {
+            Ok(h) => h,
+            Err(e) => return Err(Error::Internal(format!("cannot start a run thread: {e}"))),
+        };
+        while let Err(std::sync::mpsc::RecvTimeoutError::Timeout) = rx.recv_timeout(interval) {
+            if !control.is_cancelled() && !watch(control) {
+                control.cancel();
+            }
+        }
+        handle
+            .join()
+            .unwrap_or_else(|_| Err(Error::Internal("run panicked".into())))
+    });
+    if control.is_cancelled() {
+        return Err(Error::Cancelled);
+    }
+    if result.is_ok() {
+        watch(control);
+    }
+    result
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+    use crate::pipeline::{Inputs, Outputs, run};
+    use rand::{RngExt, SeedableRng};
+
+    struct Collect {
+        out: [Vec<u8>; 2],
+        cancel_after: Option<usize>,
+        calls: usize,
+    }
+
+    impl Collect {
+        fn new() -> Self {
+            Self {
+                out: [Vec::new(), Vec::new()],
+                cancel_after: None,
+                calls: 0,
+            }
+        }
+    }
+
+    impl PushOutput for Collect {
+        fn write(&mut self, output: usize, bytes: &[u8]) -> Result<(), Error> {
+            self.out[output].extend_from_slice(bytes);
+            Ok(())
+        }
+        fn progress(&mut self, _c: &Control) -> bool {
+            self.calls += 1;
+            self.cancel_after.is_none_or(|n| self.calls <= n)
+        }
+    }
+
+    fn fastq(n: usize, seed: u64, mate: u8) -> Vec<u8> {
+        let mut rng = rand_pcg::Pcg64::seed_from_u64(seed);
+        let mut v = Vec::new();
+        for i in 0..n {
+            let len = rng.random_range(1..150);
+            v.extend_from_slice(format!("@r{i}/{mate}\n").as_bytes());
+            for _ in 0..len {
+                v.push(b"ACGTN"[rng.random_range(0..5)]);
+            }
+            v.extend_from_slice(b"\n+\n");
+            for _ in 0..len {
+                v.push(rng.random_range(b'!'..=b'J'));
+            }
+            v.push(b'\n');
+        }
+        v
+    }
+
+    fn file_mode(opts: &PipelineOptions, dir: &std::path::Path, ins: &[&[u8]]) -> Vec<Vec<u8>> {
+        let paths: Vec<_> = ins
+            .iter()
+            .enumerate()
+            .map(|(i, b)| {
+                let p = dir.join(format!("in{i}.fq"));
+                std::fs::write(&p, b).unwrap();
+                p
+            })
+            .collect();
+        let inputs = match paths.as_slice() {
+            [a] => Inputs::Single(a.clone()),
+            [a, b] => Inputs::Paired(a.clone(), b.clone()),
+            _ => unreachable!(),
+        };
+        let outs: Vec<_> = (0..ins.len())
+            .map(|i| dir.join(format!("out{i}.fq.gz")))
+            .collect();
+        let outputs = Outputs {
+            out1: Some(outs[0].clone()),
+            out2: outs.get(1).cloned(),
+        };
+        run(opts, &inputs, &outputs, &Control::new()).unwrap();
+        outs.iter().map(|p| std::fs::read(p).unwrap()).collect()
+    }
+
+    #[test]
+    fn random_splits_match_file_mode() {
+        let dir = tempfile::tempdir().unwrap();
+        let r1 = fastq(3000, 1, 1);
+        let r2 = fastq(3000, 2, 2);
+        let opts = PipelineOptions {
+            compress: Some(true),
+            batch_bytes: 50_000,
+            threads: 3,
+            ..Default::default()
+        };
+        let want = file_mode(&opts, dir.path(), &[&r1, &r2]);
+        let mut rng = rand_pcg::Pcg64::seed_from_u64(7);
+        for round in 0..4 {
+            let mut out = Collect::new();
+            let mut s = PushSession::start(&opts, Layout::Paired, 2, Control::new()).unwrap();
+            let (mut a, mut b) = (&r1[..], &r2[..]);
+            while !a.is_empty() || !b.is_empty() {
+                let max = if round == 0 { 3 } else { 200_000 };
+                let which = rng.random_range(0..2);
+                let src = if which == 0 { &mut a } else { &mut b };
+                let n = rng.random_range(0..=max).min(src.len());
+                s.push(which, &src[..n], &mut out).unwrap();
+                *src = &src[n..];
+            }
+            let sum = s.finish(&mut out).unwrap();
+            assert_eq!(sum.inputs[0].records, 3000, "round {round}");
+            assert!(out.out[0] == want[0], "R1 differs in round {round}");
+            assert!(out.out[1] == want[1], "R2 differs in round {round}");
+        }
+    }
+
+    #[test]
+    fn lopsided_pushes_do_not_deadlock() {
+        // All of R1 (more than MAX_QUEUED) before any of R2, with a single caller thread.
+        let r1 = fastq(60_000, 3, 1);
+        let r2 = fastq(60_000, 4, 2);
+        assert!(r1.len() > PushSession::MAX_QUEUED);
+        let mut out = Collect::new();
+        let opts = PipelineOptions::default();
+        let mut s = PushSession::start(&opts, Layout::Paired, 1, Control::new()).unwrap();
+        s.push(0, &r1, &mut out).unwrap();
+        s.push(1, &r2, &mut out).unwrap();
+        let sum = s.finish(&mut out).unwrap();
+        assert_eq!(sum.inputs[1].records, 60_000);
+        assert_eq!(out.out[0].len(), r1.len() + r2.len());
+    }
+
+    #[test]
+    fn malformed_input_fails_and_stays_failed() {
+        let mut out = Collect::new();
+        let opts = PipelineOptions::default();
+        let mut s = PushSession::start(&opts, Layout::Single, 1, Control::new()).unwrap();
+        s.push(0, b"@r1\nACGT\n+\nIII\n", &mut out).unwrap();
+        let msg = match s.finish(&mut out) {
+            Err(PushError::Run(e)) => e.to_string(),
+            other => panic!("expected a run error, got {other:?}"),
+        };
+        assert!(msg.contains("<stream>"), "{msg}");
+        assert!(matches!(s.push(0, b"@", &mut out), Err(PushError::Run(_))));
+        assert!(matches!(s.finish(&mut out), Err(PushError::Run(_))));
+        assert!(matches!(
+            s.push(1, b"@", &mut out),
+            Err(PushError::Argument(_))
+        ));
+    }
+
+    #[test]
+    fn progress_can_cancel_and_push_after_finish_is_a_state_error() {
+        let data = fastq(100, 5, 1);
+        let opts = PipelineOptions::default();
+        let mut out = Collect::new();
+        out.cancel_after = Some(0);
+        let mut s = PushSession::start(&opts, Layout::Single, 1, Control::new()).unwrap();
+        assert!(matches!(
+            s.push(0, &data, &mut out),
+            Err(PushError::Run(Error::Cancelled))
+        ));
+        assert!(matches!(
+            s.finish(&mut out),
+            Err(PushError::Run(Error::Cancelled))
+        ));
+        let mut out = Collect::new();
+        let mut s = PushSession::start(&opts, Layout::Single, 0, Control::new()).unwrap();
+        s.push(0, &data, &mut out).unwrap();
+        assert_eq!(s.finish(&mut out).unwrap().inputs[0].records, 100);
+        assert!(out.out[0].is_empty());
+        assert!(matches!(
+            s.push(0, &data, &mut out),
+            Err(PushError::State(_))
+        ));
+    }
+
+    #[test]
+    fn drop_mid_run_stops_the_engine() {
+        let data = fastq(20_000, 6, 1);
+        let mut out = Collect::new();
+        let mut s = PushSession::start(
+            &PipelineOptions::default(),
+            Layout::Single,
+            1,
+            Control::new(),
+        )
+        .unwrap();
+        s.push(0, &data, &mut out).unwrap();
+        drop(s); // must return (engine threads stopped), not hang
+    }
+
+    #[test]
+    fn run_watched_cancels_and_reports() {
+        let control = Control::new();
+        let mut calls = 0;
+        let r: Result<(), Error> = run_watched(
+            &control,
+            Duration::from_millis(1),
+            &mut |_| {
+                calls += 1;
+                calls < 3
+            },
+            |c| {
+                while !c.is_cancelled() {
+                    std::thread::sleep(Duration::from_millis(1));
+                }
+                Err(Error::Internal("stopped".into()))
+            },
+        );
+        assert!(matches!(r, Err(Error::Cancelled)));
+        assert_eq!(calls, 3);
+        let ok = run_watched(
+            &Control::new(),
+            Duration::from_secs(1),
+            &mut |_| true,
+            |_| Ok(5),
+        );
+        assert_eq!(ok.unwrap(), 5);
+    }
+}

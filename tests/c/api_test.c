@@ -1,0 +1,564 @@
+/* C99 exercise of the panelprep C API: file mode, streaming mode (random push sizes, output
+ * compared byte for byte with file mode), options, errors (bad path, malformed FASTQ, NULL
+ * arguments, misuse), cancellation (progress callback, token set before a run, token set by
+ * another thread during a stream) and ownership (every object freed: run under valgrind).
+ *
+ * Usage: api_test DIR — DIR holds the inputs written by tests/c_api.rs:
+ *   se.fq (plain), se.fq.gz (multi-member gzip of se.fq), r1.fq.gz, r2.fq.gz (gzip pairs),
+ *   bad.fq (malformed at record 3). Outputs are written to DIR too.
+ * Prints "key=value" result lines for the harness and "ALL PASSED" last; exit status is the
+ * number of failed checks.
+ */
+#define _POSIX_C_SOURCE 200809L
+
+#include "panelprep.h"
+
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+static int failures = 0;
+
+#define CHECK(cond)                                                                       \
+    do {                                                                                  \
+        if (!(cond)) {                                                                    \
+            fprintf(stderr, "FAIL %s:%d: %s (last error: %s)\n", __FILE__, __LINE__, #cond, \
+                    pp_last_error_message());                                             \
+            failures++;                                                                   \
+        }                                                                                 \
+    } while (0)
+
+#define CHECK_STATUS(call, want)                                                            \
+    do {                                                                                    \
+        pp_status got_ = (call);                                                            \
+        if (got_ != (want)) {                                                               \
+            fprintf(stderr, "FAIL %s:%d: %s returned %d, want %d (last error: %s)\n", __FILE__, \
+                    __LINE__, #call, (int)got_, (int)(want), pp_last_error_message());     \
+            failures++;                                                                     \
+        }                                                                                   \
+    } while (0)
+
+#define CHECK_OK(call) CHECK_STATUS(call, PP_STATUS_OK)
+
+/* A growable byte buffer. */
+typedef struct {
+    unsigned char *data;
+    size_t len, cap;
+} buffer;
+
+static void buffer_append(buffer *b, const unsigned char *data, size_t len) {
+    if (b->len + len > b->cap) {
+        size_t cap = b->cap ? b->cap : 4096;
+        while (cap < b->len + len) cap *= 2;
+        unsigned char *grown = (unsigned char *)realloc(b->data, cap);
+        if (!grown) {
+            fprintf(stderr, "out of memory\n");
+            exit(99);
+        }
+        b->data = grown;
+        b->cap = cap;
+    }
+    memcpy(b->data + b->len, data, len);
+    b->len += len;
+}
+
+static void buffer_free(buffer *b) {
+    free(b->data);
+    b->data = NULL;
+    b->len = b->cap = 0;
+}
+
+static buffer read_file(const char *path) {
+    buffer b = {NULL, 0, 0};
+    FILE *f = fopen(path, "rb");
+    unsigned char chunk[65536];
+    size_t n;
+    if (!f) {
+        fprintf(stderr, "cannot open %s\n", path);
+        failures++;
+        return b;
+    }
+    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) buffer_append(&b, chunk, n);
+    fclose(f);
+    return b;
+}
+
+static int file_exists(const char *path) {
+    FILE *f = fopen(path, "rb");
+    if (f) fclose(f);
+    return f != NULL;
+}
+
+static char dir[4096];
+
+static const char *in_dir(const char *name) {
+    static char paths[8][4200];
+    static int next = 0;
+    char *p = paths[next++ % 8];
+    snprintf(p, sizeof paths[0], "%s/%s", dir, name);
+    return p;
+}
+
+/* Deterministic pseudo-random numbers (the same sequence on every platform). */
+static unsigned long long rng_state = 88172645463325252ULL;
+static size_t rng_below(size_t n) {
+    rng_state ^= rng_state << 13;
+    rng_state ^= rng_state >> 7;
+    rng_state ^= rng_state << 17;
+    return n ? (size_t)(rng_state % n) : 0;
+}
+
+static int append_cb(void *userdata, const uint8_t *data, size_t len) {
+    buffer_append((buffer *)userdata, data, len);
+    return 0;
+}
+
+static int failing_cb(void *userdata, const uint8_t *data, size_t len) {
+    (void)userdata;
+    (void)data;
+    (void)len;
+    return 42;
+}
+
+static int progress_calls = 0;
+static int cancel_at_start(void *userdata, uint64_t records, uint64_t bytes) {
+    (void)userdata;
+    (void)records;
+    (void)bytes;
+    progress_calls++;
+    return 1;
+}
+
+static uint64_t last_records = 0;
+static int count_progress(void *userdata, uint64_t records, uint64_t bytes) {
+    (void)bytes;
+    ++*(int *)userdata;
+    last_records = records;
+    return 0;
+}
+
+/* The report's numbers. */
+typedef struct {
+    uint64_t reads_in, bases_in, reads_out, bases_out, q30_out, bytes_out;
+    bool paired;
+} numbers;
+
+static numbers report_numbers(const char *name, const pp_report *r) {
+    numbers n;
+    memset(&n, 0, sizeof n);
+    CHECK_OK(pp_report_reads_in(r, &n.reads_in));
+    CHECK_OK(pp_report_bases_in(r, &n.bases_in));
+    CHECK_OK(pp_report_reads_out(r, &n.reads_out));
+    CHECK_OK(pp_report_bases_out(r, &n.bases_out));
+    CHECK_OK(pp_report_q30_bases_out(r, &n.q30_out));
+    CHECK_OK(pp_report_bytes_out(r, &n.bytes_out));
+    CHECK_OK(pp_report_paired(r, &n.paired));
+    CHECK(n.reads_out <= n.reads_in);
+    CHECK(n.q30_out <= n.bases_out);
+    printf("%s reads_in=%llu bases_in=%llu reads_out=%llu bases_out=%llu paired=%d\n", name,
+           (unsigned long long)n.reads_in, (unsigned long long)n.bases_in,
+           (unsigned long long)n.reads_out, (unsigned long long)n.bases_out, n.paired ? 1 : 0);
+    return n;
+}
+
+/* Pushes `n` inputs in random pieces of 0..max_piece bytes, switching inputs at random. */
+static pp_status push_randomly(pp_stream *s, buffer *inputs, size_t n, size_t max_piece) {
+    size_t pos[2] = {0, 0};
+    for (;;) {
+        size_t i = rng_below(n), len;
+        pp_status st;
+        if (pos[0] == inputs[0].len && (n == 1 || pos[1] == inputs[1].len)) return PP_STATUS_OK;
+        if (pos[i] == inputs[i].len) i = 1 - i;
+        len = rng_below(max_piece + 1);
+        if (len > inputs[i].len - pos[i]) len = inputs[i].len - pos[i];
+        st = pp_stream_push(s, (uint32_t)i, inputs[i].data + pos[i], len);
+        if (st != PP_STATUS_OK) return st;
+        pos[i] += len;
+    }
+}
+
+static void test_version_and_options(void) {
+    pp_options *o = NULL;
+    char *json = NULL;
+    char want[32];
+    snprintf(want, sizeof want, "%d.%d.%d", PP_VERSION_MAJOR, PP_VERSION_MINOR, PP_VERSION_PATCH);
+    CHECK(strcmp(pp_version(), want) == 0);
+    printf("version=%s\n", pp_version());
+
+    CHECK_OK(pp_options_new(&o));
+    CHECK_OK(pp_options_set_threads(o, 3));
+    CHECK_OK(pp_options_set_compression_level(o, 6));
+    CHECK_OK(pp_options_set_phred64(o, false));
+    CHECK_OK(pp_options_set_allow_empty(o, false));
+    CHECK_STATUS(pp_options_set_threads(o, 0), PP_STATUS_INVALID_OPTION);
+    CHECK(strstr(pp_last_error_message(), "threads") != NULL);
+    CHECK_STATUS(pp_options_set_compression_level(o, 13), PP_STATUS_INVALID_OPTION);
+    CHECK_OK(pp_options_set_json(o, "{\"thread\": 4, \"compress\": null, \"allow-empty\": false}"));
+    CHECK_STATUS(pp_options_set_json(o, "{\"no_such_option\": 1}"), PP_STATUS_INVALID_OPTION);
+    CHECK(strstr(pp_last_error_message(), "no_such_option") != NULL);
+    CHECK_STATUS(pp_options_set_json(o, "{\"thread\": \"many\"}"), PP_STATUS_INVALID_OPTION);
+    CHECK_STATUS(pp_options_set_json(o, "{\"thread\": 999}"), PP_STATUS_INVALID_OPTION);
+    CHECK_STATUS(pp_options_set_json(o, "not json"), PP_STATUS_INVALID_OPTION);
+    CHECK_STATUS(pp_options_set_json(o, "\"\xff\""), PP_STATUS_INVALID_UTF8);
+    CHECK_OK(pp_options_to_json(o, &json));
+    /* Failed setters changed nothing: still 4 threads and level 6. */
+    CHECK(json && strstr(json, "\"thread\":4") != NULL);
+    CHECK(json && strstr(json, "\"compression\":6") != NULL);
+    printf("options=%s\n", json ? json : "(null)");
+    pp_string_free(json);
+    pp_options_free(o);
+}
+
+static void test_null_arguments(void) {
+    pp_options *o = NULL;
+    const pp_report *r = NULL;
+    pp_stream *s = NULL;
+    uint64_t v = 0;
+    CHECK_OK(pp_options_new(&o));
+    CHECK_STATUS(pp_options_new(NULL), PP_STATUS_NULL_ARGUMENT);
+    CHECK(strstr(pp_last_error_message(), "options_out") != NULL);
+    CHECK_STATUS(pp_options_set_threads(NULL, 2), PP_STATUS_NULL_ARGUMENT);
+    CHECK_STATUS(pp_options_set_json(o, NULL), PP_STATUS_NULL_ARGUMENT);
+    CHECK_STATUS(pp_options_to_json(o, NULL), PP_STATUS_NULL_ARGUMENT);
+    CHECK_STATUS(pp_run_se(NULL, in_dir("se.fq"), NULL, &r), PP_STATUS_NULL_ARGUMENT);
+    CHECK_STATUS(pp_run_se(o, NULL, NULL, &r), PP_STATUS_NULL_ARGUMENT);
+    CHECK(strstr(pp_last_error_message(), "in1") != NULL);
+    CHECK_STATUS(pp_run_se(o, in_dir("se.fq"), NULL, NULL), PP_STATUS_NULL_ARGUMENT);
+    CHECK_STATUS(pp_run_pe(o, in_dir("r1.fq.gz"), NULL, NULL, NULL, &r), PP_STATUS_NULL_ARGUMENT);
+    CHECK(r == NULL);
+    CHECK_STATUS(pp_stream_open(NULL, 1, NULL, NULL, NULL, NULL, &s), PP_STATUS_NULL_ARGUMENT);
+    CHECK_STATUS(pp_stream_open(o, 1, NULL, NULL, NULL, NULL, NULL), PP_STATUS_NULL_ARGUMENT);
+    CHECK_STATUS(pp_stream_push(NULL, 0, (const uint8_t *)"@", 1), PP_STATUS_NULL_ARGUMENT);
+    CHECK_STATUS(pp_stream_finish(NULL, &r), PP_STATUS_NULL_ARGUMENT);
+    CHECK_STATUS(pp_report_reads_in(NULL, &v), PP_STATUS_NULL_ARGUMENT);
+    CHECK_STATUS(pp_report_json(NULL, NULL), PP_STATUS_NULL_ARGUMENT);
+    CHECK_STATUS(pp_cancel_token_new(NULL), PP_STATUS_NULL_ARGUMENT);
+    CHECK_STATUS(pp_cancel_token_cancel(NULL), PP_STATUS_NULL_ARGUMENT);
+    CHECK_STATUS(pp_validate_file(NULL, 1, &v), PP_STATUS_NULL_ARGUMENT);
+    /* NULL data is fine with length 0 only. */
+    CHECK_OK(pp_stream_open(o, 1, NULL, NULL, NULL, NULL, &s));
+    CHECK_OK(pp_stream_push(s, 0, NULL, 0));
+    CHECK_STATUS(pp_stream_push(s, 0, NULL, 5), PP_STATUS_NULL_ARGUMENT);
+    pp_stream_free(s);
+    /* Every _free accepts NULL. */
+    pp_options_free(NULL);
+    pp_report_free(NULL);
+    pp_stream_free(NULL);
+    pp_string_free(NULL);
+    pp_cancel_token_free(NULL);
+    pp_options_free(o);
+    printf("null_arguments=ok\n");
+}
+
+static void test_file_mode(void) {
+    pp_options *o = NULL;
+    const pp_report *r = NULL;
+    char *json = NULL;
+    uint64_t records = 0, v = 0;
+    numbers n;
+    CHECK_OK(pp_options_new(&o));
+    /* Validation-only runs: outputs must equal the inputs byte for byte. */
+    CHECK_OK(pp_options_set_json(o, "{\"passthrough\": true}"));
+    CHECK_OK(pp_options_set_threads(o, 2));
+    CHECK_OK(pp_options_set_checksums(o, true));
+
+    CHECK_OK(pp_run_se(o, in_dir("se.fq.gz"), in_dir("file_se.fq"), &r));
+    n = report_numbers("file_se", r);
+    CHECK(n.bytes_out > 0 && !n.paired);
+    CHECK_OK(pp_report_summary_json(r, &json));
+    CHECK(json && strstr(json, "\"format\":\"gzip\"") != NULL);
+    CHECK(json && strstr(json, "\"md5\":\"") != NULL);
+    pp_string_free(json);
+    json = NULL;
+    CHECK_OK(pp_report_json(r, &json));
+    CHECK(json && strstr(json, "\"before_filtering\"") != NULL);
+    CHECK(json && strstr(json, "\"filtering_result\"") != NULL);
+    pp_string_free(json);
+    json = NULL;
+    pp_report_free(r);
+    r = NULL;
+
+    CHECK_OK(pp_run_pe(o, in_dir("r1.fq.gz"), in_dir("r2.fq.gz"), in_dir("file_r1.fq.gz"),
+                       in_dir("file_r2.fq.gz"), &r));
+    n = report_numbers("file_pe", r);
+    CHECK(n.paired);
+    pp_report_free(r);
+    r = NULL;
+
+    /* Paired input to one interleaved output, then read back as interleaved input, output
+     * discarded. */
+    CHECK_OK(pp_run_pe(o, in_dir("r1.fq.gz"), in_dir("r2.fq.gz"), in_dir("file_il.fq"), NULL, &r));
+    pp_report_free(r);
+    r = NULL;
+    CHECK_OK(pp_options_set_interleaved_in(o, true));
+    CHECK_OK(pp_run_se(o, in_dir("file_il.fq"), NULL, &r));
+    n = report_numbers("file_interleaved", r);
+    CHECK(n.bytes_out == 0 && n.paired);
+    pp_report_free(r);
+    r = NULL;
+
+    /* Without statistics: counts only. */
+    CHECK_OK(pp_options_set_json(o, "{\"interleaved_in\": false, \"stats\": false}"));
+    CHECK_OK(pp_run_se(o, in_dir("se.fq"), NULL, &r));
+    CHECK_OK(pp_report_reads_in(r, &v));
+    CHECK_STATUS(pp_report_reads_out(r, &v), PP_STATUS_INVALID_STATE);
+    CHECK_STATUS(pp_report_json(r, &json), PP_STATUS_INVALID_STATE);
+    CHECK(json == NULL);
+    pp_report_free(r);
+
+    CHECK_OK(pp_validate_file(in_dir("se.fq"), 0, &records));
+    printf("validate_records=%llu\n", (unsigned long long)records);
+    pp_options_free(o);
+}
+
+/* Runs file mode on `in_names` to "<name>_N<ext>", then streams the same input in random
+ * pieces of up to `max_piece` bytes: the streamed output and report must equal file mode's. */
+static void stream_and_compare(const char *name, const pp_options *o, uint32_t n,
+                               const char *const *in_names, const char *ext, size_t max_piece) {
+    buffer inputs[2] = {{NULL, 0, 0}, {NULL, 0, 0}};
+    buffer outs[2] = {{NULL, 0, 0}, {NULL, 0, 0}};
+    char out_names[2][256];
+    char label[300];
+    pp_stream *s = NULL;
+    const pp_report *file_report = NULL, *stream_report = NULL;
+    numbers fn, sn;
+    uint32_t i;
+    for (i = 0; i < n; i++) snprintf(out_names[i], sizeof out_names[i], "%s_%u%s", name, i + 1, ext);
+    if (n == 1) {
+        CHECK_OK(pp_run_se(o, in_dir(in_names[0]), in_dir(out_names[0]), &file_report));
+    } else {
+        CHECK_OK(pp_run_pe(o, in_dir(in_names[0]), in_dir(in_names[1]), in_dir(out_names[0]),
+                           in_dir(out_names[1]), &file_report));
+    }
+    for (i = 0; i < n; i++) inputs[i] = read_file(in_dir(in_names[i]));
+    CHECK_OK(pp_stream_open(o, n, append_cb, &outs[0], n == 2 ? append_cb : NULL,
+                            n == 2 ? &outs[1] : NULL, &s));
+    CHECK_OK(push_randomly(s, inputs, n, max_piece));
+    CHECK_OK(pp_stream_finish(s, &stream_report));
+    if (file_report && stream_report) {
+        snprintf(label, sizeof label, "%s_file", name);
+        fn = report_numbers(label, file_report);
+        snprintf(label, sizeof label, "%s_stream", name);
+        sn = report_numbers(label, stream_report);
+        CHECK(fn.reads_in == sn.reads_in && fn.bases_in == sn.bases_in);
+        CHECK(fn.reads_out == sn.reads_out && fn.bases_out == sn.bases_out);
+        CHECK(fn.q30_out == sn.q30_out && fn.bytes_out == sn.bytes_out);
+    }
+    for (i = 0; i < n; i++) {
+        buffer want = read_file(in_dir(out_names[i]));
+        int same = outs[i].len == want.len && memcmp(outs[i].data, want.data, want.len) == 0;
+        CHECK(want.len > 0);
+        CHECK(same);
+        printf("%s_out%u_bytes=%llu identical=%d\n", name, i + 1, (unsigned long long)outs[i].len,
+               same);
+        buffer_free(&want);
+        buffer_free(&outs[i]);
+        buffer_free(&inputs[i]);
+    }
+    /* Misuse after finish: a state error, and the session is still freed normally. */
+    CHECK_STATUS(pp_stream_push(s, 0, (const uint8_t *)"@", 1), PP_STATUS_INVALID_STATE);
+    pp_report_free(file_report);
+    pp_report_free(stream_report);
+    pp_stream_free(s);
+}
+
+static void test_streaming(void) {
+    pp_options *o = NULL;
+    const char *pe_in[2] = {"r1.fq.gz", "r2.fq.gz"};
+    const char *se_in[1] = {"se.fq"};
+    const char *se_gz_in[1] = {"se.fq.gz"};
+    int calls = 0;
+    CHECK_OK(pp_options_new(&o));
+    CHECK_OK(pp_options_set_json(o, "{\"passthrough\": true}"));
+    CHECK_OK(pp_options_set_threads(o, 3));
+    CHECK_OK(pp_options_set_progress(o, count_progress, &calls, 1));
+    /* Plain single-end input in tiny pieces, plain output. */
+    stream_and_compare("stream_se", o, 1, se_in, ".fq", 7);
+    /* Multi-member gzip input in larger pieces. */
+    stream_and_compare("stream_se_gz", o, 1, se_gz_in, ".fq", 5000);
+    CHECK(calls >= 2);
+    CHECK(last_records > 0);
+    /* Paired gzip input, BGZF output (forced, as streams have no file name). */
+    CHECK_OK(pp_options_set_compress(o, true));
+    stream_and_compare("stream_pe", o, 2, pe_in, ".fq.gz", 100000);
+    pp_options_free(o);
+}
+
+static void test_errors(void) {
+    pp_options *o = NULL;
+    const pp_report *r = NULL;
+    pp_stream *s = NULL;
+    buffer bad = read_file(in_dir("bad.fq"));
+    buffer se = read_file(in_dir("se.fq"));
+    buffer out = {NULL, 0, 0};
+    pp_status st;
+    CHECK_OK(pp_options_new(&o));
+    CHECK_OK(pp_options_set_json(o, "{\"passthrough\": true}"));
+
+    CHECK_STATUS(pp_run_se(o, in_dir("does_not_exist.fq"), in_dir("never.fq"), &r),
+                 PP_STATUS_IO_ERROR);
+    CHECK(strstr(pp_last_error_message(), "does_not_exist.fq") != NULL);
+    CHECK(!file_exists(in_dir("never.fq")));
+    printf("bad_path_message=%s\n", pp_last_error_message());
+
+    CHECK_STATUS(pp_run_se(o, in_dir("bad.fq"), in_dir("bad_out.fq"), &r), PP_STATUS_FORMAT_ERROR);
+    CHECK(strstr(pp_last_error_message(), "record 3") != NULL);
+    CHECK(!file_exists(in_dir("bad_out.fq")));
+    CHECK(r == NULL);
+    printf("malformed_message=%s\n", pp_last_error_message());
+    /* A success clears the last error. */
+    CHECK_OK(pp_options_set_threads(o, 2));
+    CHECK(strcmp(pp_last_error_message(), "") == 0);
+
+    /* Malformed bytes in a stream: the error comes from push or finish, then sticks. */
+    CHECK_OK(pp_stream_open(o, 1, append_cb, &out, NULL, NULL, &s));
+    st = pp_stream_push(s, 0, bad.data, bad.len);
+    if (st == PP_STATUS_OK) st = pp_stream_finish(s, &r);
+    CHECK(st == PP_STATUS_FORMAT_ERROR);
+    CHECK(strstr(pp_last_error_message(), "<stream>") != NULL);
+    CHECK_STATUS(pp_stream_push(s, 0, se.data, 10), PP_STATUS_FORMAT_ERROR);
+    CHECK_STATUS(pp_stream_finish(s, &r), PP_STATUS_FORMAT_ERROR);
+    CHECK(r == NULL);
+    pp_stream_free(s);
+    s = NULL;
+
+    /* Argument errors. */
+    CHECK_STATUS(pp_stream_open(o, 3, NULL, NULL, NULL, NULL, &s), PP_STATUS_INVALID_ARGUMENT);
+    CHECK_STATUS(pp_stream_open(o, 1, append_cb, &out, append_cb, &out, &s),
+                 PP_STATUS_INVALID_ARGUMENT);
+    CHECK_STATUS(pp_stream_open(o, 2, NULL, NULL, append_cb, &out, &s), PP_STATUS_INVALID_ARGUMENT);
+    CHECK(s == NULL);
+    CHECK_OK(pp_stream_open(o, 1, append_cb, &out, NULL, NULL, &s));
+    CHECK_STATUS(pp_stream_push(s, 1, se.data, 10), PP_STATUS_INVALID_ARGUMENT);
+    /* The session is unaffected by the rejected call. */
+    CHECK_OK(pp_stream_push(s, 0, se.data, se.len));
+    CHECK_OK(pp_stream_finish(s, &r));
+    CHECK(out.len == se.len);
+    pp_report_free(r);
+    r = NULL;
+    pp_stream_free(s);
+    s = NULL;
+
+    /* A failing write callback fails the session with an I/O error naming the output. */
+    CHECK_OK(pp_stream_open(o, 1, failing_cb, NULL, NULL, NULL, &s));
+    st = pp_stream_push(s, 0, se.data, se.len);
+    if (st == PP_STATUS_OK) st = pp_stream_finish(s, &r);
+    CHECK(st == PP_STATUS_IO_ERROR);
+    CHECK(strstr(pp_last_error_message(), "42") != NULL);
+    pp_stream_free(s);
+    s = NULL;
+
+    buffer_free(&out);
+    buffer_free(&bad);
+    buffer_free(&se);
+    pp_options_free(o);
+    printf("errors=ok\n");
+}
+
+static int reentrant_status = -1;
+
+/* A callback calling into its own session gets a state error, not a crash. Its userdata is
+ * a slot holding the stream, filled by pp_stream_open. */
+static int reentrant_slot_cb(void *userdata, const uint8_t *data, size_t len) {
+    (void)data;
+    (void)len;
+    reentrant_status = (int)pp_stream_push(*(pp_stream **)userdata, 0, NULL, 0);
+    return 0;
+}
+
+static void test_reentrancy(void) {
+    pp_options *o = NULL;
+    pp_stream *s = NULL;
+    const pp_report *r = NULL;
+    buffer se = read_file(in_dir("se.fq"));
+    CHECK_OK(pp_options_new(&o));
+    CHECK_OK(pp_stream_open(o, 1, reentrant_slot_cb, &s, NULL, NULL, &s));
+    CHECK_OK(pp_stream_push(s, 0, se.data, se.len));
+    CHECK_OK(pp_stream_finish(s, &r));
+    CHECK(reentrant_status == PP_STATUS_INVALID_STATE);
+    printf("reentrant_status=%d\n", reentrant_status);
+    pp_report_free(r);
+    pp_stream_free(s);
+    pp_options_free(o);
+    buffer_free(&se);
+}
+
+static void *cancel_later(void *token) {
+    struct timespec ts = {0, 50 * 1000 * 1000};
+    nanosleep(&ts, NULL);
+    pp_cancel_token_cancel((const pp_cancel_token *)token);
+    return NULL;
+}
+
+static void test_cancellation(void) {
+    pp_options *o = NULL;
+    const pp_report *r = NULL;
+    const pp_cancel_token *token = NULL;
+    pp_stream *s = NULL;
+    buffer se = read_file(in_dir("se.fq"));
+    buffer out = {NULL, 0, 0};
+    pthread_t thread;
+    pp_status st = PP_STATUS_OK;
+    long pushes = 0;
+
+    /* A progress callback returning non-zero cancels; no output is left behind. */
+    CHECK_OK(pp_options_new(&o));
+    CHECK_OK(pp_options_set_progress(o, cancel_at_start, NULL, 10));
+    CHECK_STATUS(pp_run_pe(o, in_dir("r1.fq.gz"), in_dir("r2.fq.gz"), in_dir("cancel_r1.fq.gz"),
+                           in_dir("cancel_r2.fq.gz"), &r),
+                 PP_STATUS_CANCELLED);
+    CHECK(progress_calls >= 1);
+    CHECK(!file_exists(in_dir("cancel_r1.fq.gz")) && !file_exists(in_dir("cancel_r2.fq.gz")));
+    CHECK(r == NULL);
+    CHECK_OK(pp_options_set_progress(o, NULL, NULL, 0));
+
+    /* A token cancelled before the run. */
+    CHECK_OK(pp_cancel_token_new(&token));
+    CHECK_OK(pp_options_set_cancel_token(o, token));
+    CHECK_OK(pp_cancel_token_cancel(token));
+    CHECK_STATUS(pp_run_se(o, in_dir("se.fq"), in_dir("cancel_se.fq"), &r), PP_STATUS_CANCELLED);
+    CHECK(!file_exists(in_dir("cancel_se.fq")));
+    pp_cancel_token_free(token);
+
+    /* A token cancelled by another thread while the caller keeps pushing (an endless input):
+     * the push loop ends only by cancellation. The options keep the token alive. */
+    CHECK_OK(pp_cancel_token_new(&token));
+    CHECK_OK(pp_options_set_cancel_token(o, token));
+    CHECK_OK(pp_stream_open(o, 1, append_cb, &out, NULL, NULL, &s));
+    CHECK(pthread_create(&thread, NULL, cancel_later, (void *)token) == 0);
+    while (st == PP_STATUS_OK) {
+        st = pp_stream_push(s, 0, se.data, se.len);
+        pushes++;
+    }
+    pthread_join(thread, NULL);
+    CHECK(st == PP_STATUS_CANCELLED);
+    CHECK_STATUS(pp_stream_finish(s, &r), PP_STATUS_CANCELLED);
+    printf("stream_cancelled_after_pushes=%s\n", pushes > 1 ? "many" : "one");
+    pp_stream_free(s);
+    pp_cancel_token_free(token);
+    /* Detach the token (the options held the last reference). */
+    CHECK_OK(pp_options_set_cancel_token(o, NULL));
+    pp_options_free(o);
+    buffer_free(&se);
+    buffer_free(&out);
+    printf("cancellation=ok\n");
+}
+
+int main(int argc, char **argv) {
+    if (argc != 2) {
+        fprintf(stderr, "usage: %s DIR\n", argv[0]);
+        return 2;
+    }
+    snprintf(dir, sizeof dir, "%s", argv[1]);
+    test_version_and_options();
+    test_null_arguments();
+    test_file_mode();
+    test_streaming();
+    test_errors();
+    test_reentrancy();
+    test_cancellation();
+    if (failures == 0) printf("ALL PASSED\n");
+    return failures;
+}

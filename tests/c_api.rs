@@ -1,0 +1,554 @@
+//! The C ABI from C and C++: compiles `tests/c/api_test.c` (`-std=c99`) and
+//! `tests/c/api_test.cpp` (`-std=c++11`) with `-Wall -Wextra -Werror -pedantic` against
+//! `include/panelprep.h`, links each once statically (`libpanelprep.a -lpthread -ldl -lm`, the
+//! README's command) and once dynamically (`libpanelprep.so` with an rpath, and through the
+//! `panelprep.pc` made from `panelprep.pc.in`), runs them on generated inputs, checks their
+//! output against numbers computed here, and runs them again under valgrind memcheck when it is
+//! installed (any definite or indirect leak or memory error fails).
+//!
+//! The static and shared libraries are built by this test (`cargo build --lib` with this test's
+//! profile and target directory) so they are never stale. Skips, saying why, when no C
+//! compiler is installed.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use std::sync::OnceLock;
+
+const ROOT: &str = env!("CARGO_MANIFEST_DIR");
+
+/// What the generated inputs hold, to check the programs' numbers against.
+struct Data {
+    dir: tempfile::TempDir,
+    se_records: u64,
+    se_bases: u64,
+    pairs: u64,
+    pair_len: u64,
+}
+
+/// Where the freshly built libraries are.
+struct Libs {
+    profile_dir: PathBuf,
+}
+
+fn have(tool: &str) -> bool {
+    Command::new(tool)
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success())
+}
+
+/// Builds `libpanelprep.a` and `libpanelprep.so` with the profile and target directory this
+/// test binary was built with (…/<target-dir>[/<triple>]/<profile-dir>/deps/c_api-*).
+fn libs() -> &'static Libs {
+    static LIBS: OnceLock<Libs> = OnceLock::new();
+    LIBS.get_or_init(|| {
+        let exe = std::env::current_exe().unwrap();
+        let profile_dir = exe.parent().unwrap().parent().unwrap().to_path_buf();
+        let above = profile_dir.parent().unwrap();
+        let (target_dir, triple) = if above.join("CACHEDIR.TAG").exists() {
+            (above.to_path_buf(), None)
+        } else {
+            let triple = above.file_name().unwrap().to_string_lossy().into_owned();
+            (above.parent().unwrap().to_path_buf(), Some(triple))
+        };
+        let profile = match profile_dir.file_name().unwrap().to_str().unwrap() {
+            "debug" => "dev".to_string(),
+            other => other.to_string(),
+        };
+        let mut cmd = Command::new(env!("CARGO"));
+        cmd.args(["build", "--lib", "--manifest-path"])
+            .arg(Path::new(ROOT).join("Cargo.toml"))
+            .arg("--target-dir")
+            .arg(&target_dir)
+            .args(["--profile", &profile]);
+        if let Some(t) = triple {
+            cmd.args(["--target", &t]);
+        }
+        let out = cmd.output().expect("run cargo build --lib");
+        assert!(
+            out.status.success(),
+            "cargo build --lib failed:\n{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        for lib in ["libpanelprep.a", "libpanelprep.so"] {
+            assert!(
+                profile_dir.join(lib).exists(),
+                "{lib} not built in {profile_dir:?}"
+            );
+        }
+        Libs { profile_dir }
+    })
+}
+
+/// Deterministic test reads: `n` records named `{prefix}{i}{suffix}`, lengths from `len`.
+fn reads(n: u64, prefix: &str, suffix: &str, len: impl Fn(u64) -> u64) -> (Vec<u8>, u64) {
+    let mut state = 0x2545_f491_4f6c_dd1d_u64 ^ n ^ prefix.len() as u64;
+    let mut next = move || {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        state
+    };
+    let (mut v, mut bases) = (Vec::new(), 0);
+    for i in 0..n {
+        let l = len(i);
+        bases += l;
+        writeln!(v, "@{prefix}{i}{suffix} test read").unwrap();
+        v.extend((0..l).map(|_| b"ACGTN"[(next() % 5) as usize]));
+        v.extend_from_slice(b"\n+\n");
+        v.extend((0..l).map(|_| b'!' + (next() % 41) as u8));
+        v.push(b'\n');
+    }
+    (v, bases)
+}
+
+fn gzip_members(parts: &[&[u8]]) -> Vec<u8> {
+    let mut out = Vec::new();
+    for p in parts {
+        let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::new(6));
+        e.write_all(p).unwrap();
+        out.extend(e.finish().unwrap());
+    }
+    out
+}
+
+fn data() -> &'static Data {
+    static DATA: OnceLock<Data> = OnceLock::new();
+    DATA.get_or_init(|| {
+        let dir = tempfile::tempdir().unwrap();
+        let w = |name: &str, bytes: &[u8]| std::fs::write(dir.path().join(name), bytes).unwrap();
+        let se_records = 2000;
+        let (se, se_bases) = reads(se_records, "r", "", |i| 1 + (i * 37) % 150);
+        w("se.fq", &se);
+        // Two gzip members, cut at a record boundary, as concatenated gzip files are.
+        let cut = se
+            .windows(2)
+            .enumerate()
+            .skip(se.len() / 2)
+            .find(|(_, w)| w == b"\n@")
+            .unwrap()
+            .0
+            + 1;
+        w("se.fq.gz", &gzip_members(&[&se[..cut], &se[cut..]]));
+        let (pairs, pair_len) = (3000, 100);
+        let (r1, _) = reads(pairs, "p", "/1", |_| pair_len);
+        let (r2, _) = reads(pairs, "p", "/2", |_| pair_len);
+        w("r1.fq.gz", &gzip_members(&[&r1]));
+        w("r2.fq.gz", &gzip_members(&[&r2]));
+        // Record 3 (line 12) has 4 bases and 3 qualities.
+        w(
+            "bad.fq",
+            b"@a\nACGT\n+\nIIII\n@b\nACGT\n+\nIIII\n@c\nACGT\n+\nIII\n@d\nA\n+\nI\n",
+        );
+        Data {
+            dir,
+            se_records,
+            se_bases,
+            pairs,
+            pair_len,
+        }
+    })
+}
+
+/// A private copy of the inputs for one program run (runs write outputs beside them).
+fn run_dir(name: &str) -> PathBuf {
+    let d = data().dir.path().join(format!("run-{name}"));
+    let _ = std::fs::remove_dir_all(&d);
+    std::fs::create_dir_all(&d).unwrap();
+    for f in ["se.fq", "se.fq.gz", "r1.fq.gz", "r2.fq.gz", "bad.fq"] {
+        std::fs::copy(data().dir.path().join(f), d.join(f)).unwrap();
+    }
+    d
+}
+
+#[derive(Clone, Copy, PartialEq)]
+enum Lang {
+    C,
+    Cpp,
+}
+
+#[derive(Clone, Copy, PartialEq)]
+enum Link {
+    Static,
+    Dynamic,
+    PkgConfig,
+}
+
+impl Lang {
+    fn compiler(self) -> &'static str {
+        match self {
+            Lang::C => "cc",
+            Lang::Cpp => "c++",
+        }
+    }
+    fn std_flag(self) -> &'static str {
+        match self {
+            Lang::C => "-std=c99",
+            Lang::Cpp => "-std=c++11",
+        }
+    }
+    fn source(self) -> PathBuf {
+        Path::new(ROOT).join(match self {
+            Lang::C => "tests/c/api_test.c",
+            Lang::Cpp => "tests/c/api_test.cpp",
+        })
+    }
+}
+
+fn check_output(what: &str, out: &Output) {
+    assert!(
+        out.status.success(),
+        "{what} failed ({}):\nstdout:\n{}\nstderr:\n{}",
+        out.status,
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// `pkg-config --cflags --libs panelprep` with a `.pc` made from `panelprep.pc.in` the way its
+/// comment says (prefix = repository, libdir = the profile directory).
+fn pkg_config_flags(work: &Path) -> Vec<String> {
+    let template = std::fs::read_to_string(Path::new(ROOT).join("panelprep.pc.in")).unwrap();
+    let pc = template
+        .replace("@PREFIX@", ROOT)
+        .replace("@LIBDIR@", libs().profile_dir.to_str().unwrap())
+        .replace("@VERSION@", env!("CARGO_PKG_VERSION"));
+    std::fs::write(work.join("panelprep.pc"), pc).unwrap();
+    let out = Command::new("pkg-config")
+        .args(["--cflags", "--libs", "panelprep"])
+        .env("PKG_CONFIG_PATH", work)
+        .output()
+        .expect("run pkg-config");
+    check_output("pkg-config", &out);
+    let version = Command::new("pkg-config")
+        .args(["--modversion", "panelprep"])
+        .env("PKG_CONFIG_PATH", work)
+        .output()
+        .unwrap();
+    assert_eq!(
+        String::from_utf8_lossy(&version.stdout).trim(),
+        env!("CARGO_PKG_VERSION")
+    );
+    String::from_utf8(out.stdout)
+        .unwrap()
+        .split_whitespace()
+        .map(String::from)
+        .collect()
+}
+
+/// Compiles and links one program; returns its path.
+fn build(lang: Lang, link: Link, work: &Path) -> PathBuf {
+    let libdir = &libs().profile_dir;
+    let exe = work.join("api_test");
+    let mut cmd = Command::new(lang.compiler());
+    cmd.args([
+        lang.std_flag(),
+        "-Wall",
+        "-Wextra",
+        "-Werror",
+        "-pedantic",
+        "-g",
+    ]);
+    match link {
+        Link::Static => {
+            // The README's command: header directory, the archive, three system libraries.
+            cmd.arg("-I")
+                .arg(Path::new(ROOT).join("include"))
+                .arg(lang.source())
+                .arg(libdir.join("libpanelprep.a"))
+                .args(["-lpthread", "-ldl", "-lm"]);
+        }
+        Link::Dynamic => {
+            cmd.arg("-I")
+                .arg(Path::new(ROOT).join("include"))
+                .arg(lang.source())
+                .arg(format!("-L{}", libdir.display()))
+                .arg("-lpanelprep")
+                .arg(format!("-Wl,-rpath,{}", libdir.display()));
+        }
+        Link::PkgConfig => {
+            cmd.arg(lang.source())
+                .args(pkg_config_flags(work))
+                .arg(format!("-Wl,-rpath,{}", libdir.display()));
+        }
+    }
+    let out = cmd.arg("-o").arg(&exe).output().expect("run the compiler");
+    check_output(&format!("compiling {:?}", lang.source()), &out);
+    exe
+}
+
+/// True when the executable loads `libpanelprep.so` (per `ldd`), `None` without `ldd`.
+fn loads_shared_lib(exe: &Path) -> Option<bool> {
+    let out = Command::new("ldd").arg(exe).output().ok()?;
+    Some(String::from_utf8_lossy(&out.stdout).contains("libpanelprep.so"))
+}
+
+/// The `key=value` pairs of the program's line starting with `name `.
+fn fields(stdout: &str, name: &str) -> std::collections::HashMap<String, u64> {
+    let line = stdout
+        .lines()
+        .find(|l| l.starts_with(&format!("{name} ")))
+        .unwrap_or_else(|| panic!("no line {name:?} in:\n{stdout}"));
+    line.split_whitespace()
+        .skip(1)
+        .filter_map(|kv| kv.split_once('='))
+        .map(|(k, v)| (k.to_string(), v.parse().unwrap()))
+        .collect()
+}
+
+/// A report line: exact input numbers; output numbers no larger (trimming and filtering may
+/// remove reads and bases; the C program checks that streaming and file mode agree on them).
+fn check_report(stdout: &str, name: &str, reads: u64, bases: u64, paired: bool) {
+    let f = fields(stdout, name);
+    assert_eq!(f["reads_in"], reads, "{name}");
+    assert_eq!(f["bases_in"], bases, "{name}");
+    assert!(
+        f["reads_out"] > 0 && f["reads_out"] <= reads,
+        "{name}: {f:?}"
+    );
+    assert!(
+        f["bases_out"] > 0 && f["bases_out"] <= bases,
+        "{name}: {f:?}"
+    );
+    assert_eq!(f["paired"], u64::from(paired), "{name}");
+}
+
+fn expect_lines(lang: Lang, stdout: &str) {
+    let d = data();
+    let pe_reads = 2 * d.pairs;
+    let pe_bases = pe_reads * d.pair_len;
+    let want: Vec<String> = match lang {
+        Lang::C => {
+            let se = |n: &str| check_report(stdout, n, d.se_records, d.se_bases, false);
+            let pe = |n: &str| check_report(stdout, n, pe_reads, pe_bases, true);
+            se("file_se");
+            pe("file_pe");
+            pe("file_interleaved");
+            for n in ["stream_se", "stream_se_gz"] {
+                se(&format!("{n}_file"));
+                se(&format!("{n}_stream"));
+            }
+            pe("stream_pe_file");
+            pe("stream_pe_stream");
+            assert_eq!(stdout.matches("identical=1").count(), 4, "{stdout}");
+            vec![
+                format!("version={}", env!("CARGO_PKG_VERSION")),
+                "null_arguments=ok".into(),
+                format!("validate_records={}", d.se_records),
+                "stream_se_out1_bytes=".into(),
+                "stream_se_gz_out1_bytes=".into(),
+                "stream_pe_out1_bytes=".into(),
+                "stream_pe_out2_bytes=".into(),
+                "does_not_exist.fq: open failed".into(),
+                "bad.fq, record 3, line 12: sequence has 4 bases but quality has 3".into(),
+                "errors=ok".into(),
+                "reentrant_status=104".into(),
+                "stream_cancelled_after_pushes=".into(),
+                "cancellation=ok".into(),
+            ]
+        }
+        Lang::Cpp => vec![
+            format!("cpp_version={}", env!("CARGO_PKG_VERSION")),
+            format!("cpp_file_pe reads_in={pe_reads}"),
+            "cpp_stream_pe identical=1".into(),
+            "cpp_errors=ok".into(),
+            "cpp_cancellation=ok".into(),
+        ],
+    };
+    for w in want {
+        assert!(stdout.contains(&w), "output lacks {w:?}:\n{stdout}");
+    }
+    // Every streamed output equals the file-mode output.
+    assert!(!stdout.contains("identical=0"), "{stdout}");
+    assert!(stdout.trim_end().ends_with("ALL PASSED"), "{stdout}");
+}
+
+fn exercise(lang: Lang, link: Link, name: &str) {
+    if !have(lang.compiler()) {
+        eprintln!("skipping {name}: no {} compiler on PATH", lang.compiler());
+        return;
+    }
+    if link == Link::PkgConfig && !have("pkg-config") {
+        eprintln!("skipping {name}: pkg-config is not installed");
+        return;
+    }
+    let work = run_dir(name);
+    let exe = build(lang, link, &work);
+    if let Some(shared) = loads_shared_lib(&exe) {
+        assert_eq!(
+            shared,
+            link != Link::Static,
+            "{name}: linked against the wrong library kind"
+        );
+    }
+    let out = Command::new(&exe).arg(&work).output().unwrap();
+    check_output(name, &out);
+    expect_lines(lang, &String::from_utf8_lossy(&out.stdout));
+
+    if link == Link::PkgConfig {
+        return; // the same binary as Dynamic, only linked through pkg-config
+    }
+    if !have("valgrind") {
+        eprintln!("{name}: valgrind is not installed; memcheck skipped");
+        return;
+    }
+    // Definite and indirect leaks and every memory error fail. "Still reachable" and "possibly
+    // lost" blocks are not errors here: they are the process-wide crossbeam-epoch collector
+    // behind rayon's deques (a lazy static never freed) and the thread handles and
+    // thread-locals of worker threads still exiting when `main` returns (a pool's threads
+    // are told to stop when its run ends but are not joined). No suppression file is needed.
+    let vg_dir = run_dir(&format!("{name}-valgrind"));
+    let out = Command::new("valgrind")
+        .args([
+            "--error-exitcode=1",
+            "--leak-check=full",
+            "--errors-for-leak-kinds=definite,indirect",
+            "--show-leak-kinds=definite,indirect",
+            "--track-origins=yes",
+        ])
+        .arg(&exe)
+        .arg(&vg_dir)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    check_output(&format!("{name} under valgrind"), &out);
+    assert!(
+        stderr.contains("ERROR SUMMARY: 0 errors"),
+        "{name}: valgrind reported errors:\n{stderr}"
+    );
+    expect_lines(lang, &String::from_utf8_lossy(&out.stdout));
+}
+
+#[test]
+fn c_static() {
+    exercise(Lang::C, Link::Static, "c-static");
+}
+
+#[test]
+fn c_dynamic() {
+    exercise(Lang::C, Link::Dynamic, "c-dynamic");
+}
+
+#[test]
+fn c_pkg_config() {
+    exercise(Lang::C, Link::PkgConfig, "c-pkg-config");
+}
+
+#[test]
+fn cpp_static() {
+    exercise(Lang::Cpp, Link::Static, "cpp-static");
+}
+
+#[test]
+fn cpp_dynamic() {
+    exercise(Lang::Cpp, Link::Dynamic, "cpp-dynamic");
+}
+
+/// The header alone compiles cleanly as C99 and C++11, and with strict warnings as a second
+/// include (include guard).
+#[test]
+fn header_compiles_standalone() {
+    let work = tempfile::tempdir().unwrap();
+    let src = "#include \"panelprep.h\"\n#include \"panelprep.h\"\n\
+               int main(void) { pp_status s = PP_STATUS_OK; return (int)s + PP_VERSION_MAJOR * 0; }\n";
+    for (lang, file) in [(Lang::C, "h.c"), (Lang::Cpp, "h.cpp")] {
+        if !have(lang.compiler()) {
+            eprintln!("skipping {file}: no {} compiler on PATH", lang.compiler());
+            continue;
+        }
+        std::fs::write(work.path().join(file), src).unwrap();
+        let out = Command::new(lang.compiler())
+            .args([
+                lang.std_flag(),
+                "-Wall",
+                "-Wextra",
+                "-Werror",
+                "-pedantic",
+                "-c",
+                "-I",
+            ])
+            .arg(Path::new(ROOT).join("include"))
+            .arg(work.path().join(file))
+            .arg("-o")
+            .arg(work.path().join(format!("{file}.o")))
+            .output()
+            .unwrap();
+        check_output(&format!("compiling the header as {file}"), &out);
+    }
+}
+
+/// The README's "Using from C" example, built with the README's command (static library),
+/// runs, and its file-mode and streamed outputs are byte-identical BGZF holding the input.
+#[test]
+fn readme_example() {
+    if !have("cc") {
+        eprintln!("skipping readme_example: no cc on PATH");
+        return;
+    }
+    let work = run_dir("readme-example");
+    let exe = work.join("panelprep_example");
+    let out = Command::new("cc")
+        .args(["-std=c99", "-Wall", "-Wextra", "-Werror", "-pedantic", "-I"])
+        .arg(Path::new(ROOT).join("include"))
+        .arg(Path::new(ROOT).join("examples/c/panelprep_example.c"))
+        .arg(libs().profile_dir.join("libpanelprep.a"))
+        .args(["-lpthread", "-ldl", "-lm", "-o"])
+        .arg(&exe)
+        .output()
+        .unwrap();
+    check_output("compiling the example", &out);
+    let (a, b) = (work.join("file.fq.gz"), work.join("stream.fq.gz"));
+    let mut cmd = if have("valgrind") {
+        let mut c = Command::new("valgrind");
+        c.args([
+            "--error-exitcode=1",
+            "--leak-check=full",
+            "--errors-for-leak-kinds=definite,indirect",
+        ])
+        .arg(&exe);
+        c
+    } else {
+        Command::new(&exe)
+    };
+    let out = cmd
+        .arg(work.join("se.fq.gz"))
+        .arg(&a)
+        .arg(&b)
+        .output()
+        .unwrap();
+    check_output("the example", &out);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let n = data().se_records;
+    assert!(
+        stdout.contains(&format!("file mode: {n} reads in")),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains(&format!("streaming: {n} reads in")),
+        "{stdout}"
+    );
+    let (fa, fb) = (std::fs::read(&a).unwrap(), std::fs::read(&b).unwrap());
+    assert!(fa == fb, "file-mode and streamed outputs differ");
+    let mut plain = Vec::new();
+    std::io::Read::read_to_end(&mut flate2::read::MultiGzDecoder::new(&fa[..]), &mut plain)
+        .unwrap();
+    // Default options trim and filter like fastp: every record written is a record of the
+    // input, possibly shortened at its 3' end (these generated reads have no UMI or 5' trim).
+    let input = std::fs::read(work.join("se.fq")).unwrap();
+    let titles = |b: &[u8]| {
+        b.split(|&c| c == b'\n')
+            .step_by(4)
+            .filter(|l| !l.is_empty())
+            .map(<[u8]>::to_vec)
+            .collect::<Vec<_>>()
+    };
+    let (tin, tout) = (titles(&input), titles(&plain));
+    assert!(!tout.is_empty() && tout.len() <= tin.len());
+    assert!(
+        tout.iter().all(|t| tin.contains(t)),
+        "output holds a title that is not in the input"
+    );
+}
