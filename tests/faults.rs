@@ -432,3 +432,54 @@ fn fifo_input_with_adapter_detection_keeps_every_read() {
         "every read must be read: {err}"
     );
 }
+
+#[test]
+fn c_api_cancel_while_input_stalls_leaves_nothing() {
+    use panelprep::ffi::*;
+    let in_dir = tempfile::tempdir().unwrap();
+    let out_dir = tempfile::tempdir().unwrap();
+    let stop = Arc::new(AtomicBool::new(false));
+    let data = fastq(100, 6, "");
+    let (fifo, feeder) = slow_fifo(in_dir.path(), data, Vec::new(), stop.clone());
+    let out = out_dir.path().join("out.fq.gz");
+
+    let mut opts: *mut pp_options = std::ptr::null_mut();
+    assert_eq!(pp_options_new(&mut opts), pp_status::PP_STATUS_OK);
+    let mut token: *const pp_cancel_token = std::ptr::null();
+    assert_eq!(pp_cancel_token_new(&mut token), pp_status::PP_STATUS_OK);
+    assert_eq!(
+        pp_options_set_cancel_token(opts, token),
+        pp_status::PP_STATUS_OK
+    );
+    // Raw pointers are not Send: hand the addresses to the run's thread.
+    let (opts_addr, token_addr) = (opts as usize, token as usize);
+    let (tx, rx) = std::sync::mpsc::channel();
+    {
+        let in1 = std::ffi::CString::new(fifo.to_str().unwrap()).unwrap();
+        let out1 = std::ffi::CString::new(out.to_str().unwrap()).unwrap();
+        std::thread::spawn(move || {
+            let mut report: *const pp_report = std::ptr::null();
+            let st = pp_run_se(
+                opts_addr as *const pp_options,
+                in1.as_ptr(),
+                out1.as_ptr(),
+                &mut report,
+            );
+            let _ = tx.send((st, report.is_null()));
+        });
+    }
+    assert!(wait_for_temp(out_dir.path()), "the run never started");
+    assert_eq!(
+        pp_cancel_token_cancel(token_addr as *const pp_cancel_token),
+        pp_status::PP_STATUS_OK
+    );
+    let result = rx.recv_timeout(Duration::from_secs(5));
+    stop.store(true, Ordering::Relaxed);
+    let (status, no_report) = result.expect("pp_run_se still blocked 5 s after cancel");
+    assert_eq!(status, pp_status::PP_STATUS_CANCELLED);
+    assert!(no_report, "a report was returned for a cancelled run");
+    assert_eq!(dir_names(out_dir.path()), Vec::<String>::new());
+    pp_cancel_token_free(token);
+    pp_options_free(opts);
+    let _ = feeder.join();
+}
