@@ -618,6 +618,7 @@ mod tests {
         let outputs = Outputs {
             out1: Some(outs[0].clone()),
             out2: outs.get(1).cloned(),
+            ..Outputs::default()
         };
         run(opts, &inputs, &outputs, &Control::new()).unwrap();
         outs.iter().map(|p| std::fs::read(p).unwrap()).collect()
