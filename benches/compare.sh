@@ -55,7 +55,7 @@ else
   else
     NAMES="panelprep fastp"
   fi
-  if command -v cutadapt >/dev/null; then
+  if [ -z "${SKIP_CUTADAPT:-}" ] && command -v cutadapt >/dev/null; then
     run cutadapt cutadapt -j "$T" -Z -a AGATCGGAAGAGCACACGTCTGAACTCCAGTCA -A AGATCGGAAGAGCGTCGTGTAGGGAAAGAGTGT -q 15 -m 15 -o "$WORK/out_1.fq.gz" -p "$WORK/out_2.fq.gz" "$WORK/R1.fq.gz" "$WORK/R2.fq.gz"
     NAMES="$NAMES cutadapt"
   fi

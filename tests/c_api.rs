@@ -161,7 +161,30 @@ fn run_dir(name: &str) -> PathBuf {
     for f in ["se.fq", "se.fq.gz", "r1.fq.gz", "r2.fq.gz", "bad.fq"] {
         std::fs::copy(data().dir.path().join(f), d.join(f)).unwrap();
     }
+    // A real exome BAM (with its BAI) and targets for the coverage calls, when the shared
+    // public data is there (copied into the run directory, never into the repository).
+    let shared = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/data/public/cnvkit");
+    let bam = shared.join("na12878-chrM-Y-trunc.from_cram.bam");
+    if bam.exists() {
+        std::fs::copy(&bam, d.join("panel.bam")).unwrap();
+        std::fs::copy(bam.with_extension("bam.bai"), d.join("panel.bam.bai")).unwrap();
+        std::fs::copy(shared.join("my-targets.bed"), d.join("panel.bed")).unwrap();
+    } else {
+        eprintln!("coverage calls skipped: {} is absent", bam.display());
+    }
     d
+}
+
+/// The panel mean depth the Rust API computes for the run directory's BAM, as the C program
+/// prints it, or `None` without the shared data.
+fn expected_coverage_line(d: &Path) -> Option<String> {
+    let bam = d.join("panel.bam");
+    if !bam.exists() {
+        return None;
+    }
+    let opts = panelprep::coverage::Preset::Mosdepth.options();
+    let r = panelprep::coverage::run(&opts, &bam, &d.join("panel.bed")).unwrap();
+    Some(format!("coverage_mean={:.6}", r.panel.mean_target_coverage))
 }
 
 #[derive(Clone, Copy, PartialEq)]
@@ -387,6 +410,14 @@ fn exercise(lang: Lang, link: Link, name: &str) {
     let out = Command::new(&exe).arg(&work).output().unwrap();
     check_output(name, &out);
     expect_lines(lang, &String::from_utf8_lossy(&out.stdout));
+    if lang == Lang::C {
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        match expected_coverage_line(&work) {
+            Some(line) => assert!(stdout.contains(&line), "{name}: wants {line:?}:\n{stdout}"),
+            None => assert!(stdout.contains("coverage=skipped"), "{stdout}"),
+        }
+        assert!(stdout.contains("coverage_errors=ok"), "{stdout}");
+    }
 
     if link == Link::PkgConfig {
         return; // the same binary as Dynamic, only linked through pkg-config

@@ -12,6 +12,7 @@
 #![allow(clippy::not_unsafe_ptr_arg_deref)]
 
 mod boundary;
+mod coverage;
 mod handle;
 mod options;
 mod report;
@@ -21,6 +22,11 @@ mod stream;
 mod validate;
 
 pub use boundary::{pp_last_error_message, pp_string_free, pp_version};
+pub use coverage::{
+    pp_coverage_report, pp_coverage_report_free, pp_coverage_report_json, pp_coverage_report_mean,
+    pp_coverage_report_median, pp_coverage_report_pct_bases_at_least,
+    pp_coverage_report_zero_coverage_targets, pp_coverage_run,
+};
 pub use options::{
     pp_cancel_token, pp_cancel_token_cancel, pp_cancel_token_free, pp_cancel_token_new, pp_options,
     pp_options_free, pp_options_new, pp_options_set_allow_empty, pp_options_set_cancel_token,

@@ -15,6 +15,8 @@ pub struct AtomicFile {
     inner: Option<BufWriter<File>>,
     tmp: PathBuf,
     path: PathBuf,
+    /// Set once the rename succeeded; until then dropping removes the temporary file.
+    committed: bool,
 }
 
 impl AtomicFile {
@@ -43,6 +45,7 @@ impl AtomicFile {
             inner: Some(BufWriter::with_capacity(1 << 20, file)),
             tmp,
             path,
+            committed: false,
         })
     }
 
@@ -68,6 +71,7 @@ impl AtomicFile {
             file.sync_all().map_err(|e| err("sync", e))?;
         }
         fs::rename(&self.tmp, &self.path).map_err(|e| err("rename", e))?;
+        self.committed = true;
         Ok(())
     }
 }
@@ -97,7 +101,9 @@ impl Write for AtomicFile {
 
 impl Drop for AtomicFile {
     fn drop(&mut self) {
-        if self.inner.take().is_some() {
+        // Also after a failed commit (final flush, sync or rename): nothing half-written stays.
+        drop(self.inner.take());
+        if !self.committed {
             let _ = fs::remove_file(&self.tmp);
         }
     }

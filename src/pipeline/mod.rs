@@ -14,7 +14,8 @@ use std::collections::BTreeMap;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::PathBuf;
 use std::sync::Arc;
-use std::sync::mpsc::{Receiver, Sender, SyncSender, channel, sync_channel};
+use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender, SyncSender, channel, sync_channel};
+use std::time::Duration;
 
 pub use batch::InputCounts;
 pub use control::Control;
@@ -60,6 +61,10 @@ pub struct Summary {
     #[serde(skip)]
     pub stats: Option<Box<crate::stats::RunStats>>,
 }
+
+/// How often the coordinator looks at the cancel flag while no message arrives (a stalled
+/// input, such as a fifo or a socket with no data, must not make cancellation wait for it).
+const CANCEL_POLL: Duration = Duration::from_millis(50);
 
 enum Msg {
     Batch {
@@ -240,6 +245,9 @@ fn detect_adapters(
         if path.as_os_str() == "-" || (matches!(inputs, Inputs::Single(_)) && mate == 1) {
             continue; // stdin cannot be read twice (fastp skips detection there too)
         }
+        if !std::fs::metadata(path).is_ok_and(|m| m.is_file()) {
+            continue; // nor can a fifo or a pipe (`-i <(zcat x.gz)`): only regular files
+        }
         let src = io::open(path, pool.clone(), false)?;
         let copts = BatchSource::chunker_options(path.clone(), 1 << 20, opts.max_record_bytes);
         let mut chunker = Chunker::new(src.reader, copts);
@@ -371,13 +379,14 @@ fn execute(
         if end == Some(next) {
             break;
         }
-        match rx.recv() {
+        match rx.recv_timeout(CANCEL_POLL) {
             Ok(Msg::Batch { seq, result }) => {
                 pending.insert(seq, result);
             }
             Ok(Msg::Block { stream, seq, bytes }) => streams[stream].block_done(seq, bytes)?,
             Ok(Msg::End { batches }) => end = Some(batches),
             Ok(Msg::Failed(e)) => return Err(e),
+            Err(RecvTimeoutError::Timeout) => {}
             Err(_) => return Err(Error::Internal("pipeline threads stopped".into())),
         }
     }
@@ -399,10 +408,10 @@ fn execute(
         if control.is_cancelled() {
             return Err(Error::Cancelled);
         }
-        match rx.recv() {
+        match rx.recv_timeout(CANCEL_POLL) {
             Ok(Msg::Block { stream, seq, bytes }) => streams[stream].block_done(seq, bytes)?,
             Ok(Msg::Failed(e)) => return Err(e),
-            Ok(_) => {}
+            Ok(_) | Err(RecvTimeoutError::Timeout) => {}
             Err(_) => return Err(Error::Internal("pipeline threads stopped".into())),
         }
     }

@@ -546,6 +546,50 @@ static void test_cancellation(void) {
     printf("cancellation=ok\n");
 }
 
+static void test_coverage(void) {
+    const pp_coverage_report *c = NULL;
+    double mean = -1.0, pct = -1.0;
+    uint64_t zero = 0;
+    char *json = NULL;
+    FILE *f;
+    CHECK_STATUS(pp_coverage_run(NULL, in_dir("panel.bed"), NULL, 1, NULL, &c), PP_STATUS_NULL_ARGUMENT);
+    CHECK_STATUS(pp_coverage_run(in_dir("panel.bam"), NULL, NULL, 1, NULL, &c), PP_STATUS_NULL_ARGUMENT);
+    CHECK_STATUS(pp_coverage_report_mean(NULL, &mean), PP_STATUS_NULL_ARGUMENT);
+    pp_coverage_report_free(NULL);
+    /* A FASTQ is no BED, and a missing BAM is an error: both name the file. */
+    CHECK_STATUS(pp_coverage_run(in_dir("no.bam"), in_dir("bad.fq"), NULL, 1, NULL, &c),
+                 PP_STATUS_COVERAGE_ERROR);
+    CHECK(c == NULL);
+    printf("coverage_errors=ok\n");
+    f = fopen(in_dir("panel.bam"), "rb");
+    if (!f) {
+        printf("coverage=skipped\n");
+        return;
+    }
+    fclose(f);
+    CHECK_STATUS(pp_coverage_run(in_dir("panel.bam"), in_dir("bad.fq"), NULL, 1, NULL, &c),
+                 PP_STATUS_COVERAGE_ERROR);
+    CHECK(strstr(pp_last_error_message(), "bad.fq") != NULL);
+    CHECK_STATUS(pp_coverage_run(in_dir("panel.bam"), in_dir("panel.bed"), "no-such-preset", 1, NULL, &c),
+                 PP_STATUS_INVALID_OPTION);
+    CHECK_OK(pp_coverage_run(in_dir("panel.bam"), in_dir("panel.bed"), "mosdepth", 2,
+                             in_dir("cov"), &c));
+    CHECK_OK(pp_coverage_report_mean(c, &mean));
+    CHECK_OK(pp_coverage_report_median(c, &pct));
+    CHECK_OK(pp_coverage_report_pct_bases_at_least(c, 20, &pct));
+    CHECK(pct >= 0.0 && pct <= 1.0);
+    CHECK_STATUS(pp_coverage_report_pct_bases_at_least(c, 21, &pct), PP_STATUS_INVALID_ARGUMENT);
+    CHECK_OK(pp_coverage_report_zero_coverage_targets(c, &zero));
+    CHECK_OK(pp_coverage_report_json(c, &json));
+    CHECK(json && strstr(json, "mean_target_coverage") != NULL);
+    f = fopen(in_dir("cov.regions.bed.gz"), "rb");
+    CHECK(f != NULL);
+    if (f) fclose(f);
+    printf("coverage_mean=%.6f\n", mean);
+    pp_string_free(json);
+    pp_coverage_report_free(c);
+}
+
 int main(int argc, char **argv) {
     if (argc != 2) {
         fprintf(stderr, "usage: %s DIR\n", argv[0]);
@@ -559,6 +603,7 @@ int main(int argc, char **argv) {
     test_errors();
     test_reentrancy();
     test_cancellation();
+    test_coverage();
     if (failures == 0) printf("ALL PASSED\n");
     return failures;
 }
