@@ -77,6 +77,12 @@ typedef enum {
 // Threading: all functions taking a `const pp_cancel_token *` may be called from any thread.
 typedef struct pp_cancel_token pp_cancel_token;
 
+// The result of `pp_coverage_run`: per-target, per-gene and panel metrics.
+//
+// Ownership: the caller frees it with `pp_coverage_report_free`. Immutable: may be read from
+// several threads at once.
+typedef struct pp_coverage_report pp_coverage_report;
+
 // Options for a run (file mode or streaming). Create with `pp_options_new`, change with the
 // `pp_options_set_*` functions, pass to any number of runs, free with `pp_options_free`.
 //
@@ -143,6 +149,45 @@ const char *pp_version(void);
 // `pp_string_free(NULL)` does nothing. Passing any other pointer, or freeing twice, is
 // undefined behaviour.
 void pp_string_free(char *s);
+
+// Computes depth over the targets of `bed` from the coordinate-sorted `bam` (its `.bai` is
+// used when present) with the named `preset` (`"mosdepth"`, `"mosdepth-fast"` or
+// `"picard-hs"`; NULL = `"mosdepth"`) and `threads` inflate threads (0 = 2). When `prefix` is
+// not NULL the files of `panelprep coverage --prefix` are written too (all or none).
+// Stores a new report in `*report_out`.
+//
+// Ownership: every string is borrowed for the call; the caller frees the report with
+// `pp_coverage_report_free`. Errors: `PP_STATUS_COVERAGE_ERROR` (bad BAM or BED, with file
+// and record or line in `pp_last_error_message()`), `PP_STATUS_INVALID_OPTION`.
+pp_status pp_coverage_run(const char *bam,
+                          const char *bed,
+                          const char *preset,
+                          uint32_t threads,
+                          const char *prefix,
+                          const pp_coverage_report **report_out);
+
+// Writes the whole coverage report as JSON (the `PREFIX.coverage.json` of the CLI) to
+// `*json_out`. Ownership: the caller frees the string with `pp_string_free`.
+pp_status pp_coverage_report_json(const pp_coverage_report *report, char **json_out);
+
+// Panel MEAN_TARGET_COVERAGE (mean depth over the unique target territory).
+pp_status pp_coverage_report_mean(const pp_coverage_report *report, double *value_out);
+
+// Panel MEDIAN_TARGET_COVERAGE.
+pp_status pp_coverage_report_median(const pp_coverage_report *report, double *value_out);
+
+// Share (0-1) of target bases with depth of at least `threshold`; the threshold must be one
+// of the run's (default 20, 50, 100, 250, 500, 1000), else `PP_STATUS_INVALID_ARGUMENT`.
+pp_status pp_coverage_report_pct_bases_at_least(const pp_coverage_report *report,
+                                                uint32_t threshold,
+                                                double *value_out);
+
+// Number of targets with no coverage at all.
+pp_status pp_coverage_report_zero_coverage_targets(const pp_coverage_report *report,
+                                                   uint64_t *value_out);
+
+// Frees a coverage report; NULL is a no-op.
+void pp_coverage_report_free(const pp_coverage_report *report);
 
 // Creates options with the defaults (those of the CLI: 2 threads, compression level 4,
 // Phred+33, output compressed when its name ends in `.gz`, empty input is an error) and
