@@ -13,7 +13,8 @@ use super::IoError;
 #[derive(Debug)]
 pub struct AtomicFile {
     inner: Option<BufWriter<File>>,
-    tmp: PathBuf,
+    /// The temporary file; `None` when the target is a device or fifo written in place.
+    tmp: Option<PathBuf>,
     path: PathBuf,
     /// Set once the rename succeeded; until then dropping removes the temporary file.
     committed: bool,
@@ -32,6 +33,25 @@ impl AtomicFile {
             action: "create (not a file name)",
             source: io::Error::from(io::ErrorKind::InvalidInput),
         })?;
+        // An existing device, fifo or socket (`/dev/null`, `/dev/stdout`, a named pipe) is written
+        // in place: renaming a temporary file over it would replace the device with a file.
+        if fs::metadata(&path).is_ok_and(|m| !m.is_file() && !m.is_dir()) {
+            let file = fs::OpenOptions::new()
+                .write(true)
+                .open(&path)
+                .map_err(|source| IoError::File {
+                    path: path.clone(),
+                    action: "open",
+                    source,
+                })?;
+            let inner = Some(BufWriter::with_capacity(1 << 20, file));
+            return Ok(Self {
+                inner,
+                tmp: None,
+                path,
+                committed: false,
+            });
+        }
         let mut tmp_name = std::ffi::OsString::from(".");
         tmp_name.push(name);
         tmp_name.push(format!(".panelprep-{}.tmp", std::process::id()));
@@ -43,7 +63,7 @@ impl AtomicFile {
         })?;
         Ok(Self {
             inner: Some(BufWriter::with_capacity(1 << 20, file)),
-            tmp,
+            tmp: Some(tmp),
             path,
             committed: false,
         })
@@ -56,7 +76,7 @@ impl AtomicFile {
 
     /// The temporary path the bytes go to until commit.
     pub fn temp_path(&self) -> &Path {
-        &self.tmp
+        self.tmp.as_deref().unwrap_or(&self.path)
     }
 
     /// Flushes, syncs and renames the file to its final name.
@@ -68,9 +88,13 @@ impl AtomicFile {
         };
         if let Some(w) = self.inner.take() {
             let file = w.into_inner().map_err(|e| err("write", e.into_error()))?;
-            file.sync_all().map_err(|e| err("sync", e))?;
+            if self.tmp.is_some() {
+                file.sync_all().map_err(|e| err("sync", e))?;
+            }
         }
-        fs::rename(&self.tmp, &self.path).map_err(|e| err("rename", e))?;
+        if let Some(tmp) = &self.tmp {
+            fs::rename(tmp, &self.path).map_err(|e| err("rename", e))?;
+        }
         self.committed = true;
         Ok(())
     }
@@ -103,8 +127,8 @@ impl Drop for AtomicFile {
     fn drop(&mut self) {
         // Also after a failed commit (final flush, sync or rename): nothing half-written stays.
         drop(self.inner.take());
-        if !self.committed {
-            let _ = fs::remove_file(&self.tmp);
+        if let (false, Some(tmp)) = (self.committed, &self.tmp) {
+            let _ = fs::remove_file(tmp);
         }
     }
 }
@@ -183,6 +207,36 @@ mod tests {
         f.commit().expect("commit");
         assert_eq!(fs::read(&target).expect("read"), b"data");
         assert_eq!(fs::read_dir(dir.path()).expect("read_dir").count(), 1);
+    }
+
+    /// Regression: renaming a temporary file over `/dev/null` once replaced the device with a
+    /// regular file. A fifo stands in for the device here, so a failure breaks nothing shared.
+    #[cfg(unix)]
+    #[test]
+    fn a_fifo_target_is_written_in_place_not_replaced() {
+        use std::os::unix::fs::FileTypeExt;
+        let dir = tempfile::tempdir().expect("tempdir");
+        let fifo = dir.path().join("pipe");
+        let made = std::process::Command::new("mkfifo").arg(&fifo).status();
+        if !made.is_ok_and(|s| s.success()) {
+            eprintln!("SKIP: mkfifo is not available");
+            return;
+        }
+        let reader = {
+            let fifo = fifo.clone();
+            std::thread::spawn(move || fs::read(fifo).expect("read fifo"))
+        };
+        let mut f = AtomicFile::create(&fifo).expect("open fifo");
+        f.write_all(b"through the pipe").expect("write");
+        f.commit().expect("commit");
+        let kind = fs::symlink_metadata(&fifo).expect("stat").file_type();
+        assert!(kind.is_fifo(), "the fifo was replaced by {kind:?}");
+        assert_eq!(reader.join().expect("reader"), b"through the pipe");
+        assert_eq!(
+            fs::read_dir(dir.path()).expect("read_dir").count(),
+            1,
+            "no temporary file left"
+        );
     }
 
     #[test]
