@@ -70,11 +70,21 @@ for t in $TARGETS; do
   seed "$t"
   echo "== $t for ${SECS}s"
   log=fuzz/logs/$t-$(date -u +%Y%m%dT%H%M%SZ).log
-  # One job, one worker: the machine is shared.
+  # One job, one worker: the machine is shared. Targets that run the threaded engine build a
+  # rayon pool per input; rayon does not join its workers when a pool is dropped, so
+  # LeakSanitizer sees a worker's deque (and TLS destructors) of a pool still winding down as
+  # leaked. Leak checking is off for those targets (AddressSanitizer itself stays on).
+  case $t in
+    decompress|paired|ffi_stream|bam) leaks=0 ;;
+    *) leaks=1 ;;
+  esac
+  set +e
   nice -n 19 cargo fuzz run "$t" "fuzz/corpus/$t" -- \
     -max_total_time="$SECS" -max_len=65536 -timeout=20 -rss_limit_mb=2048 \
-    -print_final_stats=1 2>&1 | tee "$log" | grep -E '^(#[0-9]+.*(pulse|DONE|NEW))|==[0-9]+==|panicked|SUMMARY|stat::' || true
+    -detect_leaks="$leaks" -print_final_stats=1 2>&1 | tee "$log" |
+    grep -E '^(#[0-9]+.*(pulse|DONE))|==[0-9]+==|panicked|SUMMARY|stat::'
   status=${PIPESTATUS[0]}
+  set -e
   execs=$(grep -E '^stat::number_of_executed_units' "$log" | awk '{print $2}' | tail -1)
   echo "$(date -u +%FT%TZ) target=$t seconds=$SECS execs=${execs:-?} exit=$status" | tee -a fuzz/runs.log
   if [ "$status" != 0 ]; then

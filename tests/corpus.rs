@@ -316,3 +316,26 @@ fn ten_megabyte_read_is_accepted_with_bounded_memory() {
     }
     assert!(fs::read(&input).unwrap() == data, "the input changed");
 }
+
+#[test]
+fn bgzf_block_claiming_a_huge_size_is_refused_without_allocating_it() {
+    let c = corpus_dir();
+    let dir = tempfile::tempdir().unwrap();
+    let prefix = dir.path().join("cov");
+    let args = [
+        "coverage",
+        "--bam",
+        c.join("cov_huge_isize.bam").to_str().unwrap(),
+        "--targets",
+        c.join("cov_panel.bed").to_str().unwrap(),
+        "--prefix",
+        prefix.to_str().unwrap(),
+    ]
+    .map(String::from);
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    if let Some((ok, kib)) = peak_rss_kib(&args) {
+        assert!(!ok, "a 60-byte BAM claiming 2 GiB was accepted");
+        assert!(kib < 256 * 1024, "peak RSS {kib} KiB for a 60-byte input");
+    }
+    assert_eq!(dir_names(dir.path()), Vec::<String>::new());
+}

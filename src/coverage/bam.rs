@@ -299,11 +299,20 @@ fn read_block<R: Read>(
     bytes.resize(total, 0);
     r.read_exact(&mut bytes[12 + xlen..])
         .map_err(|_| truncated())?;
-    Ok(Some(RawBlock {
+    let block = RawBlock {
         offset,
         bytes,
         payload: 12 + xlen,
-    }))
+    };
+    // Buffers are sized from ISIZE before inflating: a corrupt trailer must not allocate GiBs.
+    if block.isize() > 1 << 16 {
+        let detail = format!(
+            "ISIZE {} is larger than a BGZF block can hold",
+            block.isize()
+        );
+        return Err(corrupt(&detail));
+    }
+    Ok(Some(block))
 }
 
 fn inflate(

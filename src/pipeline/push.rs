@@ -19,7 +19,7 @@
 //!     }
 //! }
 //! let mut out = Collect(Vec::new());
-//! let opts = PipelineOptions::passthrough();
+//! let opts = PipelineOptions::passthrough(); // reads copied unchanged (no trimming or filtering)
 //! let mut s = PushSession::start(&opts, Layout::Single, 1, Control::new()).unwrap();
 //! s.push(0, b"@r1\nAC", &mut out).unwrap();
 //! s.push(0, b"GT\n+\nIIII\n", &mut out).unwrap();

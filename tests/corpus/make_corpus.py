@@ -148,3 +148,8 @@ write("cov_bed_negative.bed", b"chr1\t-5\t100\tA\n")
 write("cov_bed_not_a_number.bed", b"chr1\t900\t1400\tA\nchr1\t1e3\t2000\tB\n")
 write("cov_bed_two_columns.bed", b"chr1\t900\n")
 write("cov_bed_spaces.bed", b"chr1 900 1400 A\n")
+# A BGZF block whose ISIZE claims 2 GiB (found by the bam fuzz target: the header reader sized
+# its buffer from it before inflating).
+blk = bytearray(bgzf_block(b"BAM\x01" + b"\x00" * 8))
+blk[-4:] = struct.pack("<I", 0x80000000)
+write("cov_huge_isize.bam", bytes(blk) + BGZF_EOF)
