@@ -121,12 +121,7 @@ pub extern "C" fn pp_coverage_report_zero_coverage_targets(
     report: *const pp_coverage_report,
     value_out: *mut u64,
 ) -> pp_status {
-    boundary(|| {
-        let r = try_arc_ref!(report);
-        let out = try_out!(value_out);
-        *out = r.panel.zero_cvg_targets as u64;
-        Ok(())
-    })
+    handle::get(report, value_out, |r| Ok(r.panel.zero_cvg_targets as u64))
 }
 
 /// Frees a coverage report; NULL is a no-op.
@@ -140,10 +135,5 @@ fn number(
     value_out: *mut f64,
     get: impl FnOnce(&CoverageReport) -> Result<f64, Failed>,
 ) -> pp_status {
-    boundary(|| {
-        let r = try_arc_ref!(report);
-        let out = try_out!(value_out);
-        *out = get(r)?;
-        Ok(())
-    })
+    handle::get(report, value_out, get)
 }

@@ -132,3 +132,18 @@ macro_rules! try_out {
 }
 
 pub(crate) use {try_arc_ref, try_box_mut, try_box_ref, try_out, try_slice};
+
+/// Reads one value of an Arc handle into an out-pointer: the body of every `pp_*_report_*`
+/// getter (NULL handle or out-pointer give `PP_STATUS_NULL_ARGUMENT`).
+pub(crate) fn get<H: ArcHandle, T>(
+    handle: *const H,
+    value_out: *mut T,
+    get: impl FnOnce(&H::Target) -> Result<T, super::boundary::Failed>,
+) -> super::pp_status {
+    super::boundary::boundary(|| {
+        let h = arc_ref(handle).ok_or_else(|| null("report"))?;
+        let out = out(value_out).ok_or_else(|| null("value_out"))?;
+        *out = get(h)?;
+        Ok(())
+    })
+}

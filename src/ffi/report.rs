@@ -57,12 +57,7 @@ fn getter(
     value_out: *mut u64,
     get: impl FnOnce(&Report) -> Result<u64, Failed>,
 ) -> pp_status {
-    boundary(|| {
-        let r = try_arc_ref!(report);
-        let out = try_out!(value_out);
-        *out = get(r)?;
-        Ok(())
-    })
+    handle::get(report, value_out, get)
 }
 
 /// Writes the QC report as JSON to `*json_out`: fastp's schema and key names (`summary`

@@ -57,32 +57,8 @@ pub fn run(a: &DemoArgs, control: &Control) -> Result<(), panelprep::Error> {
         "panelprep demo: {} read pairs processed",
         summary.inputs[0].records
     );
-    for i in &summary.inputs {
-        println!(
-            "  input       {}  ({} reads, {} bases, {})",
-            i.path.display(),
-            i.records,
-            i.bases,
-            i.format
-        );
-    }
-    for o in &summary.outputs {
-        println!(
-            "  output      {}  ({} reads, {} bytes)",
-            o.path.display(),
-            o.records,
-            o.disk_bytes
-        );
-    }
-    let reports = [
-        ("JSON report", &paths.json),
-        ("HTML report", &paths.html),
-        ("manifest", &paths.manifest),
-    ];
-    for (what, p) in reports {
-        if let Some(p) = p {
-            println!("  {what:<11} {}", p.display());
-        }
+    for line in crate::reports::describe(&summary, &paths) {
+        println!("{line}");
     }
     Ok(())
 }

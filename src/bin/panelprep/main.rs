@@ -227,28 +227,8 @@ fn trim(t: &TrimCmd, control: &Control) -> Result<(), panelprep::Error> {
         "batch_bytes": opts.batch_bytes,
     });
     reports::write(&paths, &summary, &info, start, opts.threads, params)?;
-    for i in &summary.inputs {
-        eprintln!(
-            "{}: {} records, {} bases ({})",
-            i.path.display(),
-            i.records,
-            i.bases,
-            i.format
-        );
-    }
-    for o in &summary.outputs {
-        eprintln!(
-            "wrote {}: {} records, {} bytes",
-            o.path.display(),
-            o.records,
-            o.disk_bytes
-        );
-    }
-    for p in [&paths.json, &paths.html, &paths.manifest]
-        .into_iter()
-        .flatten()
-    {
-        eprintln!("wrote {}", p.display());
+    for line in reports::describe(&summary, &paths) {
+        eprintln!("{line}");
     }
     Ok(())
 }

@@ -121,3 +121,27 @@ pub fn write(
     }
     Ok(())
 }
+
+/// One line per input, output and report file of a run: what the user reads at the end.
+pub fn describe(summary: &Summary, paths: &ReportPaths) -> Vec<String> {
+    let mut lines = Vec::new();
+    for i in &summary.inputs {
+        let (p, n, b, f) = (i.path.display(), i.records, i.bases, i.format);
+        lines.push(format!("  input       {p}  ({n} reads, {b} bases, {f})"));
+    }
+    for o in &summary.outputs {
+        let (p, n, b) = (o.path.display(), o.records, o.disk_bytes);
+        lines.push(format!("  output      {p}  ({n} reads, {b} bytes)"));
+    }
+    let reports = [
+        ("JSON report", &paths.json),
+        ("HTML report", &paths.html),
+        ("manifest", &paths.manifest),
+    ];
+    for (what, p) in reports {
+        if let Some(p) = p {
+            lines.push(format!("  {what:<11} {}", p.display()));
+        }
+    }
+    lines
+}
