@@ -127,11 +127,11 @@ pub fn describe(summary: &Summary, paths: &ReportPaths) -> Vec<String> {
     let mut lines = Vec::new();
     for i in &summary.inputs {
         let (p, n, b, f) = (i.path.display(), i.records, i.bases, i.format);
-        lines.push(format!("  input       {p}  ({n} reads, {b} bases, {f})"));
+        lines.push(format!("  input       {p}  ({n} records, {b} bases, {f})"));
     }
     for o in &summary.outputs {
         let (p, n, b) = (o.path.display(), o.records, o.disk_bytes);
-        lines.push(format!("  output      {p}  ({n} reads, {b} bytes)"));
+        lines.push(format!("  output      {p}  ({n} records, {b} bytes)"));
     }
     let reports = [
         ("JSON report", &paths.json),
