@@ -183,3 +183,59 @@ fn cli_failure_leaves_no_output_and_exits_nonzero() {
     assert!(err.contains("truncated.bam"), "{err}");
     assert_eq!(std::fs::read_dir(tmp.path()).expect("dir").count(), 0);
 }
+
+/// Regression (found by the `bam` fuzz target): with two corrupt BGZF blocks the error named
+/// the block that failed first in time, so it changed with the thread count. It must name the
+/// first corrupt block in file order.
+#[test]
+fn two_corrupt_blocks_give_the_same_error_for_any_thread_count() {
+    use std::io::Write;
+    let dir = tempfile::tempdir().unwrap();
+    let bam = dir.path().join("two_bad.bam");
+    let bed = dir.path().join("t.bed");
+    std::fs::write(&bed, "chr1\t0\t100\n").unwrap();
+    // Three BGZF blocks of arbitrary data, then the EOF block; corrupt blocks 1 and 2 differently.
+    let mut blocks = Vec::new();
+    // Block 0: a valid BAM header with one reference (chr1, 1000 bp).
+    let mut header = b"BAM\x01".to_vec();
+    for v in [0u32, 1, 5] {
+        header.extend_from_slice(&v.to_le_bytes());
+    }
+    header.extend_from_slice(b"chr1\0");
+    header.extend_from_slice(&1000u32.to_le_bytes());
+    for i in 0..3u8 {
+        let mut w = noodles::bgzf::io::Writer::new(Vec::new());
+        w.write_all(&if i == 0 {
+            header.clone()
+        } else {
+            vec![i; 1000]
+        })
+        .unwrap();
+        let mut b = w.finish().unwrap();
+        b.truncate(b.len() - 28); // drop this writer's EOF block
+        blocks.push(b);
+    }
+    let n = blocks[1].len();
+    blocks[1][n - 8] ^= 0xff; // CRC32 of block 1
+    blocks[2][20] ^= 0xff; // deflate data of block 2
+    let mut bytes: Vec<u8> = blocks.concat();
+    bytes.extend_from_slice(&panelprep::io::bgzf::EOF_BLOCK);
+    std::fs::write(&bam, &bytes).unwrap();
+    let msg = |threads| {
+        let opts = panelprep::coverage::CoverageOptions {
+            threads,
+            ..Default::default()
+        };
+        panelprep::coverage::run(&opts, &bam, &bed)
+            .unwrap_err()
+            .to_string()
+    };
+    let first = msg(1);
+    assert!(
+        first.contains("BGZF"),
+        "the corrupt blocks must be reached: {first}"
+    );
+    for threads in [2, 3, 4] {
+        assert_eq!(msg(threads), first, "threads={threads}");
+    }
+}

@@ -461,6 +461,10 @@ fn inflate_batch(
         .map_init(libdeflater::Decompressor::new, |d, (b, out)| {
             inflate(d, b, out, path)
         })
+        .collect::<Vec<Result<(), CoverageError>>>()
+        .into_iter()
+        // The first failing block in file order, whatever the thread count (rayon's
+        // `collect::<Result<_>>` would return whichever failure finished first).
         .collect::<Result<Vec<()>, CoverageError>>()?;
     Ok(data)
 }
