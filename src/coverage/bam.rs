@@ -455,12 +455,17 @@ fn inflate_batch(
         slices.push(a);
         rest = b;
     }
-    blocks
+    // Collect every block's result, then take the first error in file order: a parallel
+    // `collect::<Result<..>>` returns whichever error came first in time.
+    let results: Vec<Result<(), CoverageError>> = blocks
         .par_iter()
         .zip(slices.into_par_iter())
         .map_init(libdeflater::Decompressor::new, |d, (b, out)| {
             inflate(d, b, out, path)
         })
+        .collect();
+    results
+        .into_iter()
         .collect::<Result<Vec<()>, CoverageError>>()?;
     Ok(data)
 }
