@@ -339,3 +339,32 @@ fn bgzf_block_claiming_a_huge_size_is_refused_without_allocating_it() {
     }
     assert_eq!(dir_names(dir.path()), Vec::<String>::new());
 }
+
+#[test]
+fn first_corrupt_bam_block_is_reported_whatever_the_thread_count() {
+    // 40 corrupt blocks inflated in parallel: the error must be the first block's, in file
+    // order, for every thread count (the bam fuzz target found a run reporting a later one).
+    use panelprep::coverage::{self, CoverageOptions, ScanMode};
+    let c = corpus_dir();
+    for threads in [1, 2, 4, 8] {
+        for _ in 0..10 {
+            let opts = CoverageOptions {
+                threads,
+                scan: ScanMode::Full,
+                ..CoverageOptions::default()
+            };
+            let e = coverage::run(
+                &opts,
+                &c.join("cov_many_bad_blocks.bam"),
+                &c.join("cov_panel.bed"),
+            )
+            .map(|_| ())
+            .expect_err("corrupt blocks");
+            let msg = e.to_string();
+            assert!(
+                msg.contains("corrupt BGZF block at byte 92: CRC32 mismatch"),
+                "threads {threads}: {msg}"
+            );
+        }
+    }
+}

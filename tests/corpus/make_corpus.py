@@ -153,3 +153,16 @@ write("cov_bed_spaces.bed", b"chr1 900 1400 A\n")
 blk = bytearray(bgzf_block(b"BAM\x01" + b"\x00" * 8))
 blk[-4:] = struct.pack("<I", 0x80000000)
 write("cov_huge_isize.bam", bytes(blk) + BGZF_EOF)
+# Header in its own block, then 40 record blocks whose CRC32 are all wrong (found by the bam
+# fuzz target: the parallel inflate reported whichever block's error came first in time, so
+# the message changed with the thread count). The first bad block must be the one reported.
+text = b"@HD\tVN:1.6\tSO:coordinate\n@SQ\tSN:chr1\tLN:100000\n"
+head = b"BAM\x01" + struct.pack("<i", len(text)) + text + struct.pack("<i", 1)
+head += struct.pack("<i", 5) + b"chr1\x00" + struct.pack("<i", 100000)
+blocks = [bgzf_block(head)]
+for i in range(40):
+    b = bytearray(bgzf_block(bam_record(0, 1000 + 10 * i, f"q{i}", 30)))
+    b[-8] ^= 0xFF
+    blocks.append(bytes(b))
+write("cov_many_bad_blocks.bam", b"".join(blocks) + BGZF_EOF)
+print("first bad block at", len(blocks[0]))
