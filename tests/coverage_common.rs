@@ -1,6 +1,9 @@
 //! Helpers shared by the coverage integration tests (included with `#[path]`).
 #![allow(dead_code)]
 
+#[path = "common/mod.rs"]
+mod base;
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -8,16 +11,7 @@ use panelprep::coverage::{self, CoverageOptions, CoverageReport};
 
 /// The shared public test data, if present.
 pub fn shared() -> Option<PathBuf> {
-    let p = PathBuf::from(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../shared/data/public"
-    ));
-    if p.is_dir() {
-        Some(p)
-    } else {
-        eprintln!("SKIP: shared test data not found at {}", p.display());
-        None
-    }
+    base::shared_data()
 }
 
 /// Stored expected files.

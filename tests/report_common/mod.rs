@@ -2,6 +2,9 @@
 //! pipeline's parser is not merged yet) and the shared public data location.
 #![allow(dead_code)]
 
+#[path = "../common/mod.rs"]
+mod base;
+
 use std::path::{Path, PathBuf};
 
 use panelprep::fastq::RecordRef;
@@ -12,16 +15,7 @@ pub type Rec = (Vec<u8>, Vec<u8>, Vec<u8>);
 
 /// The shared public data directory, or `None` (with a printed reason) when it is absent.
 pub fn data_dir() -> Option<PathBuf> {
-    let p = PathBuf::from(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../shared/data/public"
-    ));
-    if p.is_dir() {
-        Some(p)
-    } else {
-        eprintln!("SKIP: shared data not found at {}", p.display());
-        None
-    }
+    base::shared_data()
 }
 
 /// Parses plain 4-line FASTQ (no validation beyond the line structure).
