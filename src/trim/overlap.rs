@@ -57,43 +57,62 @@ pub struct Mate<'a> {
     pub adapter: Option<&'a Adapter>,
 }
 
-/// Number of differing bytes between two 8-byte words.
-#[inline]
-fn diff_bytes(a: u64, b: u64) -> u32 {
-    let mut x = a ^ b;
-    x |= x >> 4;
-    x |= x >> 2;
-    x |= x >> 1;
-    (x & 0x0101_0101_0101_0101).count_ones()
-}
+/// Bases of the overlap start compared by the cheap rejection.
+const SCREEN: usize = 16;
+/// Equal bases out of [`SCREEN`] a candidate needs to be scored (random candidates have ~4).
+const SCREEN_MIN: u8 = 10;
 
-#[inline]
-fn word(s: &[u8], at: usize) -> u64 {
-    let mut b = [0u8; 8];
-    b.copy_from_slice(&s[at..at + 8]);
-    u64::from_le_bytes(b)
-}
-
-/// Cheap rejection: more than 6 differing bytes in the first 16 overlap positions (N bases
-/// count as differences here); random candidates differ in about 12.
-#[inline]
-fn prefilter(
-    m1: &Mate<'_>,
-    rc2: &[u8],
-    k: usize,
-    lo: usize,
-    hi: usize,
-    l2: usize,
-    f2: usize,
-) -> bool {
-    if hi < lo + 16 {
-        return true;
+/// `out[w]` = equal bytes between `pat` and `text[w..w + pat.len()]`, for every window at
+/// once: one pass per pattern byte over the text, which the compiler turns into vector
+/// compares of 16-32 windows per instruction.
+fn window_matches(pat: &[u8], text: &[u8], out: &mut [u8]) {
+    let n = out.len();
+    out.fill(0);
+    for (p, &c) in pat.iter().enumerate() {
+        for (o, &b) in out.iter_mut().zip(&text[p..p + n]) {
+            *o += u8::from(b == c);
+        }
     }
-    let a = lo - m1.front;
-    // rc2[t] = complement(read2[l2-1-t]); read 2 index j = k-1-f2-i  =>  t = l2 - k + f2 + i.
-    let t = l2 + f2 + lo - k;
-    diff_bytes(word(m1.seq, a), word(rc2, t)) + diff_bytes(word(m1.seq, a + 8), word(rc2, t + 8))
-        <= 6
+}
+
+/// Calls `f(i)` for every `v[i] >= min`, skipping 16-byte blocks below `min` with one
+/// vector compare each.
+fn for_each_at_least(v: &[u8], min: u8, mut f: impl FnMut(usize)) {
+    let mut at = 0;
+    for block in v.chunks(16) {
+        if block.iter().fold(0, |m, &x| m.max(x)) >= min {
+            for (i, &x) in block.iter().enumerate() {
+                if x >= min {
+                    f(at + i);
+                }
+            }
+        }
+        at += block.len();
+    }
+}
+
+/// A buffer of `n` bytes on the stack for usual read lengths, on the heap beyond.
+struct Scratch {
+    stack: [u8; 512],
+    heap: Vec<u8>,
+}
+
+impl Scratch {
+    fn new() -> Self {
+        Scratch {
+            stack: [0; 512],
+            heap: Vec::new(),
+        }
+    }
+
+    fn get(&mut self, n: usize) -> &mut [u8] {
+        if n <= self.stack.len() {
+            &mut self.stack[..n]
+        } else {
+            self.heap.resize(n, 0);
+            &mut self.heap[..n]
+        }
+    }
 }
 
 #[inline]
@@ -107,7 +126,6 @@ fn qmin(a: u8, b: u8) -> usize {
 fn score_candidate(
     m1: &Mate<'_>,
     m2: &Mate<'_>,
-    rc2: &[u8],
     k: usize,
     p: &OverlapParams,
     w: &Weights,
@@ -117,12 +135,18 @@ fn score_candidate(
     let lo = m1.front.max((k - m2.front).saturating_sub(l2));
     let hi = (m1.front + l1).min(k - m2.front);
     let ov = hi.saturating_sub(lo);
-    if !prefilter(m1, rc2, k, lo, hi, l2, m2.front) {
-        return None;
-    }
     let ad1 = k - m1.front; // index in read 1 where the adapter would start
     let ad2 = k - m2.front;
     let has_ad = (ad1 < l1 && m1.adapter.is_some()) || (ad2 < l2 && m2.adapter.is_some());
+    // fastp's requirements for overlap-only evidence, checked up front when no adapter can
+    // add evidence.
+    let limit = p
+        .overlap_diff_limit
+        .min((ov as f64 * p.overlap_diff_percent_limit / 100.0) as usize);
+    if !has_ad && ov < p.overlap_len_require {
+        return None;
+    }
+    let ov_cap = if has_ad { usize::MAX } else { limit };
     let mut cmp = 0usize;
     let mut mm = 0usize;
     let mut sc = 0i32;
@@ -142,7 +166,7 @@ fn score_candidate(
         } else {
             mm += 1;
             sc += w.mismatched[qi];
-            if mm > 2 + cmp / 8 {
+            if mm > 2 + cmp / 8 || mm > ov_cap {
                 return None;
             }
         }
@@ -180,9 +204,6 @@ fn score_candidate(
         // fastp's requirements.
         mm = ov_mm;
         sc = ov_sc;
-        let limit = p
-            .overlap_diff_limit
-            .min((ov as f64 * p.overlap_diff_percent_limit / 100.0) as usize);
         if ov < p.overlap_len_require || mm > limit {
             return None;
         }
@@ -214,27 +235,51 @@ pub(crate) fn analyze(
             .min(m1.seq.len().min(m2.seq.len()))
             .max(1),
     );
-    // Reverse complement of read 2, on the stack for usual read lengths.
-    let l2 = m2.seq.len();
-    let mut stack = [0u8; 512];
-    let mut heap = Vec::new();
-    let rc2: &mut [u8] = if l2 <= stack.len() {
-        &mut stack[..l2]
-    } else {
-        heap.resize(l2, 0);
-        &mut heap
-    };
+    let (f1, f2) = (m1.front, m2.front);
+    let (l1, l2) = (m1.seq.len(), m2.seq.len());
+    // Cheap rejection of every candidate at once: the first SCREEN overlap bases must mostly
+    // agree. While read 1's start lies in the overlap it is read 1's first bases against a
+    // window of rc(read 2) (`from_r1`, by window start t); beyond, rc(read 2)'s first bases
+    // against a window of read 1 (`from_r2`, by window start a).
+    let mut rc_buf = Scratch::new();
+    let rc2 = rc_buf.get(l2);
     for (d, &b) in rc2.iter_mut().zip(m2.seq.iter().rev()) {
         *d = complement(b);
     }
+    let rc2: &[u8] = rc2;
     let mut best: Option<Insert> = None;
-    for k in kmin..=kmax {
-        if let Some(c) = score_candidate(m1, m2, rc2, k, p, w) {
-            if best.is_none_or(|b| c.score >= b.score) {
+    let mut consider = |k: usize| {
+        if k < kmin || k > kmax {
+            return;
+        }
+        if let Some(c) = score_candidate(m1, m2, k, p, w) {
+            // Ties go to the longer insert.
+            if best.is_none_or(|b| (c.score, c.len) >= (b.score, b.len)) {
                 best = Some(c);
             }
         }
+    };
+    if l1 < SCREEN || l2 < SCREEN {
+        (kmin..=kmax).for_each(consider);
+        return best;
     }
+    // Overlaps shorter than SCREEN are scored without the screen: the smallest inserts ...
+    let base = f1 + f2;
+    (kmin..(base + SCREEN).min(kmax + 1)).for_each(&mut consider);
+    // ... and (for reads shorter than overlap_len_require) the longest ones.
+    ((base + l1 + l2 + 1 - SCREEN).max(kmin)..=kmax).for_each(&mut consider);
+    let mut scratch = Scratch::new();
+    let windows = scratch.get(l1.max(l2) - SCREEN + 1);
+    // Insert k in [base + SCREEN, base + l2]: read 1's start overlaps rc(read 2) at t = base + l2 - k.
+    let from_r1 = &mut windows[..l2 - SCREEN + 1];
+    window_matches(&m1.seq[..SCREEN], rc2, from_r1);
+    for_each_at_least(from_r1, SCREEN_MIN, |t| consider(base + l2 - t));
+    // Insert k in (base + l2, base + l1 + l2 - SCREEN]: rc(read 2)'s start overlaps read 1 at
+    // a = k - base - l2 (a = 0 is the case above).
+    let from_r2 = &mut windows[..l1 - SCREEN + 1];
+    window_matches(&rc2[..SCREEN], m1.seq, from_r2);
+    from_r2[0] = 0;
+    for_each_at_least(from_r2, SCREEN_MIN, |a| consider(base + l2 + a));
     best
 }
 
