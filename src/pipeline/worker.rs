@@ -78,6 +78,14 @@ pub(crate) fn process(batch: &Batch, cfg: &WorkConfig, first: bool) -> Result<Do
         bytes: 0,
         qual_range: QualRange::default(),
     };
+    // Output is at most about the input's size: reserve it once instead of growing.
+    match batch {
+        Batch::Single(c) | Batch::Interleaved(c) => reserve(&mut done.out[0], c),
+        Batch::Paired(a, b) => {
+            reserve(&mut done.out[0], a);
+            reserve(&mut done.out[if cfg.interleave_out { 0 } else { 1 }], b);
+        }
+    }
     let mut s = Scratch::default();
     match batch {
         Batch::Single(c) => {
@@ -233,6 +241,11 @@ fn tally(st: &mut RunStats, mate: usize, o: &TrimOutcome) {
     if o.adapter_bases > 0 {
         st.add_adapter(mate, &o.adapter_seq);
     }
+}
+
+fn reserve(out: &mut Vec<u8>, c: &Chunk) {
+    // UMIs lengthen headers a little; the slack covers them for usual UMI lengths.
+    out.reserve(c.byte_len() + c.byte_len() / 16);
 }
 
 fn count(done: &mut Done, mate: usize, r: &ReadBuf) {

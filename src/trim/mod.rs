@@ -184,16 +184,20 @@ pub struct TrimOutcome {
     /// Bases removed from the 5' end in total (UMI, fixed and quality cuts).
     pub front_bases: usize,
     umi_scratch: (Vec<u8>, Vec<u8>),
+    /// Work buffer of the pair analysis (kept between pairs).
+    overlap_work: Vec<u8>,
 }
 
 impl TrimOutcome {
     fn reset(&mut self) {
         let scratch = std::mem::take(&mut self.umi_scratch);
+        let overlap_work = std::mem::take(&mut self.overlap_work);
         let mut ad = std::mem::take(&mut self.adapter_seq);
         ad.clear();
         *self = TrimOutcome {
             adapter_seq: ad,
             umi_scratch: scratch,
+            overlap_work,
             ..TrimOutcome::default()
         };
     }
@@ -480,7 +484,8 @@ impl Trimmer {
                 front: o2.front_bases,
                 adapter: self.pe2.as_ref(),
             };
-            insert = overlap::analyze(&m1, &m2, &self.opts.overlap, &self.weights);
+            let work = &mut o1.overlap_work;
+            insert = overlap::analyze(&m1, &m2, &self.opts.overlap, &self.weights, work);
         }
         if let Some(ins) = insert {
             if self.opts.correction {

@@ -3,7 +3,7 @@
 //! a read, from the adapters that must then follow it in both reads.
 
 use super::adapter::Adapter;
-use super::tables::{COMP_MASK, READ_MASK, Weights, complement};
+use super::tables::{COMPLEMENT, READ_MASK, Weights};
 
 /// Settings of the pair analysis (fastp names in brackets).
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -91,33 +91,46 @@ fn for_each_at_least(v: &[u8], min: u8, mut f: impl FnMut(usize)) {
     }
 }
 
-/// A buffer of `n` bytes on the stack for usual read lengths, on the heap beyond.
-struct Scratch {
-    stack: [u8; 512],
-    heap: Vec<u8>,
-}
-
-impl Scratch {
-    fn new() -> Self {
-        Scratch {
-            stack: [0; 512],
-            heap: Vec::new(),
-        }
-    }
-
-    fn get(&mut self, n: usize) -> &mut [u8] {
-        if n <= self.stack.len() {
-            &mut self.stack[..n]
-        } else {
-            self.heap.resize(n, 0);
-            &mut self.heap[..n]
-        }
-    }
-}
-
 #[inline]
 fn qmin(a: u8, b: u8) -> usize {
     Weights::qi(a.min(b))
+}
+
+/// Scores read 1 against rc(read 2) (with read 2's qualities reversed alongside) over the
+/// overlap: (compared bases, mismatches, score), or `None` when the mismatches exceed `cap` or,
+/// at any point, the progressive cap 2 + compared/8. Branch-free per base (the caps are checked
+/// every 16 bases from flags kept on the way) so the counters stay in registers.
+#[inline(never)]
+fn score_overlap(
+    (s1, q1): (&[u8], &[u8]),
+    (s2, q2): (&[u8], &[u8]),
+    w: &Weights,
+    cap: usize,
+) -> Option<(usize, usize, i32)> {
+    let (mut cmp, mut mm, mut sc) = (0usize, 0usize, 0i32);
+    let mut over = false;
+    for (((c1, c2), c3), c4) in s1
+        .chunks(16)
+        .zip(s2.chunks(16))
+        .zip(q1.chunks(16))
+        .zip(q2.chunks(16))
+    {
+        for (((&a, &b), &qa), &qb) in c1.iter().zip(c2).zip(c3).zip(c4) {
+            let (am, bm) = (READ_MASK[a as usize], READ_MASK[b as usize]);
+            let valid = usize::from(am != 0 && bm != 0);
+            let miss = valid & usize::from(am != bm);
+            let qi = qmin(qa, qb);
+            let weight = if miss == 1 { w.mismatched[qi] } else { w.matched[qi] };
+            sc += weight * valid as i32;
+            cmp += valid;
+            mm += miss;
+            over |= mm > 2 + cmp / 8;
+        }
+        if over || mm > cap {
+            return None;
+        }
+    }
+    Some((cmp, mm, sc))
 }
 
 /// Scores candidate insert length `k`; `None` when the running mismatch count exceeds the
@@ -126,6 +139,7 @@ fn qmin(a: u8, b: u8) -> usize {
 fn score_candidate(
     m1: &Mate<'_>,
     m2: &Mate<'_>,
+    (rc2, rq2): (&[u8], &[u8]),
     k: usize,
     p: &OverlapParams,
     w: &Weights,
@@ -140,36 +154,21 @@ fn score_candidate(
     let has_ad = (ad1 < l1 && m1.adapter.is_some()) || (ad2 < l2 && m2.adapter.is_some());
     // fastp's requirements for overlap-only evidence, checked up front when no adapter can
     // add evidence.
-    let limit = p
-        .overlap_diff_limit
-        .min((ov as f64 * p.overlap_diff_percent_limit / 100.0) as usize);
     if !has_ad && ov < p.overlap_len_require {
         return None;
     }
+    let limit = p
+        .overlap_diff_limit
+        .min((ov as f64 * p.overlap_diff_percent_limit / 100.0) as usize);
     let ov_cap = if has_ad { usize::MAX } else { limit };
     let mut cmp = 0usize;
     let mut mm = 0usize;
     let mut sc = 0i32;
-    for i in lo..hi {
-        let a = m1.seq[i - m1.front];
-        let j = k - 1 - m2.front - i;
-        let b = m2.seq[j];
-        let am = READ_MASK[a as usize];
-        let bm = COMP_MASK[b as usize];
-        if am == 0 || bm == 0 {
-            continue;
-        }
-        let qi = qmin(m1.qual[i - m1.front], m2.qual[j]);
-        cmp += 1;
-        if am == bm {
-            sc += w.matched[qi];
-        } else {
-            mm += 1;
-            sc += w.mismatched[qi];
-            if mm > 2 + cmp / 8 || mm > ov_cap {
-                return None;
-            }
-        }
+    if ov > 0 {
+        let (a0, t0) = (lo - m1.front, l2 + m2.front + lo - k);
+        let r1 = (&m1.seq[a0..a0 + ov], &m1.qual[a0..a0 + ov]);
+        let r2 = (&rc2[t0..t0 + ov], &rq2[t0..t0 + ov]);
+        (cmp, mm, sc) = score_overlap(r1, r2, w, ov_cap)?;
     }
     let (ov_mm, ov_sc) = (mm, sc);
     let mut adapters_agree = true;
@@ -228,6 +227,7 @@ pub(crate) fn analyze(
     m2: &Mate<'_>,
     p: &OverlapParams,
     w: &Weights,
+    work: &mut Vec<u8>,
 ) -> Option<Insert> {
     let kmin = m1.front.max(m2.front);
     let kmax = (m1.front + m2.front + m1.seq.len() + m2.seq.len()).saturating_sub(
@@ -241,18 +241,26 @@ pub(crate) fn analyze(
     // agree. While read 1's start lies in the overlap it is read 1's first bases against a
     // window of rc(read 2) (`from_r1`, by window start t); beyond, rc(read 2)'s first bases
     // against a window of read 1 (`from_r2`, by window start a).
-    let mut rc_buf = Scratch::new();
-    let rc2 = rc_buf.get(l2);
-    for (d, &b) in rc2.iter_mut().zip(m2.seq.iter().rev()) {
-        *d = complement(b);
+    // One work buffer: rc(read 2), read 2's qualities reversed, the screen's window counts.
+    let nw = l1.max(l2).saturating_sub(SCREEN - 1);
+    if work.len() < 2 * l2 + nw {
+        work.resize(2 * l2 + nw, 0);
     }
-    let rc2: &[u8] = rc2;
+    let (rc2, rest) = work.split_at_mut(l2);
+    let (rq2, windows) = rest.split_at_mut(l2);
+    for (d, &b) in rc2.iter_mut().zip(m2.seq.iter().rev()) {
+        *d = COMPLEMENT[usize::from(b)];
+    }
+    for (d, &q) in rq2.iter_mut().zip(m2.qual.iter().rev()) {
+        *d = q;
+    }
+    let (rc2, rq2): (&[u8], &[u8]) = (rc2, rq2);
     let mut best: Option<Insert> = None;
     let mut consider = |k: usize| {
         if k < kmin || k > kmax {
             return;
         }
-        if let Some(c) = score_candidate(m1, m2, k, p, w) {
+        if let Some(c) = score_candidate(m1, m2, (rc2, rq2), k, p, w) {
             // Ties go to the longer insert.
             if best.is_none_or(|b| (c.score, c.len) >= (b.score, b.len)) {
                 best = Some(c);
@@ -264,12 +272,13 @@ pub(crate) fn analyze(
         return best;
     }
     // Overlaps shorter than SCREEN are scored without the screen: the smallest inserts ...
+    // (only worth scoring when an adapter can add evidence or such short overlaps may count).
     let base = f1 + f2;
-    (kmin..(base + SCREEN).min(kmax + 1)).for_each(&mut consider);
-    // ... and (for reads shorter than overlap_len_require) the longest ones.
-    ((base + l1 + l2 + 1 - SCREEN).max(kmin)..=kmax).for_each(&mut consider);
-    let mut scratch = Scratch::new();
-    let windows = scratch.get(l1.max(l2) - SCREEN + 1);
+    if m1.adapter.is_some() || m2.adapter.is_some() || p.overlap_len_require < SCREEN {
+        (kmin..(base + SCREEN).min(kmax + 1)).for_each(&mut consider);
+        // ... and (for reads shorter than overlap_len_require) the longest ones.
+        ((base + l1 + l2 + 1 - SCREEN).max(kmin)..=kmax).for_each(&mut consider);
+    }
     // Insert k in [base + SCREEN, base + l2]: read 1's start overlaps rc(read 2) at t = base + l2 - k.
     let from_r1 = &mut windows[..l2 - SCREEN + 1];
     window_matches(&m1.seq[..SCREEN], rc2, from_r1);

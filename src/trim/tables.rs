@@ -47,26 +47,19 @@ pub(crate) const READ_MASK: [u8; 256] = {
     t
 };
 
-/// Complement mask of a read base (A<->T, C<->G), 0 for N and others.
-pub(crate) const COMP_MASK: [u8; 256] = {
+/// [`complement`] as a table, for hot loops.
+pub(crate) const COMPLEMENT: [u8; 256] = {
     let mut t = [0u8; 256];
     let mut i = 0;
     while i < 256 {
-        let m = READ_MASK[i];
-        t[i] = match m {
-            1 => 8,
-            2 => 4,
-            4 => 2,
-            8 => 1,
-            _ => 0,
-        };
+        t[i] = complement(i as u8);
         i += 1;
     }
     t
 };
 
 /// Complement of a base character (keeps case for ACGT, N for anything else).
-pub(crate) fn complement(b: u8) -> u8 {
+pub(crate) const fn complement(b: u8) -> u8 {
     match b {
         b'A' => b'T',
         b'C' => b'G',
