@@ -181,9 +181,9 @@ impl<R: Read> Chunker<R> {
     }
 
     /// Returns a chunk buffer for reuse.
-    pub fn recycle(&mut self, mut buf: Vec<u8>) {
+    pub fn recycle(&mut self, buf: Vec<u8>) {
         if self.spare.len() < 4 {
-            buf.clear();
+            // Keep the initialized bytes: the next fill overwrites them without zeroing.
             self.spare.push(buf);
         }
     }
@@ -237,10 +237,13 @@ impl<R: Read> Chunker<R> {
             return Ok(None);
         }
         // Move the unframed tail into a fresh buffer; the chunk keeps the framed bytes.
+        // Recycled buffers keep their length, so `fill` does not zero them again.
         let mut rest = self.spare.pop().unwrap_or_default();
-        rest.clear();
-        rest.reserve(self.opts.target_bytes + READ_SIZE);
-        rest.extend_from_slice(&self.buf[pos..self.len]);
+        let tail = self.len - pos;
+        if rest.len() < tail {
+            rest.resize(tail, 0);
+        }
+        rest[..tail].copy_from_slice(&self.buf[pos..self.len]);
         let mut data = std::mem::replace(&mut self.buf, rest);
         data.truncate(pos);
         self.len -= pos;
