@@ -220,12 +220,21 @@ impl ReadStats {
         self.used = self.used.max(head);
         let stride = self.stride;
         let from_head = from.min(head);
-        for (c, (&b, &q)) in seq[from_head..head]
-            .iter()
-            .zip(&qual[from_head..head])
-            .enumerate()
+        // Indices first (a vectorized pass over 64 bases at a time), then the increments.
+        let mut at = [0u32; 64];
+        let mut c0 = from_head;
+        for (s, q) in seq[from_head..head]
+            .chunks(64)
+            .zip(qual[from_head..head].chunks(64))
         {
-            self.counts[row(b, q) * stride + from_head + c] += 1;
+            let at = &mut at[..s.len()];
+            for (j, ((a, &b), &q)) in at.iter_mut().zip(s).zip(q).enumerate() {
+                *a = row(b, q) as u32 * stride as u32 + (c0 + j) as u32;
+            }
+            for &i in at.iter() {
+                self.counts[i as usize] += 1;
+            }
+            c0 += s.len();
         }
         if n > head {
             if self.tail.is_empty() {
