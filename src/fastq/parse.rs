@@ -81,11 +81,12 @@ pub fn check(
         let found = String::from_utf8_lossy(&rec.plus[..rec.plus.len().min(40)]).into_owned();
         return Err((2, FastqErrorKind::SeparatorMismatch { found }));
     }
-    let mut bad = false;
-    for &b in rec.seq {
-        bad |= !IUPAC[b as usize];
-    }
-    if bad {
+    // Fast path: upper-case ACGTN only (vector compares); anything else goes through the table.
+    let plain = rec
+        .seq
+        .iter()
+        .fold(true, |ok, &b| ok & matches!(b, b'A' | b'C' | b'G' | b'T' | b'N'));
+    if !plain && rec.seq.iter().any(|&b| !IUPAC[b as usize]) {
         let pos = rec
             .seq
             .iter()
