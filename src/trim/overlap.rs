@@ -3,7 +3,7 @@
 //! a read, from the adapters that must then follow it in both reads.
 
 use super::adapter::Adapter;
-use super::tables::{COMPLEMENT, READ_MASK, Weights};
+use super::tables::{COMP_MASK, READ_MASK, Weights};
 
 /// Settings of the pair analysis (fastp names in brackets).
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -91,12 +91,7 @@ fn for_each_at_least(v: &[u8], min: u8, mut f: impl FnMut(usize)) {
     }
 }
 
-#[inline]
-fn qmin(a: u8, b: u8) -> usize {
-    Weights::qi(a.min(b))
-}
-
-/// Scores read 1 against rc(read 2) (with read 2's qualities reversed alongside) over the
+/// Scores read 1 against rc(read 2) (base codes, with read 2's qualities reversed alongside) over the
 /// overlap: (compared bases, mismatches, score), or `None` when the mismatches exceed `cap` or,
 /// at any point, the progressive cap 2 + compared/8. Branch-free per base (the caps are checked
 /// every 16 bases from flags kept on the way) so the counters stay in registers.
@@ -116,14 +111,12 @@ fn score_overlap(
         .zip(q2.chunks(16))
     {
         for (((&a, &b), &qa), &qb) in c1.iter().zip(c2).zip(c3).zip(c4) {
-            let (am, bm) = (READ_MASK[a as usize], READ_MASK[b as usize]);
-            let valid = usize::from(am != 0 && bm != 0);
-            let miss = valid & usize::from(am != bm);
-            let qi = qmin(qa, qb);
-            let weight = if miss == 1 { w.mismatched[qi] } else { w.matched[qi] };
-            sc += weight * valid as i32;
-            cmp += valid;
-            mm += miss;
+            let valid = (a != 0) & (b != 0);
+            let miss = valid & (a != b);
+            let weight = w.by_char[(usize::from(miss) << 8) | usize::from(qa.min(qb))];
+            sc += if valid { weight } else { 0 };
+            cmp += usize::from(valid);
+            mm += usize::from(miss);
             over |= mm > 2 + cmp / 8;
         }
         if over || mm > cap {
@@ -139,7 +132,7 @@ fn score_overlap(
 fn score_candidate(
     m1: &Mate<'_>,
     m2: &Mate<'_>,
-    (rc2, rq2): (&[u8], &[u8]),
+    (c1, rc2, rq2): (&[u8], &[u8], &[u8]),
     k: usize,
     p: &OverlapParams,
     w: &Weights,
@@ -166,7 +159,7 @@ fn score_candidate(
     let mut sc = 0i32;
     if ov > 0 {
         let (a0, t0) = (lo - m1.front, l2 + m2.front + lo - k);
-        let r1 = (&m1.seq[a0..a0 + ov], &m1.qual[a0..a0 + ov]);
+        let r1 = (&c1[a0..a0 + ov], &m1.qual[a0..a0 + ov]);
         let r2 = (&rc2[t0..t0 + ov], &rq2[t0..t0 + ov]);
         (cmp, mm, sc) = score_overlap(r1, r2, w, ov_cap)?;
     }
@@ -237,30 +230,32 @@ pub(crate) fn analyze(
     );
     let (f1, f2) = (m1.front, m2.front);
     let (l1, l2) = (m1.seq.len(), m2.seq.len());
-    // Cheap rejection of every candidate at once: the first SCREEN overlap bases must mostly
-    // agree. While read 1's start lies in the overlap it is read 1's first bases against a
-    // window of rc(read 2) (`from_r1`, by window start t); beyond, rc(read 2)'s first bases
-    // against a window of read 1 (`from_r2`, by window start a).
-    // One work buffer: rc(read 2), read 2's qualities reversed, the screen's window counts.
+    // Work buffer: both reads as base codes (read 2 reverse-complemented, so equal codes are
+    // agreeing bases; 0 = N or other), read 2's qualities reversed, the screen's window counts.
     let nw = l1.max(l2).saturating_sub(SCREEN - 1);
-    if work.len() < 2 * l2 + nw {
-        work.resize(2 * l2 + nw, 0);
+    let need = l1 + 2 * l2 + nw;
+    if work.len() < need {
+        work.resize(need, 0);
     }
-    let (rc2, rest) = work.split_at_mut(l2);
+    let (c1, rest) = work.split_at_mut(l1);
+    let (rc2, rest) = rest.split_at_mut(l2);
     let (rq2, windows) = rest.split_at_mut(l2);
+    for (d, &b) in c1.iter_mut().zip(m1.seq) {
+        *d = READ_MASK[usize::from(b)];
+    }
     for (d, &b) in rc2.iter_mut().zip(m2.seq.iter().rev()) {
-        *d = COMPLEMENT[usize::from(b)];
+        *d = COMP_MASK[usize::from(b)];
     }
     for (d, &q) in rq2.iter_mut().zip(m2.qual.iter().rev()) {
         *d = q;
     }
-    let (rc2, rq2): (&[u8], &[u8]) = (rc2, rq2);
+    let (c1, rc2, rq2): (&[u8], &[u8], &[u8]) = (c1, rc2, rq2);
     let mut best: Option<Insert> = None;
     let mut consider = |k: usize| {
         if k < kmin || k > kmax {
             return;
         }
-        if let Some(c) = score_candidate(m1, m2, (rc2, rq2), k, p, w) {
+        if let Some(c) = score_candidate(m1, m2, (c1, rc2, rq2), k, p, w) {
             // Ties go to the longer insert.
             if best.is_none_or(|b| (c.score, c.len) >= (b.score, b.len)) {
                 best = Some(c);
@@ -281,12 +276,12 @@ pub(crate) fn analyze(
     }
     // Insert k in [base + SCREEN, base + l2]: read 1's start overlaps rc(read 2) at t = base + l2 - k.
     let from_r1 = &mut windows[..l2 - SCREEN + 1];
-    window_matches(&m1.seq[..SCREEN], rc2, from_r1);
+    window_matches(&c1[..SCREEN], rc2, from_r1);
     for_each_at_least(from_r1, SCREEN_MIN, |t| consider(base + l2 - t));
     // Insert k in (base + l2, base + l1 + l2 - SCREEN]: rc(read 2)'s start overlaps read 1 at
     // a = k - base - l2 (a = 0 is the case above).
     let from_r2 = &mut windows[..l1 - SCREEN + 1];
-    window_matches(&rc2[..SCREEN], m1.seq, from_r2);
+    window_matches(&rc2[..SCREEN], c1, from_r2);
     from_r2[0] = 0;
     for_each_at_least(from_r2, SCREEN_MIN, |a| consider(base + l2 + a));
     best

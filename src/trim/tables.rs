@@ -47,19 +47,25 @@ pub(crate) const READ_MASK: [u8; 256] = {
     t
 };
 
-/// [`complement`] as a table, for hot loops.
-pub(crate) const COMPLEMENT: [u8; 256] = {
+/// Complement mask of a read base (A<->T, C<->G), 0 for N and others.
+pub(crate) const COMP_MASK: [u8; 256] = {
     let mut t = [0u8; 256];
     let mut i = 0;
     while i < 256 {
-        t[i] = complement(i as u8);
+        t[i] = match READ_MASK[i] {
+            1 => 8,
+            2 => 4,
+            4 => 2,
+            8 => 1,
+            _ => 0,
+        };
         i += 1;
     }
     t
 };
 
 /// Complement of a base character (keeps case for ACGT, N for anything else).
-pub(crate) const fn complement(b: u8) -> u8 {
+pub(crate) fn complement(b: u8) -> u8 {
     match b {
         b'A' => b'T',
         b'C' => b'G',
@@ -79,6 +85,8 @@ pub(crate) const fn complement(b: u8) -> u8 {
 pub(crate) struct Weights {
     pub matched: [i32; 128],
     pub mismatched: [i32; 128],
+    /// Both by quality character: `by_char[(mismatch << 8) | char]`.
+    pub by_char: [i32; 512],
 }
 
 impl Weights {
@@ -90,9 +98,15 @@ impl Weights {
             matched[q] = (100.0 * (4.0 * (1.0 - e)).ln()).round() as i32;
             mismatched[q] = (100.0 * (4.0 / 3.0 * e).ln()).round() as i32;
         }
+        let mut by_char = [0i32; 512];
+        for c in 0..256usize {
+            by_char[c] = matched[Self::qi(c as u8)];
+            by_char[256 + c] = mismatched[Self::qi(c as u8)];
+        }
         Weights {
             matched,
             mismatched,
+            by_char,
         }
     }
 
