@@ -3,7 +3,7 @@
 //! a read, from the adapters that must then follow it in both reads.
 
 use super::adapter::Adapter;
-use super::tables::{COMP_MASK, READ_MASK, Weights};
+use super::tables::{READ_MASK, Weights};
 
 /// Settings of the pair analysis (fastp names in brackets).
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -73,6 +73,17 @@ fn window_matches(pat: &[u8], text: &[u8], out: &mut [u8]) {
             *o += u8::from(b == c);
         }
     }
+}
+
+/// The code of base `b` (either case; U as T) from `[a, c, g, t]`, 0 for N and anything
+/// else: [`READ_MASK`] (or its complement) as compares, so loops over reads vectorize.
+#[inline]
+fn code(b: u8, [a, c, g, t]: [u8; 4]) -> u8 {
+    let u = b & 0xDF;
+    (u8::from(u == b'A') * a)
+        | (u8::from(u == b'C') * c)
+        | (u8::from(u == b'G') * g)
+        | (u8::from(u == b'T' || u == b'U') * t)
 }
 
 /// Calls `f(i)` for every `v[i] >= min`, skipping 16-byte blocks below `min` with one
@@ -241,10 +252,10 @@ pub(crate) fn analyze(
     let (rc2, rest) = rest.split_at_mut(l2);
     let (rq2, windows) = rest.split_at_mut(l2);
     for (d, &b) in c1.iter_mut().zip(m1.seq) {
-        *d = READ_MASK[usize::from(b)];
+        *d = code(b, [1, 2, 4, 8]);
     }
     for (d, &b) in rc2.iter_mut().zip(m2.seq.iter().rev()) {
-        *d = COMP_MASK[usize::from(b)];
+        *d = code(b, [8, 4, 2, 1]);
     }
     for (d, &q) in rq2.iter_mut().zip(m2.qual.iter().rev()) {
         *d = q;
@@ -317,4 +328,18 @@ pub(crate) fn naive_best_len(seq1: &[u8], seq2: &[u8], a1: &[u8], a2: &[u8]) -> 
         }
     }
     best.map(|b| b.1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::tables::COMP_MASK;
+    use super::*;
+
+    #[test]
+    fn base_codes_equal_the_tables() {
+        for b in 0..=255u8 {
+            assert_eq!(code(b, [1, 2, 4, 8]), READ_MASK[usize::from(b)], "{b}");
+            assert_eq!(code(b, [8, 4, 2, 1]), COMP_MASK[usize::from(b)], "{b}");
+        }
+    }
 }

@@ -48,6 +48,7 @@ pub(crate) const READ_MASK: [u8; 256] = {
 };
 
 /// Complement mask of a read base (A<->T, C<->G), 0 for N and others.
+#[cfg(test)]
 pub(crate) const COMP_MASK: [u8; 256] = {
     let mut t = [0u8; 256];
     let mut i = 0;
