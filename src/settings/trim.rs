@@ -2,7 +2,7 @@
 //!
 //! One struct serves the CLI (clap, with the `cli` feature), the Rust API and the C API's JSON
 //! keys, so the three share one list of names, defaults and help texts. The mapping to the
-//! engine's option structs is in [`super::trim_options`].
+//! engine's option structs is in `trim_options.rs`.
 
 use std::path::PathBuf;
 
