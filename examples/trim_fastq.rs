@@ -3,9 +3,6 @@
 //!
 //! `cargo run --release --example trim_fastq -- --in1 R1.fq [--in2 R2.fq] --out1 o1.fq [--out2 o2.fq] [trim options]`
 
-#[path = "../src/bin/panelprep/trim_args.rs"]
-mod trim_args;
-
 use std::fs::File;
 use std::io::{BufRead, BufReader, BufWriter, Write};
 use std::path::PathBuf;
@@ -26,7 +23,7 @@ struct Cli {
     #[arg(long = "out2")]
     out2: Option<PathBuf>,
     #[command(flatten)]
-    trim: trim_args::TrimArgs,
+    trim: panelprep::settings::TrimSettings,
 }
 
 /// Reads one 4-line record into `r`; false at end of input.
@@ -78,7 +75,7 @@ fn detect(path: &PathBuf) -> Result<Option<Vec<u8>>, String> {
 
 fn run() -> Result<(), String> {
     let cli = Cli::parse();
-    let (mut topts, fopts) = cli.trim.to_options()?;
+    let (mut topts, fopts) = cli.trim.to_options().map_err(|e| e.to_string())?;
     let paired = cli.in2.is_some();
     let (d1, d2) = cli.trim.wants_detection(paired);
     if d1 {

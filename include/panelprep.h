@@ -7,9 +7,10 @@
  * - Pointer arguments are checked: a NULL where an object is required gives
  *   PP_STATUS_NULL_ARGUMENT, never a crash. Functions documented as taking NULL say so.
  * - Ownership: objects returned through an out-parameter (pp_options, pp_cancel_token,
- *   pp_report, pp_stream, char * strings) belong to the caller, who frees each with its
- *   _free function (strings: pp_string_free). Every _free function accepts NULL. Arguments
- *   (paths, JSON, data) are borrowed for the duration of the call only.
+ *   pp_report, pp_stream, pp_coverage_options, pp_coverage_report, char * strings) belong to
+ *   the caller, who frees each with its _free function (strings: pp_string_free). Every
+ *   _free function accepts NULL. Arguments (paths, JSON, data) are borrowed for the duration
+ *   of the call only.
  * - No panic or exception crosses this interface: a bug gives PP_STATUS_PANIC.
  * - Threading: no global state besides the per-thread last error; independent objects may be
  *   used from different threads at the same time. Each run starts its own worker threads
@@ -77,14 +78,25 @@ typedef enum {
 // Threading: all functions taking a `const pp_cancel_token *` may be called from any thread.
 typedef struct pp_cancel_token pp_cancel_token;
 
-// The result of `pp_coverage_run`: per-target, per-gene and panel metrics.
+// Options of a coverage run: the options of `panelprep coverage` besides its paths. Create
+// with `pp_coverage_options_new`, set with `pp_coverage_options_set_json`, read back with
+// `pp_coverage_options_to_json`, pass to any number of `pp_coverage_run_with_options` calls,
+// free with `pp_coverage_options_free`.
+//
+// Threading: may be read by several runs on several threads at once, but must not be
+// changed (set, free) while any call uses it.
+typedef struct pp_coverage_options pp_coverage_options;
+
+// The result of `pp_coverage_run` and `pp_coverage_run_with_options`: per-target, per-gene
+// and panel metrics.
 //
 // Ownership: the caller frees it with `pp_coverage_report_free`. Immutable: may be read from
 // several threads at once.
 typedef struct pp_coverage_report pp_coverage_report;
 
-// Options for a run (file mode or streaming). Create with `pp_options_new`, change with the
-// `pp_options_set_*` functions, pass to any number of runs, free with `pp_options_free`.
+// Options for a run (file mode or streaming). Create with `pp_options_new`, change with
+// `pp_options_set_json` or the typed `pp_options_set_*` functions, read back with
+// `pp_options_to_json`, pass to any number of runs, free with `pp_options_free`.
 //
 // Threading: a `pp_options` may be read by several runs on several threads at once, but must
 // not be changed (setters, free) while any call uses it. Runs copy what they need at their
@@ -150,11 +162,42 @@ const char *pp_version(void);
 // undefined behaviour.
 void pp_string_free(char *s);
 
+// Creates coverage options with the defaults of `panelprep coverage` (the `mosdepth`
+// preset, 2 threads, thresholds 20,50,100,250,500,1000, low coverage below 100x, scan
+// `auto`, no gate) and stores them in `*options_out`.
+//
+// Ownership: the caller owns the new options and frees them with `pp_coverage_options_free`.
+pp_status pp_coverage_options_new(pp_coverage_options **options_out);
+
+// Frees coverage options. `pp_coverage_options_free(NULL)` does nothing.
+void pp_coverage_options_free(pp_coverage_options *options);
+
+// Sets coverage options from a JSON object whose keys are the long option names of
+// `panelprep coverage` (`-` and `_` alike); keys not given keep their current value. Keys:
+// `preset` (`"mosdepth"`, `"mosdepth-fast"`, `"picard-hs"`), `threads`, `fast_mode`,
+// `fragment_mode`, `mate_overlap` (`"count-both"`, `"mosdepth"`, `"picard-clip"`),
+// `thresholds` (array of depths), `flag`, `include_flag`, `mapq`, `base_quality`,
+// `low_coverage`, `scan` (`"auto"`, `"full"`, `"index"`), `gate` (array of
+// `"METRIC>=VALUE"` / `"METRIC<=VALUE"`); `null` means "from the preset" for `mate_overlap`,
+// `thresholds`, `flag`, `include_flag`, `mapq` and `base_quality`. Example:
+// `{"preset": "picard-hs", "thresholds": [50, 100], "gate": ["median_target_coverage>=100"]}`.
+//
+// An unknown key, a value of the wrong type or an invalid value gives
+// `PP_STATUS_INVALID_OPTION` with a `pp_last_error_message()` naming the key, and leaves the
+// options unchanged. `json` is borrowed for the call only.
+pp_status pp_coverage_options_set_json(pp_coverage_options *options, const char *json);
+
+// Writes the current coverage options as a JSON object (every key of
+// `pp_coverage_options_set_json` with its value) to `*json_out`.
+//
+// Ownership: the caller owns the string and frees it with `pp_string_free`.
+pp_status pp_coverage_options_to_json(const pp_coverage_options *options, char **json_out);
+
 // Computes depth over the targets of `bed` from the coordinate-sorted `bam` (its `.bai` is
 // used when present) with the named `preset` (`"mosdepth"`, `"mosdepth-fast"` or
 // `"picard-hs"`; NULL = `"mosdepth"`) and `threads` inflate threads (0 = 2). When `prefix` is
 // not NULL the files of `panelprep coverage --prefix` are written too (all or none).
-// Stores a new report in `*report_out`.
+// Stores a new report in `*report_out`. `pp_coverage_run_with_options` takes every option.
 //
 // Ownership: every string is borrowed for the call; the caller frees the report with
 // `pp_coverage_report_free`. Errors: `PP_STATUS_COVERAGE_ERROR` (bad BAM or BED, with file
@@ -165,6 +208,23 @@ pp_status pp_coverage_run(const char *bam,
                           uint32_t threads,
                           const char *prefix,
                           const pp_coverage_report **report_out);
+
+// Computes depth over the targets of `bed` from the coordinate-sorted `bam` (its `.bai` is
+// used when present) with `options` (see `pp_coverage_options_set_json`), as
+// `panelprep coverage` does with the same options. When `prefix` is not NULL the files of
+// `panelprep coverage --prefix` are written too (all or none). Stores a new report in
+// `*report_out`. A failed QC gate is not an error: see `pp_coverage_report_gate`.
+//
+// Ownership: `options` and every string are borrowed for the call; the caller frees the
+// report with `pp_coverage_report_free`. Errors: `PP_STATUS_NULL_ARGUMENT` (`bam`, `bed`,
+// `options` or `report_out` NULL), `PP_STATUS_COVERAGE_ERROR` (bad BAM or BED, with file and
+// record or line in `pp_last_error_message()`; an index scan without a BAI),
+// `PP_STATUS_INVALID_OPTION`.
+pp_status pp_coverage_run_with_options(const char *bam,
+                                       const char *bed,
+                                       const pp_coverage_options *options,
+                                       const char *prefix,
+                                       const pp_coverage_report **report_out);
 
 // Writes the whole coverage report as JSON (the `PREFIX.coverage.json` of the CLI) to
 // `*json_out`. Ownership: the caller frees the string with `pp_string_free`.
@@ -186,12 +246,16 @@ pp_status pp_coverage_report_pct_bases_at_least(const pp_coverage_report *report
 pp_status pp_coverage_report_zero_coverage_targets(const pp_coverage_report *report,
                                                    uint64_t *value_out);
 
+// The QC gate's verdict: 1 when every `gate` limit of the options passed, 0 when one
+// failed (the report JSON's `gate.rows` says which), -1 when the run had no gate limits.
+pp_status pp_coverage_report_gate(const pp_coverage_report *report, int32_t *value_out);
+
 // Frees a coverage report; NULL is a no-op.
 void pp_coverage_report_free(const pp_coverage_report *report);
 
-// Creates options with the defaults (those of the CLI: 2 threads, compression level 4,
-// Phred+33, output compressed when its name ends in `.gz`, empty input is an error) and
-// stores them in `*options_out`.
+// Creates options with the defaults (those of `panelprep trim`: fastp's trimming and
+// filtering, 2 threads, compression level 4, Phred+33, output compressed when its name ends
+// in `.gz`, empty input is an error) and stores them in `*options_out`.
 //
 // Ownership: the caller owns the new options and frees them with `pp_options_free`.
 pp_status pp_options_new(pp_options **options_out);
@@ -200,20 +264,29 @@ pp_status pp_options_new(pp_options **options_out);
 // affected.
 void pp_options_free(pp_options *options);
 
-// Sets options from a JSON object whose keys are the CLI's long option names; keys not given
-// keep their current value. Keys: `thread` (1-256), `compression` (0-12), `phred64`,
-// `allow_empty`, `interleaved_in`, `compress` (`true`: always BGZF, `false`: always plain,
-// `null`: by output name in file mode, plain in streaming mode), `batch_bytes`,
-// `max_record_bytes`, `stats` (collect the QC statistics of the report; default true),
-// `checksums` (MD5 and SHA-256 of every input and output; default false). Example:
-// `{"thread": 4, "compression": 6}`.
+// Sets options from a JSON object whose keys are the long option names of `panelprep trim`
+// (`-` and `_` alike); keys not given keep their current value. Example:
+// `{"thread": 4, "adapter_sequence": "AGATCGGAAGAGC", "cut_tail": true, "length_required": 30}`.
 //
-// An unknown key, a value of the wrong type or out of range gives `PP_STATUS_INVALID_OPTION`
-// and leaves the options unchanged. `json` is borrowed for the call only.
+// Keys: every trimming, filtering and UMI option of the CLI, with its values and defaults
+// (fastp's; the README's options table, `panelprep trim --help`), e.g. `adapter_sequence`,
+// `adapter_fasta`, `adapter_preset`, `cut_front`, `cut_tail_window_size`, `trim_poly_g`,
+// `trim_poly_x`, `quality_cutoff` (`"FRONT,BACK"` or a number), `length_required`, `umi`,
+// `umi_loc`, `umi_len`; and the engine keys `thread` (1-256), `compression` (0-12),
+// `phred64`, `allow_empty`, `interleaved_in`, `passthrough` (no trimming, no filtering),
+// `compress` (`true`: always BGZF, `false`: always plain, `null`: by output name in file
+// mode, plain in streaming mode), `batch_bytes`, `max_record_bytes`, `stats` (collect the QC
+// statistics of the report; default true), `checksums` (MD5 and SHA-256 of every input and
+// output; default false). `pp_options_to_json` lists every key with its value. Options with
+// a value (`"cut_tail_window_size"`) take `null` for "not given".
+//
+// An unknown key, a value of the wrong type, out of range or contradicting another gives
+// `PP_STATUS_INVALID_OPTION` with a `pp_last_error_message()` naming the key, and leaves
+// the options unchanged. `json` is borrowed for the call only.
 pp_status pp_options_set_json(pp_options *options, const char *json);
 
-// Writes the current options as a JSON object (the keys of `pp_options_set_json`, every key
-// present) to `*json_out`.
+// Writes the current options as a JSON object (every key of `pp_options_set_json` with its
+// value; passing it back to `pp_options_set_json` changes nothing) to `*json_out`.
 //
 // Ownership: the caller owns the string and frees it with `pp_string_free`.
 pp_status pp_options_to_json(const pp_options *options, char **json_out);
@@ -249,6 +322,28 @@ pp_status pp_options_set_stats(pp_options *options, bool stats);
 // Computes MD5 and SHA-256 of every input (as stored) and output (as written) while the bytes
 // stream through; they appear in `pp_report_summary_json`. Default false.
 pp_status pp_options_set_checksums(pp_options *options, bool checksums);
+
+// Validates and copies reads only, without trimming or filtering, when `passthrough` is
+// true (JSON `passthrough`). Default false.
+pp_status pp_options_set_passthrough(pp_options *options, bool passthrough);
+
+// Sets the read 1 adapter (JSON `adapter_sequence`, fastp `-a`); NULL or `"auto"` restores
+// the default: detected from the first reads of single-end files. `adapter` is borrowed for
+// the call only.
+pp_status pp_options_set_adapter_sequence(pp_options *options, const char *adapter);
+
+// Sets the read 2 adapter (JSON `adapter_sequence_r2`); NULL or `"auto"` restores the
+// default (none, unless `detect_adapter_for_pe`). `adapter` is borrowed for the call only.
+pp_status pp_options_set_adapter_sequence_r2(pp_options *options, const char *adapter);
+
+// Sets the minimum read length after trimming (JSON `length_required`, fastp `-l`; shorter
+// reads are dropped). Default 15.
+pp_status pp_options_set_length_required(pp_options *options, uint32_t length);
+
+// Forces poly-G trimming on when `trim_poly_g` is true (JSON `trim_poly_g`, fastp `-g`);
+// false restores the default: on for two-colour instruments (NextSeq, NovaSeq...), detected
+// from the read names. JSON `disable_trim_poly_g` turns it off.
+pp_status pp_options_set_trim_poly_g(pp_options *options, bool trim_poly_g);
 
 // Sets (or with a NULL `callback`, removes) the progress callback of runs using these
 // options, called about every `interval_ms` milliseconds (0 = 100 ms); see

@@ -24,6 +24,7 @@ pub mod filter;
 pub mod io;
 pub mod pipeline;
 pub mod report;
+pub mod settings;
 pub mod simulate;
 pub mod stats;
 pub mod trim;

@@ -4,7 +4,10 @@
 //! README's command) and once dynamically (`libpanelprep.so` with an rpath, and through the
 //! `panelprep.pc` made from `panelprep.pc.in`), runs them on generated inputs, checks their
 //! output against numbers computed here, and runs them again under valgrind memcheck when it is
-//! installed (any definite or indirect leak or memory error fails).
+//! installed (any definite or indirect leak or memory error fails). The programs' runs with
+//! every option given as JSON (`TRIM_JSON`, `COVERAGE_JSON` in the C sources) must write the
+//! same reads and coverage files as the CLI given the same flags (`TRIM_FLAGS`,
+//! `COVERAGE_FLAGS` here).
 //!
 //! The static and shared libraries are built by this test (`cargo build --lib` with this test's
 //! profile and target directory) so they are never stale. Skips, saying why, when no C
@@ -16,6 +19,11 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::sync::OnceLock;
+
+#[path = "c_api/vs_cli.rs"]
+mod vs_cli;
+
+use vs_cli::{DEMO_PAIRS, compare_with_cli};
 
 const ROOT: &str = env!("CARGO_MANIFEST_DIR");
 
@@ -160,6 +168,10 @@ fn run_dir(name: &str) -> PathBuf {
     std::fs::create_dir_all(&d).unwrap();
     for f in ["se.fq", "se.fq.gz", "r1.fq.gz", "r2.fq.gz", "bad.fq"] {
         std::fs::copy(data().dir.path().join(f), d.join(f)).unwrap();
+    }
+    // Reads with adapters and good qualities, for the runs with trimming options.
+    for f in ["demo_R1.fq.gz", "demo_R2.fq.gz"] {
+        std::fs::copy(Path::new(ROOT).join("tests/data").join(f), d.join(f)).unwrap();
     }
     // A real exome BAM (with its BAI) and targets for the coverage calls, when the shared
     // public data is there (copied into the run directory, never into the repository).
@@ -356,7 +368,17 @@ fn expect_lines(lang: Lang, stdout: &str) {
             }
             pe("stream_pe_file");
             pe("stream_pe_stream");
-            assert_eq!(stdout.matches("identical=1").count(), 4, "{stdout}");
+            assert_eq!(
+                fields(stdout, "json_se")["reads_in"],
+                DEMO_PAIRS,
+                "{stdout}"
+            );
+            assert_eq!(
+                fields(stdout, "json_pe")["reads_in"],
+                2 * DEMO_PAIRS,
+                "{stdout}"
+            );
+            assert_eq!(stdout.matches("identical=1").count(), 5, "{stdout}");
             vec![
                 format!("version={}", env!("CARGO_PKG_VERSION")),
                 "null_arguments=ok".into(),
@@ -367,6 +389,9 @@ fn expect_lines(lang: Lang, stdout: &str) {
                 "stream_pe_out2_bytes=".into(),
                 "does_not_exist.fq: open failed".into(),
                 "bad.fq, record 3, line 12: sequence has 4 bases but quality has 3".into(),
+                "stream_json_out1_bytes=".into(),
+                "bad_value_message=invalid option: key \"umi_len\" = 0: --umi_len is required"
+                    .into(),
                 "errors=ok".into(),
                 "reentrant_status=104".into(),
                 "stream_cancelled_after_pushes=".into(),
@@ -377,6 +402,7 @@ fn expect_lines(lang: Lang, stdout: &str) {
             format!("cpp_version={}", env!("CARGO_PKG_VERSION")),
             format!("cpp_file_pe reads_in={pe_reads}"),
             "cpp_stream_pe identical=1".into(),
+            format!("cpp_json_pe reads_in={}", 2 * DEMO_PAIRS),
             "cpp_errors=ok".into(),
             "cpp_cancellation=ok".into(),
         ],
@@ -418,6 +444,7 @@ fn exercise(lang: Lang, link: Link, name: &str) {
         }
         assert!(stdout.contains("coverage_errors=ok"), "{stdout}");
     }
+    compare_with_cli(lang, &work);
 
     if link == Link::PkgConfig {
         return; // the same binary as Dynamic, only linked through pkg-config
@@ -451,6 +478,7 @@ fn exercise(lang: Lang, link: Link, name: &str) {
         "{name}: valgrind reported errors:\n{stderr}"
     );
     expect_lines(lang, &String::from_utf8_lossy(&out.stdout));
+    compare_with_cli(lang, &vg_dir);
 }
 
 #[test]

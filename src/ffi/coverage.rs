@@ -4,12 +4,29 @@ use std::ffi::c_char;
 use std::path::{Path, PathBuf};
 
 use super::boundary::{Failed, arg_opt_str, arg_str, boundary, boundary_void, string_to_c};
-use super::handle::{self, ArcHandle, try_arc_ref, try_out};
+use super::handle::{self, ArcHandle, BoxHandle, try_arc_ref, try_box_mut, try_box_ref, try_out};
 use super::pp_status;
 use crate::Error;
-use crate::coverage::{self, CoverageReport, Preset};
+use crate::coverage::{self, CoverageOptions, CoverageReport};
+use crate::settings::CoverageSettings;
 
-/// The result of `pp_coverage_run`: per-target, per-gene and panel metrics.
+/// Options of a coverage run: the options of `panelprep coverage` besides its paths. Create
+/// with `pp_coverage_options_new`, set with `pp_coverage_options_set_json`, read back with
+/// `pp_coverage_options_to_json`, pass to any number of `pp_coverage_run_with_options` calls,
+/// free with `pp_coverage_options_free`.
+///
+/// Threading: may be read by several runs on several threads at once, but must not be
+/// changed (set, free) while any call uses it.
+pub struct pp_coverage_options {
+    _private: [u8; 0],
+}
+
+impl BoxHandle for pp_coverage_options {
+    type Target = CoverageSettings;
+}
+
+/// The result of `pp_coverage_run` and `pp_coverage_run_with_options`: per-target, per-gene
+/// and panel metrics.
 ///
 /// Ownership: the caller frees it with `pp_coverage_report_free`. Immutable: may be read from
 /// several threads at once.
@@ -21,11 +38,99 @@ impl ArcHandle for pp_coverage_report {
     type Target = CoverageReport;
 }
 
+/// Creates coverage options with the defaults of `panelprep coverage` (the `mosdepth`
+/// preset, 2 threads, thresholds 20,50,100,250,500,1000, low coverage below 100x, scan
+/// `auto`, no gate) and stores them in `*options_out`.
+///
+/// Ownership: the caller owns the new options and frees them with `pp_coverage_options_free`.
+#[unsafe(no_mangle)]
+pub extern "C" fn pp_coverage_options_new(options_out: *mut *mut pp_coverage_options) -> pp_status {
+    boundary(|| {
+        let out = try_out!(options_out);
+        *out = handle::box_into(CoverageSettings::default());
+        Ok(())
+    })
+}
+
+/// Frees coverage options. `pp_coverage_options_free(NULL)` does nothing.
+#[unsafe(no_mangle)]
+pub extern "C" fn pp_coverage_options_free(options: *mut pp_coverage_options) {
+    boundary_void(|| handle::box_free(options));
+}
+
+/// Sets coverage options from a JSON object whose keys are the long option names of
+/// `panelprep coverage` (`-` and `_` alike); keys not given keep their current value. Keys:
+/// `preset` (`"mosdepth"`, `"mosdepth-fast"`, `"picard-hs"`), `threads`, `fast_mode`,
+/// `fragment_mode`, `mate_overlap` (`"count-both"`, `"mosdepth"`, `"picard-clip"`),
+/// `thresholds` (array of depths), `flag`, `include_flag`, `mapq`, `base_quality`,
+/// `low_coverage`, `scan` (`"auto"`, `"full"`, `"index"`), `gate` (array of
+/// `"METRIC>=VALUE"` / `"METRIC<=VALUE"`); `null` means "from the preset" for `mate_overlap`,
+/// `thresholds`, `flag`, `include_flag`, `mapq` and `base_quality`. Example:
+/// `{"preset": "picard-hs", "thresholds": [50, 100], "gate": ["median_target_coverage>=100"]}`.
+///
+/// An unknown key, a value of the wrong type or an invalid value gives
+/// `PP_STATUS_INVALID_OPTION` with a `pp_last_error_message()` naming the key, and leaves the
+/// options unchanged. `json` is borrowed for the call only.
+#[unsafe(no_mangle)]
+pub extern "C" fn pp_coverage_options_set_json(
+    options: *mut pp_coverage_options,
+    json: *const c_char,
+) -> pp_status {
+    boundary(|| {
+        let text = arg_str(json, "json")?;
+        try_box_mut!(options).set_json(text)?;
+        Ok(())
+    })
+}
+
+/// Writes the current coverage options as a JSON object (every key of
+/// `pp_coverage_options_set_json` with its value) to `*json_out`.
+///
+/// Ownership: the caller owns the string and frees it with `pp_string_free`.
+#[unsafe(no_mangle)]
+pub extern "C" fn pp_coverage_options_to_json(
+    options: *const pp_coverage_options,
+    json_out: *mut *mut c_char,
+) -> pp_status {
+    boundary(|| {
+        let o = try_box_ref!(options);
+        let out = try_out!(json_out);
+        *out = string_to_c(o.to_json()?)?;
+        Ok(())
+    })
+}
+
+/// Runs coverage with `opts` and stores the report: the body of both entry points.
+fn run(
+    opts: &CoverageOptions,
+    bam: *const c_char,
+    bed: *const c_char,
+    prefix: *const c_char,
+    report_out: *mut *const pp_coverage_report,
+) -> Result<(), Failed> {
+    let bam = PathBuf::from(arg_str(bam, "bam")?);
+    let bed = PathBuf::from(arg_str(bed, "bed")?);
+    let prefix = arg_opt_str(prefix, "prefix")?.map(PathBuf::from);
+    let out = try_out!(report_out);
+    let report = coverage::run(opts, &bam, &bed).map_err(Error::from)?;
+    if let Some(p) = prefix {
+        coverage::write_outputs(&report, Path::new(&p)).map_err(Error::from)?;
+    }
+    *out = handle::arc_into(std::sync::Arc::new(report));
+    Ok(())
+}
+
+/// The settings' library options; an invalid setting is `PP_STATUS_INVALID_OPTION`.
+fn options_of(s: &CoverageSettings) -> Result<CoverageOptions, Failed> {
+    s.to_options()
+        .map_err(|e| Failed::with(pp_status::PP_STATUS_INVALID_OPTION, &e.to_string()))
+}
+
 /// Computes depth over the targets of `bed` from the coordinate-sorted `bam` (its `.bai` is
 /// used when present) with the named `preset` (`"mosdepth"`, `"mosdepth-fast"` or
 /// `"picard-hs"`; NULL = `"mosdepth"`) and `threads` inflate threads (0 = 2). When `prefix` is
 /// not NULL the files of `panelprep coverage --prefix` are written too (all or none).
-/// Stores a new report in `*report_out`.
+/// Stores a new report in `*report_out`. `pp_coverage_run_with_options` takes every option.
 ///
 /// Ownership: every string is borrowed for the call; the caller frees the report with
 /// `pp_coverage_report_free`. Errors: `PP_STATUS_COVERAGE_ERROR` (bad BAM or BED, with file
@@ -40,20 +145,39 @@ pub extern "C" fn pp_coverage_run(
     report_out: *mut *const pp_coverage_report,
 ) -> pp_status {
     boundary(|| {
-        let bam = PathBuf::from(arg_str(bam, "bam")?);
-        let bed = PathBuf::from(arg_str(bed, "bed")?);
-        let preset = Preset::parse(arg_opt_str(preset, "preset")?.unwrap_or("mosdepth"))
-            .map_err(|e| Failed::with(pp_status::PP_STATUS_INVALID_OPTION, &e.to_string()))?;
-        let prefix = arg_opt_str(prefix, "prefix")?.map(PathBuf::from);
-        let out = try_out!(report_out);
-        let mut opts = preset.options();
-        opts.threads = if threads == 0 { 2 } else { threads as usize };
-        let report = coverage::run(&opts, &bam, &bed).map_err(Error::from)?;
-        if let Some(p) = prefix {
-            coverage::write_outputs(&report, Path::new(&p)).map_err(Error::from)?;
-        }
-        *out = handle::arc_into(std::sync::Arc::new(report));
-        Ok(())
+        let settings = CoverageSettings {
+            preset: arg_opt_str(preset, "preset")?
+                .unwrap_or("mosdepth")
+                .to_string(),
+            threads: if threads == 0 { 2 } else { threads as usize },
+            ..CoverageSettings::default()
+        };
+        run(&options_of(&settings)?, bam, bed, prefix, report_out)
+    })
+}
+
+/// Computes depth over the targets of `bed` from the coordinate-sorted `bam` (its `.bai` is
+/// used when present) with `options` (see `pp_coverage_options_set_json`), as
+/// `panelprep coverage` does with the same options. When `prefix` is not NULL the files of
+/// `panelprep coverage --prefix` are written too (all or none). Stores a new report in
+/// `*report_out`. A failed QC gate is not an error: see `pp_coverage_report_gate`.
+///
+/// Ownership: `options` and every string are borrowed for the call; the caller frees the
+/// report with `pp_coverage_report_free`. Errors: `PP_STATUS_NULL_ARGUMENT` (`bam`, `bed`,
+/// `options` or `report_out` NULL), `PP_STATUS_COVERAGE_ERROR` (bad BAM or BED, with file and
+/// record or line in `pp_last_error_message()`; an index scan without a BAI),
+/// `PP_STATUS_INVALID_OPTION`.
+#[unsafe(no_mangle)]
+pub extern "C" fn pp_coverage_run_with_options(
+    bam: *const c_char,
+    bed: *const c_char,
+    options: *const pp_coverage_options,
+    prefix: *const c_char,
+    report_out: *mut *const pp_coverage_report,
+) -> pp_status {
+    boundary(|| {
+        let settings = try_box_ref!(options);
+        run(&options_of(settings)?, bam, bed, prefix, report_out)
     })
 }
 
@@ -122,6 +246,18 @@ pub extern "C" fn pp_coverage_report_zero_coverage_targets(
     value_out: *mut u64,
 ) -> pp_status {
     handle::get(report, value_out, |r| Ok(r.panel.zero_cvg_targets as u64))
+}
+
+/// The QC gate's verdict: 1 when every `gate` limit of the options passed, 0 when one
+/// failed (the report JSON's `gate.rows` says which), -1 when the run had no gate limits.
+#[unsafe(no_mangle)]
+pub extern "C" fn pp_coverage_report_gate(
+    report: *const pp_coverage_report,
+    value_out: *mut i32,
+) -> pp_status {
+    handle::get(report, value_out, |r| {
+        Ok(r.gate.as_ref().map_or(-1, |g| i32::from(g.pass)))
+    })
 }
 
 /// Frees a coverage report; NULL is a no-op.

@@ -15,6 +15,7 @@ mod boundary;
 mod coverage;
 mod handle;
 mod options;
+mod options_control;
 mod report;
 mod run;
 mod status;
@@ -23,16 +24,23 @@ mod validate;
 
 pub use boundary::{pp_last_error_message, pp_string_free, pp_version};
 pub use coverage::{
-    pp_coverage_report, pp_coverage_report_free, pp_coverage_report_json, pp_coverage_report_mean,
-    pp_coverage_report_median, pp_coverage_report_pct_bases_at_least,
-    pp_coverage_report_zero_coverage_targets, pp_coverage_run,
+    pp_coverage_options, pp_coverage_options_free, pp_coverage_options_new,
+    pp_coverage_options_set_json, pp_coverage_options_to_json, pp_coverage_report,
+    pp_coverage_report_free, pp_coverage_report_gate, pp_coverage_report_json,
+    pp_coverage_report_mean, pp_coverage_report_median, pp_coverage_report_pct_bases_at_least,
+    pp_coverage_report_zero_coverage_targets, pp_coverage_run, pp_coverage_run_with_options,
 };
 pub use options::{
-    pp_cancel_token, pp_cancel_token_cancel, pp_cancel_token_free, pp_cancel_token_new, pp_options,
-    pp_options_free, pp_options_new, pp_options_set_allow_empty, pp_options_set_cancel_token,
+    pp_options, pp_options_free, pp_options_new, pp_options_set_adapter_sequence,
+    pp_options_set_adapter_sequence_r2, pp_options_set_allow_empty, pp_options_set_checksums,
     pp_options_set_compress, pp_options_set_compression_level, pp_options_set_interleaved_in,
-    pp_options_set_json, pp_options_set_phred64, pp_options_set_progress, pp_options_set_stats,
-    pp_options_set_threads, pp_options_to_json, pp_progress_callback,
+    pp_options_set_json, pp_options_set_length_required, pp_options_set_passthrough,
+    pp_options_set_phred64, pp_options_set_stats, pp_options_set_threads,
+    pp_options_set_trim_poly_g, pp_options_to_json,
+};
+pub use options_control::{
+    pp_cancel_token, pp_cancel_token_cancel, pp_cancel_token_free, pp_cancel_token_new,
+    pp_options_set_cancel_token, pp_options_set_progress, pp_progress_callback,
 };
 pub use report::{
     pp_report, pp_report_bases_in, pp_report_bases_out, pp_report_bytes_out, pp_report_free,

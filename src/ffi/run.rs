@@ -19,7 +19,7 @@ fn run(o: &Options, inputs: &Inputs, outputs: &Outputs) -> Result<*const pp_repo
         Inputs::Paired(a, b) => format!("panelprep trim -i {} -I {}", a.display(), b.display()),
     };
     let control = Control::new();
-    let p = &o.pipeline;
+    let p = &o.pipeline(inputs.layout())?;
     let summary = if o.watched() {
         run_watched(&control, o.interval(), &mut |c| o.watch(c), |c| {
             pipeline::run(p, inputs, outputs, c)
@@ -57,7 +57,7 @@ pub extern "C" fn pp_run_se(
         let o = try_box_ref!(options);
         let out = try_out!(report_out);
         let input = PathBuf::from(arg_str(in1, "in1")?);
-        let inputs = if o.interleaved_in {
+        let inputs = if o.interleaved_in() {
             Inputs::Interleaved(input)
         } else {
             Inputs::Single(input)

@@ -7,7 +7,8 @@ use std::path::PathBuf;
 
 use super::boundary::{Failed, boundary, boundary_void};
 use super::handle::{self, BoxHandle, try_box_ref, try_out, try_slice};
-use super::options::{Options, Progress, pp_options};
+use super::options::{Options, pp_options};
+use super::options_control::Progress;
 use super::pp_status;
 use super::report::{Report, pp_report};
 use crate::Error;
@@ -135,7 +136,7 @@ pub extern "C" fn pp_stream_open(
     boundary(|| {
         let o: &Options = try_box_ref!(options);
         let out = try_out!(stream_out);
-        let layout = match (inputs, o.interleaved_in) {
+        let layout = match (inputs, o.interleaved_in()) {
             (1, false) => Layout::Single,
             (1, true) => Layout::Interleaved,
             (2, false) => Layout::Paired,
@@ -170,7 +171,8 @@ pub extern "C" fn pp_stream_open(
                 "write2 needs paired input",
             ));
         }
-        let mut session = PushSession::start(&o.pipeline, layout, writers.len(), Control::new())?;
+        let mut session =
+            PushSession::start(&o.pipeline(layout)?, layout, writers.len(), Control::new())?;
         if let Some(p) = &o.progress {
             session.set_progress_interval(p.interval);
         }

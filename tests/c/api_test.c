@@ -3,9 +3,13 @@
  * arguments, misuse), cancellation (progress callback, token set before a run, token set by
  * another thread during a stream) and ownership (every object freed: run under valgrind).
  *
+ * The JSON options below (TRIM_JSON, COVERAGE_JSON) are the CLI flags tests/c_api.rs passes to
+ * `panelprep trim` / `panelprep coverage` on the same inputs: it compares the outputs.
+ *
  * Usage: api_test DIR — DIR holds the inputs written by tests/c_api.rs:
  *   se.fq (plain), se.fq.gz (multi-member gzip of se.fq), r1.fq.gz, r2.fq.gz (gzip pairs),
- *   bad.fq (malformed at record 3). Outputs are written to DIR too.
+ *   bad.fq (malformed at record 3), demo_R1.fq.gz and demo_R2.fq.gz (tests/data: real-looking
+ *   pairs with adapters, for the trimming options). Outputs are written to DIR too.
  * Prints "key=value" result lines for the harness and "ALL PASSED" last; exit status is the
  * number of failed checks.
  */
@@ -20,6 +24,18 @@
 #include <time.h>
 
 static int failures = 0;
+
+/* The same options as `panelprep trim --adapter_sequence AGATCGGAAGAGC --cut_tail --trim_poly_x
+ * --length_required 30 --umi --umi_loc read1 --umi_len 8`. */
+static const char *const TRIM_JSON =
+    "{\"adapter_sequence\":\"AGATCGGAAGAGC\",\"cut_tail\":true,\"trim_poly_x\":true,"
+    "\"length_required\":30,\"umi\":true,\"umi_loc\":\"read1\",\"umi_len\":8}";
+
+/* The same options as `panelprep coverage --preset picard-hs -T 10,30 -Q 10 --low-coverage 50
+ * -t 1 --gate 'mean_target_coverage<=1000000'`. */
+static const char *const COVERAGE_JSON =
+    "{\"preset\":\"picard-hs\",\"thresholds\":[10,30],\"mapq\":10,\"low-coverage\":50,"
+    "\"threads\":1,\"gate\":[\"mean_target_coverage<=1000000\"]}";
 
 #define CHECK(cond)                                                                       \
     do {                                                                                  \
@@ -163,6 +179,9 @@ static numbers report_numbers(const char *name, const pp_report *r) {
     return n;
 }
 
+static void stream_and_compare(const char *name, const pp_options *o, uint32_t n,
+                               const char *const *in_names, const char *ext, size_t max_piece);
+
 /* Pushes `n` inputs in random pieces of 0..max_piece bytes, switching inputs at random. */
 static pp_status push_randomly(pp_stream *s, buffer *inputs, size_t n, size_t max_piece) {
     size_t pos[2] = {0, 0};
@@ -180,8 +199,8 @@ static pp_status push_randomly(pp_stream *s, buffer *inputs, size_t n, size_t ma
 }
 
 static void test_version_and_options(void) {
-    pp_options *o = NULL;
-    char *json = NULL;
+    pp_options *o = NULL, *copy = NULL;
+    char *json = NULL, *again = NULL;
     char want[32];
     snprintf(want, sizeof want, "%d.%d.%d", PP_VERSION_MAJOR, PP_VERSION_MINOR, PP_VERSION_PATCH);
     CHECK(strcmp(pp_version(), want) == 0);
@@ -208,6 +227,69 @@ static void test_version_and_options(void) {
     CHECK(json && strstr(json, "\"compression\":6") != NULL);
     printf("options=%s\n", json ? json : "(null)");
     pp_string_free(json);
+    json = NULL;
+
+    /* Every trimming option of the CLI is a key; errors name the key and change nothing. */
+    CHECK_OK(pp_options_set_json(o, TRIM_JSON));
+    CHECK_STATUS(pp_options_set_json(o, "{\"cut_tail\": false, \"cut_tails\": true}"),
+                 PP_STATUS_INVALID_OPTION);
+    CHECK(strstr(pp_last_error_message(), "cut_tails") != NULL);
+    CHECK_STATUS(pp_options_set_json(o, "{\"umi_loc\": 5}"), PP_STATUS_INVALID_OPTION);
+    CHECK(strstr(pp_last_error_message(), "umi_loc") != NULL);
+    CHECK_STATUS(pp_options_set_json(o, "{\"adapter_error_rate\": 0.9}"), PP_STATUS_INVALID_OPTION);
+    CHECK(strstr(pp_last_error_message(), "adapter_error_rate") != NULL);
+    CHECK_STATUS(pp_options_set_json(o, "{\"umi_len\": 0}"), PP_STATUS_INVALID_OPTION);
+    CHECK(strstr(pp_last_error_message(), "umi_len") != NULL);
+    printf("bad_value_message=%s\n", pp_last_error_message());
+    CHECK_OK(pp_options_to_json(o, &json));
+    CHECK(json && strstr(json, "\"cut_tail\":true") != NULL);
+    CHECK(json && strstr(json, "\"umi_loc\":\"read1\"") != NULL);
+    CHECK(json && strstr(json, "\"umi_len\":8") != NULL);
+    CHECK(json && strstr(json, "\"adapter_error_rate\":0.1") != NULL);
+    /* The JSON read back sets the same options on new ones. */
+    CHECK_OK(pp_options_new(&copy));
+    CHECK_OK(pp_options_set_json(copy, json));
+    CHECK_OK(pp_options_to_json(copy, &again));
+    CHECK(json && again && strcmp(json, again) == 0);
+    pp_string_free(again);
+    pp_string_free(json);
+    json = NULL;
+    pp_options_free(copy);
+
+    /* Typed setters for the common trimming options. */
+    CHECK_OK(pp_options_set_adapter_sequence(o, "CTGTCTCTTATA"));
+    CHECK_OK(pp_options_set_adapter_sequence_r2(o, NULL));
+    CHECK_OK(pp_options_set_length_required(o, 50));
+    CHECK_OK(pp_options_set_trim_poly_g(o, true));
+    CHECK_OK(pp_options_set_passthrough(o, true));
+    CHECK_STATUS(pp_options_set_adapter_sequence(NULL, "ACGT"), PP_STATUS_NULL_ARGUMENT);
+    CHECK_OK(pp_options_to_json(o, &json));
+    CHECK(json && strstr(json, "\"adapter_sequence\":\"CTGTCTCTTATA\"") != NULL);
+    CHECK(json && strstr(json, "\"adapter_sequence_r2\":\"auto\"") != NULL);
+    CHECK(json && strstr(json, "\"length_required\":50") != NULL);
+    CHECK(json && strstr(json, "\"trim_poly_g\":true") != NULL);
+    CHECK(json && strstr(json, "\"passthrough\":true") != NULL);
+    pp_string_free(json);
+    pp_options_free(o);
+}
+
+/* The trimming options of TRIM_JSON in file mode, single-end and paired; tests/c_api.rs
+ * compares the outputs with the CLI's. Then streamed: identical to file mode. */
+static void test_json_options(void) {
+    pp_options *o = NULL;
+    const pp_report *r = NULL;
+    const char *se_gz_in[1] = {"demo_R1.fq.gz"};
+    CHECK_OK(pp_options_new(&o));
+    CHECK_OK(pp_options_set_json(o, TRIM_JSON));
+    CHECK_OK(pp_run_se(o, in_dir("demo_R1.fq.gz"), in_dir("json_se.fq.gz"), &r));
+    report_numbers("json_se", r);
+    pp_report_free(r);
+    r = NULL;
+    CHECK_OK(pp_run_pe(o, in_dir("demo_R1.fq.gz"), in_dir("demo_R2.fq.gz"),
+                       in_dir("json_r1.fq.gz"), in_dir("json_r2.fq.gz"), &r));
+    report_numbers("json_pe", r);
+    pp_report_free(r);
+    stream_and_compare("stream_json", o, 1, se_gz_in, ".fq", 3000);
     pp_options_free(o);
 }
 
@@ -548,6 +630,8 @@ static void test_cancellation(void) {
 
 static void test_coverage(void) {
     const pp_coverage_report *c = NULL;
+    pp_coverage_options *co = NULL;
+    int32_t gate = 0;
     double mean = -1.0, pct = -1.0;
     uint64_t zero = 0;
     char *json = NULL;
@@ -560,10 +644,39 @@ static void test_coverage(void) {
     CHECK_STATUS(pp_coverage_run(in_dir("no.bam"), in_dir("bad.fq"), NULL, 1, NULL, &c),
                  PP_STATUS_COVERAGE_ERROR);
     CHECK(c == NULL);
+    /* Coverage options: NULL checks, unknown keys and bad values name the key. */
+    CHECK_STATUS(pp_coverage_options_new(NULL), PP_STATUS_NULL_ARGUMENT);
+    CHECK_OK(pp_coverage_options_new(&co));
+    CHECK_STATUS(pp_coverage_options_set_json(NULL, "{}"), PP_STATUS_NULL_ARGUMENT);
+    CHECK_STATUS(pp_coverage_options_set_json(co, NULL), PP_STATUS_NULL_ARGUMENT);
+    CHECK_STATUS(pp_coverage_options_to_json(co, NULL), PP_STATUS_NULL_ARGUMENT);
+    CHECK_STATUS(pp_coverage_run_with_options(in_dir("panel.bam"), in_dir("panel.bed"), NULL, NULL,
+                                              &c),
+                 PP_STATUS_NULL_ARGUMENT);
+    CHECK_STATUS(pp_coverage_run_with_options(NULL, in_dir("panel.bed"), co, NULL, &c),
+                 PP_STATUS_NULL_ARGUMENT);
+    CHECK_STATUS(pp_coverage_options_set_json(co, "{\"presets\": \"picard-hs\"}"),
+                 PP_STATUS_INVALID_OPTION);
+    CHECK(strstr(pp_last_error_message(), "presets") != NULL);
+    CHECK_STATUS(pp_coverage_options_set_json(co, "{\"scan\": \"sometimes\"}"),
+                 PP_STATUS_INVALID_OPTION);
+    CHECK(strstr(pp_last_error_message(), "scan") != NULL);
+    CHECK_STATUS(pp_coverage_options_set_json(co, "{\"gate\": [\"no_such_metric>=1\"]}"),
+                 PP_STATUS_INVALID_OPTION);
+    CHECK(strstr(pp_last_error_message(), "gate") != NULL);
+    CHECK_OK(pp_coverage_options_set_json(co, COVERAGE_JSON));
+    CHECK_OK(pp_coverage_options_to_json(co, &json));
+    CHECK(json && strstr(json, "\"preset\":\"picard-hs\"") != NULL);
+    CHECK(json && strstr(json, "\"low_coverage\":50") != NULL);
+    CHECK(json && strstr(json, "\"scan\":\"auto\"") != NULL);
+    pp_string_free(json);
+    json = NULL;
+    pp_coverage_options_free(NULL);
     printf("coverage_errors=ok\n");
     f = fopen(in_dir("panel.bam"), "rb");
     if (!f) {
         printf("coverage=skipped\n");
+        pp_coverage_options_free(co);
         return;
     }
     fclose(f);
@@ -585,9 +698,24 @@ static void test_coverage(void) {
     f = fopen(in_dir("cov.regions.bed.gz"), "rb");
     CHECK(f != NULL);
     if (f) fclose(f);
+    CHECK_OK(pp_coverage_report_gate(c, &gate));
+    CHECK(gate == -1);
     printf("coverage_mean=%.6f\n", mean);
     pp_string_free(json);
     pp_coverage_report_free(c);
+    c = NULL;
+
+    /* Every option of `panelprep coverage`: tests/c_api.rs compares the files with the CLI's. */
+    CHECK_OK(pp_coverage_run_with_options(in_dir("panel.bam"), in_dir("panel.bed"), co,
+                                          in_dir("cov_opts"), &c));
+    CHECK_OK(pp_coverage_report_gate(c, &gate));
+    CHECK(gate == 1);
+    CHECK_OK(pp_coverage_report_pct_bases_at_least(c, 30, &pct));
+    CHECK_STATUS(pp_coverage_report_pct_bases_at_least(c, 20, &pct), PP_STATUS_INVALID_ARGUMENT);
+    CHECK_OK(pp_coverage_report_mean(c, &mean));
+    printf("coverage_options_mean=%.6f\n", mean);
+    pp_coverage_report_free(c);
+    pp_coverage_options_free(co);
 }
 
 int main(int argc, char **argv) {
@@ -599,6 +727,7 @@ int main(int argc, char **argv) {
     test_version_and_options();
     test_null_arguments();
     test_file_mode();
+    test_json_options();
     test_streaming();
     test_errors();
     test_reentrancy();

@@ -1,7 +1,8 @@
 // C++11 exercise of the panelprep C API, the way a C++ instrument program would wrap it: RAII
 // owners for every handle, lambdas as callbacks, std::thread for cancellation. Covers file
 // mode, streaming (output identical to file mode for random push sizes), errors (bad path,
-// malformed FASTQ, NULL arguments) and cancellation.
+// malformed FASTQ, NULL arguments), cancellation, and every CLI option as JSON (trimming and
+// coverage; tests/c_api.rs compares the outputs with the CLI's given the same flags).
 //
 // Usage: api_test_cpp DIR (the inputs written by tests/c_api.rs). Prints "key=value" lines and
 // "ALL PASSED"; exit status is the number of failed checks.
@@ -49,11 +50,19 @@ struct TokenFree {
 struct StringFree {
     void operator()(char *p) const { pp_string_free(p); }
 };
+struct CoverageOptionsFree {
+    void operator()(pp_coverage_options *p) const { pp_coverage_options_free(p); }
+};
+struct CoverageReportFree {
+    void operator()(const pp_coverage_report *p) const { pp_coverage_report_free(p); }
+};
 using Options = std::unique_ptr<pp_options, OptionsFree>;
 using Report = std::unique_ptr<const pp_report, ReportFree>;
 using Stream = std::unique_ptr<pp_stream, StreamFree>;
 using Token = std::unique_ptr<const pp_cancel_token, TokenFree>;
 using String = std::unique_ptr<char, StringFree>;
+using CoverageOptions = std::unique_ptr<pp_coverage_options, CoverageOptionsFree>;
+using CoverageReport = std::unique_ptr<const pp_coverage_report, CoverageReportFree>;
 
 using Bytes = std::vector<unsigned char>;
 
@@ -198,6 +207,50 @@ void cancellation() {
     std::printf("cpp_cancellation=ok\n");
 }
 
+// The flags tests/c_api.rs gives `panelprep trim` for the same run.
+const char *const kTrimJson = R"({"adapter_sequence": "AGATCGGAAGAGC", "cut_tail": true,
+    "trim_poly_x": true, "length_required": 30, "umi": true, "umi_loc": "read1", "umi_len": 8})";
+
+// The flags tests/c_api.rs gives `panelprep coverage` for the same run.
+const char *const kCoverageJson = R"({"preset": "picard-hs", "thresholds": [10, 30],
+    "mapq": 10, "low_coverage": 50, "threads": 1, "gate": ["mean_target_coverage<=1000000"]})";
+
+void json_options() {
+    Options o = new_options();
+    CHECK_STATUS(pp_options_set_json(o.get(), kTrimJson), PP_STATUS_OK);
+    CHECK_STATUS(pp_options_set_json(o.get(), R"({"trim_poly_xx": true})"),
+                 PP_STATUS_INVALID_OPTION);
+    CHECK(std::strstr(pp_last_error_message(), "trim_poly_xx") != nullptr);
+    const pp_report *raw = nullptr;
+    CHECK_STATUS(pp_run_pe(o.get(), path("demo_R1.fq.gz").c_str(), path("demo_R2.fq.gz").c_str(),
+                           path("cpp_json_r1.fq.gz").c_str(), path("cpp_json_r2.fq.gz").c_str(),
+                           &raw),
+                 PP_STATUS_OK);
+    Report report(raw);
+    std::printf("cpp_json_pe reads_in=%llu\n", (unsigned long long)reads_in(report));
+
+    pp_coverage_options *co = nullptr;
+    CHECK_STATUS(pp_coverage_options_new(&co), PP_STATUS_OK);
+    CoverageOptions cov(co);
+    CHECK_STATUS(pp_coverage_options_set_json(cov.get(), R"({"mapq": "high"})"),
+                 PP_STATUS_INVALID_OPTION);
+    CHECK(std::strstr(pp_last_error_message(), "mapq") != nullptr);
+    CHECK_STATUS(pp_coverage_options_set_json(cov.get(), kCoverageJson), PP_STATUS_OK);
+    if (!exists(path("panel.bam"))) {
+        std::printf("cpp_coverage=skipped\n");
+        return;
+    }
+    const pp_coverage_report *craw = nullptr;
+    CHECK_STATUS(pp_coverage_run_with_options(path("panel.bam").c_str(), path("panel.bed").c_str(),
+                                              cov.get(), path("cpp_cov").c_str(), &craw),
+                 PP_STATUS_OK);
+    CoverageReport creport(craw);
+    int32_t gate = 0;
+    CHECK_STATUS(pp_coverage_report_gate(creport.get(), &gate), PP_STATUS_OK);
+    CHECK(gate == 1);
+    std::printf("cpp_coverage=ok\n");
+}
+
 }  // namespace
 
 int main(int argc, char **argv) {
@@ -208,6 +261,7 @@ int main(int argc, char **argv) {
     dir = argv[1];
     std::printf("cpp_version=%s\n", pp_version());
     file_mode_and_streaming();
+    json_options();
     errors();
     cancellation();
     if (failures == 0) std::printf("ALL PASSED\n");

@@ -4,16 +4,18 @@
 mod bench;
 mod coverage;
 mod demo;
+#[cfg(test)]
+mod json_keys;
 mod progress;
 mod reports;
 mod simulate;
-mod trim_args;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand};
 use panelprep::pipeline::{self, Control, Inputs, Outputs, PipelineOptions};
+use panelprep::settings::TrimSettings;
 
 /// Sequencer-side preprocessing for gene-panel data.
 #[derive(Parser)]
@@ -119,7 +121,7 @@ struct TrimCmd {
     #[command(flatten)]
     engine: EngineArgs,
     #[command(flatten)]
-    trim: trim_args::TrimArgs,
+    trim: TrimSettings,
 }
 
 #[derive(Args)]
@@ -199,11 +201,7 @@ fn trim(t: &TrimCmd, control: &Control) -> Result<(), panelprep::Error> {
     );
     let mut opts = t.engine.options();
     if !t.passthrough {
-        let (trim, filter) = t.trim.to_options().map_err(panelprep::Error::Options)?;
-        let (d1, d2) = t.trim.wants_detection(inputs.is_paired());
-        opts.trim = Some(trim);
-        opts.filter = Some(filter);
-        opts.detect_adapter = [d1, d2];
+        t.trim.apply(&mut opts, inputs.is_paired())?;
     }
     opts.stats = paths.needs_stats();
     opts.checksums = paths.manifest.is_some();

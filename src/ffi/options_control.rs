@@ -1,0 +1,128 @@
+//! Run control attached to `pp_options`: the progress callback and the cancel token.
+
+use std::ffi::{c_int, c_void};
+use std::time::Duration;
+
+use super::boundary::{boundary, boundary_void};
+use super::handle::{self, ArcHandle, try_arc_ref, try_box_mut, try_out};
+use super::options::pp_options;
+use super::pp_status;
+use crate::pipeline::Control;
+
+/// A cancellation flag that can be set from any thread. Attach it to options with
+/// `pp_options_set_cancel_token`; every run using those options (file mode or streaming)
+/// stops with `PP_STATUS_CANCELLED` soon after `pp_cancel_token_cancel`, including runs that
+/// start later: use a new token for each run you may want to cancel.
+///
+/// Ownership: reference-counted; options hold their own reference, so the caller may free its
+/// handle at any time with `pp_cancel_token_free`.
+/// Threading: all functions taking a `const pp_cancel_token *` may be called from any thread.
+pub struct pp_cancel_token {
+    _private: [u8; 0],
+}
+
+/// Progress callback: `records` (mates count as one each) and uncompressed input `bytes`
+/// processed so far. Return 0 to continue, non-zero to cancel the run (it then returns
+/// `PP_STATUS_CANCELLED`).
+///
+/// Called on the thread that made the `pp_` call (`pp_run_*`, `pp_stream_push`,
+/// `pp_stream_finish`), never concurrently, never after that call returned: once at the start,
+/// then about every interval, and once after a successful run with the final numbers. It must
+/// not call `pp_` functions on the session it reports on, nor throw or longjmp.
+pub type pp_progress_callback =
+    Option<unsafe extern "C" fn(userdata: *mut c_void, records: u64, bytes: u64) -> c_int>;
+
+/// A progress callback with its context.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Progress {
+    callback: unsafe extern "C" fn(*mut c_void, u64, u64) -> c_int,
+    userdata: *mut c_void,
+    pub(crate) interval: Duration,
+}
+
+impl Progress {
+    /// Reports `control`'s counters; `false` when the callback asks to cancel.
+    pub(crate) fn report(&self, control: &Control) -> bool {
+        // SAFETY: the caller registered a valid function and promises `userdata` stays valid
+        // while the options are used; we call it on the caller's thread only.
+        unsafe { (self.callback)(self.userdata, control.records(), control.bytes()) == 0 }
+    }
+}
+
+impl ArcHandle for pp_cancel_token {
+    type Target = Control;
+}
+
+/// Sets (or with a NULL `callback`, removes) the progress callback of runs using these
+/// options, called about every `interval_ms` milliseconds (0 = 100 ms); see
+/// `pp_progress_callback` for when and where it is called.
+///
+/// Ownership: `userdata` is passed back to the callback untouched; the caller keeps it valid
+/// while runs use these options.
+#[unsafe(no_mangle)]
+pub extern "C" fn pp_options_set_progress(
+    options: *mut pp_options,
+    callback: pp_progress_callback,
+    userdata: *mut c_void,
+    interval_ms: u32,
+) -> pp_status {
+    let interval = Duration::from_millis(if interval_ms == 0 {
+        100
+    } else {
+        u64::from(interval_ms)
+    });
+    boundary(|| {
+        try_box_mut!(options).progress = callback.map(|callback| Progress {
+            callback,
+            userdata,
+            interval,
+        });
+        Ok(())
+    })
+}
+
+/// Attaches a cancel token to the options (NULL detaches it): runs using these options stop
+/// with `PP_STATUS_CANCELLED` once the token is cancelled.
+///
+/// Ownership: the options take their own reference to the token; the caller keeps its handle
+/// and frees it independently.
+#[unsafe(no_mangle)]
+pub extern "C" fn pp_options_set_cancel_token(
+    options: *mut pp_options,
+    token: *const pp_cancel_token,
+) -> pp_status {
+    boundary(|| {
+        let token = handle::arc_ref(token).cloned();
+        try_box_mut!(options).cancel = token;
+        Ok(())
+    })
+}
+
+/// Creates a cancel token (not cancelled) in `*token_out`.
+///
+/// Ownership: the caller owns one reference and releases it with `pp_cancel_token_free`.
+#[unsafe(no_mangle)]
+pub extern "C" fn pp_cancel_token_new(token_out: *mut *const pp_cancel_token) -> pp_status {
+    boundary(|| {
+        let out = try_out!(token_out);
+        *out = handle::arc_into(std::sync::Arc::new(Control::new()));
+        Ok(())
+    })
+}
+
+/// Cancels every run using the token, now or later. May be called from any thread, also while
+/// a run using it is going on in another thread.
+#[unsafe(no_mangle)]
+pub extern "C" fn pp_cancel_token_cancel(token: *const pp_cancel_token) -> pp_status {
+    boundary(|| {
+        try_arc_ref!(token).cancel();
+        Ok(())
+    })
+}
+
+/// Releases the caller's reference to a token. `pp_cancel_token_free(NULL)` does nothing.
+/// Options holding the token keep it alive.
+#[unsafe(no_mangle)]
+pub extern "C" fn pp_cancel_token_free(token: *const pp_cancel_token) {
+    boundary_void(|| handle::arc_free(token));
+}

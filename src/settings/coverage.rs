@@ -1,0 +1,165 @@
+//! The options of `panelprep coverage` (besides its paths), as one struct for the CLI (clap,
+//! with the `cli` feature), the Rust API and the C API's `pp_coverage_options_set_json`.
+
+use serde::{Deserialize, Serialize};
+
+use super::json;
+use crate::Error;
+use crate::coverage::{
+    CountMode, CoverageError, CoverageOptions, GateLimit, MateOverlap, Preset, ScanMode,
+};
+
+/// Coverage settings with the CLI's names (JSON keys take `-` or `_`). [`Default`] is the
+/// CLI's defaults: the `mosdepth` preset, 2 threads.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "cli", derive(clap::Args))]
+#[serde(deny_unknown_fields, default)]
+pub struct CoverageSettings {
+    /// Threads inflating BGZF blocks.
+    #[cfg_attr(feature = "cli", arg(short = 't', long, default_value_t = 2))]
+    pub threads: usize,
+    /// Preset: mosdepth (default), mosdepth-fast, picard-hs.
+    #[cfg_attr(feature = "cli", arg(long, default_value = "mosdepth"))]
+    pub preset: String,
+    /// mosdepth fast mode: whole alignment span, no mate-overlap correction.
+    #[cfg_attr(feature = "cli", arg(short = 'x', long))]
+    pub fast_mode: bool,
+    /// Count whole fragments of proper pairs (leftmost mate start + template length).
+    #[cfg_attr(feature = "cli", arg(long))]
+    pub fragment_mode: bool,
+    /// Mate overlap: count-both, mosdepth, picard-clip (default: from the preset).
+    #[cfg_attr(feature = "cli", arg(long))]
+    pub mate_overlap: Option<String>,
+    /// Depth thresholds, comma-separated (default 20,50,100,250,500,1000).
+    #[cfg_attr(feature = "cli", arg(short = 'T', long, value_delimiter = ','))]
+    pub thresholds: Option<Vec<u32>>,
+    /// Exclude records with any of these flag bits (default: from the preset).
+    #[cfg_attr(feature = "cli", arg(short = 'F', long))]
+    pub flag: Option<u16>,
+    /// Keep only records with at least one of these flag bits.
+    #[cfg_attr(feature = "cli", arg(short = 'i', long))]
+    pub include_flag: Option<u16>,
+    /// Minimum mapping quality (default: from the preset).
+    #[cfg_attr(feature = "cli", arg(short = 'Q', long))]
+    pub mapq: Option<u8>,
+    /// Minimum base quality for a base to count (default: from the preset; 0 = off).
+    #[cfg_attr(feature = "cli", arg(long))]
+    pub base_quality: Option<u8>,
+    /// Depth below which target bases go to PREFIX.lowcov.bed.
+    #[cfg_attr(feature = "cli", arg(long, default_value_t = 100))]
+    pub low_coverage: u32,
+    /// Which records to read: auto (index when a .bai exists), full, index.
+    #[cfg_attr(feature = "cli", arg(long, default_value = "auto"))]
+    pub scan: String,
+    /// QC limit, repeatable: METRIC>=VALUE or METRIC<=VALUE (e.g. median_target_coverage>=150).
+    #[cfg_attr(feature = "cli", arg(long = "gate"))]
+    pub gate: Vec<String>,
+}
+
+impl Default for CoverageSettings {
+    fn default() -> Self {
+        Self {
+            threads: 2,
+            preset: "mosdepth".into(),
+            fast_mode: false,
+            fragment_mode: false,
+            mate_overlap: None,
+            thresholds: None,
+            flag: None,
+            include_flag: None,
+            mapq: None,
+            base_quality: None,
+            low_coverage: 100,
+            scan: "auto".into(),
+            gate: Vec::new(),
+        }
+    }
+}
+
+/// Other names accepted for keys: `(alias, key)`.
+pub const COVERAGE_ALIASES: &[(&str, &str)] = &[("thread", "threads")];
+
+impl CoverageSettings {
+    /// The library options these settings stand for: the preset's, then each setting given.
+    pub fn to_options(&self) -> Result<CoverageOptions, CoverageError> {
+        let mut opts = Preset::parse(&self.preset)?.options();
+        if self.fast_mode {
+            opts.count = CountMode::AlignmentSpan;
+            opts.mate_overlap = MateOverlap::CountBoth;
+        }
+        if self.fragment_mode {
+            opts.count = CountMode::Fragment;
+        }
+        if let Some(m) = &self.mate_overlap {
+            opts.mate_overlap = match m.as_str() {
+                "count-both" | "none" => MateOverlap::CountBoth,
+                "mosdepth" => MateOverlap::Mosdepth,
+                "picard-clip" | "picard" => MateOverlap::PicardClip,
+                o => {
+                    return Err(CoverageError::Options(format!(
+                        "unknown --mate-overlap {o:?}"
+                    )));
+                }
+            };
+        }
+        if let Some(t) = &self.thresholds {
+            opts.thresholds = t.clone();
+        }
+        if let Some(f) = self.flag {
+            opts.exclude_flags = f;
+        }
+        if let Some(f) = self.include_flag {
+            opts.include_flags = f;
+        }
+        if let Some(q) = self.mapq {
+            opts.min_mapq = q;
+        }
+        if let Some(q) = self.base_quality {
+            opts.min_base_quality = q;
+        }
+        opts.low_coverage = self.low_coverage;
+        opts.threads = self.threads;
+        opts.scan = match self.scan.as_str() {
+            "auto" => ScanMode::Auto,
+            "full" => ScanMode::Full,
+            "index" => ScanMode::Index,
+            o => return Err(CoverageError::Options(format!("unknown --scan {o:?}"))),
+        };
+        for g in &self.gate {
+            opts.gate.push(GateLimit::parse(g)?);
+        }
+        Ok(opts)
+    }
+
+    /// Sets the keys of the JSON object `text` (the others keep their value); keys are the
+    /// CLI's long option names with `-` or `_` (and `thread` for `threads`). An unknown key, a
+    /// value of the wrong type or an invalid value fails with [`Error::Options`] naming the key
+    /// and changes nothing.
+    pub fn set_json(&mut self, text: &str) -> Result<(), Error> {
+        let entries = json::parse(text, COVERAGE_ALIASES)?;
+        let next = json::set(self, &entries)?;
+        json::check_blaming(self, &next, &entries, Self::check)?;
+        *self = next;
+        Ok(())
+    }
+
+    /// Every key with its current value, as one JSON object (compact).
+    pub fn to_json(&self) -> Result<String, Error> {
+        serde_json::to_string(self).map_err(|e| Error::Internal(format!("settings to JSON: {e}")))
+    }
+
+    /// Checks every value as a run would before reading anything (preset, names, thresholds,
+    /// gate limits and their metrics); errors are [`Error::Options`].
+    pub fn check(&self) -> Result<(), Error> {
+        let as_options = |e: CoverageError| match e {
+            CoverageError::Options(m) => Error::Options(m),
+            other => Error::Options(other.to_string()),
+        };
+        let mut o = self.to_options().map_err(as_options)?;
+        o.validate().map_err(as_options)?;
+        for g in &o.gate {
+            g.check_known(&o.thresholds).map_err(as_options)?;
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,369 @@
+//! Settings: every key round-trips through JSON, unknown keys and bad values fail naming the
+//! key and change nothing, defaults are the CLI's, and the mapping to the library options.
+
+use serde_json::{Value, json};
+
+use super::{CoverageSettings, RunSettings, TrimSettings};
+use crate::pipeline::{Layout, PipelineOptions};
+use crate::trim::{PolyG, UmiLoc};
+
+/// A valid non-default value for every key of [`RunSettings`] (`@FASTA` is replaced by the
+/// path of an adapter FASTA file).
+const RUN_CASES: &[(&str, &str)] = &[
+    ("thread", "3"),
+    ("compression", "6"),
+    ("phred64", "true"),
+    ("allow_empty", "true"),
+    ("interleaved_in", "true"),
+    ("compress", "true"),
+    ("batch_bytes", "4096"),
+    ("max_record_bytes", "1000000"),
+    ("stats", "false"),
+    ("checksums", "true"),
+    ("passthrough", "true"),
+    ("adapter_sequence", "\"ACGTACGT\""),
+    ("adapter_sequence_r2", "\"TTGGCCAA\""),
+    ("adapter_fasta", "\"@FASTA\""),
+    ("adapter_preset", "\"nextera\""),
+    ("disable_adapter_trimming", "true"),
+    ("detect_adapter_for_pe", "true"),
+    ("adapter_min_overlap", "5"),
+    ("adapter_error_rate", "0.2"),
+    ("adapter_quality_aware", "false"),
+    ("adapter_min_overlap_pe", "9"),
+    ("overlap_len_require", "25"),
+    ("overlap_diff_limit", "3"),
+    ("overlap_diff_percent_limit", "10.5"),
+    ("correction", "true"),
+    ("trim_poly_g", "true"),
+    ("disable_trim_poly_g", "true"),
+    ("poly_g_min_len", "12"),
+    ("trim_poly_x", "true"),
+    ("poly_x_min_len", "11"),
+    ("cut_front", "true"),
+    ("cut_tail", "true"),
+    ("cut_right", "true"),
+    ("cut_window_size", "5"),
+    ("cut_mean_quality", "25"),
+    ("cut_front_window_size", "6"),
+    ("cut_front_mean_quality", "21"),
+    ("cut_tail_window_size", "7"),
+    ("cut_tail_mean_quality", "22"),
+    ("cut_right_window_size", "8"),
+    ("cut_right_mean_quality", "23"),
+    ("quality_cutoff", "\"10,20\""),
+    ("nextseq_trim", "20"),
+    ("trim_front1", "1"),
+    ("trim_tail1", "2"),
+    ("trim_front2", "3"),
+    ("trim_tail2", "4"),
+    ("max_len1", "100"),
+    ("max_len2", "90"),
+    ("disable_quality_filtering", "true"),
+    ("qualified_quality_phred", "20"),
+    ("unqualified_percent_limit", "30.5"),
+    ("n_base_limit", "3"),
+    ("average_qual", "10"),
+    ("disable_length_filtering", "true"),
+    ("length_required", "30"),
+    ("length_limit", "200"),
+    ("low_complexity_filter", "true"),
+    ("complexity_threshold", "25.5"),
+    ("umi", "true"),
+    ("umi_loc", "\"read1\""),
+    ("umi_len", "8"),
+    ("umi_prefix", "\"UMI\""),
+    ("umi_skip", "2"),
+];
+
+const COVERAGE_CASES: &[(&str, &str)] = &[
+    ("threads", "3"),
+    ("preset", "\"picard-hs\""),
+    ("fast_mode", "true"),
+    ("fragment_mode", "true"),
+    ("mate_overlap", "\"picard-clip\""),
+    ("thresholds", "[10, 30]"),
+    ("flag", "1024"),
+    ("include_flag", "2"),
+    ("mapq", "20"),
+    ("base_quality", "10"),
+    ("low_coverage", "50"),
+    ("scan", "\"full\""),
+    ("gate", "[\"median_target_coverage>=100\"]"),
+];
+
+fn keys(json: &str) -> Vec<String> {
+    let v: Value = serde_json::from_str(json).unwrap();
+    let mut k: Vec<String> = v.as_object().unwrap().keys().cloned().collect();
+    k.sort();
+    k
+}
+
+fn case_keys(cases: &[(&str, &str)]) -> Vec<String> {
+    let mut k: Vec<String> = cases.iter().map(|(k, _)| k.to_string()).collect();
+    k.sort();
+    k
+}
+
+fn fasta() -> (tempfile::TempDir, String) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("adapters.fa");
+    std::fs::write(&path, ">a\nAGATCGGAAGAGC\n>b\nCTGTCTCTTATA\n").unwrap();
+    let p = path.to_str().unwrap().to_string();
+    (dir, p)
+}
+
+#[test]
+fn every_run_key_round_trips() {
+    let (_dir, fasta) = fasta();
+    let defaults = RunSettings::default();
+    assert_eq!(keys(&defaults.to_json().unwrap()), case_keys(RUN_CASES));
+    for (key, value) in RUN_CASES {
+        let value = value.replace("@FASTA", &fasta);
+        // UMI extraction needs a location.
+        let extra = if *key == "umi" {
+            r#""umi_loc": "index1", "#
+        } else {
+            ""
+        };
+        let mut s = RunSettings::default();
+        s.set_json(&format!("{{{extra}\"{key}\": {value}}}"))
+            .unwrap_or_else(|e| panic!("{key}: {e}"));
+        assert_ne!(s, defaults, "{key} changed nothing");
+        let out: Value = serde_json::from_str(&s.to_json().unwrap()).unwrap();
+        let want: Value = serde_json::from_str(&value).unwrap();
+        assert_eq!(out[*key], want, "{key}");
+        let mut back = RunSettings::default();
+        back.set_json(&s.to_json().unwrap()).unwrap();
+        assert_eq!(back, s, "{key}: to_json then set_json");
+    }
+}
+
+#[test]
+fn every_coverage_key_round_trips() {
+    let defaults = CoverageSettings::default();
+    assert_eq!(
+        keys(&defaults.to_json().unwrap()),
+        case_keys(COVERAGE_CASES)
+    );
+    for (key, value) in COVERAGE_CASES {
+        let mut s = CoverageSettings::default();
+        s.set_json(&format!("{{\"{key}\": {value}}}"))
+            .unwrap_or_else(|e| panic!("{key}: {e}"));
+        assert_ne!(s, defaults, "{key} changed nothing");
+        let out: Value = serde_json::from_str(&s.to_json().unwrap()).unwrap();
+        assert_eq!(out[*key], serde_json::from_str::<Value>(value).unwrap());
+        let mut back = CoverageSettings::default();
+        back.set_json(&s.to_json().unwrap()).unwrap();
+        assert_eq!(back, s, "{key}");
+    }
+}
+
+#[test]
+fn cli_spellings_and_aliases_are_accepted() {
+    let mut s = RunSettings::default();
+    s.set_json(
+        r#"{"allow-empty": true, "threads": 5, "interleaved": true, "compression_level": 1}"#,
+    )
+    .unwrap();
+    assert!(s.engine.allow_empty && s.engine.interleaved_in);
+    assert_eq!((s.engine.thread, s.engine.compression), (5, 1));
+    s.set_json(r#"{"quality_cutoff": 20}"#).unwrap();
+    assert_eq!(s.trim.quality_cutoff.as_deref(), Some("20"));
+    let mut c = CoverageSettings::default();
+    c.set_json(r#"{"fast-mode": true, "low-coverage": 30, "thread": 1}"#)
+        .unwrap();
+    assert!(c.fast_mode);
+    assert_eq!((c.low_coverage, c.threads), (30, 1));
+}
+
+/// The error of `set_json(json)`, which must name `key` and leave the settings unchanged.
+fn refused(json: &str, key: &str) -> String {
+    let mut s = RunSettings::default();
+    s.set_json(r#"{"thread": 3}"#).unwrap();
+    let before = s.clone();
+    let e = s.set_json(json).unwrap_err();
+    assert!(matches!(e, crate::Error::Options(_)), "{json}: {e:?}");
+    let msg = e.to_string();
+    assert!(msg.contains(key), "{json}: {msg:?} does not name {key}");
+    assert_eq!(s, before, "{json}: a failed call changed the settings");
+    msg
+}
+
+#[test]
+fn unknown_keys_and_bad_values_fail_naming_the_key() {
+    assert!(
+        refused(
+            r#"{"cut_tail": true, "no_such_option": 1}"#,
+            "no_such_option"
+        )
+        .contains("unknown key")
+    );
+    refused(r#"{"thread": "many"}"#, "thread");
+    refused(r#"{"cut_tail": 1}"#, "cut_tail");
+    refused(r#"{"length_required": -1}"#, "length_required");
+    refused(
+        r#"{"qualified_quality_phred": 300}"#,
+        "qualified_quality_phred",
+    );
+    refused(r#"{"thread": 999}"#, "thread");
+    refused(r#"{"compression": 13}"#, "compression");
+    refused(
+        r#"{"length_required": 20, "adapter_error_rate": 0.7}"#,
+        "adapter_error_rate",
+    );
+    refused(r#"{"cut_tail_window_size": 0}"#, "cut_tail_window_size");
+    refused(r#"{"quality_cutoff": "x"}"#, "quality_cutoff");
+    refused(r#"{"quality_cutoff": [1]}"#, "quality_cutoff");
+    refused(r#"{"adapter_preset": "none-such"}"#, "adapter_preset");
+    refused(
+        r#"{"adapter_fasta": "/does/not/exist.fa"}"#,
+        "adapter_fasta",
+    );
+    refused(r#"{"umi": true, "umi_loc": "nowhere"}"#, "umi_loc");
+    refused(r#"{"umi": true, "umi_loc": "read1"}"#, "umi");
+    refused(
+        r#"{"trim_poly_g": true, "disable_trim_poly_g": true}"#,
+        "trim_poly_g",
+    );
+    // Trimming keys are checked even in passthrough mode.
+    refused(
+        r#"{"passthrough": true, "adapter_error_rate": 2.0}"#,
+        "adapter_error_rate",
+    );
+    for bad in ["[1]", "not json", "\"thread\"", "{\"thread\": 1,}"] {
+        let mut s = RunSettings::default();
+        assert!(s.set_json(bad).is_err(), "{bad}");
+    }
+    let mut c = CoverageSettings::default();
+    let before = c.clone();
+    for (json, key) in [
+        (r#"{"presets": "x"}"#, "presets"),
+        (r#"{"preset": "nope"}"#, "preset"),
+        (r#"{"scan": "sometimes"}"#, "scan"),
+        (r#"{"mate_overlap": "half"}"#, "mate_overlap"),
+        (r#"{"thresholds": "20,50"}"#, "thresholds"),
+        (r#"{"gate": ["no_such_metric>=1"]}"#, "gate"),
+        (r#"{"gate": ["median_target_coverage"]}"#, "gate"),
+        (r#"{"threads": 5000}"#, "threads"),
+    ] {
+        let e = c.set_json(json).unwrap_err().to_string();
+        assert!(e.contains(key), "{json}: {e}");
+        assert_eq!(c, before);
+    }
+}
+
+#[test]
+fn defaults_are_the_engine_defaults() {
+    let s = RunSettings::default();
+    let p = s.pipeline_options(Layout::Single).unwrap();
+    assert_eq!(p, PipelineOptions::default());
+    let (t, f) = TrimSettings::default().to_options().unwrap();
+    assert_eq!(Some(t), PipelineOptions::default().trim);
+    assert_eq!(Some(f), PipelineOptions::default().filter);
+    let c = CoverageSettings::default().to_options().unwrap();
+    assert_eq!(c, crate::coverage::CoverageOptions::default());
+}
+
+/// The CLI parses no argument into the `Default` of each settings struct.
+#[cfg(feature = "cli")]
+#[test]
+fn defaults_are_the_cli_defaults() {
+    use clap::Parser;
+    #[derive(Parser)]
+    struct Trim {
+        #[command(flatten)]
+        s: TrimSettings,
+    }
+    #[derive(Parser)]
+    struct Coverage {
+        #[command(flatten)]
+        s: CoverageSettings,
+    }
+    assert_eq!(
+        Trim::try_parse_from(["t"]).unwrap().s,
+        TrimSettings::default()
+    );
+    assert_eq!(
+        Coverage::try_parse_from(["c"]).unwrap().s,
+        CoverageSettings::default()
+    );
+    let t = Trim::try_parse_from(["t", "-3", "-x", "-l", "30", "-U", "--umi_loc", "read1"])
+        .unwrap()
+        .s;
+    let j = TrimSettings {
+        cut_tail: true,
+        trim_poly_x: true,
+        length_required: 30,
+        umi: true,
+        umi_loc: "read1".into(),
+        ..TrimSettings::default()
+    };
+    assert_eq!(t, j);
+}
+
+#[test]
+fn json_maps_to_the_engine_options() {
+    let mut s = RunSettings::default();
+    s.set_json(
+        &json!({"adapter_sequence": "agatcggaagagc", "cut_tail": true, "trim_poly_x": true,
+        "length_required": 30, "umi": true, "umi_loc": "read1", "umi_len": 8, "trim_front2": 2})
+        .to_string(),
+    )
+    .unwrap();
+    let p = s.pipeline_options(Layout::Single).unwrap();
+    let t = p.trim.unwrap();
+    assert_eq!(t.adapter_r1.as_deref(), Some(&b"AGATCGGAAGAGC"[..]));
+    assert!(t.cut_tail && t.poly_x && t.poly_g == PolyG::Auto);
+    assert_eq!((t.trim_front1, t.trim_front2), (0, 2));
+    let u = t.umi.unwrap();
+    assert_eq!((u.loc, u.len), (UmiLoc::Read1, 8));
+    assert_eq!(p.filter.unwrap().length_required, 30);
+    // The R1 adapter is given: nothing to detect. Without it, single-end input detects it and
+    // pairs do not (unless detect_adapter_for_pe), as `panelprep trim` does.
+    assert_eq!(p.detect_adapter, [false, false]);
+    let d = RunSettings::default();
+    assert_eq!(
+        d.pipeline_options(Layout::Single).unwrap().detect_adapter,
+        [true, false]
+    );
+    assert_eq!(
+        d.pipeline_options(Layout::Paired).unwrap().detect_adapter,
+        [false, false]
+    );
+    let mut pe = RunSettings::default();
+    pe.set_json(r#"{"detect_adapter_for_pe": true}"#).unwrap();
+    let got = pe.pipeline_options(Layout::Interleaved).unwrap();
+    assert_eq!(got.detect_adapter, [true, true]);
+    pe.set_json(r#"{"passthrough": true}"#).unwrap();
+    let got = pe.pipeline_options(Layout::Paired).unwrap();
+    assert_eq!(
+        (got.trim, got.filter, got.detect_adapter),
+        (None, None, [false; 2])
+    );
+}
+
+#[test]
+fn coverage_json_maps_to_the_library_options() {
+    use crate::coverage::{CountMode, MateOverlap, Preset, ScanMode};
+    let mut c = CoverageSettings::default();
+    c.set_json(
+        r#"{"preset": "picard-hs", "mapq": 5, "thresholds": [30, 10, 30], "scan": "full",
+        "fast_mode": true, "gate": ["pct_target_bases_30x>=0.5"]}"#,
+    )
+    .unwrap();
+    let o = c.to_options().unwrap();
+    assert_eq!(o.preset, Preset::PicardHs);
+    assert_eq!((o.min_mapq, o.min_base_quality), (5, 20));
+    assert_eq!(
+        (o.count, o.mate_overlap),
+        (CountMode::AlignmentSpan, MateOverlap::CountBoth)
+    );
+    assert_eq!(
+        (o.scan, o.thresholds.clone()),
+        (ScanMode::Full, vec![30, 10, 30])
+    );
+    assert_eq!(o.gate.len(), 1);
+    c.set_json(r#"{"mapq": null}"#).unwrap();
+    assert_eq!(c.to_options().unwrap().min_mapq, 20);
+}

@@ -1,0 +1,309 @@
+//! The trimming, filtering and UMI settings of `panelprep trim`, named as fastp names them.
+//!
+//! One struct serves the CLI (clap, with the `cli` feature), the Rust API and the C API's JSON
+//! keys, so the three share one list of names, defaults and help texts. The mapping to the
+//! engine's option structs is in `trim_options.rs`.
+
+use std::path::PathBuf;
+
+use serde::{Deserialize, Deserializer, Serialize};
+
+/// Trimming, filtering and UMI options with fastp's names and defaults: the options of
+/// `panelprep trim` (flattened into the CLI with the `cli` feature) and the trimming keys of
+/// the C API's `pp_options_set_json`. [`Default`] is the CLI's defaults (fastp's).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "cli", derive(clap::Args))]
+#[serde(deny_unknown_fields, default)]
+pub struct TrimSettings {
+    /// Read 1 adapter; `auto` detects it from the first reads (single-end default).
+    #[cfg_attr(
+        feature = "cli",
+        arg(short = 'a', long = "adapter_sequence", default_value = "auto")
+    )]
+    pub adapter_sequence: String,
+    /// Read 2 adapter (`auto`: none unless --detect_adapter_for_pe).
+    #[cfg_attr(
+        feature = "cli",
+        arg(long = "adapter_sequence_r2", default_value = "auto")
+    )]
+    pub adapter_sequence_r2: String,
+    /// FASTA file of extra adapters searched in every read.
+    #[cfg_attr(feature = "cli", arg(long = "adapter_fasta"))]
+    pub adapter_fasta: Option<PathBuf>,
+    /// Adapter preset: truseq, nextera, small-rna, mgi (sets both adapters).
+    #[cfg_attr(feature = "cli", arg(long = "adapter_preset"))]
+    pub adapter_preset: Option<String>,
+    /// Disable adapter trimming.
+    #[cfg_attr(feature = "cli", arg(short = 'A', long = "disable_adapter_trimming"))]
+    pub disable_adapter_trimming: bool,
+    /// Detect adapters for paired-end input too (per mate).
+    #[cfg_attr(feature = "cli", arg(long = "detect_adapter_for_pe"))]
+    pub detect_adapter_for_pe: bool,
+    /// Shortest adapter prefix trimmed at a 3' end.
+    #[cfg_attr(
+        feature = "cli",
+        arg(long = "adapter_min_overlap", default_value_t = 4)
+    )]
+    pub adapter_min_overlap: usize,
+    /// Mismatches allowed per aligned adapter base.
+    #[cfg_attr(
+        feature = "cli",
+        arg(long = "adapter_error_rate", default_value_t = 0.1)
+    )]
+    pub adapter_error_rate: f64,
+    /// Count adapter mismatches at bases below Q15 only beyond the error rate: true/false.
+    #[cfg_attr(feature = "cli", arg(long = "adapter_quality_aware", default_value_t = true, action = clap::ArgAction::Set))]
+    pub adapter_quality_aware: bool,
+    /// Shortest adapter prefix trimmed from one mate when the pair gives no insert call.
+    #[cfg_attr(
+        feature = "cli",
+        arg(long = "adapter_min_overlap_pe", default_value_t = 8)
+    )]
+    pub adapter_min_overlap_pe: usize,
+    /// Minimum overlap of the mates for an overlap-only insert call.
+    #[cfg_attr(
+        feature = "cli",
+        arg(long = "overlap_len_require", default_value_t = 30)
+    )]
+    pub overlap_len_require: usize,
+    /// Mismatches allowed in an overlap-only call.
+    #[cfg_attr(feature = "cli", arg(long = "overlap_diff_limit", default_value_t = 5))]
+    pub overlap_diff_limit: usize,
+    /// Mismatch percentage allowed in an overlap-only call.
+    #[cfg_attr(
+        feature = "cli",
+        arg(long = "overlap_diff_percent_limit", default_value_t = 20.0)
+    )]
+    pub overlap_diff_percent_limit: f64,
+    /// Correct mismatched overlap bases from the better-quality mate.
+    #[cfg_attr(feature = "cli", arg(short = 'c', long = "correction"))]
+    pub correction: bool,
+    /// Force poly-G trimming (default: auto for two-colour instruments).
+    #[cfg_attr(feature = "cli", arg(short = 'g', long = "trim_poly_g"))]
+    pub trim_poly_g: bool,
+    /// Disable poly-G trimming.
+    #[cfg_attr(feature = "cli", arg(short = 'G', long = "disable_trim_poly_g"))]
+    pub disable_trim_poly_g: bool,
+    /// Minimum poly-G run.
+    #[cfg_attr(feature = "cli", arg(long = "poly_g_min_len", default_value_t = 10))]
+    pub poly_g_min_len: usize,
+    /// Poly-X trimming.
+    #[cfg_attr(feature = "cli", arg(short = 'x', long = "trim_poly_x"))]
+    pub trim_poly_x: bool,
+    /// Minimum poly-X run.
+    #[cfg_attr(feature = "cli", arg(long = "poly_x_min_len", default_value_t = 10))]
+    pub poly_x_min_len: usize,
+    /// Sliding-window cut from the 5' end.
+    #[cfg_attr(feature = "cli", arg(short = '5', long = "cut_front"))]
+    pub cut_front: bool,
+    /// Sliding-window cut from the 3' end.
+    #[cfg_attr(feature = "cli", arg(short = '3', long = "cut_tail"))]
+    pub cut_tail: bool,
+    /// Sliding window from 5' to 3'; cut at the first low-quality window.
+    #[cfg_attr(feature = "cli", arg(short = 'r', long = "cut_right"))]
+    pub cut_right: bool,
+    /// Default window size of the cuts.
+    #[cfg_attr(
+        feature = "cli",
+        arg(short = 'W', long = "cut_window_size", default_value_t = 4)
+    )]
+    pub cut_window_size: usize,
+    /// Default mean quality of the cuts.
+    #[cfg_attr(
+        feature = "cli",
+        arg(short = 'M', long = "cut_mean_quality", default_value_t = 20)
+    )]
+    pub cut_mean_quality: u8,
+    /// Window size of --cut_front (default -W).
+    #[cfg_attr(feature = "cli", arg(long = "cut_front_window_size"))]
+    pub cut_front_window_size: Option<usize>,
+    /// Mean quality of --cut_front (default -M).
+    #[cfg_attr(feature = "cli", arg(long = "cut_front_mean_quality"))]
+    pub cut_front_mean_quality: Option<u8>,
+    /// Window size of --cut_tail (default -W).
+    #[cfg_attr(feature = "cli", arg(long = "cut_tail_window_size"))]
+    pub cut_tail_window_size: Option<usize>,
+    /// Mean quality of --cut_tail (default -M).
+    #[cfg_attr(feature = "cli", arg(long = "cut_tail_mean_quality"))]
+    pub cut_tail_mean_quality: Option<u8>,
+    /// Window size of --cut_right (default -W).
+    #[cfg_attr(feature = "cli", arg(long = "cut_right_window_size"))]
+    pub cut_right_window_size: Option<usize>,
+    /// Mean quality of --cut_right (default -M).
+    #[cfg_attr(feature = "cli", arg(long = "cut_right_mean_quality"))]
+    pub cut_right_mean_quality: Option<u8>,
+    /// BWA-style quality trimming as cutadapt -q: `BACK` or `FRONT,BACK`.
+    #[cfg_attr(feature = "cli", arg(long = "quality_cutoff"))]
+    #[serde(deserialize_with = "text_or_number")]
+    pub quality_cutoff: Option<String>,
+    /// Trailing G counts as low quality in BWA trimming, with this cutoff (cutadapt --nextseq-trim).
+    #[cfg_attr(feature = "cli", arg(long = "nextseq_trim"))]
+    pub nextseq_trim: Option<u8>,
+    /// Bases cut from the 5' end of read 1.
+    #[cfg_attr(
+        feature = "cli",
+        arg(short = 'f', long = "trim_front1", default_value_t = 0)
+    )]
+    pub trim_front1: usize,
+    /// Bases cut from the 3' end of read 1.
+    #[cfg_attr(
+        feature = "cli",
+        arg(short = 't', long = "trim_tail1", default_value_t = 0)
+    )]
+    pub trim_tail1: usize,
+    /// Bases cut from the 5' end of read 2 (default: as read 1).
+    #[cfg_attr(feature = "cli", arg(short = 'F', long = "trim_front2"))]
+    pub trim_front2: Option<usize>,
+    /// Bases cut from the 3' end of read 2 (default: as read 1).
+    #[cfg_attr(feature = "cli", arg(short = 'T', long = "trim_tail2"))]
+    pub trim_tail2: Option<usize>,
+    /// Read 1 maximum length after trimming (0 = none).
+    #[cfg_attr(
+        feature = "cli",
+        arg(short = 'b', long = "max_len1", default_value_t = 0)
+    )]
+    pub max_len1: usize,
+    /// Read 2 maximum length (default: as read 1).
+    #[cfg_attr(feature = "cli", arg(short = 'B', long = "max_len2"))]
+    pub max_len2: Option<usize>,
+    /// Disable quality filtering (also the N limit).
+    #[cfg_attr(feature = "cli", arg(short = 'Q', long = "disable_quality_filtering"))]
+    pub disable_quality_filtering: bool,
+    /// Qualified base quality.
+    #[cfg_attr(
+        feature = "cli",
+        arg(short = 'q', long = "qualified_quality_phred", default_value_t = 15)
+    )]
+    pub qualified_quality_phred: u8,
+    /// Percent of unqualified bases allowed.
+    #[cfg_attr(
+        feature = "cli",
+        arg(
+            short = 'u',
+            long = "unqualified_percent_limit",
+            default_value_t = 40.0
+        )
+    )]
+    pub unqualified_percent_limit: f64,
+    /// Maximum N bases per read.
+    #[cfg_attr(
+        feature = "cli",
+        arg(short = 'n', long = "n_base_limit", default_value_t = 5)
+    )]
+    pub n_base_limit: usize,
+    /// Minimum mean quality (0 = off).
+    #[cfg_attr(
+        feature = "cli",
+        arg(short = 'e', long = "average_qual", default_value_t = 0)
+    )]
+    pub average_qual: u8,
+    /// Disable length filtering.
+    #[cfg_attr(feature = "cli", arg(short = 'L', long = "disable_length_filtering"))]
+    pub disable_length_filtering: bool,
+    /// Minimum read length.
+    #[cfg_attr(
+        feature = "cli",
+        arg(short = 'l', long = "length_required", default_value_t = 15)
+    )]
+    pub length_required: usize,
+    /// Maximum read length (0 = none).
+    #[cfg_attr(feature = "cli", arg(long = "length_limit", default_value_t = 0))]
+    pub length_limit: usize,
+    /// Low-complexity filter.
+    #[cfg_attr(feature = "cli", arg(short = 'y', long = "low_complexity_filter"))]
+    pub low_complexity_filter: bool,
+    /// Complexity threshold, percent.
+    #[cfg_attr(
+        feature = "cli",
+        arg(short = 'Y', long = "complexity_threshold", default_value_t = 30.0)
+    )]
+    pub complexity_threshold: f64,
+    /// UMI processing.
+    #[cfg_attr(feature = "cli", arg(short = 'U', long = "umi"))]
+    pub umi: bool,
+    /// UMI location: index1, index2, read1, read2, per_index, per_read, index_file.
+    #[cfg_attr(feature = "cli", arg(long = "umi_loc", default_value = ""))]
+    pub umi_loc: String,
+    /// UMI length (read locations).
+    #[cfg_attr(feature = "cli", arg(long = "umi_len", default_value_t = 0))]
+    pub umi_len: usize,
+    /// UMI name prefix.
+    #[cfg_attr(feature = "cli", arg(long = "umi_prefix", default_value = ""))]
+    pub umi_prefix: String,
+    /// Bases skipped after a read UMI.
+    #[cfg_attr(feature = "cli", arg(long = "umi_skip", default_value_t = 0))]
+    pub umi_skip: usize,
+}
+
+impl Default for TrimSettings {
+    fn default() -> Self {
+        Self {
+            adapter_sequence: "auto".into(),
+            adapter_sequence_r2: "auto".into(),
+            adapter_fasta: None,
+            adapter_preset: None,
+            disable_adapter_trimming: false,
+            detect_adapter_for_pe: false,
+            adapter_min_overlap: 4,
+            adapter_error_rate: 0.1,
+            adapter_quality_aware: true,
+            adapter_min_overlap_pe: 8,
+            overlap_len_require: 30,
+            overlap_diff_limit: 5,
+            overlap_diff_percent_limit: 20.0,
+            correction: false,
+            trim_poly_g: false,
+            disable_trim_poly_g: false,
+            poly_g_min_len: 10,
+            trim_poly_x: false,
+            poly_x_min_len: 10,
+            cut_front: false,
+            cut_tail: false,
+            cut_right: false,
+            cut_window_size: 4,
+            cut_mean_quality: 20,
+            cut_front_window_size: None,
+            cut_front_mean_quality: None,
+            cut_tail_window_size: None,
+            cut_tail_mean_quality: None,
+            cut_right_window_size: None,
+            cut_right_mean_quality: None,
+            quality_cutoff: None,
+            nextseq_trim: None,
+            trim_front1: 0,
+            trim_tail1: 0,
+            trim_front2: None,
+            trim_tail2: None,
+            max_len1: 0,
+            max_len2: None,
+            disable_quality_filtering: false,
+            qualified_quality_phred: 15,
+            unqualified_percent_limit: 40.0,
+            n_base_limit: 5,
+            average_qual: 0,
+            disable_length_filtering: false,
+            length_required: 15,
+            length_limit: 0,
+            low_complexity_filter: false,
+            complexity_threshold: 30.0,
+            umi: false,
+            umi_loc: String::new(),
+            umi_len: 0,
+            umi_prefix: String::new(),
+            umi_skip: 0,
+        }
+    }
+}
+
+/// `quality_cutoff` from JSON: `null`, a string (`"20"`, `"10,20"`) or a number (`20`).
+fn text_or_number<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+    use serde::de::Error as _;
+    match Option::<serde_json::Value>::deserialize(d)? {
+        None => Ok(None),
+        Some(serde_json::Value::String(s)) => Ok(Some(s)),
+        Some(serde_json::Value::Number(n)) => Ok(Some(n.to_string())),
+        Some(other) => Err(D::Error::custom(format!(
+            "expected \"BACK\", \"FRONT,BACK\" or a number, got {other}"
+        ))),
+    }
+}
