@@ -29,7 +29,7 @@ use crate::io::{self, bgzf};
 use batch::{Batch, Done};
 use reader::BatchSource;
 use worker::WorkConfig;
-use writer::Stream;
+use writer::{BlockData, Stream};
 
 /// What one input held.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
@@ -360,14 +360,15 @@ fn execute(
             let Some(result) = pending.remove(&next) else {
                 break;
             };
-            let done = result?;
+            let mut done = result?;
             for (c, d) in counts.iter_mut().zip(&done.input) {
                 c.records += d.records;
                 c.bases += d.bases;
             }
             control.add(done.input[0].records + done.input[1].records, done.bytes);
             for (k, stream) in streams.iter_mut().enumerate() {
-                stream.push(&done.out[k], done.written[k], &mut jobs)?;
+                let out = std::mem::take(&mut done.out[k]);
+                stream.push(out, done.written[k], &mut jobs)?;
                 spawn_blocks(&pool, &tx, k, stream.level(), &mut jobs);
             }
             let _ = token_tx.try_send(());
@@ -568,7 +569,7 @@ fn spawn_blocks(
     tx: &Sender<Msg>,
     stream: usize,
     level: Option<u32>,
-    jobs: &mut Vec<(u64, Vec<u8>)>,
+    jobs: &mut Vec<(u64, BlockData)>,
 ) {
     let Some(level) = level else {
         jobs.clear();
@@ -577,9 +578,10 @@ fn spawn_blocks(
     for (seq, block) in jobs.drain(..) {
         let tx = tx.clone();
         pool.spawn(move || {
+            let block = block.bytes();
             let mut out = Vec::with_capacity(block.len() / 2 + 64);
             match catch_unwind(AssertUnwindSafe(|| {
-                bgzf::deflate_block(&block, level, &mut out)
+                bgzf::deflate_block(block, level, &mut out)
             })) {
                 Ok(()) => {
                     let _ = tx.send(Msg::Block {

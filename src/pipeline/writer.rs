@@ -4,11 +4,29 @@
 
 use std::collections::BTreeMap;
 use std::io::Write;
+use std::ops::Range;
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use crate::error::Error;
 use crate::io::bgzf::{BLOCK_DATA, EOF_BLOCK};
 use crate::io::{AtomicFile, Checksums, Hasher, IoError};
+
+/// The uncompressed bytes of one BGZF block: its own buffer, or a slice of a batch's output
+/// shared by the blocks cut from it.
+pub(crate) enum BlockData {
+    Owned(Vec<u8>),
+    Shared(Arc<Vec<u8>>, Range<usize>),
+}
+
+impl BlockData {
+    pub(crate) fn bytes(&self) -> &[u8] {
+        match self {
+            BlockData::Owned(v) => v,
+            BlockData::Shared(v, r) => &v[r.clone()],
+        }
+    }
+}
 
 /// Where one output stream's bytes end up.
 pub(crate) enum Sink {
@@ -89,41 +107,54 @@ impl Stream {
         self.spawned - self.written_blocks
     }
 
-    /// Takes a batch's bytes in order. Returns full blocks to compress, numbered.
+    /// Takes a batch's bytes in order. Returns full blocks to compress, numbered: whole blocks
+    /// inside the batch are shared slices of it, only the pieces that straddle batches are
+    /// copied.
     pub(crate) fn push(
         &mut self,
-        bytes: &[u8],
+        bytes: Vec<u8>,
         records: u64,
-        jobs: &mut Vec<(u64, Vec<u8>)>,
+        jobs: &mut Vec<(u64, BlockData)>,
     ) -> Result<(), Error> {
         self.raw_bytes += bytes.len() as u64;
         self.records += records;
-        match self.level {
-            None => self.write(bytes),
-            Some(_) => {
-                let mut rest = bytes;
-                while !rest.is_empty() {
-                    let room = BLOCK_DATA - self.pending.len();
-                    let take = room.min(rest.len());
-                    self.pending.extend_from_slice(&rest[..take]);
-                    rest = &rest[take..];
-                    if self.pending.len() == BLOCK_DATA {
-                        let block =
-                            std::mem::replace(&mut self.pending, Vec::with_capacity(BLOCK_DATA));
-                        jobs.push((self.spawned, block));
-                        self.spawned += 1;
-                    }
-                }
-                Ok(())
+        if self.level.is_none() {
+            return self.write(&bytes);
+        }
+        let mut at = 0;
+        if !self.pending.is_empty() {
+            at = (BLOCK_DATA - self.pending.len()).min(bytes.len());
+            self.pending.extend_from_slice(&bytes[..at]);
+            if self.pending.len() < BLOCK_DATA {
+                return Ok(());
+            }
+            let block = std::mem::replace(&mut self.pending, Vec::with_capacity(BLOCK_DATA));
+            self.spawn(BlockData::Owned(block), jobs);
+        }
+        let whole = (bytes.len() - at) / BLOCK_DATA;
+        let tail = at + whole * BLOCK_DATA;
+        self.pending.extend_from_slice(&bytes[tail..]);
+        if whole > 0 {
+            let shared = Arc::new(bytes);
+            for b in 0..whole {
+                let from = at + b * BLOCK_DATA;
+                let block = BlockData::Shared(shared.clone(), from..from + BLOCK_DATA);
+                self.spawn(block, jobs);
             }
         }
+        Ok(())
+    }
+
+    fn spawn(&mut self, block: BlockData, jobs: &mut Vec<(u64, BlockData)>) {
+        jobs.push((self.spawned, block));
+        self.spawned += 1;
     }
 
     /// At the end of input: the last partial block, if any.
-    pub(crate) fn flush_pending(&mut self, jobs: &mut Vec<(u64, Vec<u8>)>) {
+    pub(crate) fn flush_pending(&mut self, jobs: &mut Vec<(u64, BlockData)>) {
         if self.level.is_some() && !self.pending.is_empty() {
-            jobs.push((self.spawned, std::mem::take(&mut self.pending)));
-            self.spawned += 1;
+            let block = std::mem::take(&mut self.pending);
+            self.spawn(BlockData::Owned(block), jobs);
         }
     }
 
