@@ -18,6 +18,8 @@ pub const EOF_BLOCK: [u8; 28] = [
 thread_local! {
     static INFLATER: RefCell<Decompressor> = RefCell::new(Decompressor::new());
     static DEFLATER: RefCell<Option<(i32, Compressor)>> = const { RefCell::new(None) };
+    /// Room for one compressed block, zeroed once per thread (so blocks need no fresh buffer).
+    static SCRATCH: RefCell<Vec<u8>> = const { RefCell::new(Vec::new()) };
 }
 
 /// Total size of the block whose 18-byte header is `h` (BSIZE + 1), or `None` if not BGZF.
@@ -69,27 +71,32 @@ pub fn deflate_block(data: &[u8], level: u32, out: &mut Vec<u8>) {
     debug_assert!(data.len() <= BLOCK_DATA);
     let start = out.len();
     out.extend_from_slice(&EOF_BLOCK[..18]);
-    let body = out.len();
-    out.resize(body + MAX_BLOCK - 26, 0);
     let level = level.min(12) as i32;
-    let written = DEFLATER.with(|cell| {
-        let mut slot = cell.borrow_mut();
-        if slot.as_ref().map(|(l, _)| *l) != Some(level) {
-            let lvl = CompressionLvl::new(level).unwrap_or_default();
-            *slot = Some((level, Compressor::new(lvl)));
+    SCRATCH.with(|scratch| {
+        let mut scratch = scratch.borrow_mut();
+        if scratch.len() < MAX_BLOCK - 26 {
+            scratch.resize(MAX_BLOCK - 26, 0);
         }
-        let (_, comp) = slot.as_mut()?;
-        comp.deflate_compress(data, &mut out[body..]).ok()
+        let written = DEFLATER.with(|cell| {
+            let mut slot = cell.borrow_mut();
+            if slot.as_ref().map(|(l, _)| *l) != Some(level) {
+                let lvl = CompressionLvl::new(level).unwrap_or_default();
+                *slot = Some((level, Compressor::new(lvl)));
+            }
+            let (_, comp) = slot.as_mut()?;
+            comp.deflate_compress(data, &mut scratch[..]).ok()
+        });
+        let written = match written {
+            Some(n) => n,
+            None => {
+                // Incompressible: level 0 (stored blocks) always fits in 64 KiB for BLOCK_DATA
+                // bytes.
+                let mut stored = Compressor::new(CompressionLvl::new(0).unwrap_or_default());
+                stored.deflate_compress(data, &mut scratch[..]).unwrap_or(0)
+            }
+        };
+        out.extend_from_slice(&scratch[..written]);
     });
-    let written = match written {
-        Some(n) => n,
-        None => {
-            // Incompressible: level 0 (stored blocks) always fits in 64 KiB for BLOCK_DATA bytes.
-            let mut stored = Compressor::new(CompressionLvl::new(0).unwrap_or_default());
-            stored.deflate_compress(data, &mut out[body..]).unwrap_or(0)
-        }
-    };
-    out.truncate(body + written);
     let mut c = Crc::new();
     c.update(data);
     out.extend_from_slice(&c.sum().to_le_bytes());
