@@ -564,6 +564,9 @@ fn reader_loop(
     }
 }
 
+/// BGZF blocks compressed by one pool task.
+const BLOCKS_PER_TASK: usize = 4;
+
 fn spawn_blocks(
     pool: &rayon::ThreadPool,
     tx: &Sender<Msg>,
@@ -575,23 +578,30 @@ fn spawn_blocks(
         jobs.clear();
         return;
     };
-    for (seq, block) in jobs.drain(..) {
+    // A few blocks per task: fewer wake-ups of the pool, still spread over its threads.
+    let mut jobs = jobs.drain(..).peekable();
+    while jobs.peek().is_some() {
+        let group: Vec<(u64, BlockData)> = jobs.by_ref().take(BLOCKS_PER_TASK).collect();
         let tx = tx.clone();
         pool.spawn(move || {
-            let block = block.bytes();
-            let mut out = Vec::with_capacity(block.len() / 2 + 64);
-            match catch_unwind(AssertUnwindSafe(|| {
-                bgzf::deflate_block(block, level, &mut out)
-            })) {
-                Ok(()) => {
-                    let _ = tx.send(Msg::Block {
-                        stream,
-                        seq,
-                        bytes: out,
-                    });
-                }
-                Err(_) => {
-                    let _ = tx.send(Msg::Failed(Error::Internal("compressor panicked".into())));
+            for (seq, block) in group {
+                let block = block.bytes();
+                let mut out = Vec::with_capacity(block.len() / 2 + 64);
+                match catch_unwind(AssertUnwindSafe(|| {
+                    bgzf::deflate_block(block, level, &mut out)
+                })) {
+                    Ok(()) => {
+                        let _ = tx.send(Msg::Block {
+                            stream,
+                            seq,
+                            bytes: out,
+                        });
+                    }
+                    Err(_) => {
+                        let msg = Error::Internal("compressor panicked".into());
+                        let _ = tx.send(Msg::Failed(msg));
+                        return;
+                    }
                 }
             }
         });
