@@ -82,10 +82,9 @@ pub fn check(
         return Err((2, FastqErrorKind::SeparatorMismatch { found }));
     }
     // Fast path: upper-case ACGTN only (vector compares); anything else goes through the table.
-    let plain = rec
-        .seq
-        .iter()
-        .fold(true, |ok, &b| ok & matches!(b, b'A' | b'C' | b'G' | b'T' | b'N'));
+    let plain = rec.seq.iter().fold(true, |ok, &b| {
+        ok & matches!(b, b'A' | b'C' | b'G' | b'T' | b'N')
+    });
     if !plain && rec.seq.iter().any(|&b| !IUPAC[b as usize]) {
         let pos = rec
             .seq

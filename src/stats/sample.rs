@@ -294,7 +294,10 @@ mod tests {
         for la in [0, 1, 7, 8, 9, 150, 200] {
             for lb in [0, 3, 8, 16, 151] {
                 let (a, b) = (&data[..la], &data[200 - lb..]);
-                assert_eq!(hash_bytes2(a, 1, b, 2), (hash_bytes(a, 1), hash_bytes(b, 2)));
+                assert_eq!(
+                    hash_bytes2(a, 1, b, 2),
+                    (hash_bytes(a, 1), hash_bytes(b, 2))
+                );
             }
         }
     }
