@@ -8,6 +8,7 @@ mod options;
 mod push;
 mod reader;
 mod setup;
+mod umi_index;
 mod worker;
 mod writer;
 
@@ -28,7 +29,8 @@ use crate::error::Error;
 use crate::fastq::Chunker;
 use crate::io::{self, bgzf};
 use batch::{Batch, Done};
-use reader::BatchSource;
+use reader::{BatchSource, Framing};
+use umi_index::IndexSource;
 use worker::WorkConfig;
 use writer::Stream;
 
@@ -50,8 +52,11 @@ pub struct InputSummary {
 /// The result of a run.
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct Summary {
-    /// One entry per input file.
+    /// One entry per read input file.
     pub inputs: Vec<InputSummary>,
+    /// The UMI index-read file (`--umi_loc index_file`), when there is one: one record per read
+    /// (pair); not counted in `inputs`.
+    pub umi_index: Option<InputSummary>,
     /// One entry per output stream written.
     pub outputs: Vec<StreamSummary>,
     /// Paired-end run.
@@ -95,7 +100,9 @@ pub fn run(
 ) -> Result<Summary, Error> {
     opts.validate()?;
     let in_paths = inputs.paths();
-    setup::check_outputs(inputs, outputs, &in_paths)?;
+    let mut guarded = in_paths.clone();
+    guarded.extend(opts.umi_index_file().map(|p| p.to_path_buf()));
+    setup::check_outputs(inputs, outputs, &guarded)?;
     let pool = build_pool(opts.threads)?;
     let mut sources = Vec::new();
     for p in &in_paths {
@@ -105,6 +112,11 @@ pub fn run(
             opts.checksums && p.as_os_str() != "-",
         )?);
     }
+    let sources = Sources {
+        layout: inputs.layout(),
+        reads: sources,
+        umi_index: umi_index::open(opts, &in_paths, &pool)?,
+    };
     let paired = inputs.is_paired();
     let level = |p: &Option<PathBuf>| match p {
         Some(p) if opts.compresses(p) => Some(opts.compression_level),
@@ -137,15 +149,7 @@ pub fn run(
     };
     let mut opts = opts.clone();
     setup::detect_adapters(&mut opts, inputs, &pool)?;
-    execute(
-        &opts,
-        inputs.layout(),
-        sources,
-        streams,
-        routing,
-        pool,
-        control,
-    )
+    execute(&opts, sources, streams, routing, pool, control)
 }
 
 /// Runs the engine on caller-supplied streams: `readers` holds one raw input (`Single`,
@@ -160,6 +164,7 @@ pub fn run_streams(
     control: &Control,
 ) -> Result<Summary, Error> {
     opts.validate()?;
+    umi_index::refuse_in_streams(opts)?;
     let want = if layout == Layout::Paired { 2 } else { 1 };
     if readers.len() != want || writers.is_empty() || writers.len() > 2 {
         return Err(Error::Options(format!(
@@ -196,7 +201,12 @@ pub fn run_streams(
         interleave_out: layout != Layout::Single && n == 1,
         unpaired: [None, None],
     };
-    execute(opts, layout, sources, streams, routing, pool, control)
+    let sources = Sources {
+        layout,
+        reads: sources,
+        umi_index: None,
+    };
+    execute(opts, sources, streams, routing, pool, control)
 }
 
 fn build_pool(threads: usize) -> Result<Arc<rayon::ThreadPool>, Error> {
@@ -206,6 +216,15 @@ fn build_pool(threads: usize) -> Result<Arc<rayon::ThreadPool>, Error> {
         .build()
         .map(Arc::new)
         .map_err(|e| Error::Internal(format!("cannot start worker threads: {e}")))
+}
+
+/// The opened inputs of a run.
+struct Sources {
+    layout: Layout,
+    /// One stream of reads, or R1 and R2.
+    reads: Vec<io::Source>,
+    /// The UMI index-read file (`--umi_loc index_file`).
+    umi_index: Option<io::Source>,
 }
 
 /// Where each mate goes.
@@ -218,13 +237,21 @@ struct Routing {
 
 fn execute(
     opts: &PipelineOptions,
-    layout: Layout,
-    sources: Vec<io::Source>,
+    sources: Sources,
     mut streams: Vec<Stream>,
     routing: Routing,
     pool: Arc<rayon::ThreadPool>,
     control: &Control,
 ) -> Result<Summary, Error> {
+    let Sources {
+        layout,
+        reads: sources,
+        umi_index,
+    } = sources;
+    let index_info = umi_index
+        .as_ref()
+        .map(|s| (s.path.clone(), s.format.name(), s.checksums.clone()));
+    let index = umi_index.map(|s| IndexSource::new(s, opts));
     let in_paths: Vec<PathBuf> = sources.iter().map(|s| s.path.clone()).collect();
     let formats: Vec<&'static str> = sources.iter().map(|s| s.format.name()).collect();
     let slots: Vec<Option<io::ChecksumSlot>> =
@@ -237,14 +264,15 @@ fn execute(
             Chunker::new(s.reader, copts)
         })
         .collect();
-    let source = match (layout, chunkers.pop(), chunkers.pop()) {
-        (Layout::Single, Some(c), None) => BatchSource::Single(c),
-        (Layout::Interleaved, Some(c), None) => BatchSource::Interleaved(c, in_paths[0].clone()),
+    let reads = match (layout, chunkers.pop(), chunkers.pop()) {
+        (Layout::Single, Some(c), None) => Framing::Single(c),
+        (Layout::Interleaved, Some(c), None) => Framing::Interleaved(c, in_paths[0].clone()),
         (Layout::Paired, Some(c2), Some(c1)) => {
-            BatchSource::Paired(c1, c2, [in_paths[0].clone(), in_paths[1].clone()])
+            Framing::Paired(c1, c2, [in_paths[0].clone(), in_paths[1].clone()])
         }
         _ => return Err(Error::Internal("input/chunker mismatch".into())),
     };
+    let source = BatchSource::new(reads, index);
     let paired = layout != Layout::Single;
     let trimmer = opts
         .trim
@@ -297,7 +325,7 @@ fn execute(
             })
             .map_err(|e| Error::Internal(format!("cannot start reader thread: {e}")))?;
     }
-    let mut counts = [InputCounts::default(); 2];
+    let mut counts = [InputCounts::default(); 3];
     let max_blocks = 16 * opts.threads as u64 + 16;
     let mut pending: BTreeMap<u64, Result<Done, Error>> = BTreeMap::new();
     let mut next = 0u64;
@@ -408,8 +436,16 @@ fn execute(
             }
         })
         .collect();
+    let umi_index = index_info.map(|(path, format, slot)| InputSummary {
+        path,
+        format,
+        records: counts[2].records,
+        bases: counts[2].bases,
+        checksums: slot.and_then(|s| s.lock().ok().and_then(|g| g.clone())),
+    });
     Ok(Summary {
         inputs: inputs_summary,
+        umi_index,
         outputs: summaries,
         paired,
         stats,
@@ -444,15 +480,16 @@ fn reader_loop(
             return;
         }
         match source.next() {
-            Ok(Some(batch)) => {
+            Ok(Some(job)) => {
                 let (tx, cfg, recycle) = (ctx.tx.clone(), ctx.cfg.clone(), ctx.recycle_tx.clone());
                 let first = seq == 0;
                 ctx.pool.spawn(move || {
-                    let result =
-                        catch_unwind(AssertUnwindSafe(|| worker::process(&batch, &cfg, first)))
-                            .unwrap_or_else(|_| Err(Error::Internal("worker panicked".into())));
+                    let result = catch_unwind(AssertUnwindSafe(|| {
+                        worker::process(&job.batch, job.index.as_ref(), &cfg, first)
+                    }))
+                    .unwrap_or_else(|_| Err(Error::Internal("worker panicked".into())));
                     let _ = tx.send(Msg::Batch { seq, result });
-                    let bufs = match batch {
+                    let bufs = match job.batch {
                         Batch::Single(c) | Batch::Interleaved(c) => [Some(c), None],
                         Batch::Paired(a, b) => [Some(a), Some(b)],
                     };
@@ -460,6 +497,9 @@ fn reader_loop(
                         if let Some(c) = c {
                             let _ = recycle.try_send((mate, c.into_buffer()));
                         }
+                    }
+                    if let Some(buf) = job.index.and_then(|ix| ix.into_buffer()) {
+                        let _ = recycle.try_send((2, buf));
                     }
                 });
                 seq += 1;

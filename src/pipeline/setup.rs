@@ -59,7 +59,8 @@ pub(super) fn detect_adapters(
     Ok(())
 }
 
-/// Refuses outputs that contradict the inputs or each other, or that would overwrite an input.
+/// Refuses outputs that contradict the inputs or each other, or that would overwrite an input
+/// (`in_paths`: every input file, the UMI index file included).
 pub(super) fn check_outputs(
     inputs: &Inputs,
     outputs: &Outputs,
