@@ -98,6 +98,7 @@ fn derived_after_stats_equal_direct_counts() {
             len: 6,
             prefix: "UMI".into(),
             skip: 0,
+            index_file: None,
         }),
         cut_front: true,
         correction: true,

@@ -102,6 +102,31 @@ pub enum FastqErrorKind {
         /// How many records the shorter one has.
         records: u64,
     },
+    /// The UMI index-read file (`--umi_index_file`) ends before the reads: record N of the
+    /// index file belongs to read (pair) N, so every read needs one.
+    #[error(
+        "the UMI index file ends after {records} records while the reads go on (one index record per read or pair)"
+    )]
+    IndexFileShort {
+        /// Records the index file holds.
+        records: u64,
+    },
+    /// The UMI index-read file has records left after the last read (pair).
+    #[error(
+        "the UMI index file has more records than the {records} reads (pairs) of the input (one index record per read or pair)"
+    )]
+    IndexFileLong {
+        /// Reads (pairs) in the input.
+        records: u64,
+    },
+    /// An index read's name differs from its read's (the index file is not in step with the reads).
+    #[error("index read name {index:?} differs from the read's name {read:?}")]
+    IndexNameMismatch {
+        /// Read 1's name (or the single read's).
+        read: String,
+        /// The index read's name.
+        index: String,
+    },
     /// The input holds no record at all (allowed with `allow_empty`).
     #[error("input holds no FASTQ records (empty file)")]
     Empty,

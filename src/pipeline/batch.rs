@@ -1,5 +1,6 @@
 //! The units that travel through the pipeline.
 
+use super::umi_index::IndexRecords;
 use crate::fastq::Chunk;
 use crate::fastq::parse::QualRange;
 use crate::stats::RunStats;
@@ -15,7 +16,26 @@ pub enum Batch {
     Interleaved(Chunk),
 }
 
-/// Per-input counts for one batch (index 0 = R1 or single, 1 = R2).
+impl Batch {
+    /// Reads (single-end) or pairs in the batch: one UMI index record each.
+    pub fn fragments(&self) -> usize {
+        match self {
+            Batch::Single(c) | Batch::Paired(c, _) => c.len(),
+            Batch::Interleaved(c) => c.len() / 2,
+        }
+    }
+}
+
+/// What the reader hands to a worker: a batch and, with a UMI index file, its index records.
+#[derive(Debug)]
+pub(crate) struct Job {
+    /// The reads.
+    pub batch: Batch,
+    /// Record `k` belongs to read (pair) `k` of `batch`.
+    pub index: Option<IndexRecords>,
+}
+
+/// Per-input counts for one batch (index 0 = R1 or single, 1 = R2, 2 = UMI index file).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct InputCounts {
     /// Records read.
@@ -33,8 +53,8 @@ pub struct Done {
     pub out: [Vec<u8>; 4],
     /// Records written to each output stream.
     pub written: [u64; 4],
-    /// Input counts per mate.
-    pub input: [InputCounts; 2],
+    /// Input counts per mate, then of the UMI index file.
+    pub input: [InputCounts; 3],
     /// Input bytes the batch covered.
     pub bytes: u64,
     /// Range of quality characters seen (for Phred+64 detection).

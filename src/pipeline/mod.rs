@@ -7,6 +7,8 @@ mod control;
 mod options;
 mod push;
 mod reader;
+mod setup;
+mod umi_index;
 mod worker;
 mod writer;
 
@@ -27,7 +29,8 @@ use crate::error::Error;
 use crate::fastq::Chunker;
 use crate::io::{self, bgzf};
 use batch::{Batch, Done};
-use reader::BatchSource;
+use reader::{BatchSource, Framing};
+use umi_index::IndexSource;
 use worker::WorkConfig;
 use writer::{BlockData, Stream};
 
@@ -49,8 +52,11 @@ pub struct InputSummary {
 /// The result of a run.
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct Summary {
-    /// One entry per input file.
+    /// One entry per read input file.
     pub inputs: Vec<InputSummary>,
+    /// The UMI index-read file (`--umi_loc index_file`), when there is one: one record per read
+    /// (pair); not counted in `inputs`.
+    pub umi_index: Option<InputSummary>,
     /// One entry per output stream written.
     pub outputs: Vec<StreamSummary>,
     /// Paired-end run.
@@ -94,7 +100,9 @@ pub fn run(
 ) -> Result<Summary, Error> {
     opts.validate()?;
     let in_paths = inputs.paths();
-    check_outputs(inputs, outputs, &in_paths)?;
+    let mut guarded = in_paths.clone();
+    guarded.extend(opts.umi_index_file().map(|p| p.to_path_buf()));
+    setup::check_outputs(inputs, outputs, &guarded)?;
     let pool = build_pool(opts.threads)?;
     let mut sources = Vec::new();
     for p in &in_paths {
@@ -104,6 +112,11 @@ pub fn run(
             opts.checksums && p.as_os_str() != "-",
         )?);
     }
+    let sources = Sources {
+        layout: inputs.layout(),
+        reads: sources,
+        umi_index: umi_index::open(opts, &in_paths, &pool)?,
+    };
     let paired = inputs.is_paired();
     let level = |p: &Option<PathBuf>| match p {
         Some(p) if opts.compresses(p) => Some(opts.compression_level),
@@ -135,16 +148,8 @@ pub fn run(
         ],
     };
     let mut opts = opts.clone();
-    detect_adapters(&mut opts, inputs, &pool)?;
-    execute(
-        &opts,
-        inputs.layout(),
-        sources,
-        streams,
-        routing,
-        pool,
-        control,
-    )
+    setup::detect_adapters(&mut opts, inputs, &pool)?;
+    execute(&opts, sources, streams, routing, pool, control)
 }
 
 /// Runs the engine on caller-supplied streams: `readers` holds one raw input (`Single`,
@@ -159,6 +164,7 @@ pub fn run_streams(
     control: &Control,
 ) -> Result<Summary, Error> {
     opts.validate()?;
+    umi_index::refuse_in_streams(opts)?;
     let want = if layout == Layout::Paired { 2 } else { 1 };
     if readers.len() != want || writers.is_empty() || writers.len() > 2 {
         return Err(Error::Options(format!(
@@ -195,7 +201,12 @@ pub fn run_streams(
         interleave_out: layout != Layout::Single && n == 1,
         unpaired: [None, None],
     };
-    execute(opts, layout, sources, streams, routing, pool, control)
+    let sources = Sources {
+        layout,
+        reads: sources,
+        umi_index: None,
+    };
+    execute(opts, sources, streams, routing, pool, control)
 }
 
 fn build_pool(threads: usize) -> Result<Arc<rayon::ThreadPool>, Error> {
@@ -207,6 +218,15 @@ fn build_pool(threads: usize) -> Result<Arc<rayon::ThreadPool>, Error> {
         .map_err(|e| Error::Internal(format!("cannot start worker threads: {e}")))
 }
 
+/// The opened inputs of a run.
+struct Sources {
+    layout: Layout,
+    /// One stream of reads, or R1 and R2.
+    reads: Vec<io::Source>,
+    /// The UMI index-read file (`--umi_loc index_file`).
+    umi_index: Option<io::Source>,
+}
+
 /// Where each mate goes.
 struct Routing {
     /// Paired input with one output: both mates to stream 0.
@@ -215,64 +235,23 @@ struct Routing {
     unpaired: [Option<usize>; 2],
 }
 
-/// Reads the first records of path inputs and fills in the adapters asked to be detected.
-fn detect_adapters(
-    opts: &mut PipelineOptions,
-    inputs: &Inputs,
-    pool: &Arc<rayon::ThreadPool>,
-) -> Result<(), Error> {
-    const SAMPLE: usize = 32 * 1024;
-    let Some(trim) = opts.trim.as_mut() else {
-        return Ok(());
-    };
-    if !trim.adapter_trimming {
-        return Ok(());
-    }
-    let want = [
-        opts.detect_adapter[0] && trim.adapter_r1.is_none(),
-        opts.detect_adapter[1] && trim.adapter_r2.is_none(),
-    ];
-    let paths = inputs.paths();
-    for mate in 0..2 {
-        if !want[mate] {
-            continue;
-        }
-        let (path, stride, offset) = match inputs {
-            Inputs::Single(p) => (p, 1, 0),
-            Inputs::Paired(..) => (&paths[mate], 1, 0),
-            Inputs::Interleaved(p) => (p, 2, mate),
-        };
-        if path.as_os_str() == "-" || (matches!(inputs, Inputs::Single(_)) && mate == 1) {
-            continue; // stdin cannot be read twice (fastp skips detection there too)
-        }
-        if !std::fs::metadata(path).is_ok_and(|m| m.is_file()) {
-            continue; // nor can a fifo or a pipe (`-i <(zcat x.gz)`): only regular files
-        }
-        let src = io::open(path, pool.clone(), false)?;
-        let copts = BatchSource::chunker_options(path.clone(), 1 << 20, opts.max_record_bytes);
-        let mut chunker = Chunker::new(src.reader, copts);
-        if let Some(chunk) = chunker.next_chunk(Some(SAMPLE * stride))? {
-            let recs: Vec<_> = chunk.records().skip(offset).step_by(stride).collect();
-            let found = crate::trim::detect_adapter_se(&recs);
-            if mate == 0 {
-                trim.adapter_r1 = found
-            } else {
-                trim.adapter_r2 = found
-            }
-        }
-    }
-    Ok(())
-}
-
 fn execute(
     opts: &PipelineOptions,
-    layout: Layout,
-    sources: Vec<io::Source>,
+    sources: Sources,
     mut streams: Vec<Stream>,
     routing: Routing,
     pool: Arc<rayon::ThreadPool>,
     control: &Control,
 ) -> Result<Summary, Error> {
+    let Sources {
+        layout,
+        reads: sources,
+        umi_index,
+    } = sources;
+    let index_info = umi_index
+        .as_ref()
+        .map(|s| (s.path.clone(), s.format.name(), s.checksums.clone()));
+    let index = umi_index.map(|s| IndexSource::new(s, opts));
     let in_paths: Vec<PathBuf> = sources.iter().map(|s| s.path.clone()).collect();
     let formats: Vec<&'static str> = sources.iter().map(|s| s.format.name()).collect();
     let slots: Vec<Option<io::ChecksumSlot>> =
@@ -285,14 +264,15 @@ fn execute(
             Chunker::new(s.reader, copts)
         })
         .collect();
-    let source = match (layout, chunkers.pop(), chunkers.pop()) {
-        (Layout::Single, Some(c), None) => BatchSource::Single(c),
-        (Layout::Interleaved, Some(c), None) => BatchSource::Interleaved(c, in_paths[0].clone()),
+    let reads = match (layout, chunkers.pop(), chunkers.pop()) {
+        (Layout::Single, Some(c), None) => Framing::Single(c),
+        (Layout::Interleaved, Some(c), None) => Framing::Interleaved(c, in_paths[0].clone()),
         (Layout::Paired, Some(c2), Some(c1)) => {
-            BatchSource::Paired(c1, c2, [in_paths[0].clone(), in_paths[1].clone()])
+            Framing::Paired(c1, c2, [in_paths[0].clone(), in_paths[1].clone()])
         }
         _ => return Err(Error::Internal("input/chunker mismatch".into())),
     };
+    let source = BatchSource::new(reads, index);
     let paired = layout != Layout::Single;
     let trimmer = opts
         .trim
@@ -345,7 +325,7 @@ fn execute(
             })
             .map_err(|e| Error::Internal(format!("cannot start reader thread: {e}")))?;
     }
-    let mut counts = [InputCounts::default(); 2];
+    let mut counts = [InputCounts::default(); 3];
     let max_blocks = 16 * opts.threads as u64 + 16;
     let mut pending: BTreeMap<u64, Result<Done, Error>> = BTreeMap::new();
     let mut next = 0u64;
@@ -457,48 +437,21 @@ fn execute(
             }
         })
         .collect();
+    let umi_index = index_info.map(|(path, format, slot)| InputSummary {
+        path,
+        format,
+        records: counts[2].records,
+        bases: counts[2].bases,
+        checksums: slot.and_then(|s| s.lock().ok().and_then(|g| g.clone())),
+    });
     Ok(Summary {
         inputs: inputs_summary,
+        umi_index,
         outputs: summaries,
         paired,
         stats,
         adapters,
     })
-}
-
-fn check_outputs(inputs: &Inputs, outputs: &Outputs, in_paths: &[PathBuf]) -> Result<(), Error> {
-    if !inputs.is_paired() && outputs.out2.is_some() {
-        return Err(Error::Options("a second output needs paired input".into()));
-    }
-    if outputs.out2.is_some() && outputs.out1.is_none() {
-        return Err(Error::Options(
-            "a second output needs a first output".into(),
-        ));
-    }
-    if let (Some(a), Some(b)) = (&outputs.out1, &outputs.out2) {
-        if a == b && a.as_os_str() != "-" {
-            return Err(Error::Options(format!("both outputs are {}", a.display())));
-        }
-        if a.as_os_str() == "-" && b.as_os_str() == "-" {
-            return Err(Error::Options("only one output can go to stdout".into()));
-        }
-    }
-    if !inputs.is_paired() && (outputs.unpaired1.is_some() || outputs.unpaired2.is_some()) {
-        return Err(Error::Options("unpaired outputs need paired input".into()));
-    }
-    let all = outputs.paths();
-    for (i, out) in all.iter().enumerate() {
-        io::check_not_input(out, in_paths)?;
-        let dup = all[..i].iter().any(|o| o == out && o.as_os_str() != "-");
-        let same_unpaired = i == 3 && outputs.unpaired1 == outputs.unpaired2;
-        if dup && !same_unpaired {
-            return Err(Error::Options(format!(
-                "{} is given as two different outputs",
-                out.display()
-            )));
-        }
-    }
-    Ok(())
 }
 
 struct ReaderCtx {
@@ -528,15 +481,16 @@ fn reader_loop(
             return;
         }
         match source.next() {
-            Ok(Some(batch)) => {
+            Ok(Some(job)) => {
                 let (tx, cfg, recycle) = (ctx.tx.clone(), ctx.cfg.clone(), ctx.recycle_tx.clone());
                 let first = seq == 0;
                 ctx.pool.spawn(move || {
-                    let result =
-                        catch_unwind(AssertUnwindSafe(|| worker::process(&batch, &cfg, first)))
-                            .unwrap_or_else(|_| Err(Error::Internal("worker panicked".into())));
+                    let result = catch_unwind(AssertUnwindSafe(|| {
+                        worker::process(&job.batch, job.index.as_ref(), &cfg, first)
+                    }))
+                    .unwrap_or_else(|_| Err(Error::Internal("worker panicked".into())));
                     let _ = tx.send(Msg::Batch { seq, result });
-                    let bufs = match batch {
+                    let bufs = match job.batch {
                         Batch::Single(c) | Batch::Interleaved(c) => [Some(c), None],
                         Batch::Paired(a, b) => [Some(a), Some(b)],
                     };
@@ -544,6 +498,9 @@ fn reader_loop(
                         if let Some(c) = c {
                             let _ = recycle.try_send((mate, c.into_buffer()));
                         }
+                    }
+                    if let Some(buf) = job.index.and_then(|ix| ix.into_buffer()) {
+                        let _ = recycle.try_send((2, buf));
                     }
                 });
                 seq += 1;

@@ -167,7 +167,19 @@ impl PipelineOptions {
                 self.batch_bytes
             ));
         }
+        if let Some(u) = self.trim.as_ref().and_then(|t| t.umi.as_ref()) {
+            u.validate().or_else(bad)?;
+        }
         Ok(())
+    }
+
+    /// The UMI index-read file the run reads beside the reads (`--umi_loc index_file`), if any.
+    pub fn umi_index_file(&self) -> Option<&std::path::Path> {
+        let umi = self.trim.as_ref()?.umi.as_ref()?;
+        match umi.loc {
+            crate::trim::UmiLoc::IndexFile => umi.index_file.as_deref(),
+            _ => None,
+        }
     }
 
     /// Whether output to `path` is compressed.

@@ -8,6 +8,7 @@ use crate::stats::RunStats;
 use crate::trim::{TrimOutcome, Trimmer};
 
 use super::batch::{Batch, Done, InputCounts};
+use super::umi_index::IndexRecords;
 
 /// Settings a worker needs, shared read-only by all workers.
 #[derive(Debug)]
@@ -54,8 +55,14 @@ fn sampled(record: u64) -> bool {
     record % crate::stats::OVERREP_SAMPLING == 0
 }
 
-/// Processes one batch; returns the serialized output and counts, or the first error in it.
-pub(crate) fn process(batch: &Batch, cfg: &WorkConfig, first: bool) -> Result<Done, Error> {
+/// Processes one batch (with its UMI index records, if any); returns the serialized output and
+/// counts, or the first error in it.
+pub(crate) fn process(
+    batch: &Batch,
+    index: Option<&IndexRecords>,
+    cfg: &WorkConfig,
+    first: bool,
+) -> Result<Done, Error> {
     let paired = !matches!(batch, Batch::Single(_));
     let acc = if cfg.stats {
         ACC.with(|a| a.borrow_mut().take())
@@ -74,8 +81,8 @@ pub(crate) fn process(batch: &Batch, cfg: &WorkConfig, first: bool) -> Result<Do
         }),
         out: Default::default(),
         written: [0; STREAMS],
-        input: [InputCounts::default(); 2],
-        bytes: 0,
+        input: [InputCounts::default(); 3],
+        bytes: index.map_or(0, |ix| ix.byte_len() as u64),
         qual_range: QualRange::default(),
     };
     // Output is at most about the input's size: reserve it once instead of growing.
@@ -89,36 +96,39 @@ pub(crate) fn process(batch: &Batch, cfg: &WorkConfig, first: bool) -> Result<Do
     let mut s = Scratch::default();
     match batch {
         Batch::Single(c) => {
-            done.bytes = c.byte_len() as u64;
+            done.bytes += c.byte_len() as u64;
             for i in 0..c.len() {
                 validate(c, i, cfg.phred_offset, &mut done.qual_range)?;
+                let umi = index_umi(&mut done, index, i, &c.record(i), cfg)?;
                 s.r1.load(&c.record(i), cfg.phred_offset);
                 s.sample = sampled(c.first_record() + i as u64);
-                single_step(&mut done, cfg, &mut s, c.record(i));
+                single_step(&mut done, cfg, &mut s, c.record(i), umi);
             }
         }
         Batch::Paired(a, b) => {
-            done.bytes = (a.byte_len() + b.byte_len()) as u64;
+            done.bytes += (a.byte_len() + b.byte_len()) as u64;
             for i in 0..a.len() {
                 validate(a, i, cfg.phred_offset, &mut done.qual_range)?;
                 validate(b, i, cfg.phred_offset, &mut done.qual_range)?;
                 check_names(a, i, b, i)?;
+                let umi = index_umi(&mut done, index, i, &a.record(i), cfg)?;
                 s.r1.load(&a.record(i), cfg.phred_offset);
                 s.r2.load(&b.record(i), cfg.phred_offset);
                 s.sample = sampled(a.first_record() + i as u64);
-                pair_step(&mut done, cfg, &mut s, [a.record(i), b.record(i)]);
+                pair_step(&mut done, cfg, &mut s, [a.record(i), b.record(i)], umi);
             }
         }
         Batch::Interleaved(c) => {
-            done.bytes = c.byte_len() as u64;
+            done.bytes += c.byte_len() as u64;
             for i in (0..c.len()).step_by(2) {
                 validate(c, i, cfg.phred_offset, &mut done.qual_range)?;
                 validate(c, i + 1, cfg.phred_offset, &mut done.qual_range)?;
                 check_names(c, i, c, i + 1)?;
+                let umi = index_umi(&mut done, index, i / 2, &c.record(i), cfg)?;
                 s.r1.load(&c.record(i), cfg.phred_offset);
                 s.r2.load(&c.record(i + 1), cfg.phred_offset);
                 s.sample = sampled((c.first_record() + i as u64) / 2);
-                pair_step(&mut done, cfg, &mut s, [c.record(i), c.record(i + 1)]);
+                pair_step(&mut done, cfg, &mut s, [c.record(i), c.record(i + 1)], umi);
             }
         }
     }
@@ -131,13 +141,37 @@ pub(crate) fn process(batch: &Batch, cfg: &WorkConfig, first: bool) -> Result<Do
     Ok(done)
 }
 
-fn single_step(done: &mut Done, cfg: &WorkConfig, s: &mut Scratch, orig: RecordRef<'_>) {
+/// The UMI index record of read (pair) `k` of the batch, checked against `read` and counted;
+/// `None` without an index file.
+fn index_umi<'a>(
+    done: &mut Done,
+    index: Option<&'a IndexRecords>,
+    k: usize,
+    read: &RecordRef<'_>,
+    cfg: &WorkConfig,
+) -> Result<Option<&'a [u8]>, Error> {
+    let Some(ix) = index else {
+        return Ok(None);
+    };
+    let umi = ix.umi(k, read, cfg.phred_offset)?;
+    done.input[2].records += 1;
+    done.input[2].bases += umi.len() as u64;
+    Ok(Some(umi))
+}
+
+fn single_step(
+    done: &mut Done,
+    cfg: &WorkConfig,
+    s: &mut Scratch,
+    orig: RecordRef<'_>,
+    umi: Option<&[u8]>,
+) {
     count(done, 0, &s.r1);
     if let Some(st) = done.stats.as_deref_mut() {
         st.add_before_sampled(&s.r1.as_ref(), None, s.sample);
     }
     if let Some(t) = &cfg.trimmer {
-        t.trim_se(&mut s.r1, &mut s.outcome[0]);
+        t.trim_se_indexed(&mut s.r1, umi, &mut s.outcome[0]);
         if let Some(st) = done.stats.as_deref_mut() {
             tally(st, 0, &s.outcome[0]);
         }
@@ -163,14 +197,20 @@ fn single_step(done: &mut Done, cfg: &WorkConfig, s: &mut Scratch, orig: RecordR
     }
 }
 
-fn pair_step(done: &mut Done, cfg: &WorkConfig, s: &mut Scratch, orig: [RecordRef<'_>; 2]) {
+fn pair_step(
+    done: &mut Done,
+    cfg: &WorkConfig,
+    s: &mut Scratch,
+    orig: [RecordRef<'_>; 2],
+    umi: Option<&[u8]>,
+) {
     count(done, 0, &s.r1);
     count(done, 1, &s.r2);
     if let Some(st) = done.stats.as_deref_mut() {
         st.add_before_sampled(&s.r1.as_ref(), Some(&s.r2.as_ref()), s.sample);
     }
     if let Some(t) = &cfg.trimmer {
-        let insert = t.trim_pe(&mut s.r1, &mut s.r2, &mut s.outcome);
+        let insert = t.trim_pe_indexed(&mut s.r1, &mut s.r2, umi, &mut s.outcome);
         if let Some(st) = done.stats.as_deref_mut() {
             st.add_insert(insert);
             tally(st, 0, &s.outcome[0]);

@@ -74,6 +74,7 @@ const RUN_CASES: &[(&str, &str)] = &[
     ("umi_len", "8"),
     ("umi_prefix", "\"UMI\""),
     ("umi_skip", "2"),
+    ("umi_index_file", "\"I1.fastq.gz\""),
 ];
 
 const COVERAGE_CASES: &[(&str, &str)] = &[
@@ -120,11 +121,11 @@ fn every_run_key_round_trips() {
     assert_eq!(keys(&defaults.to_json().unwrap()), case_keys(RUN_CASES));
     for (key, value) in RUN_CASES {
         let value = value.replace("@FASTA", &fasta);
-        // UMI extraction needs a location.
-        let extra = if *key == "umi" {
-            r#""umi_loc": "index1", "#
-        } else {
-            ""
+        // UMI extraction needs a location, an index file needs UMIs from an index file.
+        let extra = match *key {
+            "umi" => r#""umi_loc": "index1", "#,
+            "umi_index_file" => r#""umi": true, "umi_loc": "index_file", "#,
+            _ => "",
         };
         let mut s = RunSettings::default();
         s.set_json(&format!("{{{extra}\"{key}\": {value}}}"))
@@ -222,6 +223,15 @@ fn unknown_keys_and_bad_values_fail_naming_the_key() {
     );
     refused(r#"{"umi": true, "umi_loc": "nowhere"}"#, "umi_loc");
     refused(r#"{"umi": true, "umi_loc": "read1"}"#, "umi");
+    // --umi_loc index_file and --umi_index_file come together.
+    let msg = refused(r#"{"umi_index_file": "I1.fq.gz"}"#, "umi_index_file");
+    assert!(msg.contains("--umi_loc index_file"), "{msg}");
+    let msg = refused(r#"{"umi": true, "umi_loc": "index_file"}"#, "umi_loc");
+    assert!(msg.contains("--umi_index_file"), "{msg}");
+    refused(
+        r#"{"umi": true, "umi_loc": "read1", "umi_len": 8, "umi_index_file": "I1.fq"}"#,
+        "umi_index_file",
+    );
     refused(
         r#"{"trim_poly_g": true, "disable_trim_poly_g": true}"#,
         "trim_poly_g",
@@ -317,7 +327,7 @@ fn json_maps_to_the_engine_options() {
     assert!(t.cut_tail && t.poly_x && t.poly_g == PolyG::Auto);
     assert_eq!((t.trim_front1, t.trim_front2), (0, 2));
     let u = t.umi.unwrap();
-    assert_eq!((u.loc, u.len), (UmiLoc::Read1, 8));
+    assert_eq!((u.loc, u.len, u.index_file), (UmiLoc::Read1, 8, None));
     assert_eq!(p.filter.unwrap().length_required, 30);
     // The R1 adapter is given: nothing to detect. Without it, single-end input detects it and
     // pairs do not (unless detect_adapter_for_pe), as `panelprep trim` does.
@@ -366,4 +376,36 @@ fn coverage_json_maps_to_the_library_options() {
     assert_eq!(o.gate.len(), 1);
     c.set_json(r#"{"mapq": null}"#).unwrap();
     assert_eq!(c.to_options().unwrap().min_mapq, 20);
+}
+
+/// The C API's JSON key `umi_index_file` (with `umi_loc` `index_file`) reaches the engine.
+#[test]
+fn umi_index_file_maps_to_the_engine_options() {
+    let mut s = RunSettings::default();
+    s.set_json(
+        r#"{"umi": true, "umi_loc": "index_file", "umi_len": 6, "umi_prefix": "UMI",
+        "umi_index_file": "run/I1.fastq.gz"}"#,
+    )
+    .unwrap();
+    let p = s.pipeline_options(Layout::Paired).unwrap();
+    let index = std::path::Path::new("run/I1.fastq.gz");
+    assert_eq!(p.umi_index_file(), Some(index));
+    let u = p.trim.as_ref().and_then(|t| t.umi.clone()).unwrap();
+    assert_eq!(
+        (u.loc, u.len, u.prefix.as_str()),
+        (UmiLoc::IndexFile, 6, "UMI")
+    );
+    let back: Value = serde_json::from_str(&s.to_json().unwrap()).unwrap();
+    assert_eq!(back["umi_index_file"], json!("run/I1.fastq.gz"));
+    // Validation only: nothing is trimmed, so the index file is not read either.
+    s.set_json(r#"{"passthrough": true}"#).unwrap();
+    assert_eq!(
+        s.pipeline_options(Layout::Paired).unwrap().umi_index_file(),
+        None
+    );
+    // Clearing the key needs the location cleared too; together they are accepted.
+    let e = s.set_json(r#"{"umi_index_file": null}"#).unwrap_err();
+    assert!(e.to_string().contains("umi_index_file"), "{e}");
+    s.set_json(r#"{"umi_index_file": null, "umi_loc": "index1"}"#)
+        .unwrap();
 }

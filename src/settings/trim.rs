@@ -221,10 +221,11 @@ pub struct TrimSettings {
     /// UMI processing.
     #[cfg_attr(feature = "cli", arg(short = 'U', long = "umi"))]
     pub umi: bool,
-    /// UMI location: index1, index2, read1, read2, per_index, per_read, index_file.
+    /// UMI location: index1, index2, read1, read2, per_index, per_read, index_file (with
+    /// --umi_index_file).
     #[cfg_attr(feature = "cli", arg(long = "umi_loc", default_value = ""))]
     pub umi_loc: String,
-    /// UMI length (read locations).
+    /// UMI length (read locations; index locations: the first N bases, 0 = all).
     #[cfg_attr(feature = "cli", arg(long = "umi_len", default_value_t = 0))]
     pub umi_len: usize,
     /// UMI name prefix.
@@ -233,6 +234,11 @@ pub struct TrimSettings {
     /// Bases skipped after a read UMI.
     #[cfg_attr(feature = "cli", arg(long = "umi_skip", default_value_t = 0))]
     pub umi_skip: usize,
+    /// FASTQ of index reads whose sequence is the UMI, with `--umi_loc index_file` (I1/I2 from
+    /// bcl2fastq or BCL Convert `--create-fastq-for-index-reads`; plain, gzip or BGZF): record
+    /// N gives read (pair) N its UMI and must carry read 1's name. Not in fastp.
+    #[cfg_attr(feature = "cli", arg(long = "umi_index_file", value_name = "PATH"))]
+    pub umi_index_file: Option<PathBuf>,
 }
 
 impl Default for TrimSettings {
@@ -291,6 +297,7 @@ impl Default for TrimSettings {
             umi_len: 0,
             umi_prefix: String::new(),
             umi_skip: 0,
+            umi_index_file: None,
         }
     }
 }

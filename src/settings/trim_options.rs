@@ -105,9 +105,12 @@ impl TrimSettings {
                 len: self.umi_len,
                 prefix: self.umi_prefix.clone(),
                 skip: self.umi_skip,
+                index_file: self.umi_index_file.clone(),
             };
             u.validate()?;
             Some(u)
+        } else if self.umi_index_file.is_some() {
+            return Err("--umi_index_file needs -U --umi_loc index_file".into());
         } else {
             None
         };

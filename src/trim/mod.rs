@@ -2,7 +2,9 @@
 //!
 //! [`Trimmer`] applies the steps in fastp's order, for single reads and pairs alike:
 //!
-//! 1. UMI extraction into the name (`--umi_loc read1/read2/per_read/index1/index2/per_index`);
+//! 1. UMI extraction into the name (`--umi_loc read1/read2/per_read/index1/index2/per_index`,
+//!    and `index_file` with the index read the caller passes to [`Trimmer::trim_se_indexed`] /
+//!    [`Trimmer::trim_pe_indexed`]);
 //! 2. fixed cuts `-f/-t` (`-F/-T` for read 2);
 //! 3. quality cuts: `--cut_front`, then `--cut_right` or else `--cut_tail` (fastp windows), then
 //!    cutadapt-style BWA trimming (`--quality_cutoff`, `--nextseq_trim`);
@@ -415,21 +417,26 @@ impl Trimmer {
         best
     }
 
-    fn umi_se(&self, r: &mut ReadBuf, out: &mut TrimOutcome) {
+    fn umi_se(&self, r: &mut ReadBuf, index: Option<&[u8]>, out: &mut TrimOutcome) {
         if let Some(u) = &self.opts.umi {
-            if u.loc != UmiLoc::IndexFile {
-                let before = r.len();
-                umi::apply(u, r, None, None, &mut out.umi_scratch);
-                out.umi_bases = before - r.len();
-                out.front_bases += out.umi_bases;
-            }
+            let before = r.len();
+            umi::apply(u, r, None, index, &mut out.umi_scratch);
+            out.umi_bases = before - r.len();
+            out.front_bases += out.umi_bases;
         }
     }
 
-    /// Trims a single-end read in place.
+    /// Trims a single-end read in place (no UMI with [`UmiLoc::IndexFile`]: see
+    /// [`Trimmer::trim_se_indexed`]).
     pub fn trim_se(&self, r: &mut ReadBuf, out: &mut TrimOutcome) {
+        self.trim_se_indexed(r, None, out);
+    }
+
+    /// Trims a single-end read in place; `index` is the sequence of its record in the UMI index
+    /// file ([`UmiLoc::IndexFile`]), ignored by the other UMI locations.
+    pub fn trim_se_indexed(&self, r: &mut ReadBuf, index: Option<&[u8]>, out: &mut TrimOutcome) {
         out.reset();
-        self.umi_se(r, out);
+        self.umi_se(r, index, out);
         let pg = self.poly_g_on(&r.head);
         self.pre_adapter(r, out, Mate::R1, pg);
         if self.opts.adapter_trimming && !self.se1.is_empty() {
@@ -446,25 +453,36 @@ impl Trimmer {
     }
 
     /// Trims a pair in place; returns the detected insert size when the pair analysis made a
-    /// call (also for inserts longer than the reads, from their overlap).
+    /// call (also for inserts longer than the reads, from their overlap). No UMI with
+    /// [`UmiLoc::IndexFile`]: see [`Trimmer::trim_pe_indexed`].
     pub fn trim_pe(
         &self,
         r1: &mut ReadBuf,
         r2: &mut ReadBuf,
         out: &mut [TrimOutcome; 2],
     ) -> Option<usize> {
+        self.trim_pe_indexed(r1, r2, None, out)
+    }
+
+    /// [`Trimmer::trim_pe`] with the pair's record in the UMI index file ([`UmiLoc::IndexFile`]:
+    /// its UMI goes into both mates' names, as fastp does for index UMIs).
+    pub fn trim_pe_indexed(
+        &self,
+        r1: &mut ReadBuf,
+        r2: &mut ReadBuf,
+        index: Option<&[u8]>,
+        out: &mut [TrimOutcome; 2],
+    ) -> Option<usize> {
         let [o1, o2] = out;
         o1.reset();
         o2.reset();
         if let Some(u) = &self.opts.umi {
-            if u.loc != UmiLoc::IndexFile {
-                let (b1, b2) = (r1.len(), r2.len());
-                umi::apply(u, r1, Some(r2), None, &mut o1.umi_scratch);
-                o1.umi_bases = b1 - r1.len();
-                o2.umi_bases = b2 - r2.len();
-                o1.front_bases += o1.umi_bases;
-                o2.front_bases += o2.umi_bases;
-            }
+            let (b1, b2) = (r1.len(), r2.len());
+            umi::apply(u, r1, Some(r2), index, &mut o1.umi_scratch);
+            o1.umi_bases = b1 - r1.len();
+            o2.umi_bases = b2 - r2.len();
+            o1.front_bases += o1.umi_bases;
+            o2.front_bases += o2.umi_bases;
         }
         let pg = self.poly_g_on(&r1.head);
         self.pre_adapter(r1, o1, Mate::R1, pg);

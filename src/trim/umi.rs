@@ -1,6 +1,9 @@
 //! UMI extraction into the read name, with fastp's `--umi_loc/--umi_len/--umi_prefix/--umi_skip`
 //! semantics: the UMI is appended to the name (before the first space) as `:PREFIX_UMI`
-//! (`:UMI` without a prefix).
+//! (`:UMI` without a prefix). [`UmiLoc::IndexFile`] takes it from a separate FASTQ of index
+//! reads (`--umi_index_file`), which fastp has no option for.
+
+use std::path::PathBuf;
 
 use crate::fastq::ReadBuf;
 
@@ -19,7 +22,9 @@ pub enum UmiLoc {
     PerIndex,
     /// Each mate's first `len` bases; both names get `UMI1_UMI2`.
     PerRead,
-    /// A separate index-read file (for example I1/I2): its first `len` bases (all if 0).
+    /// A separate index-read FASTQ ([`UmiOptions::index_file`], for example the I1/I2 file that
+    /// bcl2fastq or BCL Convert write with `--create-fastq-for-index-reads`): record N's first
+    /// `len` bases (all if 0) are the UMI of read (pair) N; used for both mates.
     IndexFile,
 }
 
@@ -44,19 +49,36 @@ impl std::str::FromStr for UmiLoc {
 pub struct UmiOptions {
     /// Where the UMI comes from.
     pub loc: UmiLoc,
-    /// UMI length for read locations (required there); 0 = whole index.
+    /// UMI length for read locations (required there); 0 = whole index (index read).
     pub len: usize,
     /// Name prefix (fastp `--umi_prefix`); empty for none.
     pub prefix: String,
     /// Bases skipped (and removed) after a read UMI (fastp `--umi_skip`).
     pub skip: usize,
+    /// The index-read FASTQ of [`UmiLoc::IndexFile`] (`--umi_index_file`; plain, gzip or BGZF),
+    /// read by the pipeline in step with the reads. Required with that location, refused with
+    /// the others; the trimmer itself never opens it.
+    pub index_file: Option<PathBuf>,
 }
 
 impl UmiOptions {
-    /// Checks that read locations have a length and the prefix has no spaces.
+    /// Checks that read locations have a length, that an index file is given exactly with
+    /// `index_file`, and that the prefix has no spaces.
     pub fn validate(&self) -> Result<(), String> {
         if matches!(self.loc, UmiLoc::Read1 | UmiLoc::Read2 | UmiLoc::PerRead) && self.len == 0 {
             return Err("--umi_len is required for --umi_loc read1/read2/per_read".into());
+        }
+        match (self.loc, &self.index_file) {
+            (UmiLoc::IndexFile, None) => {
+                return Err("--umi_loc index_file needs --umi_index_file PATH".into());
+            }
+            (UmiLoc::IndexFile, Some(p)) if p.as_os_str().is_empty() => {
+                return Err("--umi_index_file is an empty path".into());
+            }
+            (UmiLoc::IndexFile, Some(_)) | (_, None) => {}
+            (_, Some(_)) => {
+                return Err("--umi_index_file needs --umi_loc index_file".into());
+            }
         }
         if self.prefix.contains(|c: char| c.is_whitespace()) {
             return Err("--umi_prefix must not contain spaces".into());
@@ -205,6 +227,7 @@ mod tests {
             len: 4,
             prefix: "UMI".into(),
             skip: 1,
+            index_file: None,
         };
         let mut a = rb(b"r1 1:N:0:ACGT", b"GGCCTAAAA");
         let mut b = rb(b"r1 2:N:0:ACGT", b"TTTT");
@@ -224,6 +247,7 @@ mod tests {
             len: 0,
             prefix: String::new(),
             skip: 0,
+            index_file: None,
         };
         let mut a = rb(b"x 1:N:0:AAAA+CCCC", b"A");
         let mut b = rb(b"x 2:N:0:AAAA+CCCC", b"A");
@@ -252,10 +276,41 @@ mod tests {
                 loc: UmiLoc::Read1,
                 len: 0,
                 prefix: String::new(),
-                skip: 0
+                skip: 0,
+                index_file: None,
             }
             .validate()
             .is_err()
         );
+    }
+
+    #[test]
+    fn index_file_umi_goes_to_both_mates_and_needs_its_file() {
+        let o = UmiOptions {
+            loc: UmiLoc::IndexFile,
+            len: 0,
+            prefix: "UMI".into(),
+            skip: 3,
+            index_file: Some("I1.fq.gz".into()),
+        };
+        assert_eq!(o.validate(), Ok(()));
+        let mut s = Default::default();
+        let mut a = rb(b"q 1:N:0:1", b"ACGT");
+        let mut b = rb(b"q 2:N:0:1", b"TTTT");
+        // The whole index read, the reads untouched (no skip for index locations, as in fastp).
+        assert_eq!(apply(&o, &mut a, Some(&mut b), Some(b"GATTACA"), &mut s), 7);
+        assert_eq!(a.head, b"q:UMI_GATTACA 1:N:0:1");
+        assert_eq!(b.head, b"q:UMI_GATTACA 2:N:0:1");
+        assert_eq!((&a.seq[..], &b.seq[..]), (&b"ACGT"[..], &b"TTTT"[..]));
+        let without = UmiOptions {
+            index_file: None,
+            ..o.clone()
+        };
+        assert!(without.validate().unwrap_err().contains("--umi_index_file"));
+        let wrong_loc = UmiOptions {
+            loc: UmiLoc::Index1,
+            ..o
+        };
+        assert!(wrong_loc.validate().unwrap_err().contains("index_file"));
     }
 }

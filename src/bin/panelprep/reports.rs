@@ -97,7 +97,7 @@ pub fn write(
     }
     if let Some(p) = &paths.manifest {
         let mut m = Manifest::new(start, SystemTime::now(), threads, params);
-        for i in &summary.inputs {
+        for i in summary.inputs.iter().chain(&summary.umi_index) {
             if let Some(c) = &i.checksums {
                 m.push(FileEntry::new(FileRole::Input, &i.path, c, Some(i.records)));
             }
@@ -128,6 +128,10 @@ pub fn describe(summary: &Summary, paths: &ReportPaths) -> Vec<String> {
     for i in &summary.inputs {
         let (p, n, b, f) = (i.path.display(), i.records, i.bases, i.format);
         lines.push(format!("  input       {p}  ({n} records, {b} bases, {f})"));
+    }
+    if let Some(i) = &summary.umi_index {
+        let (p, n, f) = (i.path.display(), i.records, i.format);
+        lines.push(format!("  UMI index   {p}  ({n} records, {f})"));
     }
     for o in &summary.outputs {
         let (p, n, b) = (o.path.display(), o.records, o.disk_bytes);
