@@ -77,10 +77,10 @@ enum Msg {
         seq: u64,
         result: Result<Done, Error>,
     },
-    Block {
+    /// Compressed blocks of one stream, with their numbers.
+    Blocks {
         stream: usize,
-        seq: u64,
-        bytes: Vec<u8>,
+        blocks: Vec<(u64, Vec<u8>)>,
     },
     End {
         batches: u64,
@@ -364,7 +364,11 @@ fn execute(
             Ok(Msg::Batch { seq, result }) => {
                 pending.insert(seq, result);
             }
-            Ok(Msg::Block { stream, seq, bytes }) => streams[stream].block_done(seq, bytes)?,
+            Ok(Msg::Blocks { stream, blocks }) => {
+                for (seq, bytes) in blocks {
+                    streams[stream].block_done(seq, bytes)?;
+                }
+            }
             Ok(Msg::End { batches }) => end = Some(batches),
             Ok(Msg::Failed(e)) => return Err(e),
             Err(RecvTimeoutError::Timeout) => {}
@@ -390,7 +394,11 @@ fn execute(
             return Err(Error::Cancelled);
         }
         match rx.recv_timeout(CANCEL_POLL) {
-            Ok(Msg::Block { stream, seq, bytes }) => streams[stream].block_done(seq, bytes)?,
+            Ok(Msg::Blocks { stream, blocks }) => {
+                for (seq, bytes) in blocks {
+                    streams[stream].block_done(seq, bytes)?;
+                }
+            }
             Ok(Msg::Failed(e)) => return Err(e),
             Ok(_) | Err(RecvTimeoutError::Timeout) => {}
             Err(_) => return Err(Error::Internal("pipeline threads stopped".into())),
@@ -541,26 +549,23 @@ fn spawn_blocks(
         let group: Vec<(u64, BlockData)> = jobs.by_ref().take(BLOCKS_PER_TASK).collect();
         let tx = tx.clone();
         pool.spawn(move || {
+            let mut blocks = Vec::with_capacity(group.len());
             for (seq, block) in group {
                 let block = block.bytes();
                 let mut out = Vec::with_capacity(block.len() / 2 + 64);
-                match catch_unwind(AssertUnwindSafe(|| {
+                if catch_unwind(AssertUnwindSafe(|| {
                     bgzf::deflate_block(block, level, &mut out)
-                })) {
-                    Ok(()) => {
-                        let _ = tx.send(Msg::Block {
-                            stream,
-                            seq,
-                            bytes: out,
-                        });
-                    }
-                    Err(_) => {
-                        let msg = Error::Internal("compressor panicked".into());
-                        let _ = tx.send(Msg::Failed(msg));
-                        return;
-                    }
+                }))
+                .is_err()
+                {
+                    let msg = Error::Internal("compressor panicked".into());
+                    let _ = tx.send(Msg::Failed(msg));
+                    return;
                 }
+                blocks.push((seq, out));
             }
+            // One message per task: the writer thread wakes once for its blocks.
+            let _ = tx.send(Msg::Blocks { stream, blocks });
         });
     }
 }
