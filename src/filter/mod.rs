@@ -123,17 +123,18 @@ impl Filter {
     }
 }
 
-/// Bases below `qualified` and the sum of Phred scores, in one pass that the compiler
-/// vectorizes (32-bit lanes, summed per 64 KiB so they cannot overflow).
+/// Bases below `qualified` and the sum of Phred scores, in one vectorized pass.
 fn quality_counts(qual: &[u8], qualified: u8) -> (usize, u64) {
     let (mut low, mut total) = (0usize, 0u64);
-    for c in qual.chunks(1 << 16) {
-        let (mut l, mut t) = (0u32, 0u32);
+    // 128 qualities: the low count fits a byte lane and the Phred sum (<= 128 * 222) a 16-bit
+    // lane, so the compiler packs 16 and 8 of them per vector.
+    for c in qual.chunks(128) {
+        let (mut l, mut t) = (0u8, 0u16);
         for &q in c {
-            l += u32::from(q < qualified);
-            t += u32::from(q.saturating_sub(33));
+            l += u8::from(q < qualified);
+            t += u16::from(q.saturating_sub(33));
         }
-        low += l as usize;
+        low += usize::from(l);
         total += u64::from(t);
     }
     (low, total)
@@ -167,6 +168,17 @@ mod tests {
             seq: seq.to_vec(),
             plus: Vec::new(),
             qual: qual.to_vec(),
+        }
+    }
+
+    #[test]
+    fn quality_counts_equal_a_plain_count() {
+        let qual: Vec<u8> = (0..1000u32).map(|i| (i * 7919 % 256) as u8).collect();
+        for n in [0, 1, 127, 128, 129, 300, 1000] {
+            let q = &qual[..n];
+            let low = q.iter().filter(|&&c| c < 48).count();
+            let total: u64 = q.iter().map(|&c| u64::from(c.saturating_sub(33))).sum();
+            assert_eq!(quality_counts(q, 48), (low, total), "{n}");
         }
     }
 
