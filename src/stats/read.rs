@@ -218,7 +218,8 @@ impl ReadStats {
             self.grow(head);
         }
         self.used = self.used.max(head);
-        let stride = self.stride;
+        // The stride is a power of two (see `grow`): row * stride + cycle is a shift and an or.
+        let shift = self.stride.trailing_zeros();
         let from_head = from.min(head);
         // Indices first (a vectorized pass over 64 bases at a time), then the increments.
         let mut at = [0u32; 64];
@@ -229,7 +230,7 @@ impl ReadStats {
         {
             let at = &mut at[..s.len()];
             for (j, ((a, &b), &q)) in at.iter_mut().zip(s).zip(q).enumerate() {
-                *a = row(b, q) as u32 * stride as u32 + (c0 + j) as u32;
+                *a = ((row(b, q) as u32) << shift) | (c0 + j) as u32;
             }
             for &i in at.iter() {
                 self.counts[i as usize] += 1;
