@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# Cost of the QC report and of the upload manifest: the same default paired-end run three ways,
+# interleaved, REPS times each (best and median wall seconds, median user+sys CPU seconds):
+#   --no-report                  no statistics at all
+#   --json J --html H            statistics, JSON and HTML (no manifest: no checksums)
+#   (default)                    JSON, HTML and the manifest (MD5 + SHA-256 of every input and output)
+#
+#   benches/report_cost.sh [PAIRS] [THREADS] [LEVEL] [REPS]     (defaults: 2000000 2 1 3)
+#
+# Uses the data of benches/compare.sh in $WORK (default /tmp/pp-compare), generating it if needed.
+set -euo pipefail
+PAIRS=${1:-2000000}
+T=${2:-2}
+Z=${3:-1}
+REPS=${4:-3}
+WORK=${WORK:-/tmp/pp-compare}
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+PP="$ROOT/target/release/panelprep"
+mkdir -p "$WORK"
+(cd "$ROOT" && cargo build --release --quiet)
+if [ ! -s "$WORK/R1.fq.gz" ] || [ "$(cat "$WORK/pairs" 2>/dev/null)" != "$PAIRS" ]; then
+  echo "generating $PAIRS pairs (2x150) ..." >&2
+  "$PP" simulate --pairs "$PAIRS" --seed 7 -o "$WORK/R1.fq" -O "$WORK/R2.fq"
+  pigz -f -4 -p "$T" "$WORK/R1.fq" "$WORK/R2.fq"
+  echo "$PAIRS" > "$WORK/pairs"
+fi
+
+run() { # NAME ARGS...: appends "wall cpu" to $WORK/NAME.cost
+  local name=$1; shift
+  rm -f "$WORK"/out_* "$WORK"/rc.*
+  /usr/bin/time -f "%e %U %S" -o "$WORK/$name.one" "$PP" trim -i "$WORK/R1.fq.gz" -I "$WORK/R2.fq.gz" \
+    -o "$WORK/out_1.fq.gz" -O "$WORK/out_2.fq.gz" -w "$T" -z "$Z" "$@" >/dev/null 2>&1
+  awk '{ printf "%s %.2f\n", $1, $2 + $3 }' "$WORK/$name.one" >> "$WORK/$name.cost"
+}
+
+rm -f "$WORK"/*.cost
+for _ in $(seq "$REPS"); do
+  run none --no-report
+  run report --json "$WORK/rc.json" --html "$WORK/rc.html"
+  run manifest
+done
+
+echo "# pairs=$PAIRS threads=$T level=$Z reps=$REPS machine=$(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"
+printf "%-28s %8s %8s %8s %12s\n" run "best s" "median s" "CPU s" "vs none"
+base=$(cut -d' ' -f1 "$WORK/none.cost" | sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }')
+median() { sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'; }
+for n in none report manifest; do
+  best=$(cut -d' ' -f1 "$WORK/$n.cost" | sort -n | head -1)
+  med=$(cut -d' ' -f1 "$WORK/$n.cost" | median)
+  cpu=$(cut -d' ' -f2 "$WORK/$n.cost" | median)
+  case $n in
+    none) label="--no-report" ;;
+    report) label="statistics + JSON + HTML" ;;
+    *) label="+ manifest (default)" ;;
+  esac
+  awk -v l="$label" -v b="$best" -v m="$med" -v c="$cpu" -v z="$base" \
+    'BEGIN { printf "%-28s %8.2f %8.2f %8.2f %11.1f%%\n", l, b, m, c, 100 * (m / z - 1) }'
+done
