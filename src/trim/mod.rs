@@ -9,7 +9,7 @@
 //! 3. quality cuts: `--cut_front`, then `--cut_right` or else `--cut_tail` (fastp windows), then
 //!    cutadapt-style BWA trimming (`--quality_cutoff`, `--nextseq_trim`);
 //! 4. poly-G (auto for two-colour instruments, from the first read's name);
-//! 5. adapters: for pairs the insert analysis ([`overlap::analyze`]) which cuts both mates at the
+//! 5. adapters: for pairs the insert analysis (`overlap::analyze`) which cuts both mates at the
 //!    insert end, falling back to each mate's adapter sequences when the pair gives no answer
 //!    (with `--correction`, mismatches in the overlap take the better base); single reads use
 //!    the adapter sequences (`-a`, `--adapter_fasta`) directly;
