@@ -291,7 +291,9 @@ pub(crate) fn analyze(
     for_each_at_least(from_r1, SCREEN_MIN, |t| consider(base + l2 - t));
     // Insert k in (base + l2, base + l1 + l2 - SCREEN]: rc(read 2)'s start overlaps read 1 at
     // a = k - base - l2 (a = 0 is the case above).
-    let from_r2 = &mut windows[..l1 - SCREEN + 1];
+    // Only windows of inserts up to kmax.
+    let n2 = (l1 - SCREEN).min(kmax.saturating_sub(base + l2)) + 1;
+    let from_r2 = &mut windows[..n2];
     window_matches(&rc2[..SCREEN], c1, from_r2);
     from_r2[0] = 0;
     for_each_at_least(from_r2, SCREEN_MIN, |a| consider(base + l2 + a));
