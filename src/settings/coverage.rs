@@ -136,16 +136,12 @@ impl CoverageSettings {
     /// value of the wrong type or an invalid value fails with [`Error::Options`] naming the key
     /// and changes nothing.
     pub fn set_json(&mut self, text: &str) -> Result<(), Error> {
-        let entries = json::parse(text, COVERAGE_ALIASES)?;
-        let next = json::set(self, &entries)?;
-        json::check_blaming(self, &next, &entries, Self::check)?;
-        *self = next;
-        Ok(())
+        json::apply(self, text, COVERAGE_ALIASES, Self::check)
     }
 
     /// Every key with its current value, as one JSON object (compact).
     pub fn to_json(&self) -> Result<String, Error> {
-        serde_json::to_string(self).map_err(|e| Error::Internal(format!("settings to JSON: {e}")))
+        json::to_string(self)
     }
 
     /// Checks every value as a run would before reading anything (preset, names, thresholds,

@@ -123,3 +123,23 @@ pub(crate) fn check_blaming<T: Serialize + DeserializeOwned>(
         _ => format!("keys {}: {msg}", blamed.join(", ")),
     }))
 }
+
+/// Applies the JSON object `text` to `current` (keys or `aliases`), checked by `check`; on any
+/// error names the key and leaves `current` unchanged.
+pub(crate) fn apply<T: Serialize + DeserializeOwned>(
+    current: &mut T,
+    text: &str,
+    aliases: &[(&str, &str)],
+    check: impl Fn(&T) -> Result<(), Error>,
+) -> Result<(), Error> {
+    let entries = parse(text, aliases)?;
+    let next = set(current, &entries)?;
+    check_blaming(current, &next, &entries, check)?;
+    *current = next;
+    Ok(())
+}
+
+/// Every key with its current value, as one compact JSON object.
+pub(crate) fn to_string<T: Serialize>(v: &T) -> Result<String, Error> {
+    serde_json::to_string(v).map_err(|e| Error::Internal(format!("settings to JSON: {e}")))
+}

@@ -84,16 +84,12 @@ impl RunSettings {
     /// of the wrong type or a value [`RunSettings::check`] refuses fails with
     /// [`Error::Options`] naming the key, and changes nothing.
     pub fn set_json(&mut self, text: &str) -> Result<(), Error> {
-        let entries = json::parse(text, RUN_ALIASES)?;
-        let next = json::set(self, &entries)?;
-        json::check_blaming(self, &next, &entries, Self::check)?;
-        *self = next;
-        Ok(())
+        json::apply(self, text, RUN_ALIASES, Self::check)
     }
 
     /// Every key with its current value, as one JSON object (compact).
     pub fn to_json(&self) -> Result<String, Error> {
-        serde_json::to_string(self).map_err(|e| Error::Internal(format!("settings to JSON: {e}")))
+        json::to_string(self)
     }
 
     /// Checks every value (also the trimming ones when `passthrough` is set): ranges,
