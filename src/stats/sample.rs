@@ -34,24 +34,34 @@ pub fn hash_bytes(bytes: &[u8], seed: u64) -> u64 {
 /// interleaved so that the processor runs them side by side.
 pub fn hash_bytes2(a: &[u8], seed_a: u64, b: &[u8], seed_b: u64) -> (u64, u64) {
     const K: u64 = 0x9E37_79B9_7F4A_7C15;
-    let step = |h: u64, w: &[u8]| {
+    #[inline(always)]
+    fn step(h: u64, w: &[u8]) -> u64 {
         let mut x = [0u8; 8];
         x[..w.len()].copy_from_slice(w);
         (h ^ u64::from_le_bytes(x)).wrapping_mul(K).rotate_left(29)
-    };
+    }
     let mut ha = seed_a ^ (a.len() as u64).wrapping_mul(K);
     let mut hb = seed_b ^ (b.len() as u64).wrapping_mul(K);
-    let (mut wa, mut wb) = (a.chunks(8), b.chunks(8));
-    loop {
-        match (wa.next(), wb.next()) {
-            (Some(x), Some(y)) => {
-                ha = step(ha, x);
-                hb = step(hb, y);
-            }
-            (Some(x), None) => ha = step(ha, x),
-            (None, Some(y)) => hb = step(hb, y),
-            (None, None) => break,
+    let (mut wa, mut wb) = (a.chunks_exact(8), b.chunks_exact(8));
+    // Whole words of both side by side, then the longer one's words, then the partial words.
+    for _ in 0..wa.len().min(wb.len()) {
+        if let (Some(x), Some(y)) = (wa.next(), wb.next()) {
+            ha = step(ha, x);
+            hb = step(hb, y);
         }
+    }
+    for x in wa.by_ref() {
+        ha = step(ha, x);
+    }
+    for y in wb.by_ref() {
+        hb = step(hb, y);
+    }
+    let (ra, rb) = (wa.remainder(), wb.remainder());
+    if !ra.is_empty() {
+        ha = step(ha, ra);
+    }
+    if !rb.is_empty() {
+        hb = step(hb, rb);
     }
     (mix64(ha), mix64(hb))
 }
