@@ -14,16 +14,8 @@ T=${2:-2}
 Z=${3:-1}
 REPS=${4:-3}
 WORK=${WORK:-/tmp/pp-compare}
-ROOT=$(cd "$(dirname "$0")/.." && pwd)
-PP="$ROOT/target/release/panelprep"
-mkdir -p "$WORK"
-(cd "$ROOT" && cargo build --release --quiet)
-if [ ! -s "$WORK/R1.fq.gz" ] || [ "$(cat "$WORK/pairs" 2>/dev/null)" != "$PAIRS" ]; then
-  echo "generating $PAIRS pairs (2x150) ..." >&2
-  "$PP" simulate --pairs "$PAIRS" --seed 7 -o "$WORK/R1.fq" -O "$WORK/R2.fq"
-  pigz -f -4 -p "$T" "$WORK/R1.fq" "$WORK/R2.fq"
-  echo "$PAIRS" > "$WORK/pairs"
-fi
+# shellcheck source=benches/data.sh
+. "$(dirname "$0")/data.sh"
 
 run() { # NAME ARGS...: appends "wall cpu" to $WORK/NAME.cost
   local name=$1; shift

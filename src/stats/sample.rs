@@ -13,55 +13,59 @@ use std::hash::BuildHasherDefault;
 /// A fixed 64-bit hash of a byte string (the same on every platform and run).
 #[inline]
 pub fn hash_bytes(bytes: &[u8], seed: u64) -> u64 {
-    const K: u64 = 0x9E37_79B9_7F4A_7C15;
-    let mut h = seed ^ (bytes.len() as u64).wrapping_mul(K);
+    let mut h = hash_start(bytes, seed);
     let mut chunks = bytes.chunks_exact(8);
     for c in &mut chunks {
-        let mut w = [0u8; 8];
-        w.copy_from_slice(c);
-        h = (h ^ u64::from_le_bytes(w)).wrapping_mul(K).rotate_left(29);
+        h = hash_step(h, c);
     }
-    let rest = chunks.remainder();
-    if !rest.is_empty() {
-        let mut w = [0u8; 8];
-        w[..rest.len()].copy_from_slice(rest);
-        h = (h ^ u64::from_le_bytes(w)).wrapping_mul(K).rotate_left(29);
+    if !chunks.remainder().is_empty() {
+        h = hash_step(h, chunks.remainder());
     }
     mix64(h)
+}
+
+const HASH_K: u64 = 0x9E37_79B9_7F4A_7C15;
+
+#[inline(always)]
+fn hash_start(bytes: &[u8], seed: u64) -> u64 {
+    seed ^ (bytes.len() as u64).wrapping_mul(HASH_K)
+}
+
+/// One word (up to 8 bytes, zero-padded) into the hash state.
+#[inline(always)]
+fn hash_step(h: u64, w: &[u8]) -> u64 {
+    let mut x = [0u8; 8];
+    x[..w.len()].copy_from_slice(w);
+    (h ^ u64::from_le_bytes(x))
+        .wrapping_mul(HASH_K)
+        .rotate_left(29)
 }
 
 /// [`hash_bytes`] of two byte strings at once (the same values): the two multiply chains are
 /// interleaved so that the processor runs them side by side.
 pub fn hash_bytes2(a: &[u8], seed_a: u64, b: &[u8], seed_b: u64) -> (u64, u64) {
-    const K: u64 = 0x9E37_79B9_7F4A_7C15;
-    #[inline(always)]
-    fn step(h: u64, w: &[u8]) -> u64 {
-        let mut x = [0u8; 8];
-        x[..w.len()].copy_from_slice(w);
-        (h ^ u64::from_le_bytes(x)).wrapping_mul(K).rotate_left(29)
-    }
-    let mut ha = seed_a ^ (a.len() as u64).wrapping_mul(K);
-    let mut hb = seed_b ^ (b.len() as u64).wrapping_mul(K);
+    let mut ha = hash_start(a, seed_a);
+    let mut hb = hash_start(b, seed_b);
     let (mut wa, mut wb) = (a.chunks_exact(8), b.chunks_exact(8));
     // Whole words of both side by side, then the longer one's words, then the partial words.
     for _ in 0..wa.len().min(wb.len()) {
         if let (Some(x), Some(y)) = (wa.next(), wb.next()) {
-            ha = step(ha, x);
-            hb = step(hb, y);
+            ha = hash_step(ha, x);
+            hb = hash_step(hb, y);
         }
     }
     for x in wa.by_ref() {
-        ha = step(ha, x);
+        ha = hash_step(ha, x);
     }
     for y in wb.by_ref() {
-        hb = step(hb, y);
+        hb = hash_step(hb, y);
     }
     let (ra, rb) = (wa.remainder(), wb.remainder());
     if !ra.is_empty() {
-        ha = step(ha, ra);
+        ha = hash_step(ha, ra);
     }
     if !rb.is_empty() {
-        hb = step(hb, rb);
+        hb = hash_step(hb, rb);
     }
     (mix64(ha), mix64(hb))
 }
