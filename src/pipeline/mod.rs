@@ -3,6 +3,7 @@
 //! input order. Nothing here touches rayon's global pool.
 
 mod batch;
+mod buffers;
 mod control;
 mod options;
 mod push;
@@ -29,6 +30,7 @@ use crate::error::Error;
 use crate::fastq::Chunker;
 use crate::io::{self, bgzf};
 use batch::{Batch, Done};
+use buffers::Buffers;
 use reader::{BatchSource, Framing};
 use umi_index::IndexSource;
 use worker::WorkConfig;
@@ -284,6 +286,9 @@ fn execute(
             .map(|a| a.map(|a| String::from_utf8_lossy(a).into_owned())),
         _ => [None, None],
     };
+    let window = 2 * opts.threads + 2;
+    let max_blocks = 16 * opts.threads as u64 + 16;
+    let buffers = Arc::new(Buffers::new(2 * window, 2 * max_blocks as usize + 8));
     let cfg = Arc::new(WorkConfig {
         phred_offset: if opts.phred64 { 64 } else { 33 },
         interleave_out: routing.interleave_out,
@@ -291,11 +296,11 @@ fn execute(
         trimmer,
         filter: opts.filter.as_ref().map(crate::filter::Filter::new),
         unpaired: routing.unpaired,
+        buffers: buffers.clone(),
     });
     let mut stats = opts
         .stats
         .then(|| Box::new(crate::stats::RunStats::new(paired)));
-    let window = 2 * opts.threads + 2;
     let (tx, rx) = channel::<Msg>();
     let (token_tx, token_rx) = sync_channel::<()>(window);
     for _ in 0..window {
@@ -326,7 +331,6 @@ fn execute(
             .map_err(|e| Error::Internal(format!("cannot start reader thread: {e}")))?;
     }
     let mut counts = [InputCounts::default(); 3];
-    let max_blocks = 16 * opts.threads as u64 + 16;
     let mut pending: BTreeMap<u64, Result<Done, Error>> = BTreeMap::new();
     let mut next = 0u64;
     let mut end: Option<u64> = None;
@@ -348,8 +352,8 @@ fn execute(
             control.add(done.input[0].records + done.input[1].records, done.bytes);
             for (k, stream) in streams.iter_mut().enumerate() {
                 let out = std::mem::take(&mut done.out[k]);
-                stream.push(out, done.written[k], &mut jobs)?;
-                spawn_blocks(&pool, &tx, k, stream.level(), &mut jobs);
+                stream.push(out, done.written[k], &mut jobs, &buffers)?;
+                spawn_blocks(&pool, &tx, k, stream.level(), &mut jobs, &buffers);
             }
             let _ = token_tx.try_send(());
             next += 1;
@@ -366,7 +370,7 @@ fn execute(
             }
             Ok(Msg::Blocks { stream, blocks }) => {
                 for (seq, bytes) in blocks {
-                    streams[stream].block_done(seq, bytes)?;
+                    streams[stream].block_done(seq, bytes, &buffers.blocks)?;
                 }
             }
             Ok(Msg::End { batches }) => end = Some(batches),
@@ -387,7 +391,7 @@ fn execute(
     }
     for (k, stream) in streams.iter_mut().enumerate() {
         stream.flush_pending(&mut jobs);
-        spawn_blocks(&pool, &tx, k, stream.level(), &mut jobs);
+        spawn_blocks(&pool, &tx, k, stream.level(), &mut jobs, &buffers);
     }
     while streams.iter().any(|s| s.in_flight() > 0) {
         if control.is_cancelled() {
@@ -396,7 +400,7 @@ fn execute(
         match rx.recv_timeout(CANCEL_POLL) {
             Ok(Msg::Blocks { stream, blocks }) => {
                 for (seq, bytes) in blocks {
-                    streams[stream].block_done(seq, bytes)?;
+                    streams[stream].block_done(seq, bytes, &buffers.blocks)?;
                 }
             }
             Ok(Msg::Failed(e)) => return Err(e),
@@ -538,6 +542,7 @@ fn spawn_blocks(
     stream: usize,
     level: Option<u32>,
     jobs: &mut Vec<(u64, BlockData)>,
+    buffers: &Arc<Buffers>,
 ) {
     let Some(level) = level else {
         jobs.clear();
@@ -547,14 +552,14 @@ fn spawn_blocks(
     let mut jobs = jobs.drain(..).peekable();
     while jobs.peek().is_some() {
         let group: Vec<(u64, BlockData)> = jobs.by_ref().take(BLOCKS_PER_TASK).collect();
-        let tx = tx.clone();
+        let (tx, buffers) = (tx.clone(), buffers.clone());
         pool.spawn(move || {
             let mut blocks = Vec::with_capacity(group.len());
             for (seq, block) in group {
-                let block = block.bytes();
-                let mut out = Vec::with_capacity(block.len() / 2 + 64);
+                let data = block.bytes();
+                let mut out = buffers.blocks.take(data.len() / 2 + 64);
                 if catch_unwind(AssertUnwindSafe(|| {
-                    bgzf::deflate_block(block, level, &mut out)
+                    bgzf::deflate_block(data, level, &mut out)
                 }))
                 .is_err()
                 {
@@ -563,6 +568,15 @@ fn spawn_blocks(
                     return;
                 }
                 blocks.push((seq, out));
+                // The last block cut from a batch's output hands the whole buffer back.
+                match block {
+                    BlockData::Owned(v) => buffers.blocks.give(v),
+                    BlockData::Shared(v, _) => {
+                        if let Some(v) = Arc::into_inner(v) {
+                            buffers.batches.give(v);
+                        }
+                    }
+                }
             }
             // One message per task: the writer thread wakes once for its blocks.
             let _ = tx.send(Msg::Blocks { stream, blocks });

@@ -22,6 +22,8 @@ pub(crate) struct WorkConfig {
     pub filter: Option<Filter>,
     /// Output stream of the lone surviving mate of a failed pair (read 1, read 2), if any.
     pub unpaired: [Option<usize>; 2],
+    /// Spare output buffers (batch outputs come from here and go back after compression).
+    pub buffers: std::sync::Arc<super::buffers::Buffers>,
 }
 
 thread_local! {
@@ -85,12 +87,16 @@ pub(crate) fn process(
         bytes: index.map_or(0, |ix| ix.byte_len() as u64),
         qual_range: QualRange::default(),
     };
-    // Output is at most about the input's size: reserve it once instead of growing.
+    // Output is at most about the input's size: room for it once, in a reused buffer.
     match batch {
-        Batch::Single(c) | Batch::Interleaved(c) => reserve(&mut done.out[0], c),
+        Batch::Single(c) | Batch::Interleaved(c) => reserve(cfg, &mut done.out[0], c),
         Batch::Paired(a, b) => {
-            reserve(&mut done.out[0], a);
-            reserve(&mut done.out[if cfg.interleave_out { 0 } else { 1 }], b);
+            reserve(cfg, &mut done.out[0], a);
+            reserve(
+                cfg,
+                &mut done.out[if cfg.interleave_out { 0 } else { 1 }],
+                b,
+            );
         }
     }
     let mut s = Scratch::default();
@@ -283,9 +289,14 @@ fn tally(st: &mut RunStats, mate: usize, o: &TrimOutcome) {
     }
 }
 
-fn reserve(out: &mut Vec<u8>, c: &Chunk) {
+fn reserve(cfg: &WorkConfig, out: &mut Vec<u8>, c: &Chunk) {
     // UMIs lengthen headers a little; the slack covers them for usual UMI lengths.
-    out.reserve(c.byte_len() + c.byte_len() / 16);
+    let want = c.byte_len() + c.byte_len() / 16;
+    if out.capacity() == 0 {
+        *out = cfg.buffers.batches.take(want);
+    } else {
+        out.reserve(want);
+    }
 }
 
 fn count(done: &mut Done, mate: usize, r: &ReadBuf) {

@@ -8,6 +8,7 @@ use std::ops::Range;
 use std::path::PathBuf;
 use std::sync::Arc;
 
+use super::buffers::{BufferPool, Buffers};
 use crate::error::Error;
 use crate::io::bgzf::{BLOCK_DATA, EOF_BLOCK};
 use crate::io::{AtomicFile, Checksums, Hasher, IoError};
@@ -110,25 +111,30 @@ impl Stream {
     /// Takes a batch's bytes in order. Returns full blocks to compress, numbered: whole blocks
     /// inside the batch are shared slices of it, only the pieces that straddle batches are
     /// copied.
+    /// A buffer no block refers to goes back to `buffers`.
     pub(crate) fn push(
         &mut self,
         bytes: Vec<u8>,
         records: u64,
         jobs: &mut Vec<(u64, BlockData)>,
+        buffers: &Buffers,
     ) -> Result<(), Error> {
         self.raw_bytes += bytes.len() as u64;
         self.records += records;
         if self.level.is_none() {
-            return self.write(&bytes);
+            let res = self.write(&bytes);
+            buffers.batches.give(bytes);
+            return res;
         }
         let mut at = 0;
         if !self.pending.is_empty() {
             at = (BLOCK_DATA - self.pending.len()).min(bytes.len());
             self.pending.extend_from_slice(&bytes[..at]);
             if self.pending.len() < BLOCK_DATA {
+                buffers.batches.give(bytes);
                 return Ok(());
             }
-            let block = std::mem::replace(&mut self.pending, Vec::with_capacity(BLOCK_DATA));
+            let block = std::mem::replace(&mut self.pending, buffers.blocks.take(BLOCK_DATA));
             self.spawn(BlockData::Owned(block), jobs);
         }
         let whole = (bytes.len() - at) / BLOCK_DATA;
@@ -141,6 +147,8 @@ impl Stream {
                 let block = BlockData::Shared(shared.clone(), from..from + BLOCK_DATA);
                 self.spawn(block, jobs);
             }
+        } else {
+            buffers.batches.give(bytes);
         }
         Ok(())
     }
@@ -163,10 +171,17 @@ impl Stream {
     }
 
     /// A compressed block came back; writes every block that is now next in order.
-    pub(crate) fn block_done(&mut self, seq: u64, block: Vec<u8>) -> Result<(), Error> {
+    /// Written blocks' buffers go back to `spare`.
+    pub(crate) fn block_done(
+        &mut self,
+        seq: u64,
+        block: Vec<u8>,
+        spare: &BufferPool,
+    ) -> Result<(), Error> {
         self.ready.insert(seq, block);
         while let Some(b) = self.ready.remove(&self.written_blocks) {
             self.write(&b)?;
+            spare.give(b);
             self.written_blocks += 1;
         }
         Ok(())

@@ -113,7 +113,13 @@ impl ReadStats {
 
     /// Makes room for `cycles` cycles (re-laying out the table).
     fn grow(&mut self, cycles: usize) {
-        let stride = cycles.next_power_of_two().clamp(64, MAX_CYCLES);
+        // Rows must not lie a power of two bytes apart: a read's increments (one row per base,
+        // cycles adjacent) would then share a few cache sets and alias in the store buffer.
+        // A multiple of eight cycles (whole lines) plus one line; doubling keeps growth rare.
+        let want = cycles
+            .max(2 * self.stride.saturating_sub(8))
+            .clamp(64, MAX_CYCLES);
+        let stride = want.next_multiple_of(8) + 8;
         let mut counts = vec![0u64; ROWS * stride];
         for r in 0..ROWS {
             for c in 0..self.used {
@@ -218,8 +224,7 @@ impl ReadStats {
             self.grow(head);
         }
         self.used = self.used.max(head);
-        // The stride is a power of two (see `grow`): row * stride + cycle is a shift and an or.
-        let shift = self.stride.trailing_zeros();
+        let stride = self.stride as u32;
         let from_head = from.min(head);
         // Indices first (a vectorized pass over 64 bases at a time), then the increments.
         let mut at = [0u32; 64];
@@ -230,7 +235,7 @@ impl ReadStats {
         {
             let at = &mut at[..s.len()];
             for (j, ((a, &b), &q)) in at.iter_mut().zip(s).zip(q).enumerate() {
-                *a = ((row(b, q) as u32) << shift) | (c0 + j) as u32;
+                *a = row(b, q) as u32 * stride + (c0 + j) as u32;
             }
             for &i in at.iter() {
                 self.counts[i as usize] += 1;

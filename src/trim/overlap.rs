@@ -62,17 +62,68 @@ const SCREEN: usize = 16;
 /// Equal bases out of [`SCREEN`] a candidate needs to be scored (random candidates have ~4).
 const SCREEN_MIN: u8 = 10;
 
-/// `out[w]` = equal bytes between `pat` and `text[w..w + pat.len()]`, for every window at
-/// once: one pass per pattern byte over the text, which the compiler turns into vector
-/// compares of 16-32 windows per instruction.
-fn window_matches(pat: &[u8], text: &[u8], out: &mut [u8]) {
-    let n = out.len();
-    out.fill(0);
-    for (p, &c) in pat.iter().enumerate() {
-        for (o, &b) in out.iter_mut().zip(&text[p..p + n]) {
-            *o += u8::from(b == c);
+/// Calls `f(w)`, in increasing order, for every window `w < n` where `pat` and
+/// `text[w..w + SCREEN]` have at least `min` equal bytes. `text` must hold
+/// `n.next_multiple_of(16) + SCREEN - 1` bytes (padding beyond the real windows is ignored).
+#[inline]
+fn for_each_window_at_least(
+    pat: &[u8; SCREEN],
+    text: &[u8],
+    n: usize,
+    min: u8,
+    mut f: impl FnMut(usize),
+) {
+    for w0 in (0..n).step_by(16) {
+        let Some(block) = text.get(w0..w0 + 16 + SCREEN - 1) else {
+            return;
+        };
+        // Lanes past the last real window are dropped.
+        let mut hits = screen16(pat, block, min) & ((1u32 << (n - w0).min(16)) - 1);
+        while hits != 0 {
+            f(w0 + hits.trailing_zeros() as usize);
+            hits &= hits - 1;
         }
     }
+}
+
+/// Bit `j` set when `pat` and `block[j..j + 16]` have at least `min` equal bytes, for the
+/// sixteen windows of a 31-byte block: the counts stay in one vector register over the
+/// pattern (one compare and one subtract per pattern byte), then one mask.
+#[cfg(target_arch = "x86_64")]
+#[inline]
+#[allow(unsafe_code)] // measured hot spot: the pair screen (README, "Performance notes")
+fn screen16(pat: &[u8; SCREEN], block: &[u8], min: u8) -> u32 {
+    use std::arch::x86_64::{
+        __m128i, _mm_cmpeq_epi8, _mm_loadu_si128, _mm_max_epu8, _mm_movemask_epi8, _mm_set1_epi8,
+        _mm_setzero_si128, _mm_sub_epi8,
+    };
+    let block = &block[..16 + SCREEN - 1];
+    // SAFETY: SSE2 is part of the x86_64 baseline; each load reads bytes p..p + 16 of
+    // `block` with p < SCREEN, inside its length of 16 + SCREEN - 1 (sliced above).
+    unsafe {
+        let mut acc = _mm_setzero_si128();
+        for (p, &c) in pat.iter().enumerate() {
+            let t = _mm_loadu_si128(block.as_ptr().add(p).cast::<__m128i>());
+            acc = _mm_sub_epi8(acc, _mm_cmpeq_epi8(t, _mm_set1_epi8(c as i8)));
+        }
+        let ge = _mm_cmpeq_epi8(_mm_max_epu8(acc, _mm_set1_epi8(min as i8)), acc);
+        _mm_movemask_epi8(ge) as u32
+    }
+}
+
+/// Portable [`screen16`].
+#[cfg(not(target_arch = "x86_64"))]
+fn screen16(pat: &[u8; SCREEN], block: &[u8], min: u8) -> u32 {
+    let mut hits = 0u32;
+    for j in 0..16 {
+        let eq = pat
+            .iter()
+            .zip(&block[j..j + SCREEN])
+            .filter(|(a, b)| a == b)
+            .count();
+        hits |= u32::from(eq >= usize::from(min)) << j;
+    }
+    hits
 }
 
 /// The code of base `b` (either case; U as T) from `[a, c, g, t]`, 0 for N and anything
@@ -84,22 +135,6 @@ fn code(b: u8, [a, c, g, t]: [u8; 4]) -> u8 {
         | (u8::from(u == b'C') * c)
         | (u8::from(u == b'G') * g)
         | (u8::from(u == b'T' || u == b'U') * t)
-}
-
-/// Calls `f(i)` for every `v[i] >= min`, skipping 16-byte blocks below `min` with one
-/// vector compare each.
-fn for_each_at_least(v: &[u8], min: u8, mut f: impl FnMut(usize)) {
-    let mut at = 0;
-    for block in v.chunks(16) {
-        if block.iter().fold(0, |m, &x| m.max(x)) >= min {
-            for (i, &x) in block.iter().enumerate() {
-                if x >= min {
-                    f(at + i);
-                }
-            }
-        }
-        at += block.len();
-    }
 }
 
 /// Scores read 1 against rc(read 2) (base codes, with read 2's qualities reversed alongside) over the
@@ -242,15 +277,16 @@ pub(crate) fn analyze(
     let (f1, f2) = (m1.front, m2.front);
     let (l1, l2) = (m1.seq.len(), m2.seq.len());
     // Work buffer: both reads as base codes (read 2 reverse-complemented, so equal codes are
-    // agreeing bases; 0 = N or other), read 2's qualities reversed, the screen's window counts.
-    let nw = l1.max(l2).saturating_sub(SCREEN - 1);
-    let need = l1 + 2 * l2 + nw;
+    // agreeing bases; 0 = N or other), each followed by padding for the screen's last
+    // sixteen windows, and read 2's qualities reversed.
+    const PAD: usize = 2 * SCREEN;
+    let need = l1 + 2 * l2 + 2 * PAD;
     if work.len() < need {
         work.resize(need, 0);
     }
-    let (c1, rest) = work.split_at_mut(l1);
-    let (rc2, rest) = rest.split_at_mut(l2);
-    let (rq2, windows) = rest.split_at_mut(l2);
+    let (c1, rest) = work.split_at_mut(l1 + PAD);
+    let (rc2, rq2) = rest.split_at_mut(l2 + PAD);
+    let rq2 = &mut rq2[..l2];
     for (d, &b) in c1.iter_mut().zip(m1.seq) {
         *d = code(b, [1, 2, 4, 8]);
     }
@@ -260,7 +296,8 @@ pub(crate) fn analyze(
     for (d, &q) in rq2.iter_mut().zip(m2.qual.iter().rev()) {
         *d = q;
     }
-    let (c1, rc2, rq2): (&[u8], &[u8], &[u8]) = (c1, rc2, rq2);
+    let (c1p, rc2p) = (&*c1, &*rc2);
+    let (c1, rc2, rq2): (&[u8], &[u8], &[u8]) = (&c1[..l1], &rc2[..l2], rq2);
     let mut best: Option<Insert> = None;
     let mut consider = |k: usize| {
         if k < kmin || k > kmax {
@@ -286,17 +323,23 @@ pub(crate) fn analyze(
         ((base + l1 + l2 + 1 - SCREEN).max(kmin)..=kmax).for_each(&mut consider);
     }
     // Insert k in [base + SCREEN, base + l2]: read 1's start overlaps rc(read 2) at t = base + l2 - k.
-    let from_r1 = &mut windows[..l2 - SCREEN + 1];
-    window_matches(&c1[..SCREEN], rc2, from_r1);
-    for_each_at_least(from_r1, SCREEN_MIN, |t| consider(base + l2 - t));
+    let head = |c: &[u8]| -> [u8; SCREEN] {
+        let mut h = [0u8; SCREEN];
+        h.copy_from_slice(&c[..SCREEN]);
+        h
+    };
+    for_each_window_at_least(&head(c1), rc2p, l2 - SCREEN + 1, SCREEN_MIN, |t| {
+        consider(base + l2 - t)
+    });
     // Insert k in (base + l2, base + l1 + l2 - SCREEN]: rc(read 2)'s start overlaps read 1 at
     // a = k - base - l2 (a = 0 is the case above).
     // Only windows of inserts up to kmax.
     let n2 = (l1 - SCREEN).min(kmax.saturating_sub(base + l2)) + 1;
-    let from_r2 = &mut windows[..n2];
-    window_matches(&rc2[..SCREEN], c1, from_r2);
-    from_r2[0] = 0;
-    for_each_at_least(from_r2, SCREEN_MIN, |a| consider(base + l2 + a));
+    for_each_window_at_least(&head(rc2), c1p, n2, SCREEN_MIN, |a| {
+        if a > 0 {
+            consider(base + l2 + a)
+        }
+    });
     best
 }
 
