@@ -74,9 +74,17 @@ const ROWS: usize = 8 * QUAL_BINS;
 #[derive(Debug, Clone, Default)]
 pub struct ReadStats {
     reads: u64,
-    /// `counts[row * stride + cycle]`.
+    /// `counts[row * stride + cycle]`: counts spilled from `hot`.
     counts: Vec<u64>,
+    /// Recent counts, laid out like `counts`: 16-bit cells keep a read's increments in few
+    /// cache lines; spilled into `counts` before any cell can overflow.
+    hot: Vec<u16>,
+    /// Reads counted into `hot` since its last spill (each adds at most one per cell).
+    hot_reads: u32,
+    /// `2^shift + 8` cycles: rows lie an odd number of 16-byte units apart, so a read's
+    /// increments do not pile into a few cache sets.
     stride: usize,
+    shift: u32,
     /// Cycles seen (the longest read, capped at [`MAX_CYCLES`]).
     used: usize,
     /// Bases at positions >= [`MAX_CYCLES`], pooled, by row.
@@ -105,21 +113,34 @@ impl ReadStats {
     #[inline]
     fn at(&self, row: usize, cycle: usize) -> u64 {
         if cycle < self.stride {
-            self.counts[row * self.stride + cycle]
+            let i = row * self.stride + cycle;
+            self.counts[i].wrapping_add(u64::from(self.hot[i]))
         } else {
             0
         }
     }
 
+    /// Moves the 16-bit counts into the 64-bit ones.
+    fn spill(&mut self) {
+        if self.hot_reads == 0 {
+            return;
+        }
+        for r in 0..ROWS {
+            let row = r * self.stride..r * self.stride + self.used;
+            for (c, h) in self.counts[row.clone()].iter_mut().zip(&mut self.hot[row]) {
+                *c = c.wrapping_add(u64::from(*h));
+                *h = 0;
+            }
+        }
+        self.hot_reads = 0;
+    }
+
     /// Makes room for `cycles` cycles (re-laying out the table).
     fn grow(&mut self, cycles: usize) {
-        // Rows must not lie a power of two bytes apart: a read's increments (one row per base,
-        // cycles adjacent) would then share a few cache sets and alias in the store buffer.
-        // A multiple of eight cycles (whole lines) plus one line; doubling keeps growth rare.
-        let want = cycles
-            .max(2 * self.stride.saturating_sub(8))
-            .clamp(64, MAX_CYCLES);
-        let stride = want.next_multiple_of(8) + 8;
+        self.spill();
+        let want = cycles.clamp(64, MAX_CYCLES);
+        let shift = want.next_power_of_two().trailing_zeros();
+        let stride = (1usize << shift) + 8;
         let mut counts = vec![0u64; ROWS * stride];
         for r in 0..ROWS {
             for c in 0..self.used {
@@ -127,7 +148,9 @@ impl ReadStats {
             }
         }
         self.counts = counts;
+        self.hot = vec![0u16; ROWS * stride];
         self.stride = stride;
+        self.shift = shift;
     }
 
     fn cycle(&self, c: usize) -> Cycle {
@@ -224,7 +247,7 @@ impl ReadStats {
             self.grow(head);
         }
         self.used = self.used.max(head);
-        let stride = self.stride as u32;
+        let shift = self.shift;
         let from_head = from.min(head);
         // Indices first (a vectorized pass over 64 bases at a time), then the increments.
         let mut at = [0u32; 64];
@@ -235,12 +258,18 @@ impl ReadStats {
         {
             let at = &mut at[..s.len()];
             for (j, ((a, &b), &q)) in at.iter_mut().zip(s).zip(q).enumerate() {
-                *a = row(b, q) as u32 * stride + (c0 + j) as u32;
+                let r = row(b, q) as u32;
+                *a = (r << shift) + (r << 3) + (c0 + j) as u32;
             }
             for &i in at.iter() {
-                self.counts[i as usize] += 1;
+                let h = &mut self.hot[i as usize];
+                *h = h.wrapping_add(1);
             }
             c0 += s.len();
+        }
+        self.hot_reads += 1;
+        if self.hot_reads == u32::from(u16::MAX) {
+            self.spill();
         }
         if n > head {
             if self.tail.is_empty() {
@@ -257,6 +286,7 @@ impl ReadStats {
     pub fn derive(base: &Self, added: &Self, removed: &Self) -> Self {
         let mut out = base.clone();
         out.merge(added);
+        out.spill();
         out.reads = out.reads.wrapping_sub(removed.reads);
         if removed.used > out.stride {
             out.grow(removed.used);
@@ -264,7 +294,7 @@ impl ReadStats {
         for r in 0..ROWS {
             for c in 0..removed.used {
                 let i = r * out.stride + c;
-                out.counts[i] = out.counts[i].wrapping_sub(removed.counts[r * removed.stride + c]);
+                out.counts[i] = out.counts[i].wrapping_sub(removed.at(r, c));
             }
         }
         for (a, b) in out.tail.iter_mut().zip(&removed.tail) {
@@ -294,10 +324,12 @@ impl ReadStats {
         if other.used > self.stride {
             self.grow(other.used);
         }
+        self.spill();
         self.used = self.used.max(other.used);
         for r in 0..ROWS {
             for c in 0..other.used {
-                self.counts[r * self.stride + c] += other.counts[r * other.stride + c];
+                let i = r * self.stride + c;
+                self.counts[i] = self.counts[i].wrapping_add(other.at(r, c));
             }
         }
         if !other.tail.is_empty() {
@@ -392,6 +424,26 @@ mod tests {
         assert_eq!(s.cycles()[0].base[IDX_G], 1);
         assert_eq!(s.cycles()[1].qual_sum[IDX_C], 20);
         assert_eq!(s.cycles()[4].base[base_index(b'N')], 1);
+    }
+
+    #[test]
+    fn sixteen_bit_cells_spill_without_loss() {
+        // More reads than a 16-bit cell holds, at the same cells; then merged and derived.
+        let n = 3 * u16::MAX as u64 + 7;
+        let mut s = ReadStats::new();
+        for _ in 0..n {
+            s.add(b"AC", b"I5");
+        }
+        assert_eq!(s.cycles()[0].base[IDX_A], n);
+        assert_eq!(s.cycles()[1].qual_sum[IDX_C], 20 * n);
+        let mut m = ReadStats::new();
+        m.add(b"A", b"I");
+        m.merge(&s);
+        assert_eq!(m.cycles()[0].base[IDX_A], n + 1);
+        assert_eq!(m.totals().bases, 2 * n + 1);
+        let d = ReadStats::derive(&m, &ReadStats::new(), &s);
+        assert_eq!(d.totals().bases, 1);
+        assert_eq!(d.cycles().len(), 1);
     }
 
     #[test]
