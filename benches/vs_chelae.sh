@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# panelprep against chelae, the speed bar, on the data of benches/compare.sh: default paired
+# processing, interleaved, REPS runs each (single runs on a VM vary by several percent):
+#   panelprep --no-report   panelprep --json --html   chelae (its defaults, BGZF out)
+# Prints best and median wall seconds, median CPU seconds and the median ratio to chelae.
+#
+#   benches/vs_chelae.sh [PAIRS] [THREADS] [LEVEL] [REPS]      (defaults: 2000000 2 1 5)
+#
+# Needs chelae (cargo install chelae; $CHELAE or PATH or /tmp/chelae-root/bin/chelae).
+set -euo pipefail
+PAIRS=${1:-2000000}
+T=${2:-2}
+Z=${3:-1}
+REPS=${4:-5}
+WORK=${WORK:-/tmp/pp-compare}
+# shellcheck source=benches/data.sh
+. "$(dirname "$0")/data.sh"
+CHELAE=${CHELAE:-$(command -v chelae || echo /tmp/chelae-root/bin/chelae)}
+[ -x "$CHELAE" ] || { echo "chelae not found (cargo install chelae)" >&2; exit 1; }
+
+run() { # NAME CMD...: appends "wall cpu" to $WORK/NAME.vs
+  local name=$1; shift
+  rm -f "$WORK"/out_* "$WORK"/vs.*
+  /usr/bin/time -f "%e %U %S" -o "$WORK/$name.one" "$@" >/dev/null 2>&1
+  awk '{ printf "%s %.2f\n", $1, $2 + $3 }' "$WORK/$name.one" >> "$WORK/$name.vs"
+}
+PPT=("$PP" trim -i "$WORK/R1.fq.gz" -I "$WORK/R2.fq.gz" -o "$WORK/out_1.fq.gz" -O "$WORK/out_2.fq.gz" -w "$T" -z "$Z")
+
+rm -f "$WORK"/*.vs
+for _ in $(seq "$REPS"); do
+  run pp_none "${PPT[@]}" --no-report
+  run pp_report "${PPT[@]}" --json "$WORK/vs.json" --html "$WORK/vs.html"
+  run chelae "$CHELAE" trim -t "$T" -c "$Z" -i "$WORK/R1.fq.gz" "$WORK/R2.fq.gz" -o "$WORK/out_1.fq.gz" "$WORK/out_2.fq.gz"
+done
+
+median() { sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'; }
+echo "# pairs=$PAIRS threads=$T level=$Z reps=$REPS machine=$(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"
+echo "# panelprep $("$PP" --version | awk '{print $2}'), chelae $("$CHELAE" --version 2>/dev/null | awk '{print $2}')"
+base=$(cut -d' ' -f1 "$WORK/chelae.vs" | median)
+printf "%-30s %8s %8s %8s %10s\n" run "best s" "median s" "CPU s" "/ chelae"
+for n in pp_none pp_report chelae; do
+  best=$(cut -d' ' -f1 "$WORK/$n.vs" | sort -n | head -1)
+  med=$(cut -d' ' -f1 "$WORK/$n.vs" | median)
+  cpu=$(cut -d' ' -f2 "$WORK/$n.vs" | median)
+  case $n in
+    pp_none) label="panelprep --no-report" ;;
+    pp_report) label="panelprep --json --html" ;;
+    *) label="chelae trim" ;;
+  esac
+  awk -v l="$label" -v b="$best" -v m="$med" -v c="$cpu" -v z="$base" \
+    'BEGIN { printf "%-30s %8.2f %8.2f %8.2f %10.2f\n", l, b, m, c, m / z }'
+done
