@@ -11,3 +11,10 @@ if [ ! -s "$WORK/R1.fq.gz" ] || [ "$(cat "$WORK/pairs" 2>/dev/null)" != "$PAIRS"
   pigz -f -4 -p "$T" "$WORK/R1.fq" "$WORK/R2.fq"
   echo "$PAIRS" > "$WORK/pairs"
 fi
+
+# summary FILE: "best median cpu" of a file of "wall cpu" lines (one per run): the shortest wall,
+# the median wall and the median CPU seconds.
+median() { sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'; }
+summary() {
+  echo "$(cut -d' ' -f1 "$1" | sort -n | head -1) $(cut -d' ' -f1 "$1" | median) $(cut -d' ' -f2 "$1" | median)"
+}

@@ -34,12 +34,9 @@ done
 
 echo "# pairs=$PAIRS threads=$T level=$Z reps=$REPS machine=$(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"
 printf "%-28s %8s %8s %8s %12s\n" run "best s" "median s" "CPU s" "vs none"
-base=$(cut -d' ' -f1 "$WORK/none.cost" | sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }')
-median() { sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'; }
+read -r _ base _ < <(summary "$WORK/none.cost")
 for n in none report manifest; do
-  best=$(cut -d' ' -f1 "$WORK/$n.cost" | sort -n | head -1)
-  med=$(cut -d' ' -f1 "$WORK/$n.cost" | median)
-  cpu=$(cut -d' ' -f2 "$WORK/$n.cost" | median)
+  read -r best med cpu < <(summary "$WORK/$n.cost")
   case $n in
     none) label="--no-report" ;;
     report) label="statistics + JSON + HTML" ;;

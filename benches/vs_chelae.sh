@@ -33,15 +33,12 @@ for _ in $(seq "$REPS"); do
   run chelae "$CHELAE" trim -t "$T" -c "$Z" -i "$WORK/R1.fq.gz" "$WORK/R2.fq.gz" -o "$WORK/out_1.fq.gz" "$WORK/out_2.fq.gz"
 done
 
-median() { sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'; }
 echo "# pairs=$PAIRS threads=$T level=$Z reps=$REPS machine=$(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"
 echo "# panelprep $("$PP" --version | awk '{print $2}'), chelae $("$CHELAE" --version 2>/dev/null | awk '{print $2}')"
-base=$(cut -d' ' -f1 "$WORK/chelae.vs" | median)
+read -r _ base _ < <(summary "$WORK/chelae.vs")
 printf "%-30s %8s %8s %8s %10s\n" run "best s" "median s" "CPU s" "/ chelae"
 for n in pp_none pp_report chelae; do
-  best=$(cut -d' ' -f1 "$WORK/$n.vs" | sort -n | head -1)
-  med=$(cut -d' ' -f1 "$WORK/$n.vs" | median)
-  cpu=$(cut -d' ' -f2 "$WORK/$n.vs" | median)
+  read -r best med cpu < <(summary "$WORK/$n.vs")
   case $n in
     pp_none) label="panelprep --no-report" ;;
     pp_report) label="panelprep --json --html" ;;
