@@ -81,12 +81,10 @@ pub struct ReadStats {
     hot: Vec<u16>,
     /// Reads counted into `hot` since its last spill (each adds at most one per cell).
     hot_reads: u32,
-    /// `2^k + 8` cycles: rows lie an odd number of 16-byte units apart, so a read's
+    /// `2^shift + 8` cycles: rows lie an odd number of 16-byte units apart, so a read's
     /// increments do not pile into a few cache sets.
     stride: usize,
-    /// `row(b, q) * stride` as `offsets[0][b] + offsets[1][q]`: two lookups per base instead
-    /// of the arithmetic (rebuilt with the stride).
-    offsets: Vec<[u32; 256]>,
+    shift: u32,
     /// Cycles seen (the longest read, capped at [`MAX_CYCLES`]).
     used: usize,
     /// Bases at positions >= [`MAX_CYCLES`], pooled, by row.
@@ -141,7 +139,8 @@ impl ReadStats {
     fn grow(&mut self, cycles: usize) {
         self.spill();
         let want = cycles.clamp(64, MAX_CYCLES);
-        let stride = want.next_power_of_two() + 8;
+        let shift = want.next_power_of_two().trailing_zeros();
+        let stride = (1usize << shift) + 8;
         let mut counts = vec![0u64; ROWS * stride];
         for r in 0..ROWS {
             for c in 0..self.used {
@@ -151,13 +150,7 @@ impl ReadStats {
         self.counts = counts;
         self.hot = vec![0u16; ROWS * stride];
         self.stride = stride;
-        let (mut by_base, mut by_qual) = ([0u32; 256], [0u32; 256]);
-        for v in 0..=255u8 {
-            // row(b, q) = (b & 7) << 6 | min(q - 33, 63): the two parts add.
-            by_base[usize::from(v)] = (row(v, 0) * stride) as u32;
-            by_qual[usize::from(v)] = (row(0, v) * stride) as u32;
-        }
-        self.offsets = vec![by_base, by_qual];
+        self.shift = shift;
     }
 
     fn cycle(&self, c: usize) -> Cycle {
@@ -254,14 +247,25 @@ impl ReadStats {
             self.grow(head);
         }
         self.used = self.used.max(head);
+        let shift = self.shift;
         let from_head = from.min(head);
-        let Self { hot, offsets, .. } = self;
-        if let [by_base, by_qual] = &offsets[..] {
-            let cells = seq[from_head..head].iter().zip(&qual[from_head..head]);
-            for (c, (&b, &q)) in (from_head..).zip(cells) {
-                let i = (by_base[usize::from(b)] + by_qual[usize::from(q)]) as usize + c;
-                hot[i] = hot[i].wrapping_add(1);
+        // Indices first (a vectorized pass over 64 bases at a time), then the increments.
+        let mut at = [0u32; 64];
+        let mut c0 = from_head;
+        for (s, q) in seq[from_head..head]
+            .chunks(64)
+            .zip(qual[from_head..head].chunks(64))
+        {
+            let at = &mut at[..s.len()];
+            for (j, ((a, &b), &q)) in at.iter_mut().zip(s).zip(q).enumerate() {
+                let r = row(b, q) as u32;
+                *a = (r << shift) + (r << 3) + (c0 + j) as u32;
             }
+            for &i in at.iter() {
+                let h = &mut self.hot[i as usize];
+                *h = h.wrapping_add(1);
+            }
+            c0 += s.len();
         }
         self.hot_reads += 1;
         if self.hot_reads == u32::from(u16::MAX) {
