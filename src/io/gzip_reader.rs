@@ -98,30 +98,61 @@ impl<R: BufRead> BufRead for Counted<R> {
     }
 }
 
-/// Inflates a gzip stream on its own thread.
-pub fn spawn_gzip<R: Read + Send + 'static>(input: R, path: PathBuf) -> io::Result<ThreadedReader> {
-    ThreadedReader::spawn("panelprep-gunzip", move |tx, spare| {
+/// A gzip stream (single or multi-member) inflated on the calling thread; errors name the
+/// file and the compressed offset of the fault.
+pub(crate) struct GzipReader<R: Read> {
+    dec: MultiGzDecoder<Counted<BufReader<R>>>,
+    path: PathBuf,
+}
+
+impl<R: Read> GzipReader<R> {
+    pub(crate) fn new(input: R, path: PathBuf) -> Self {
         let counted = Counted {
             inner: BufReader::with_capacity(1 << 20, input),
             consumed: 0,
         };
-        let mut dec = MultiGzDecoder::new(counted);
+        Self {
+            dec: MultiGzDecoder::new(counted),
+            path,
+        }
+    }
+
+    /// Like [`Read::read`], with the error classified (interruptions are retried).
+    fn read_classified(&mut self, buf: &mut [u8]) -> Result<usize, IoError> {
+        loop {
+            match self.dec.read(buf) {
+                Ok(n) => return Ok(n),
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                Err(e) => return Err(classify(e, &self.path, self.dec.get_ref().consumed)),
+            }
+        }
+    }
+}
+
+impl<R: Read> Read for GzipReader<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        self.read_classified(buf).map_err(io::Error::other)
+    }
+}
+
+/// Inflates a gzip stream on its own thread.
+pub fn spawn_gzip<R: Read + Send + 'static>(input: R, path: PathBuf) -> io::Result<ThreadedReader> {
+    ThreadedReader::spawn("panelprep-gunzip", move |tx, spare| {
+        let mut dec = GzipReader::new(input, path);
         loop {
             let mut buf = spare.try_recv().unwrap_or_default();
             buf.resize(BLOCK, 0);
             let mut filled = 0;
             let mut eof = false;
             while filled < BLOCK {
-                match dec.read(&mut buf[filled..]) {
+                match dec.read_classified(&mut buf[filled..]) {
                     Ok(0) => {
                         eof = true;
                         break;
                     }
                     Ok(n) => filled += n,
-                    Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
                     Err(e) => {
-                        let offset = dec.get_ref().consumed;
-                        let _ = tx.send(Err(classify(e, &path, offset)));
+                        let _ = tx.send(Err(e));
                         return;
                     }
                 }

@@ -14,4 +14,4 @@ pub use gzip_reader::ThreadedReader;
 pub use hash::{Checksums, Hasher, HashingWriter};
 pub use sink::{AtomicFile, check_not_input};
 pub use sniff::{Format, sniff};
-pub use source::{ChecksumSlot, Source, from_reader, open, tee};
+pub use source::{ChecksumSlot, GzipOn, Source, from_reader, from_reader_on, open, open_on, tee};

@@ -57,8 +57,28 @@ impl std::fmt::Debug for Source {
     }
 }
 
+/// Where a gzip stream is inflated.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum GzipOn {
+    /// A thread of its own, beside the thread that reads the [`Source`].
+    OwnThread,
+    /// The thread that reads the [`Source`]: for callers that read each input on a thread of
+    /// its own anyway (the bytes then land in the caller's buffer with no copy between threads).
+    Reader,
+}
+
 /// Opens `path` (`-` = stdin). BGZF blocks are inflated on `pool`; gzip on a thread of its own.
 pub fn open(path: &Path, pool: Arc<rayon::ThreadPool>, hash: bool) -> Result<Source, IoError> {
+    open_on(path, pool, hash, GzipOn::OwnThread)
+}
+
+/// Like [`open`], with gzip inflated where `gzip` says.
+pub fn open_on(
+    path: &Path,
+    pool: Arc<rayon::ThreadPool>,
+    hash: bool,
+    gzip: GzipOn,
+) -> Result<Source, IoError> {
     let raw: Box<dyn Read + Send> = if path.as_os_str() == "-" {
         Box::new(io::stdin())
     } else {
@@ -70,7 +90,7 @@ pub fn open(path: &Path, pool: Arc<rayon::ThreadPool>, hash: bool) -> Result<Sou
         Box::new(file)
     };
     let (raw, slot) = if hash { tee(raw) } else { (raw, None) };
-    let mut src = from_reader(raw, path.to_path_buf(), pool)?;
+    let mut src = from_reader_on(raw, path.to_path_buf(), pool, gzip)?;
     src.checksums = slot;
     Ok(src)
 }
@@ -86,11 +106,22 @@ pub fn tee(raw: Box<dyn Read + Send>) -> (Box<dyn Read + Send>, Option<ChecksumS
     (Box::new(tee), Some(slot))
 }
 
-/// Detects the format of any byte stream and wraps it in the matching decompressor.
+/// Detects the format of any byte stream and wraps it in the matching decompressor (gzip on a
+/// thread of its own).
 pub fn from_reader(
+    raw: Box<dyn Read + Send>,
+    path: PathBuf,
+    pool: Arc<rayon::ThreadPool>,
+) -> Result<Source, IoError> {
+    from_reader_on(raw, path, pool, GzipOn::OwnThread)
+}
+
+/// Like [`from_reader`], with gzip inflated where `gzip` says.
+pub fn from_reader_on(
     mut raw: Box<dyn Read + Send>,
     path: PathBuf,
     pool: Arc<rayon::ThreadPool>,
+    gzip: GzipOn,
 ) -> Result<Source, IoError> {
     let mut head = vec![0u8; 18];
     let mut n = 0;
@@ -118,6 +149,9 @@ pub fn from_reader(
     };
     let reader: Box<dyn Read + Send> = match format {
         Format::Plain => Box::new(joined),
+        Format::Gzip if gzip == GzipOn::Reader => {
+            Box::new(gzip_reader::GzipReader::new(joined, path.clone()))
+        }
         Format::Gzip => Box::new(gzip_reader::spawn_gzip(joined, path.clone()).map_err(spawn_err)?),
         Format::Bgzf => {
             Box::new(bgzf_reader::spawn_bgzf(joined, path.clone(), pool).map_err(spawn_err)?)

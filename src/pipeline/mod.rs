@@ -1,10 +1,12 @@
-//! The threaded engine: a reader thread cuts numbered batches, the pipeline's own rayon pool
-//! processes them and compresses output blocks, and the calling thread puts everything back in
-//! input order. Nothing here touches rayon's global pool.
+//! The threaded engine: one feed thread per input decompresses and frames chunks, a reader
+//! thread numbers them into batches, the pipeline's own rayon pool processes batches and
+//! compresses output blocks, and the calling thread puts everything back in input order.
+//! Nothing here touches rayon's global pool.
 
 mod batch;
 mod buffers;
 mod control;
+mod feed;
 mod options;
 mod push;
 mod reader;
@@ -31,6 +33,7 @@ use crate::fastq::Chunker;
 use crate::io::{self, bgzf};
 use batch::{Batch, Done};
 use buffers::Buffers;
+use feed::Feed;
 use reader::{BatchSource, Framing};
 use umi_index::IndexSource;
 use worker::WorkConfig;
@@ -108,10 +111,11 @@ pub fn run(
     let pool = build_pool(opts.threads)?;
     let mut sources = Vec::new();
     for p in &in_paths {
-        sources.push(io::open(
+        sources.push(io::open_on(
             p,
             pool.clone(),
             opts.checksums && p.as_os_str() != "-",
+            io::GzipOn::Reader,
         )?);
     }
     let sources = Sources {
@@ -186,7 +190,7 @@ pub fn run_streams(
         } else {
             (r, None)
         };
-        let mut src = io::from_reader(r, name, pool.clone())?;
+        let mut src = io::from_reader_on(r, name, pool.clone(), io::GzipOn::Reader)?;
         src.checksums = slot;
         sources.push(src);
     }
@@ -266,11 +270,20 @@ fn execute(
             Chunker::new(s.reader, copts)
         })
         .collect();
+    let feed_err = |e| Error::Internal(format!("cannot start input thread: {e}"));
     let reads = match (layout, chunkers.pop(), chunkers.pop()) {
-        (Layout::Single, Some(c), None) => Framing::Single(c),
-        (Layout::Interleaved, Some(c), None) => Framing::Interleaved(c, in_paths[0].clone()),
+        (Layout::Single, Some(c), None) => {
+            Framing::Single(Feed::start(c, feed::Mode::Single).map_err(feed_err)?.0)
+        }
+        (Layout::Interleaved, Some(c), None) => {
+            let mode = feed::Mode::Interleaved(in_paths[0].clone());
+            Framing::Interleaved(Feed::start(c, mode).map_err(feed_err)?.0)
+        }
         (Layout::Paired, Some(c2), Some(c1)) => {
-            Framing::Paired(c1, c2, [in_paths[0].clone(), in_paths[1].clone()])
+            let (f1, counts) = Feed::start(c1, feed::Mode::Mate1).map_err(feed_err)?;
+            let counts = counts.ok_or_else(|| Error::Internal("no read 1 counts".into()))?;
+            let paths = [in_paths[0].clone(), in_paths[1].clone()];
+            Framing::Paired(f1, Feed::mate2(c2, counts, paths).map_err(feed_err)?)
         }
         _ => return Err(Error::Internal("input/chunker mismatch".into())),
     };

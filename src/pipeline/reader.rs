@@ -1,12 +1,13 @@
-//! The reader thread: decompressed inputs -> chunker(s) -> numbered batches onto the pool.
+//! The reader thread: chunks from the feeds (one thread per input) -> numbered batches onto
+//! the pool.
 
-use std::io::Read;
 use std::path::PathBuf;
 
-use crate::error::{Error, Location};
-use crate::fastq::{Chunker, ChunkerOptions, FastqError, FastqErrorKind};
+use crate::error::Error;
+use crate::fastq::ChunkerOptions;
 
 use super::batch::{Batch, Job};
+use super::feed::Feed;
 use super::umi_index::IndexSource;
 
 /// Frames input into jobs: batches of reads, with their UMI index records when there is an
@@ -16,15 +17,11 @@ pub(crate) struct BatchSource {
     index: Option<IndexSource>,
 }
 
-/// How the reads are framed; for two files, R2 chunks hold as many records as R1's.
+/// How the reads are framed: one feed, or two in step (R2 chunks hold as many records as R1's).
 pub(crate) enum Framing {
-    Single(Chunker<Box<dyn Read + Send>>),
-    Paired(
-        Chunker<Box<dyn Read + Send>>,
-        Chunker<Box<dyn Read + Send>>,
-        [PathBuf; 2],
-    ),
-    Interleaved(Chunker<Box<dyn Read + Send>>, PathBuf),
+    Single(Feed),
+    Paired(Feed, Feed),
+    Interleaved(Feed),
 }
 
 impl BatchSource {
@@ -75,31 +72,16 @@ impl Framing {
     /// The next batch, `None` at the end of the reads.
     fn next(&mut self) -> Result<Option<Batch>, Error> {
         match self {
-            Framing::Single(c) => Ok(c.next_chunk(None)?.map(Batch::Single)),
-            Framing::Interleaved(c, path) => match c.next_chunk_multiple(None, 2)? {
-                Some(ch) if ch.len() % 2 == 1 => Err(Error::Fastq(FastqError {
-                    location: Location {
-                        path: path.clone(),
-                        record: c.records_read(),
-                        line: 0,
-                    },
-                    kind: FastqErrorKind::OddInterleaved {
-                        records: c.records_read(),
-                    },
-                })),
-                other => Ok(other.map(Batch::Interleaved)),
-            },
-            Framing::Paired(c1, c2, paths) => {
-                let Some(a) = c1.next_chunk(None)? else {
-                    return match c2.next_chunk(Some(1))? {
-                        None => Ok(None),
-                        Some(_) => Err(count_mismatch(paths, 0, c1.records_read(), c1.next_line())),
-                    };
-                };
-                let b = c2.next_chunk(Some(a.len()))?;
-                match b {
-                    Some(b) if b.len() == a.len() => Ok(Some(Batch::Paired(a, b))),
-                    _ => Err(count_mismatch(paths, 1, c2.records_read(), c2.next_line())),
+            Framing::Single(f) => Ok(f.next()?.map(Batch::Single)),
+            Framing::Interleaved(f) => Ok(f.next()?.map(Batch::Interleaved)),
+            Framing::Paired(f1, f2) => {
+                // Read 2's feed checks the counts; it ends (or fails) when read 1's does.
+                let a = f1.next()?;
+                let b = f2.next()?;
+                match (a, b) {
+                    (Some(a), Some(b)) => Ok(Some(Batch::Paired(a, b))),
+                    (None, None) => Ok(None),
+                    _ => Err(Error::Internal("paired inputs out of step".into())),
                 }
             }
         }
@@ -107,25 +89,9 @@ impl Framing {
 
     fn recycle(&mut self, mate: usize, buf: Vec<u8>) {
         match (self, mate) {
-            (Framing::Single(c) | Framing::Interleaved(c, _), _) => c.recycle(buf),
-            (Framing::Paired(c, _, _), 0) => c.recycle(buf),
-            (Framing::Paired(_, c, _), _) => c.recycle(buf),
+            (Framing::Single(f) | Framing::Interleaved(f), _) => f.recycle(buf),
+            (Framing::Paired(f, _), 0) => f.recycle(buf),
+            (Framing::Paired(_, f), _) => f.recycle(buf),
         }
     }
-}
-
-fn count_mismatch(paths: &[PathBuf; 2], shorter: usize, records: u64, line: u64) -> Error {
-    let names = ["R1", "R2"];
-    Error::Fastq(FastqError {
-        location: Location {
-            path: paths[shorter].clone(),
-            record: records + 1,
-            line,
-        },
-        kind: FastqErrorKind::PairCountMismatch {
-            shorter: names[shorter],
-            longer: names[1 - shorter],
-            records,
-        },
-    })
 }
