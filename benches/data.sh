@@ -18,3 +18,17 @@ median() { sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'; }
 summary() {
   echo "$(cut -d' ' -f1 "$1" | sort -n | head -1) $(cut -d' ' -f1 "$1" | median) $(cut -d' ' -f2 "$1" | median)"
 }
+# table HEADING BASE FILE=LABEL...: best, median and CPU of each FILE ("wall cpu" lines) and its
+# median against BASE's: as a ratio, or as a percentage when HEADING starts with "vs".
+table() {
+  local heading=$1 base_file=$2 base; shift 2
+  read -r _ base _ < <(summary "$base_file")
+  printf "%-30s %8s %8s %8s %10s
+" run "best s" "median s" "CPU s" "$heading"
+  for pair in "$@"; do
+    read -r best med cpu < <(summary "${pair%%=*}")
+    awk -v l="${pair#*=}" -v b="$best" -v m="$med" -v c="$cpu" -v z="$base" -v h="$heading" \
+      'BEGIN { r = h ~ /^vs/ ? sprintf("%.1f%%", 100 * (m / z - 1)) : sprintf("%.2f", m / z);
+               printf "%-30s %8.2f %8.2f %8.2f %10s\n", l, b, m, c, r }'
+  done
+}

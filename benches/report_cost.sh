@@ -33,15 +33,5 @@ for _ in $(seq "$REPS"); do
 done
 
 echo "# pairs=$PAIRS threads=$T level=$Z reps=$REPS machine=$(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"
-printf "%-28s %8s %8s %8s %12s\n" run "best s" "median s" "CPU s" "vs none"
-read -r _ base _ < <(summary "$WORK/none.cost")
-for n in none report manifest; do
-  read -r best med cpu < <(summary "$WORK/$n.cost")
-  case $n in
-    none) label="--no-report" ;;
-    report) label="statistics + JSON + HTML" ;;
-    *) label="+ manifest (default)" ;;
-  esac
-  awk -v l="$label" -v b="$best" -v m="$med" -v c="$cpu" -v z="$base" \
-    'BEGIN { printf "%-28s %8.2f %8.2f %8.2f %11.1f%%\n", l, b, m, c, 100 * (m / z - 1) }'
-done
+table "vs none" "$WORK/none.cost" "$WORK/none.cost=--no-report" \
+  "$WORK/report.cost=statistics + JSON + HTML" "$WORK/manifest.cost=+ manifest (default)"

@@ -35,15 +35,5 @@ done
 
 echo "# pairs=$PAIRS threads=$T level=$Z reps=$REPS machine=$(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"
 echo "# panelprep $("$PP" --version | awk '{print $2}'), chelae $("$CHELAE" --version 2>/dev/null | awk '{print $2}')"
-read -r _ base _ < <(summary "$WORK/chelae.vs")
-printf "%-30s %8s %8s %8s %10s\n" run "best s" "median s" "CPU s" "/ chelae"
-for n in pp_none pp_report chelae; do
-  read -r best med cpu < <(summary "$WORK/$n.vs")
-  case $n in
-    pp_none) label="panelprep --no-report" ;;
-    pp_report) label="panelprep --json --html" ;;
-    *) label="chelae trim" ;;
-  esac
-  awk -v l="$label" -v b="$best" -v m="$med" -v c="$cpu" -v z="$base" \
-    'BEGIN { printf "%-30s %8.2f %8.2f %8.2f %10.2f\n", l, b, m, c, m / z }'
-done
+table "/ chelae" "$WORK/chelae.vs" "$WORK/pp_none.vs=panelprep --no-report" \
+  "$WORK/pp_report.vs=panelprep --json --html" "$WORK/chelae.vs=chelae trim"
