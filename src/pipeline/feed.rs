@@ -7,7 +7,7 @@
 
 use std::io::Read;
 use std::panic::{AssertUnwindSafe, catch_unwind};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::mpsc::{Receiver, SyncSender, TryRecvError, sync_channel};
 
 use crate::error::{Error, Location};
@@ -26,50 +26,34 @@ pub(crate) struct Feed {
 }
 
 /// What read 1's feed tells read 2's: the records of its next chunk, or where it ended.
-pub(crate) enum Count {
+enum Count {
     Records(usize),
     End { records: u64, line: u64 },
 }
 
-/// How a feed frames its input.
-pub(crate) enum Mode {
-    /// By bytes.
-    Single,
-    /// By bytes, an even number of records (mates alternate).
-    Interleaved(PathBuf),
-    /// By bytes, telling the read 2 feed made from the returned receiver.
-    Mate1,
-}
-
 impl Feed {
-    /// Starts framing `chunker` as `mode` says; for [`Mode::Mate1`] also returns the counts for
-    /// [`Feed::mate2`].
-    pub(crate) fn start(
-        chunker: Framer,
-        mode: Mode,
-    ) -> std::io::Result<(Self, Option<Receiver<Count>>)> {
-        let (counts_tx, counts_rx) = match mode {
-            Mode::Mate1 => {
-                let (tx, rx) = sync_channel(AHEAD + 2);
-                (Some(tx), Some(rx))
-            }
-            _ => (None, None),
-        };
-        let feed = spawn("panelprep-feed", move |out, spare| {
-            by_bytes(chunker, &mode, counts_tx, out, spare)
-        })?;
-        Ok((feed, counts_rx))
+    /// Frames one input by bytes; `interleaved` (its path, for messages) keeps an even number
+    /// of records per chunk, the mates of a pair alternating.
+    pub(crate) fn start(chunker: Framer, interleaved: Option<PathBuf>) -> std::io::Result<Self> {
+        spawn("panelprep-feed", move |out, spare| {
+            by_bytes(chunker, interleaved.as_deref(), None, out, spare)
+        })
     }
 
-    /// Starts framing read 2 in step with read 1's counts.
-    pub(crate) fn mate2(
-        chunker: Framer,
-        counts: Receiver<Count>,
+    /// Frames read 1 by bytes and read 2 in step with it (as many records per chunk).
+    pub(crate) fn pair(
+        r1: Framer,
+        r2: Framer,
         paths: [PathBuf; 2],
-    ) -> std::io::Result<Self> {
-        spawn("panelprep-feed-r2", move |out, spare| {
-            by_counts(chunker, counts, &paths, out, spare)
-        })
+    ) -> std::io::Result<(Self, Self)> {
+        let (counts_tx, counts_rx) = sync_channel(AHEAD + 2);
+        let f1 = spawn("panelprep-feed", move |out, spare| {
+            by_bytes(r1, None, Some(counts_tx), out, spare)
+        })?;
+        let f2 = spawn("panelprep-feed-r2", move |out, spare| {
+            by_counts(r2, counts_rx, &paths, out, spare)
+        })?;
+        Ok((f1, f2))
     }
 
     /// The next chunk, `None` at the end of the input.
@@ -112,20 +96,16 @@ fn take_spares(chunker: &mut Framer, spare: &Receiver<Vec<u8>>) {
 
 fn by_bytes(
     mut c: Framer,
-    mode: &Mode,
+    interleaved: Option<&Path>,
     counts: Option<SyncSender<Count>>,
     out: &SyncSender<Framed>,
     spare: &Receiver<Vec<u8>>,
 ) {
-    let multiple = if matches!(mode, Mode::Interleaved(_)) {
-        2
-    } else {
-        1
-    };
+    let multiple = if interleaved.is_some() { 2 } else { 1 };
     loop {
         take_spares(&mut c, spare);
         let framed = match c.next_chunk_multiple(None, multiple) {
-            Ok(Some(ch)) if multiple == 2 && ch.len() % 2 == 1 => Err(odd_interleaved(&c, mode)),
+            Ok(Some(ch)) if ch.len() % multiple != 0 => Err(odd_interleaved(&c, interleaved)),
             other => other,
         };
         if let Some(tx) = &counts {
@@ -182,11 +162,8 @@ fn by_counts(
     }
 }
 
-fn odd_interleaved(c: &Framer, mode: &Mode) -> Error {
-    let path = match mode {
-        Mode::Interleaved(p) => p.clone(),
-        _ => PathBuf::new(),
-    };
+fn odd_interleaved(c: &Framer, path: Option<&Path>) -> Error {
+    let path = path.map(Path::to_path_buf).unwrap_or_default();
     Error::Fastq(FastqError {
         location: Location {
             path,
@@ -200,12 +177,7 @@ fn odd_interleaved(c: &Framer, mode: &Mode) -> Error {
 }
 
 /// Read `shorter` ran out of records first, after `records` records.
-pub(crate) fn count_mismatch(
-    paths: &[PathBuf; 2],
-    shorter: usize,
-    records: u64,
-    line: u64,
-) -> Error {
+fn count_mismatch(paths: &[PathBuf; 2], shorter: usize, records: u64, line: u64) -> Error {
     let names = ["R1", "R2"];
     Error::Fastq(FastqError {
         location: Location {

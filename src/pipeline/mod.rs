@@ -272,18 +272,15 @@ fn execute(
         .collect();
     let feed_err = |e| Error::Internal(format!("cannot start input thread: {e}"));
     let reads = match (layout, chunkers.pop(), chunkers.pop()) {
-        (Layout::Single, Some(c), None) => {
-            Framing::Single(Feed::start(c, feed::Mode::Single).map_err(feed_err)?.0)
-        }
+        (Layout::Single, Some(c), None) => Framing::Single(Feed::start(c, None).map_err(feed_err)?),
         (Layout::Interleaved, Some(c), None) => {
-            let mode = feed::Mode::Interleaved(in_paths[0].clone());
-            Framing::Interleaved(Feed::start(c, mode).map_err(feed_err)?.0)
+            let f = Feed::start(c, Some(in_paths[0].clone())).map_err(feed_err)?;
+            Framing::Interleaved(f)
         }
         (Layout::Paired, Some(c2), Some(c1)) => {
-            let (f1, counts) = Feed::start(c1, feed::Mode::Mate1).map_err(feed_err)?;
-            let counts = counts.ok_or_else(|| Error::Internal("no read 1 counts".into()))?;
             let paths = [in_paths[0].clone(), in_paths[1].clone()];
-            Framing::Paired(f1, Feed::mate2(c2, counts, paths).map_err(feed_err)?)
+            let (f1, f2) = Feed::pair(c1, c2, paths).map_err(feed_err)?;
+            Framing::Paired(f1, f2)
         }
         _ => return Err(Error::Internal("input/chunker mismatch".into())),
     };

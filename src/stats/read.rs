@@ -285,8 +285,7 @@ impl ReadStats {
     /// `base + added - removed`, exactly (every removed count was counted in `base`).
     pub fn derive(base: &Self, added: &Self, removed: &Self) -> Self {
         let mut out = base.clone();
-        out.merge(added);
-        out.spill();
+        out.merge(added); // leaves no 16-bit counts behind
         out.reads = out.reads.wrapping_sub(removed.reads);
         if removed.used > out.stride {
             out.grow(removed.used);
