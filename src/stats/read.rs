@@ -64,27 +64,32 @@ impl Cycle {
 
 /// Rows of the joint count table: one per (base, quality) pair, `(base & 7) << 6 | min(phred, 63)`.
 const ROWS: usize = 8 * QUAL_BINS;
+/// Cycles per block of the count table.
+const BLOCK: usize = 64;
+/// Cells per row within a block: 64 cycles and 8 spare, so that rows lie an odd number of
+/// 16-byte units apart and one read's increments do not pile into a few cache sets.
+const ROW_CELLS: usize = BLOCK + 8;
+/// Cells per block; a cell's offset within its block fits in 16 bits.
+const BLOCK_CELLS: usize = ROWS * ROW_CELLS;
+const _: () = assert!(BLOCK_CELLS <= 1 << 16);
 
 /// Statistics of the reads of one mate at one stage (before or after filtering).
 ///
 /// `add` costs one counter increment per base and one per read: joint (base, quality) counts
-/// per cycle, stored row-major by (base, quality) with cycles contiguous, so that one read's
-/// increments stay within a few cache lines (real qualities take few distinct values). Per-cycle
-/// curves, totals, Q20/Q30 and GC are derived from these counts when a report is built.
+/// per cycle, in blocks of 64 cycles stored row-major by (base, quality), so that one read's
+/// increments stay within a few cache lines (real qualities take few distinct values) and a
+/// cell's offset within its block is a 16-bit number (computed 8 or 16 bases per instruction).
+/// Per-cycle curves, totals, Q20/Q30 and GC are derived from these counts when a report is built.
 #[derive(Debug, Clone, Default)]
 pub struct ReadStats {
     reads: u64,
-    /// `counts[row * stride + cycle]`: counts spilled from `hot`.
+    /// `counts[block * BLOCK_CELLS + row * ROW_CELLS + cycle % BLOCK]`: counts spilled from `hot`.
     counts: Vec<u64>,
     /// Recent counts, laid out like `counts`: 16-bit cells keep a read's increments in few
     /// cache lines; spilled into `counts` before any cell can overflow.
     hot: Vec<u16>,
     /// Reads counted into `hot` since its last spill (each adds at most one per cell).
     hot_reads: u32,
-    /// `2^shift + 8` cycles: rows lie an odd number of 16-byte units apart, so a read's
-    /// increments do not pile into a few cache sets.
-    stride: usize,
-    shift: u32,
     /// Cycles seen (the longest read, capped at [`MAX_CYCLES`]).
     used: usize,
     /// Bases at positions >= [`MAX_CYCLES`], pooled, by row.
@@ -109,14 +114,19 @@ impl PartialEq for ReadStats {
 
 impl Eq for ReadStats {}
 
+/// Index of the cell of `row` at `cycle`.
+#[inline]
+fn cell(row: usize, cycle: usize) -> usize {
+    (cycle / BLOCK) * BLOCK_CELLS + row * ROW_CELLS + cycle % BLOCK
+}
+
 impl ReadStats {
     #[inline]
     fn at(&self, row: usize, cycle: usize) -> u64 {
-        if cycle < self.stride {
-            let i = row * self.stride + cycle;
-            self.counts[i].wrapping_add(u64::from(self.hot[i]))
-        } else {
-            0
+        let i = cell(row, cycle);
+        match (self.counts.get(i), self.hot.get(i)) {
+            (Some(&c), Some(&h)) => c.wrapping_add(u64::from(h)),
+            _ => 0,
         }
     }
 
@@ -125,9 +135,12 @@ impl ReadStats {
         if self.hot_reads == 0 {
             return;
         }
-        for r in 0..ROWS {
-            let row = r * self.stride..r * self.stride + self.used;
-            for (c, h) in self.counts[row.clone()].iter_mut().zip(&mut self.hot[row]) {
+        for (cs, hs) in self
+            .counts
+            .chunks_exact_mut(ROW_CELLS)
+            .zip(self.hot.chunks_exact_mut(ROW_CELLS))
+        {
+            for (c, h) in cs[..BLOCK].iter_mut().zip(&mut hs[..BLOCK]) {
                 *c = c.wrapping_add(u64::from(*h));
                 *h = 0;
             }
@@ -135,22 +148,13 @@ impl ReadStats {
         self.hot_reads = 0;
     }
 
-    /// Makes room for `cycles` cycles (re-laying out the table).
+    /// Makes room for `cycles` cycles (whole blocks; existing cells keep their places).
     fn grow(&mut self, cycles: usize) {
-        self.spill();
-        let want = cycles.clamp(64, MAX_CYCLES);
-        let shift = want.next_power_of_two().trailing_zeros();
-        let stride = (1usize << shift) + 8;
-        let mut counts = vec![0u64; ROWS * stride];
-        for r in 0..ROWS {
-            for c in 0..self.used {
-                counts[r * stride + c] = self.counts[r * self.stride + c];
-            }
+        let cells = cycles.min(MAX_CYCLES).div_ceil(BLOCK) * BLOCK_CELLS;
+        if cells > self.hot.len() {
+            self.counts.resize(cells, 0);
+            self.hot.resize(cells, 0);
         }
-        self.counts = counts;
-        self.hot = vec![0u16; ROWS * stride];
-        self.stride = stride;
-        self.shift = shift;
     }
 
     fn cycle(&self, c: usize) -> Cycle {
@@ -185,6 +189,13 @@ fn add_row(cy: &mut Cycle, row: usize, n: u64) {
 #[inline(always)]
 fn row(b: u8, q: u8) -> usize {
     (base_index(b) << 6) | usize::from(q.saturating_sub(33)).min(QUAL_BINS - 1)
+}
+
+/// [`row`] times [`ROW_CELLS`], in 16 bits: the row's offset within a block.
+#[inline(always)]
+fn row_offset(b: u8, q: u8) -> u16 {
+    let q = q.saturating_sub(33).min(QUAL_BINS as u8 - 1);
+    (u16::from(b & 7) << 6 | u16::from(q)) * ROW_CELLS as u16
 }
 
 /// Totals derived from a [`ReadStats`].
@@ -243,29 +254,31 @@ impl ReadStats {
     pub fn add_positions(&mut self, seq: &[u8], qual: &[u8], from: usize) {
         let n = seq.len().min(qual.len());
         let head = n.min(MAX_CYCLES);
-        if head > self.stride {
+        if head > self.hot.len() / BLOCK_CELLS * BLOCK {
             self.grow(head);
         }
         self.used = self.used.max(head);
-        let shift = self.shift;
-        let from_head = from.min(head);
-        // Indices first (a vectorized pass over 64 bases at a time), then the increments.
-        let mut at = [0u32; 64];
-        let mut c0 = from_head;
-        for (s, q) in seq[from_head..head]
-            .chunks(64)
-            .zip(qual[from_head..head].chunks(64))
-        {
-            let at = &mut at[..s.len()];
-            for (j, ((a, &b), &q)) in at.iter_mut().zip(s).zip(q).enumerate() {
-                let r = row(b, q) as u32;
-                *a = (r << shift) + (r << 3) + (c0 + j) as u32;
+        // Per block: cell offsets first (a vectorized pass in 16-bit lanes), then the increments.
+        let mut at = [0u16; BLOCK];
+        let mut c = from.min(head);
+        while c < head {
+            let end = (c / BLOCK * BLOCK + BLOCK).min(head);
+            let j0 = (c % BLOCK) as u16;
+            let at = &mut at[..end - c];
+            for (j, ((a, &b), &q)) in at
+                .iter_mut()
+                .zip(&seq[c..end])
+                .zip(&qual[c..end])
+                .enumerate()
+            {
+                *a = row_offset(b, q) + j0 + j as u16;
             }
+            let block = &mut self.hot[c / BLOCK * BLOCK_CELLS..][..BLOCK_CELLS];
             for &i in at.iter() {
-                let h = &mut self.hot[i as usize];
+                let h = &mut block[usize::from(i)];
                 *h = h.wrapping_add(1);
             }
-            c0 += s.len();
+            c = end;
         }
         self.hot_reads += 1;
         if self.hot_reads == u32::from(u16::MAX) {
@@ -287,12 +300,10 @@ impl ReadStats {
         let mut out = base.clone();
         out.merge(added); // leaves no 16-bit counts behind
         out.reads = out.reads.wrapping_sub(removed.reads);
-        if removed.used > out.stride {
-            out.grow(removed.used);
-        }
+        out.grow(removed.used);
         for r in 0..ROWS {
             for c in 0..removed.used {
-                let i = r * out.stride + c;
+                let i = cell(r, c);
                 out.counts[i] = out.counts[i].wrapping_sub(removed.at(r, c));
             }
         }
@@ -311,7 +322,7 @@ impl ReadStats {
                 out.len_long.remove(&l);
             }
         }
-        while out.used > 0 && (0..ROWS).all(|r| out.counts[r * out.stride + out.used - 1] == 0) {
+        while out.used > 0 && (0..ROWS).all(|r| out.counts[cell(r, out.used - 1)] == 0) {
             out.used -= 1;
         }
         out
@@ -320,14 +331,12 @@ impl ReadStats {
     /// Adds `other`'s counts to these (exact: integer sums).
     pub fn merge(&mut self, other: &Self) {
         self.reads += other.reads;
-        if other.used > self.stride {
-            self.grow(other.used);
-        }
+        self.grow(other.used);
         self.spill();
         self.used = self.used.max(other.used);
         for r in 0..ROWS {
             for c in 0..other.used {
-                let i = r * self.stride + c;
+                let i = cell(r, c);
                 self.counts[i] = self.counts[i].wrapping_add(other.at(r, c));
             }
         }
@@ -399,62 +408,4 @@ impl ReadStats {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn hand_counted() {
-        let mut s = ReadStats::new();
-        // Qualities: 'I' = 40, '5' = 20, '!' = 0, '?' = 30.
-        s.add(b"ACGTN", b"I5!?I");
-        s.add(b"GG", b"!!");
-        s.add(b"", b"");
-        let t = s.totals();
-        assert_eq!(t.reads, 3);
-        assert_eq!(t.bases, 7);
-        assert_eq!(t.q20, 4);
-        assert_eq!(t.q30, 3);
-        assert_eq!(t.gc, 4);
-        assert_eq!(t.n, 1);
-        assert_eq!(t.qual_sum, 40 + 20 + 30 + 40);
-        assert_eq!(t.max_len, 5);
-        assert_eq!(s.length_histogram(), vec![(0, 1), (2, 1), (5, 1)]);
-        assert_eq!(s.cycles()[0].base[IDX_A], 1);
-        assert_eq!(s.cycles()[0].base[IDX_G], 1);
-        assert_eq!(s.cycles()[1].qual_sum[IDX_C], 20);
-        assert_eq!(s.cycles()[4].base[base_index(b'N')], 1);
-    }
-
-    #[test]
-    fn sixteen_bit_cells_spill_without_loss() {
-        // More reads than a 16-bit cell holds, at the same cells; then merged and derived.
-        let n = 3 * u16::MAX as u64 + 7;
-        let mut s = ReadStats::new();
-        for _ in 0..n {
-            s.add(b"AC", b"I5");
-        }
-        assert_eq!(s.cycles()[0].base[IDX_A], n);
-        assert_eq!(s.cycles()[1].qual_sum[IDX_C], 20 * n);
-        let mut m = ReadStats::new();
-        m.add(b"A", b"I");
-        m.merge(&s);
-        assert_eq!(m.cycles()[0].base[IDX_A], n + 1);
-        assert_eq!(m.totals().bases, 2 * n + 1);
-        let d = ReadStats::derive(&m, &ReadStats::new(), &s);
-        assert_eq!(d.totals().bases, 1);
-        assert_eq!(d.cycles().len(), 1);
-    }
-
-    #[test]
-    fn long_reads_pool_in_tail() {
-        let mut s = ReadStats::new();
-        let seq = vec![b'G'; MAX_CYCLES + 10];
-        let qual = vec![b'I'; MAX_CYCLES + 10];
-        s.add(&seq, &qual);
-        assert_eq!(s.cycles().len(), MAX_CYCLES);
-        let t = s.totals();
-        assert_eq!(t.bases, (MAX_CYCLES + 10) as u64);
-        assert_eq!(t.gc, t.bases);
-        assert_eq!(s.length_histogram(), vec![(MAX_CYCLES + 10, 1)]);
-    }
-}
+mod tests;

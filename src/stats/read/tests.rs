@@ -1,0 +1,130 @@
+use super::*;
+use proptest::prelude::*;
+
+#[test]
+fn hand_counted() {
+    let mut s = ReadStats::new();
+    // Qualities: 'I' = 40, '5' = 20, '!' = 0, '?' = 30.
+    s.add(b"ACGTN", b"I5!?I");
+    s.add(b"GG", b"!!");
+    s.add(b"", b"");
+    let t = s.totals();
+    assert_eq!(t.reads, 3);
+    assert_eq!(t.bases, 7);
+    assert_eq!(t.q20, 4);
+    assert_eq!(t.q30, 3);
+    assert_eq!(t.gc, 4);
+    assert_eq!(t.n, 1);
+    assert_eq!(t.qual_sum, 40 + 20 + 30 + 40);
+    assert_eq!(t.max_len, 5);
+    assert_eq!(s.length_histogram(), vec![(0, 1), (2, 1), (5, 1)]);
+    assert_eq!(s.cycles()[0].base[IDX_A], 1);
+    assert_eq!(s.cycles()[0].base[IDX_G], 1);
+    assert_eq!(s.cycles()[1].qual_sum[IDX_C], 20);
+    assert_eq!(s.cycles()[4].base[base_index(b'N')], 1);
+}
+
+#[test]
+fn sixteen_bit_cells_spill_without_loss() {
+    // More reads than a 16-bit cell holds, at the same cells; then merged and derived.
+    let n = 3 * u16::MAX as u64 + 7;
+    let mut s = ReadStats::new();
+    for _ in 0..n {
+        s.add(b"AC", b"I5");
+    }
+    assert_eq!(s.cycles()[0].base[IDX_A], n);
+    assert_eq!(s.cycles()[1].qual_sum[IDX_C], 20 * n);
+    let mut m = ReadStats::new();
+    m.add(b"A", b"I");
+    m.merge(&s);
+    assert_eq!(m.cycles()[0].base[IDX_A], n + 1);
+    assert_eq!(m.totals().bases, 2 * n + 1);
+    let d = ReadStats::derive(&m, &ReadStats::new(), &s);
+    assert_eq!(d.totals().bases, 1);
+    assert_eq!(d.cycles().len(), 1);
+}
+
+#[test]
+fn long_reads_pool_in_tail() {
+    let mut s = ReadStats::new();
+    let seq = vec![b'G'; MAX_CYCLES + 10];
+    let qual = vec![b'I'; MAX_CYCLES + 10];
+    s.add(&seq, &qual);
+    assert_eq!(s.cycles().len(), MAX_CYCLES);
+    let t = s.totals();
+    assert_eq!(t.bases, (MAX_CYCLES + 10) as u64);
+    assert_eq!(t.gc, t.bases);
+    assert_eq!(s.length_histogram(), vec![(MAX_CYCLES + 10, 1)]);
+}
+
+/// Per-cycle counts by the definition: one [`Cycle`] per position, then the pooled tail.
+fn model(reads: &[(Vec<u8>, Vec<u8>)]) -> (Vec<Cycle>, Cycle) {
+    let mut cycles: Vec<Cycle> = Vec::new();
+    let mut tail = Cycle::default();
+    for (seq, qual) in reads {
+        for (c, (&b, &q)) in seq.iter().zip(qual).enumerate() {
+            if c >= cycles.len() && c < MAX_CYCLES {
+                cycles.resize(c + 1, Cycle::default());
+            }
+            let cy = cycles.get_mut(c).unwrap_or(&mut tail);
+            let q = usize::from(q.saturating_sub(33)).min(QUAL_BINS - 1);
+            cy.base[base_index(b)] += 1;
+            cy.qual_sum[base_index(b)] += q as u64;
+            cy.qual_hist[q] += 1;
+        }
+    }
+    (cycles, tail)
+}
+
+fn read() -> impl Strategy<Value = (Vec<u8>, Vec<u8>)> {
+    // Lengths across block boundaries; bases and qualities from the whole byte range.
+    (0usize..300).prop_flat_map(|n| {
+        (
+            proptest::collection::vec(
+                prop_oneof![Just(b'A'), Just(b'C'), Just(b'G'), Just(b'T'), any::<u8>()],
+                n,
+            ),
+            proptest::collection::vec(prop_oneof![33u8..75, any::<u8>()], n),
+        )
+    })
+}
+
+proptest! {
+    #[test]
+    fn counts_equal_the_per_cycle_definition(
+        reads in proptest::collection::vec(read(), 0..40),
+        split in 0usize..40,
+        cut in 0usize..300,
+    ) {
+        // Counted in two parts and merged; then the tails from `cut` of the first part removed
+        // again by `derive`, as after-filtering statistics are built.
+        let split = split.min(reads.len());
+        let (mut a, mut b) = (ReadStats::new(), ReadStats::new());
+        for (s, q) in &reads[..split] {
+            a.add(s, q);
+        }
+        for (s, q) in &reads[split..] {
+            b.add(s, q);
+        }
+        let mut whole = a.clone();
+        whole.merge(&b);
+        let (cycles, tail) = model(&reads);
+        prop_assert_eq!(whole.cycles(), cycles.clone());
+        prop_assert_eq!(whole.tail_cycle(), tail);
+        prop_assert_eq!(whole.reads(), reads.len() as u64);
+
+        let mut removed = ReadStats::new();
+        let mut kept = Vec::new();
+        for (s, q) in &reads[..split] {
+            removed.add_positions(s, q, cut);
+            kept.push((s[..cut.min(s.len())].to_vec(), q[..cut.min(q.len())].to_vec()));
+        }
+        kept.extend(reads[split..].iter().cloned());
+        let derived = ReadStats::derive(&whole, &ReadStats::new(), &removed);
+        let (mut cycles, _) = model(&kept);
+        while cycles.last().is_some_and(|c| c.total() == 0) {
+            cycles.pop();
+        }
+        prop_assert_eq!(derived.cycles(), cycles);
+    }
+}
