@@ -19,15 +19,22 @@ pub const OVERREP_KEY_LEN: usize = 50;
 const SYMS: usize = 5;
 const ROW: usize = OVERREP_KEY_LEN * SYMS;
 
+/// Symbol of each byte: A, C, G, T (either case) are 0..=3, anything else 4. A table rather than
+/// a `match`, which compiles to an indirect jump per base (mispredicted on random bases).
+const SYM: [u8; 256] = {
+    let mut t = [4u8; 256];
+    let mut i = 0;
+    while i < 4 {
+        t[b"ACGT"[i] as usize] = i as u8;
+        t[b"acgt"[i] as usize] = i as u8;
+        i += 1;
+    }
+    t
+};
+
 #[inline]
 fn sym(b: u8) -> usize {
-    match b {
-        b'A' | b'a' => 0,
-        b'C' | b'c' => 1,
-        b'G' | b'g' => 2,
-        b'T' | b't' => 3,
-        _ => 4,
-    }
+    usize::from(SYM[usize::from(b)])
 }
 
 const SYM_CHARS: [u8; SYMS] = *b"ACGTN";
