@@ -138,6 +138,9 @@ pub(crate) fn process(
             }
         }
     }
+    if let Some(st) = done.stats.as_deref_mut().filter(|_| cfg.phred_offset == 33) {
+        count_before(st, batch);
+    }
     if let Some(st) = done.stats.take() {
         ACC.with(|a| *a.borrow_mut() = Some(st));
     }
@@ -145,6 +148,20 @@ pub(crate) fn process(
         check_phred(done.qual_range, batch)?;
     }
     Ok(done)
+}
+
+/// Per-mate before-filtering statistics of a whole batch of Phred+33 reads, in a pass of their
+/// own: the count tables stay in cache for the whole batch instead of competing with trimming
+/// and compression for it record by record.
+fn count_before(st: &mut RunStats, batch: &Batch) {
+    match batch {
+        Batch::Single(c) => (0..c.len()).for_each(|i| st.add_before_mate(0, &c.record(i))),
+        Batch::Paired(a, b) => {
+            (0..a.len()).for_each(|i| st.add_before_mate(0, &a.record(i)));
+            (0..b.len()).for_each(|i| st.add_before_mate(1, &b.record(i)));
+        }
+        Batch::Interleaved(c) => (0..c.len()).for_each(|i| st.add_before_mate(i % 2, &c.record(i))),
+    }
 }
 
 /// The UMI index record of read (pair) `k` of the batch, checked against `read` and counted;
@@ -174,7 +191,11 @@ fn single_step(
 ) {
     count(done, 0, &s.r1);
     if let Some(st) = done.stats.as_deref_mut() {
-        st.add_before_sampled(&s.r1.as_ref(), None, s.sample);
+        if cfg.phred_offset == 33 {
+            st.add_sequences(&s.r1.as_ref(), None, s.sample);
+        } else {
+            st.add_before_sampled(&s.r1.as_ref(), None, s.sample);
+        }
     }
     if let Some(t) = &cfg.trimmer {
         t.trim_se_indexed(&mut s.r1, umi, &mut s.outcome[0]);
@@ -213,7 +234,11 @@ fn pair_step(
     count(done, 0, &s.r1);
     count(done, 1, &s.r2);
     if let Some(st) = done.stats.as_deref_mut() {
-        st.add_before_sampled(&s.r1.as_ref(), Some(&s.r2.as_ref()), s.sample);
+        if cfg.phred_offset == 33 {
+            st.add_sequences(&s.r1.as_ref(), Some(&s.r2.as_ref()), s.sample);
+        } else {
+            st.add_before_sampled(&s.r1.as_ref(), Some(&s.r2.as_ref()), s.sample);
+        }
     }
     if let Some(t) = &cfg.trimmer {
         let insert = t.trim_pe_indexed(&mut s.r1, &mut s.r2, umi, &mut s.outcome);

@@ -322,13 +322,27 @@ impl RunStats {
         r2: Option<&RecordRef<'_>>,
         overrep: bool,
     ) {
-        self.before[0].add(r1.seq, r1.qual);
+        self.add_before_mate(0, r1);
+        if let Some(r2) = r2 {
+            self.add_before_mate(1, r2);
+        }
+        self.add_sequences(r1, r2, overrep);
+    }
+
+    /// The per-mate part of [`RunStats::add_before`]: counts one input read of `mate`.
+    #[inline]
+    pub fn add_before_mate(&mut self, mate: usize, read: &RecordRef<'_>) {
+        self.before[mate.min(1)].add(read.seq, read.qual);
+    }
+
+    /// The rest of [`RunStats::add_before_sampled`]: duplication, and overrepresented
+    /// sequences when `overrep`. With [`RunStats::add_before_mate`] for each mate, the same
+    /// counts (the pipeline counts the mates of a whole batch in a pass of their own).
+    #[inline]
+    pub fn add_sequences(&mut self, r1: &RecordRef<'_>, r2: Option<&RecordRef<'_>>, overrep: bool) {
         if overrep {
             self.overrep.add(0, r1.seq);
-        }
-        if let Some(r2) = r2 {
-            self.before[1].add(r2.seq, r2.qual);
-            if overrep {
+            if let Some(r2) = r2 {
                 self.overrep.add(1, r2.seq);
             }
         }
