@@ -47,8 +47,6 @@ struct Scratch {
     r1: ReadBuf,
     r2: ReadBuf,
     outcome: [TrimOutcome; 2],
-    /// This record (pair) is in the overrepresentation sample.
-    sample: bool,
 }
 
 /// One record (pair) in [`crate::stats::OVERREP_SAMPLING`] by its number in the input, so the
@@ -107,7 +105,6 @@ pub(crate) fn process(
                 validate(c, i, cfg.phred_offset, &mut done.qual_range)?;
                 let umi = index_umi(&mut done, index, i, &c.record(i), cfg)?;
                 s.r1.load(&c.record(i), cfg.phred_offset);
-                s.sample = sampled(c.first_record() + i as u64);
                 single_step(&mut done, cfg, &mut s, c.record(i), umi);
             }
         }
@@ -120,7 +117,6 @@ pub(crate) fn process(
                 let umi = index_umi(&mut done, index, i, &a.record(i), cfg)?;
                 s.r1.load(&a.record(i), cfg.phred_offset);
                 s.r2.load(&b.record(i), cfg.phred_offset);
-                s.sample = sampled(a.first_record() + i as u64);
                 pair_step(&mut done, cfg, &mut s, [a.record(i), b.record(i)], umi);
             }
         }
@@ -133,13 +129,12 @@ pub(crate) fn process(
                 let umi = index_umi(&mut done, index, i / 2, &c.record(i), cfg)?;
                 s.r1.load(&c.record(i), cfg.phred_offset);
                 s.r2.load(&c.record(i + 1), cfg.phred_offset);
-                s.sample = sampled((c.first_record() + i as u64) / 2);
                 pair_step(&mut done, cfg, &mut s, [c.record(i), c.record(i + 1)], umi);
             }
         }
     }
-    if let Some(st) = done.stats.as_deref_mut().filter(|_| cfg.phred_offset == 33) {
-        count_before(st, batch);
+    if let Some(st) = done.stats.as_deref_mut() {
+        count_before(st, batch, cfg.phred_offset == 33);
     }
     if let Some(st) = done.stats.take() {
         ACC.with(|a| *a.borrow_mut() = Some(st));
@@ -150,17 +145,41 @@ pub(crate) fn process(
     Ok(done)
 }
 
-/// Per-mate before-filtering statistics of a whole batch of Phred+33 reads, in a pass of their
-/// own: the count tables stay in cache for the whole batch instead of competing with trimming
-/// and compression for it record by record.
-fn count_before(st: &mut RunStats, batch: &Batch) {
+/// Before-filtering statistics of a whole batch, in a pass of their own: the count tables stay
+/// in cache for the batch instead of competing record by record with trimming and compression.
+/// Per-mate counts only when `mates` (Phred+33 input; other reads are counted as converted).
+fn count_before(st: &mut RunStats, batch: &Batch, mates: bool) {
     match batch {
-        Batch::Single(c) => (0..c.len()).for_each(|i| st.add_before_mate(0, &c.record(i))),
-        Batch::Paired(a, b) => {
-            (0..a.len()).for_each(|i| st.add_before_mate(0, &a.record(i)));
-            (0..b.len()).for_each(|i| st.add_before_mate(1, &b.record(i)));
+        Batch::Single(c) => {
+            for i in 0..c.len() {
+                let r = c.record(i);
+                if mates {
+                    st.add_before_mate(0, &r);
+                }
+                st.add_sequences(&r, None, sampled(c.first_record() + i as u64));
+            }
         }
-        Batch::Interleaved(c) => (0..c.len()).for_each(|i| st.add_before_mate(i % 2, &c.record(i))),
+        Batch::Paired(a, b) => {
+            for i in 0..a.len() {
+                let (r1, r2) = (a.record(i), b.record(i));
+                if mates {
+                    st.add_before_mate(0, &r1);
+                    st.add_before_mate(1, &r2);
+                }
+                st.add_sequences(&r1, Some(&r2), sampled(a.first_record() + i as u64));
+            }
+        }
+        Batch::Interleaved(c) => {
+            for i in (0..c.len()).step_by(2) {
+                let (r1, r2) = (c.record(i), c.record(i + 1));
+                if mates {
+                    st.add_before_mate(0, &r1);
+                    st.add_before_mate(1, &r2);
+                }
+                let pair = (c.first_record() + i as u64) / 2;
+                st.add_sequences(&r1, Some(&r2), sampled(pair));
+            }
+        }
     }
 }
 
@@ -191,10 +210,8 @@ fn single_step(
 ) {
     count(done, 0, &s.r1);
     if let Some(st) = done.stats.as_deref_mut() {
-        if cfg.phred_offset == 33 {
-            st.add_sequences(&s.r1.as_ref(), None, s.sample);
-        } else {
-            st.add_before_sampled(&s.r1.as_ref(), None, s.sample);
+        if cfg.phred_offset != 33 {
+            st.add_before_mate(0, &s.r1.as_ref());
         }
     }
     if let Some(t) = &cfg.trimmer {
@@ -234,10 +251,9 @@ fn pair_step(
     count(done, 0, &s.r1);
     count(done, 1, &s.r2);
     if let Some(st) = done.stats.as_deref_mut() {
-        if cfg.phred_offset == 33 {
-            st.add_sequences(&s.r1.as_ref(), Some(&s.r2.as_ref()), s.sample);
-        } else {
-            st.add_before_sampled(&s.r1.as_ref(), Some(&s.r2.as_ref()), s.sample);
+        if cfg.phred_offset != 33 {
+            st.add_before_mate(0, &s.r1.as_ref());
+            st.add_before_mate(1, &s.r2.as_ref());
         }
     }
     if let Some(t) = &cfg.trimmer {

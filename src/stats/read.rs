@@ -69,9 +69,13 @@ const BLOCK: usize = 64;
 /// Cells per row within a block: 64 cycles and 8 spare, so that rows lie an odd number of
 /// 16-byte units apart and one read's increments do not pile into a few cache sets.
 const ROW_CELLS: usize = BLOCK + 8;
-/// Cells per block; a cell's offset within its block fits in 16 bits.
+/// Cells per block of `counts`.
 const BLOCK_CELLS: usize = ROWS * ROW_CELLS;
-const _: () = assert!(BLOCK_CELLS <= 1 << 16);
+/// Cells per block of `hot`: every 16-bit offset is inside its block (the cells past
+/// `BLOCK_CELLS` are never touched, so they take address space but no memory or cache), which
+/// lets the increments go without bounds checks.
+const HOT_BLOCK: usize = 1 << 16;
+const _: () = assert!(BLOCK_CELLS <= HOT_BLOCK);
 
 /// Statistics of the reads of one mate at one stage (before or after filtering).
 ///
@@ -85,8 +89,9 @@ pub struct ReadStats {
     reads: u64,
     /// `counts[block * BLOCK_CELLS + row * ROW_CELLS + cycle % BLOCK]`: counts spilled from `hot`.
     counts: Vec<u64>,
-    /// Recent counts, laid out like `counts`: 16-bit cells keep a read's increments in few
-    /// cache lines; spilled into `counts` before any cell can overflow.
+    /// Recent counts, laid out like `counts` in blocks of [`HOT_BLOCK`] cells: 16-bit cells
+    /// keep a read's increments in few cache lines; spilled into `counts` before any cell can
+    /// overflow.
     hot: Vec<u16>,
     /// Reads counted into `hot` since its last spill (each adds at most one per cell).
     hot_reads: u32,
@@ -114,17 +119,25 @@ impl PartialEq for ReadStats {
 
 impl Eq for ReadStats {}
 
-/// Index of the cell of `row` at `cycle`.
+/// Index of the cell of `row` at `cycle` in `counts`.
 #[inline]
 fn cell(row: usize, cycle: usize) -> usize {
     (cycle / BLOCK) * BLOCK_CELLS + row * ROW_CELLS + cycle % BLOCK
 }
 
+/// Index of the cell of `row` at `cycle` in `hot`.
+#[inline]
+fn hot_cell(row: usize, cycle: usize) -> usize {
+    (cycle / BLOCK) * HOT_BLOCK + row * ROW_CELLS + cycle % BLOCK
+}
+
 impl ReadStats {
     #[inline]
     fn at(&self, row: usize, cycle: usize) -> u64 {
-        let i = cell(row, cycle);
-        match (self.counts.get(i), self.hot.get(i)) {
+        match (
+            self.counts.get(cell(row, cycle)),
+            self.hot.get(hot_cell(row, cycle)),
+        ) {
             (Some(&c), Some(&h)) => c.wrapping_add(u64::from(h)),
             _ => 0,
         }
@@ -135,14 +148,16 @@ impl ReadStats {
         if self.hot_reads == 0 {
             return;
         }
-        for (cs, hs) in self
-            .counts
-            .chunks_exact_mut(ROW_CELLS)
-            .zip(self.hot.chunks_exact_mut(ROW_CELLS))
-        {
-            for (c, h) in cs[..BLOCK].iter_mut().zip(&mut hs[..BLOCK]) {
-                *c = c.wrapping_add(u64::from(*h));
-                *h = 0;
+        let blocks = self.counts.chunks_exact_mut(BLOCK_CELLS);
+        for (cb, hb) in blocks.zip(self.hot.chunks_exact_mut(HOT_BLOCK)) {
+            let rows = cb
+                .chunks_exact_mut(ROW_CELLS)
+                .zip(hb.chunks_exact_mut(ROW_CELLS));
+            for (cs, hs) in rows {
+                for (c, h) in cs[..BLOCK].iter_mut().zip(&mut hs[..BLOCK]) {
+                    *c = c.wrapping_add(u64::from(*h));
+                    *h = 0;
+                }
             }
         }
         self.hot_reads = 0;
@@ -150,10 +165,10 @@ impl ReadStats {
 
     /// Makes room for `cycles` cycles (whole blocks; existing cells keep their places).
     fn grow(&mut self, cycles: usize) {
-        let cells = cycles.min(MAX_CYCLES).div_ceil(BLOCK) * BLOCK_CELLS;
-        if cells > self.hot.len() {
-            self.counts.resize(cells, 0);
-            self.hot.resize(cells, 0);
+        let blocks = cycles.min(MAX_CYCLES).div_ceil(BLOCK);
+        if blocks * BLOCK_CELLS > self.counts.len() {
+            self.counts.resize(blocks * BLOCK_CELLS, 0);
+            self.hot.resize(blocks * HOT_BLOCK, 0);
         }
     }
 
@@ -254,7 +269,7 @@ impl ReadStats {
     pub fn add_positions(&mut self, seq: &[u8], qual: &[u8], from: usize) {
         let n = seq.len().min(qual.len());
         let head = n.min(MAX_CYCLES);
-        if head > self.hot.len() / BLOCK_CELLS * BLOCK {
+        if head > self.counts.len() / BLOCK_CELLS * BLOCK {
             self.grow(head);
         }
         self.used = self.used.max(head);
@@ -273,10 +288,19 @@ impl ReadStats {
             {
                 *a = row_offset(b, q) + j0 + j as u16;
             }
-            let block = &mut self.hot[c / BLOCK * BLOCK_CELLS..][..BLOCK_CELLS];
-            for &i in at.iter() {
-                let h = &mut block[usize::from(i)];
-                *h = h.wrapping_add(1);
+            let start = c / BLOCK * HOT_BLOCK;
+            let Ok(block) = <&mut [u16; HOT_BLOCK]>::try_from(&mut self.hot[start..][..HOT_BLOCK])
+            else {
+                break; // cannot happen: the slice is HOT_BLOCK long
+            };
+            let mut quads = at.chunks_exact(4);
+            for quad in &mut quads {
+                for &i in quad {
+                    block[usize::from(i)] = block[usize::from(i)].wrapping_add(1);
+                }
+            }
+            for &i in quads.remainder() {
+                block[usize::from(i)] = block[usize::from(i)].wrapping_add(1);
             }
             c = end;
         }
