@@ -7,7 +7,9 @@ use panelprep::fastq::RecordRef;
 use panelprep::filter::Reason;
 use panelprep::stats::{ReadStats, RunStats};
 
-fn reads(n: usize, len: usize) -> Vec<(Vec<u8>, Vec<u8>)> {
+/// `n` reads of `len` bases; qualities full-resolution (40 values, as from a MiSeq) or binned
+/// (mostly one value, as from a NovaSeq).
+fn reads(n: usize, len: usize, binned: bool) -> Vec<(Vec<u8>, Vec<u8>)> {
     let mut x: u64 = 0x2545_F491_4F6C_DD1D;
     let mut next = || {
         x ^= x << 13;
@@ -20,7 +22,13 @@ fn reads(n: usize, len: usize) -> Vec<(Vec<u8>, Vec<u8>)> {
             let seq = (0..len)
                 .map(|_| b"ACGTACGTACGTACGN"[(next() % 16) as usize])
                 .collect();
-            let qual = (0..len).map(|_| b'#' + (next() % 40) as u8).collect();
+            let qual = (0..len)
+                .map(|_| match (binned, next() % 10) {
+                    (false, _) => b'#' + (next() % 40) as u8,
+                    (true, 0) => b"#,:"[(next() % 3) as usize],
+                    (true, _) => b'F',
+                })
+                .collect();
             (seq, qual)
         })
         .collect()
@@ -28,8 +36,9 @@ fn reads(n: usize, len: usize) -> Vec<(Vec<u8>, Vec<u8>)> {
 
 fn bench(c: &mut Criterion) {
     let n = 4096;
-    let r1 = reads(n, 150);
-    let r2 = reads(n, 150);
+    let r1 = reads(n, 150, false);
+    let r2 = reads(n, 150, false);
+    let binned = reads(n, 150, true);
     let bytes: u64 = r1.iter().map(|r| (r.0.len() + r.1.len()) as u64).sum();
 
     let mut g = c.benchmark_group("stats");
@@ -38,6 +47,14 @@ fn bench(c: &mut Criterion) {
         let mut s = ReadStats::new();
         b.iter(|| {
             for (seq, qual) in &r1 {
+                s.add(seq, qual);
+            }
+        })
+    });
+    g.bench_function("ReadStats::add 150bp binned", |b| {
+        let mut s = ReadStats::new();
+        b.iter(|| {
+            for (seq, qual) in &binned {
                 s.add(seq, qual);
             }
         })

@@ -84,7 +84,14 @@ fn read() -> impl Strategy<Value = (Vec<u8>, Vec<u8>)> {
                 prop_oneof![Just(b'A'), Just(b'C'), Just(b'G'), Just(b'T'), any::<u8>()],
                 n,
             ),
-            proptest::collection::vec(prop_oneof![33u8..75, any::<u8>()], n),
+            prop_oneof![
+                proptest::collection::vec(prop_oneof![33u8..75, any::<u8>()], n),
+                // Binned, as from a NovaSeq: mostly one value.
+                proptest::collection::vec(
+                    prop_oneof![8 => Just(b'F'), 1 => Just(b':'), 1 => Just(b','), 1 => Just(b'#')],
+                    n
+                ),
+            ],
         )
     })
 }
