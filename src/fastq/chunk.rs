@@ -81,6 +81,7 @@ impl Chunk {
     }
 
     /// The `i`-th record as slices into the chunk.
+    #[inline]
     pub fn record(&self, i: usize) -> RecordRef<'_> {
         let s = &self.spans[i];
         RecordRef {
@@ -117,6 +118,7 @@ impl Chunk {
         self.data
     }
 
+    #[inline]
     fn slice(&self, (a, b): (u32, u32)) -> &[u8] {
         let (a, b) = (a as usize, b as usize);
         if a >= EXTRA_BIAS {
