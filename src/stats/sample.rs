@@ -197,8 +197,11 @@ impl<K: Clone> SampledCounter<K> {
     }
 }
 
-/// Keys kept by the duplication estimator.
-pub const DUP_CAPACITY: usize = 1 << 16;
+/// Keys kept by the duplication estimator: 16,384 distinct sequences, so that a worker's
+/// sample (about 0.5 MB) stays in its core's L2 cache. The estimated rate's sampling error is
+/// then at most sqrt(0.25 / 16384), 0.4 percentage points (one standard error); 65,536 halved
+/// that but cost a cache miss per sampled read (about 1% of a 2M-pair run's time).
+pub const DUP_CAPACITY: usize = 1 << 14;
 /// Highest duplication level with its own histogram bin (higher levels share the last).
 pub const DUP_HIST_LEVELS: usize = 100;
 
