@@ -252,6 +252,15 @@ impl ReadStats {
     /// Counts one read of length `len` in the length histogram only.
     #[inline]
     pub fn count_length(&mut self, len: usize) {
+        match self.len_flat.get_mut(len) {
+            Some(n) => *n += 1,
+            None => self.count_new_length(len),
+        }
+    }
+
+    /// [`ReadStats::count_length`] for a length the flat histogram has no cell for yet.
+    #[cold]
+    fn count_new_length(&mut self, len: usize) {
         if len < LEN_FLAT {
             if self.len_flat.len() <= len {
                 self.len_flat.resize(len + 1, 0);
