@@ -97,3 +97,27 @@ fn small_paired_report_matches_expected() {
     // The HTML of the same report is deterministic too.
     assert_eq!(html::render(&report, None), html::render(&back, None));
 }
+
+#[test]
+fn adapter_counts_add_up_to_the_trimmed_reads_when_sampled() {
+    // Far more distinct adapter tails than the sample keeps: the named ones and `others`
+    // still add up to the trimmed reads, as in fastp.
+    let mut stats = RunStats::new(false);
+    let mut x = 7u64;
+    let n = 5 * panelprep::stats::ADAPTER_SEQ_CAPACITY as u64;
+    for i in 0..n {
+        let mut tail = b"AGATCGGAAGAGC".to_vec();
+        for _ in 0..20 {
+            x = x
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            tail.push(b"ACGT"[(x >> 62) as usize]);
+        }
+        let adapter: &[u8] = if i % 3 == 0 { b"AGATC" } else { &tail };
+        stats.add_adapter(0, adapter);
+    }
+    let report = build(&stats, &RunInfo::default());
+    let counts = &report.adapter_cutting.read1_adapter_counts.0;
+    assert_eq!(counts.iter().map(|e| e.1).sum::<u64>(), n);
+    assert!(counts.iter().any(|e| e.0 == "others" && e.1 > 0));
+}

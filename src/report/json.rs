@@ -459,7 +459,10 @@ fn stage_summary(stats: &[ReadStats; 2], paired: bool) -> StageSummary {
 fn adapter_counts(stats: &RunStats, mate: usize) -> OrderedCounts {
     let all = stats.adapters.sequences(mate);
     let mut list: Vec<(String, u64)> = all.iter().take(ADAPTER_LIST_MAX).cloned().collect();
-    let others: u64 = all.iter().skip(ADAPTER_LIST_MAX).map(|e| e.1).sum();
+    // As in fastp: every trimmed read not listed by name (when the distinct sequences exceed
+    // the sample, those left out of it too), so that the counts add up to the trimmed reads.
+    let listed: u64 = list.iter().map(|e| e.1).sum();
+    let others = stats.adapters.reads[mate.min(1)].saturating_sub(listed);
     if others > 0 {
         list.push((String::from("others"), others));
     }
