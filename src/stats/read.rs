@@ -82,7 +82,7 @@ const _: () = assert!(BLOCK_CELLS <= HOT_BLOCK);
 /// `add` costs one counter increment per base and one per read: joint (base, quality) counts
 /// per cycle, in blocks of 64 cycles stored row-major by (base, quality), so that one read's
 /// increments stay within a few cache lines (real qualities take few distinct values) and a
-/// cell's offset within its block is a 16-bit number (computed 8 or 16 bases per instruction).
+/// cell's offset within its block is a 16-bit number (computed in 16-bit vector lanes).
 /// Per-cycle curves, totals, Q20/Q30 and GC are derived from these counts when a report is built.
 #[derive(Debug, Clone, Default)]
 pub struct ReadStats {
@@ -168,7 +168,14 @@ impl ReadStats {
         let blocks = cycles.min(MAX_CYCLES).div_ceil(BLOCK);
         if blocks * BLOCK_CELLS > self.counts.len() {
             self.counts.resize(blocks * BLOCK_CELLS, 0);
-            self.hot.resize(blocks * HOT_BLOCK, 0);
+            // A fresh zeroed allocation, with only the cells in use copied: the cells past each
+            // block's table are never written, so their pages are never made resident.
+            let mut hot = vec![0u16; blocks * HOT_BLOCK];
+            let old = self.hot.chunks_exact(HOT_BLOCK);
+            for (new, old) in hot.chunks_exact_mut(HOT_BLOCK).zip(old) {
+                new[..BLOCK_CELLS].copy_from_slice(&old[..BLOCK_CELLS]);
+            }
+            self.hot = hot;
         }
     }
 
