@@ -6,10 +6,12 @@
 //! merged statistics (and the report built from them) are the same for any thread count and
 //! any partition of the records into batches.
 
+mod adapters;
 mod overrep;
 mod read;
 mod sample;
 
+pub use adapters::{ADAPTER_SEQ_CAPACITY, AdapterCounts};
 pub use overrep::{OVERREP_BUCKETS, OVERREP_KEY_LEN, OverrepCounter};
 pub use read::{Cycle, MAX_CYCLES, QUAL_BINS, ReadStats, Totals, base_index};
 pub use sample::{DUP_CAPACITY, DupEstimator, DupSummary, SampledCounter, hash_bytes};
@@ -48,65 +50,6 @@ impl FilterCounts {
             .filter(|r| r.fastp_key() == key)
             .map(|&r| self.get(r))
             .sum()
-    }
-}
-
-/// Adapter sequences kept per mate (hash-sampled beyond this many distinct sequences).
-pub const ADAPTER_SEQ_CAPACITY: usize = 1024;
-
-/// Adapter trimming: reads and bases cut, and the adapter sequences found, per mate.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct AdapterCounts {
-    /// Reads with an adapter trimmed, per mate.
-    pub reads: [u64; 2],
-    /// Adapter bases trimmed, per mate.
-    pub bases: [u64; 2],
-    seqs: [SampledCounter<Box<[u8]>>; 2],
-}
-
-impl Default for AdapterCounts {
-    fn default() -> Self {
-        Self {
-            reads: [0; 2],
-            bases: [0; 2],
-            seqs: [
-                SampledCounter::new(ADAPTER_SEQ_CAPACITY),
-                SampledCounter::new(ADAPTER_SEQ_CAPACITY),
-            ],
-        }
-    }
-}
-
-impl AdapterCounts {
-    /// Counts an adapter cut from a read of `mate`: `adapter` is the removed sequence.
-    pub fn add(&mut self, mate: usize, adapter: &[u8]) {
-        let m = mate.min(1);
-        self.reads[m] += 1;
-        self.bases[m] += adapter.len() as u64;
-        let h = hash_bytes(adapter, 0xADA9_7E55);
-        self.seqs[m].add_with(h, 1, || adapter.into());
-    }
-
-    /// Adds `other`.
-    pub fn merge(&mut self, other: &Self) {
-        for m in 0..2 {
-            self.reads[m] += other.reads[m];
-            self.bases[m] += other.bases[m];
-            self.seqs[m].merge(&other.seqs[m]);
-        }
-    }
-
-    /// The adapter sequences found for `mate` with their counts, most frequent first (ties by
-    /// sequence). Complete while fewer than [`ADAPTER_SEQ_CAPACITY`] distinct sequences occur;
-    /// beyond that a deterministic hash sample of them.
-    pub fn sequences(&self, mate: usize) -> Vec<(String, u64)> {
-        let mut v: Vec<(String, u64)> = self.seqs[mate.min(1)]
-            .entries()
-            .into_iter()
-            .map(|(_, n, k)| (String::from_utf8_lossy(k).into_owned(), n))
-            .collect();
-        v.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
-        v
     }
 }
 
