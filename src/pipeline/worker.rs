@@ -149,35 +149,28 @@ pub(crate) fn process(
 /// in cache for the batch instead of competing record by record with trimming and compression.
 /// Per-mate counts only when `mates` (Phred+33 input; other reads are counted as converted).
 fn count_before(st: &mut RunStats, batch: &Batch, mates: bool) {
+    let mut one = |r1: RecordRef<'_>, r2: Option<RecordRef<'_>>, number: u64| {
+        if mates {
+            st.add_before_sampled(&r1, r2.as_ref(), sampled(number));
+        } else {
+            st.add_sequences(&r1, r2.as_ref(), sampled(number));
+        }
+    };
     match batch {
         Batch::Single(c) => {
             for i in 0..c.len() {
-                let r = c.record(i);
-                if mates {
-                    st.add_before_mate(0, &r);
-                }
-                st.add_sequences(&r, None, sampled(c.first_record() + i as u64));
+                one(c.record(i), None, c.first_record() + i as u64);
             }
         }
         Batch::Paired(a, b) => {
             for i in 0..a.len() {
-                let (r1, r2) = (a.record(i), b.record(i));
-                if mates {
-                    st.add_before_mate(0, &r1);
-                    st.add_before_mate(1, &r2);
-                }
-                st.add_sequences(&r1, Some(&r2), sampled(a.first_record() + i as u64));
+                one(a.record(i), Some(b.record(i)), a.first_record() + i as u64);
             }
         }
         Batch::Interleaved(c) => {
             for i in (0..c.len()).step_by(2) {
-                let (r1, r2) = (c.record(i), c.record(i + 1));
-                if mates {
-                    st.add_before_mate(0, &r1);
-                    st.add_before_mate(1, &r2);
-                }
                 let pair = (c.first_record() + i as u64) / 2;
-                st.add_sequences(&r1, Some(&r2), sampled(pair));
+                one(c.record(i), Some(c.record(i + 1)), pair);
             }
         }
     }

@@ -459,8 +459,8 @@ fn stage_summary(stats: &[ReadStats; 2], paired: bool) -> StageSummary {
 fn adapter_counts(stats: &RunStats, mate: usize) -> OrderedCounts {
     let all = stats.adapters.sequences(mate);
     let mut list: Vec<(String, u64)> = all.iter().take(ADAPTER_LIST_MAX).cloned().collect();
-    // As in fastp: every trimmed read not listed by name (when the distinct sequences exceed
-    // the sample, those left out of it too), so that the counts add up to the trimmed reads.
+    // As in fastp: every trimmed read not listed by name (including the sequences beyond the
+    // length level), so that the counts add up to the trimmed reads.
     let listed: u64 = list.iter().map(|e| e.1).sum();
     let others = stats.adapters.reads[mate.min(1)].saturating_sub(listed);
     if others > 0 {

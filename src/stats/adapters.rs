@@ -38,10 +38,13 @@ impl Default for LengthLevel {
 
 impl LengthLevel {
     fn add(&mut self, seq: &[u8], n: u64) {
-        if seq.len() > self.max_len {
-            return;
+        if seq.len() <= self.max_len {
+            self.add_hashed(hash_bytes(seq, 0xADA9_7E55), seq, n);
         }
-        let h = hash_bytes(seq, 0xADA9_7E55);
+    }
+
+    /// [`LengthLevel::add`] of a sequence within the level whose hash `h` is known.
+    fn add_hashed(&mut self, h: u64, seq: &[u8], n: u64) {
         match self.counts.get_mut(&h) {
             Some(c) => c.0 += n,
             None => {
@@ -67,8 +70,10 @@ impl LengthLevel {
             let max = self.max_len;
             self.counts.retain(|_, e| e.1.len() <= max);
         }
-        for (n, k) in other.counts.values() {
-            self.add(k, *n);
+        for (&h, (n, k)) in &other.counts {
+            if k.len() <= self.max_len {
+                self.add_hashed(h, k, *n);
+            }
         }
     }
 }
