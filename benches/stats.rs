@@ -5,7 +5,7 @@
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use panelprep::fastq::RecordRef;
 use panelprep::filter::Reason;
-use panelprep::stats::{ReadStats, RunStats};
+use panelprep::stats::{ReadStats, RunStats, hash_bytes};
 
 /// `n` reads of `len` bases; qualities full-resolution (40 values, as from a MiSeq) or binned
 /// (mostly one value, as from a NovaSeq).
@@ -60,6 +60,15 @@ fn bench(c: &mut Criterion) {
         })
     });
     g.throughput(Throughput::Bytes(2 * bytes));
+    g.bench_function("hash_bytes 2x150bp", |b| {
+        b.iter(|| {
+            let mut x = 0;
+            for ((s1, _), (s2, _)) in r1.iter().zip(&r2) {
+                x ^= hash_bytes(s1, 1) ^ hash_bytes(s2, 2);
+            }
+            x
+        })
+    });
     g.bench_function("RunStats per pair 2x150bp", |b| {
         let mut s = RunStats::new(true);
         b.iter(|| {

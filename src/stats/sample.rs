@@ -10,63 +10,11 @@
 use std::collections::HashMap;
 use std::hash::BuildHasherDefault;
 
-/// A fixed 64-bit hash of a byte string (the same on every platform and run).
+/// A fixed 64-bit hash of a byte string: XXH3 (64-bit, seeded), specified to give the same
+/// value on every platform and run, so the hash samples are too.
 #[inline]
 pub fn hash_bytes(bytes: &[u8], seed: u64) -> u64 {
-    let mut h = hash_start(bytes, seed);
-    let mut chunks = bytes.chunks_exact(8);
-    for c in &mut chunks {
-        h = hash_step(h, c);
-    }
-    if !chunks.remainder().is_empty() {
-        h = hash_step(h, chunks.remainder());
-    }
-    mix64(h)
-}
-
-const HASH_K: u64 = 0x9E37_79B9_7F4A_7C15;
-
-#[inline(always)]
-fn hash_start(bytes: &[u8], seed: u64) -> u64 {
-    seed ^ (bytes.len() as u64).wrapping_mul(HASH_K)
-}
-
-/// One word (up to 8 bytes, zero-padded) into the hash state.
-#[inline(always)]
-fn hash_step(h: u64, w: &[u8]) -> u64 {
-    let mut x = [0u8; 8];
-    x[..w.len()].copy_from_slice(w);
-    (h ^ u64::from_le_bytes(x))
-        .wrapping_mul(HASH_K)
-        .rotate_left(29)
-}
-
-/// [`hash_bytes`] of two byte strings at once (the same values): the two multiply chains are
-/// interleaved so that the processor runs them side by side.
-pub fn hash_bytes2(a: &[u8], seed_a: u64, b: &[u8], seed_b: u64) -> (u64, u64) {
-    let mut ha = hash_start(a, seed_a);
-    let mut hb = hash_start(b, seed_b);
-    let (wa, wb) = (a.chunks_exact(8), b.chunks_exact(8));
-    let both = wa.len().min(wb.len());
-    let (ra, rb) = (wa.remainder(), wb.remainder());
-    // Whole words of both side by side, then the longer one's words, then the partial words.
-    for (x, y) in wa.clone().zip(wb.clone()) {
-        ha = hash_step(ha, x);
-        hb = hash_step(hb, y);
-    }
-    for x in wa.skip(both) {
-        ha = hash_step(ha, x);
-    }
-    for y in wb.skip(both) {
-        hb = hash_step(hb, y);
-    }
-    if !ra.is_empty() {
-        ha = hash_step(ha, ra);
-    }
-    if !rb.is_empty() {
-        hb = hash_step(hb, rb);
-    }
-    (mix64(ha), mix64(hb))
+    xxhash_rust::xxh3::xxh3_64_with_seed(bytes, seed)
 }
 
 /// splitmix64's finaliser: spreads every input bit over the output.
@@ -257,7 +205,7 @@ impl DupEstimator {
         self.reads += 1;
         let h = match r2 {
             Some(r2) => {
-                let (h1, h2) = hash_bytes2(r1, 0x5EED_0001, r2, 0x5EED_0002);
+                let (h1, h2) = (hash_bytes(r1, 0x5EED_0001), hash_bytes(r2, 0x5EED_0002));
                 mix64(h1 ^ h2.rotate_left(17))
             }
             None => hash_bytes(r1, 0x5EED_0001),
@@ -307,16 +255,28 @@ mod tests {
     use super::*;
 
     #[test]
-    fn paired_hash_equals_two_single_hashes() {
-        let data: Vec<u8> = (0..200u32).map(|i| (i * 37 % 251) as u8).collect();
-        for la in [0, 1, 7, 8, 9, 150, 200] {
-            for lb in [0, 3, 8, 16, 151] {
-                let (a, b) = (&data[..la], &data[200 - lb..]);
-                assert_eq!(
-                    hash_bytes2(a, 1, b, 2),
-                    (hash_bytes(a, 1), hash_bytes(b, 2))
-                );
+    fn hash_separates_one_base_changes_and_spreads_its_low_bits() {
+        let base: Vec<u8> = (0..100).map(|i| b"ACGT"[i * 7 % 11 % 4]).collect();
+        let mut seen = std::collections::HashSet::new();
+        for len in 0..=base.len() {
+            assert!(seen.insert(hash_bytes(&base[..len], 1)), "length {len}");
+            for i in 0..len {
+                for &b in b"ACGTN".iter().filter(|&&b| b != base[i]) {
+                    let mut s = base[..len].to_vec();
+                    s[i] = b;
+                    assert!(seen.insert(hash_bytes(&s, 1)), "length {len}, base {i}");
+                }
             }
+        }
+        // The sampling keeps hashes by their trailing zero bits: a share of about 2^-k each.
+        let n = seen.len() as f64;
+        for k in 1..=6 {
+            let kept = seen.iter().filter(|h| h.trailing_zeros() >= k).count() as f64;
+            let expected = n / f64::from(1u32 << k);
+            assert!(
+                (kept - expected).abs() < 4.0 * expected.sqrt(),
+                "k={k}: {kept} of {n}"
+            );
         }
     }
 
