@@ -59,6 +59,32 @@ fn bench(c: &mut Criterion) {
             }
         })
     });
+    // Real runs have few Ns (well under 1% of bases), unlike `reads` (1 in 16).
+    let few_n: Vec<(Vec<u8>, Vec<u8>)> = binned
+        .iter()
+        .map(|(s, q)| {
+            let s = s
+                .iter()
+                .map(|&b| if b == b'N' { b'A' } else { b })
+                .collect();
+            (s, q.clone())
+        })
+        .collect();
+    g.bench_function("ReadStats::add 150bp binned few N", |b| {
+        let mut s = ReadStats::new();
+        b.iter(|| {
+            for (seq, qual) in &few_n {
+                s.add(seq, qual);
+            }
+        })
+    });
+    for (name, data) in [("", &r1), (" binned", &binned), (" binned few N", &few_n)] {
+        let batch: Vec<(&[u8], &[u8])> = data.iter().map(|(s, q)| (&s[..], &q[..])).collect();
+        g.bench_function(format!("ReadStats::add_batch 150bp{name}"), |b| {
+            let mut s = ReadStats::new();
+            b.iter(|| s.add_batch(&batch))
+        });
+    }
     g.throughput(Throughput::Bytes(2 * bytes));
     g.bench_function("hash_bytes 2x150bp", |b| {
         b.iter(|| {

@@ -146,31 +146,43 @@ pub(crate) fn process(
 }
 
 /// Before-filtering statistics of a whole batch, in a pass of their own: the count tables stay
-/// in cache for the batch instead of competing record by record with trimming and compression.
-/// Per-mate counts only when `mates` (Phred+33 input; other reads are counted as converted).
+/// in cache for the batch instead of competing record by record with trimming and compression,
+/// and each mate's reads are counted together ([`RunStats::add_before_batch`]). Per-mate
+/// counts only when `mates` (Phred+33 input; other reads are counted as converted).
 fn count_before(st: &mut RunStats, batch: &Batch, mates: bool) {
-    let mut one = |r1: RecordRef<'_>, r2: Option<RecordRef<'_>>, number: u64| {
-        if mates {
-            st.add_before_sampled(&r1, r2.as_ref(), sampled(number));
-        } else {
-            st.add_sequences(&r1, r2.as_ref(), sampled(number));
-        }
-    };
+    fn reads(c: &Chunk, range: impl Iterator<Item = usize>) -> Vec<(&[u8], &[u8])> {
+        range
+            .map(|i| c.record(i))
+            .map(|r| (r.seq, r.qual))
+            .collect()
+    }
     match batch {
         Batch::Single(c) => {
+            if mates {
+                st.add_before_batch(0, &reads(c, 0..c.len()));
+            }
             for i in 0..c.len() {
-                one(c.record(i), None, c.first_record() + i as u64);
+                st.add_sequences(&c.record(i), None, sampled(c.first_record() + i as u64));
             }
         }
         Batch::Paired(a, b) => {
+            if mates {
+                st.add_before_batch(0, &reads(a, 0..a.len()));
+                st.add_before_batch(1, &reads(b, 0..b.len()));
+            }
             for i in 0..a.len() {
-                one(a.record(i), Some(b.record(i)), a.first_record() + i as u64);
+                let number = a.first_record() + i as u64;
+                st.add_sequences(&a.record(i), Some(&b.record(i)), sampled(number));
             }
         }
         Batch::Interleaved(c) => {
+            if mates {
+                st.add_before_batch(0, &reads(c, (0..c.len()).step_by(2)));
+                st.add_before_batch(1, &reads(c, (1..c.len()).step_by(2)));
+            }
             for i in (0..c.len()).step_by(2) {
                 let pair = (c.first_record() + i as u64) / 2;
-                one(c.record(i), Some(c.record(i + 1)), pair);
+                st.add_sequences(&c.record(i), Some(&c.record(i + 1)), sampled(pair));
             }
         }
     }

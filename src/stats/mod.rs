@@ -278,6 +278,13 @@ impl RunStats {
         self.before[mate.min(1)].add(read.seq, read.qual);
     }
 
+    /// The per-mate part of [`RunStats::add_before`] for a batch of reads of `mate` (bases and
+    /// qualities): the same counts as [`RunStats::add_before_mate`] for each, faster with
+    /// binned qualities ([`ReadStats::add_batch`]).
+    pub fn add_before_batch(&mut self, mate: usize, reads: &[(&[u8], &[u8])]) {
+        self.before[mate.min(1)].add_batch(reads);
+    }
+
     /// The rest of [`RunStats::add_before_sampled`]: duplication, and overrepresented
     /// sequences when `overrep`. With [`RunStats::add_before_mate`] for each mate, the same
     /// counts (the pipeline counts the mates of a whole batch in a pass of their own).

@@ -135,3 +135,111 @@ proptest! {
         prop_assert_eq!(derived.cycles(), cycles);
     }
 }
+
+/// A binned run: qualities from a dictionary of one to four values, lengths mostly equal (as
+/// sequencers write them) but not always; after the first 64 reads (from which the dictionary
+/// is learned), up to 30 defects: an N, another byte, or a quality outside the dictionary.
+fn binned_run() -> impl Strategy<Value = Vec<(Vec<u8>, Vec<u8>)>> {
+    let dict = proptest::collection::btree_set(33u8..75, 1..=4);
+    let usual = prop_oneof![Just(150usize), 1usize..120];
+    (dict, usual).prop_flat_map(|(dict, usual)| {
+        let dict: Vec<u8> = dict.into_iter().collect();
+        let n = dict.len();
+        let read = (prop_oneof![4 => Just(usual), 1 => 0usize..300]).prop_flat_map(move |len| {
+            let dict = dict.clone();
+            (
+                proptest::collection::vec(
+                    prop_oneof![Just(b'A'), Just(b'C'), Just(b'G'), Just(b'T')],
+                    len,
+                ),
+                proptest::collection::vec((0..n).prop_map(move |i| dict[i]), len),
+            )
+        });
+        let defect = (any::<usize>(), any::<usize>(), any::<bool>(), any::<u8>());
+        (
+            proptest::collection::vec(read, 0..700),
+            proptest::collection::vec(defect, 0..30),
+        )
+            .prop_map(|(mut reads, defects)| {
+                for (r, p, in_seq, byte) in defects {
+                    if reads.len() > 64 {
+                        let at = 64 + r % (reads.len() - 64);
+                        let (s, q) = &mut reads[at];
+                        if !s.is_empty() {
+                            let p = p % s.len();
+                            if in_seq {
+                                s[p] = if byte % 2 == 0 { b'N' } else { byte };
+                            } else {
+                                q[p] = 33 + byte % 60;
+                            }
+                        }
+                    }
+                }
+                reads
+            })
+    })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(48))]
+
+    #[test]
+    fn batches_count_as_the_per_cycle_definition(reads in binned_run(), split in 0usize..700) {
+        // Two batches (the dictionary is learned from the first), against the definition and
+        // against the same reads counted one by one.
+        let split = split.min(reads.len());
+        let view: Vec<(&[u8], &[u8])> = reads.iter().map(|(s, q)| (&s[..], &q[..])).collect();
+        let mut batched = ReadStats::new();
+        batched.add_batch(&view[..split]);
+        batched.add_batch(&view[split..]);
+        let mut single = ReadStats::new();
+        for (s, q) in &reads {
+            single.add(s, q);
+        }
+        let (cycles, tail) = model(&reads);
+        prop_assert_eq!(batched.cycles(), cycles);
+        prop_assert_eq!(batched.tail_cycle(), tail);
+        prop_assert_eq!(batched.length_histogram(), single.length_histogram());
+        prop_assert_eq!(&batched, &single);
+    }
+}
+
+#[test]
+fn a_binned_batch_fills_whole_lanes_and_learns_its_dictionary() {
+    // 600 identical reads: every 8-bit lane of a 255-read group reaches 255.
+    let seq: Vec<u8> = (0..150).map(|i| b"ACGT"[i * 7 % 4]).collect();
+    let qual: Vec<u8> = (0..150).map(|i| b"F:,#"[i % 11 % 4]).collect();
+    let view = vec![(&seq[..], &qual[..]); 600];
+    let mut batched = ReadStats::new();
+    batched.add_batch(&view);
+    let mut single = ReadStats::new();
+    for _ in 0..600 {
+        single.add(&seq, &qual);
+    }
+    assert_eq!(batched, single);
+    assert_eq!(batched.cycles()[149].total(), 600);
+    #[cfg(target_arch = "x86_64")]
+    if std::arch::is_x86_feature_detected!("avx2") {
+        let mut learned = batched
+            .dict
+            .flatten()
+            .expect("a binned run has a dictionary");
+        learned.sort_unstable();
+        assert_eq!(&learned, b"#,:F");
+    }
+}
+
+#[test]
+fn batches_of_reads_longer_than_the_table_pool_their_tails() {
+    let seq = vec![b'G'; MAX_CYCLES + 40];
+    let qual: Vec<u8> = (0..MAX_CYCLES + 40).map(|i| b"F:"[i % 3 % 2]).collect();
+    let view = vec![(&seq[..], &qual[..]); 3];
+    let mut batched = ReadStats::new();
+    batched.add_batch(&view);
+    let mut single = ReadStats::new();
+    for _ in 0..3 {
+        single.add(&seq, &qual);
+    }
+    assert_eq!(batched, single);
+    assert_eq!(batched.totals().bases, 3 * (MAX_CYCLES + 40) as u64);
+}
