@@ -161,15 +161,22 @@ fn passes(
     }
 }
 
+/// Without AVX2 no dictionary is learned; should one be, every read of the window goes by the
+/// per-read path.
 #[cfg(not(target_arch = "x86_64"))]
 fn passes(
-    _: &[Read<'_>],
-    _: usize,
-    _: impl Fn(&Read<'_>) -> bool + Copy,
+    reads: &[Read<'_>],
+    start: usize,
+    take: impl Fn(&Read<'_>) -> bool + Copy,
     _: &QualDict,
-    _: &mut [u64; 4],
+    odd: &mut [u64; 4],
 ) -> (Lanes, Lanes) {
-    unreachable!("no dictionary is learned without AVX2")
+    for (i, r) in reads.iter().enumerate() {
+        if take(r) && window(r.0, start).is_some() && window(r.1, start).is_some() {
+            odd[i / 64] |= 1 << (i % 64);
+        }
+    }
+    ([[0u8; LANES]; 8], [[0u8; LANES]; 8])
 }
 
 /// Bases of a read counted per cycle (at most [`MAX_CYCLES`]).
