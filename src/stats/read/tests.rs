@@ -192,16 +192,22 @@ proptest! {
         let mut batched = ReadStats::new();
         batched.add_batch(&view[..split]);
         batched.add_batch(&view[split..]);
-        let mut single = ReadStats::new();
-        for (s, q) in &reads {
-            single.add(s, q);
-        }
+        let single = one_by_one(&view);
         let (cycles, tail) = model(&reads);
         prop_assert_eq!(batched.cycles(), cycles);
         prop_assert_eq!(batched.tail_cycle(), tail);
         prop_assert_eq!(batched.length_histogram(), single.length_histogram());
         prop_assert_eq!(&batched, &single);
     }
+}
+
+/// The reads counted one by one with [`ReadStats::add`], to compare with [`ReadStats::add_batch`].
+fn one_by_one(reads: &[(&[u8], &[u8])]) -> ReadStats {
+    let mut s = ReadStats::new();
+    for (seq, qual) in reads {
+        s.add(seq, qual);
+    }
+    s
 }
 
 #[test]
@@ -212,10 +218,7 @@ fn a_binned_batch_fills_whole_lanes_and_learns_its_dictionary() {
     let view = vec![(&seq[..], &qual[..]); 600];
     let mut batched = ReadStats::new();
     batched.add_batch(&view);
-    let mut single = ReadStats::new();
-    for _ in 0..600 {
-        single.add(&seq, &qual);
-    }
+    let single = one_by_one(&view);
     assert_eq!(batched, single);
     assert_eq!(batched.cycles()[149].total(), 600);
     #[cfg(target_arch = "x86_64")]
@@ -236,10 +239,7 @@ fn batches_of_reads_longer_than_the_table_pool_their_tails() {
     let view = vec![(&seq[..], &qual[..]); 3];
     let mut batched = ReadStats::new();
     batched.add_batch(&view);
-    let mut single = ReadStats::new();
-    for _ in 0..3 {
-        single.add(&seq, &qual);
-    }
+    let single = one_by_one(&view);
     assert_eq!(batched, single);
     assert_eq!(batched.totals().bases, 3 * (MAX_CYCLES + 40) as u64);
 }
