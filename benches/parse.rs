@@ -1,4 +1,5 @@
-//! Parse throughput: the chunker + validator on in-memory FASTQ, against bio's FASTQ reader.
+//! Parse throughput: the chunker + validator on in-memory FASTQ, against rust-bio's FASTQ reader
+//! when built with `--features bio`.
 
 use std::hint::black_box;
 
@@ -43,6 +44,7 @@ fn parse(c: &mut Criterion) {
             black_box(range)
         })
     });
+    #[cfg(feature = "bio")]
     g.bench_function("bio::io::fastq (allocating records)", |b| {
         b.iter(|| {
             let reader = bio::io::fastq::Reader::new(&data[..]);

@@ -4,6 +4,7 @@
 mod bench;
 mod coverage;
 mod demo;
+mod docs;
 #[cfg(test)]
 mod json_keys;
 mod progress;
@@ -39,6 +40,10 @@ enum Command {
     Simulate(simulate::SimulateArgs),
     /// Panel coverage from a BAM and a target BED (mosdepth-compatible outputs, QC gate).
     Coverage(coverage::CoverageArgs),
+    /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
+    Completions(docs::CompletionsArgs),
+    /// Print the man page (roff) of panelprep and its subcommands.
+    Manpage,
 }
 
 /// Engine options shared by the FASTQ commands (fastp's names where they exist).
@@ -150,6 +155,8 @@ fn main() -> ExitCode {
         Command::Bench(b) => bench::run(&b),
         Command::Simulate(s) => simulate::run(&s),
         Command::Coverage(c) => coverage::run(&c),
+        Command::Completions(c) => docs::completions::<Cli>(&c),
+        Command::Manpage => docs::manpage::<Cli>(),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
