@@ -3,7 +3,10 @@
  *
  * Conventions
  * - Every fallible function returns a pp_status; PP_STATUS_OK (0) is success. On failure
- *   pp_last_error_message() holds the details (per thread) and out-parameters are unchanged.
+ *   pp_last_error_message() holds the details and pp_last_error_location() the file, record,
+ *   line and byte offset (per thread), and out-parameters are unchanged. pp_status_str()
+ *   names a code. The last error stays valid until the same thread's next call of a function
+ *   that returns a pp_status (see pp_last_error_message).
  * - Pointer arguments are checked: a NULL where an object is required gives
  *   PP_STATUS_NULL_ARGUMENT, never a crash. Functions documented as taking NULL say so.
  * - Ownership: objects returned through an out-parameter (pp_options, pp_cancel_token,
@@ -17,8 +20,15 @@
  *   (pp_options_set_threads); they exit when it is over. Callbacks are only ever called
  *   on the thread inside the pp_ call that runs them, in order, never concurrently.
  *
+ * - Versions: PP_VERSION_NUMBER (header) and pp_version_number() (library) are
+ *   MAJOR * 10000 + MINOR * 100 + PATCH. Within one major version (the SONAME
+ *   libpanelprep.so.MAJOR) releases only add; every function keeps its symbol version
+ *   (PANELPREP_MAJOR.MINOR of the release that introduced it).
+ *
+ * Install (header, symbol-clean static library, versioned shared library, pkg-config file):
+ *   cargo build --release --lib && scripts/install-c-lib.sh PREFIX
  * Link: pkg-config --cflags --libs panelprep, or
- *   cc -I include app.c target/release/libpanelprep.a -lpthread -ldl -lm
+ *   cc -I PREFIX/include app.c PREFIX/lib/libpanelprep.a -lpthread -ldl -lm
  */
 
 #ifndef PANELPREP_H
@@ -32,6 +42,11 @@
 #define PP_VERSION_MAJOR 0
 #define PP_VERSION_MINOR 1
 #define PP_VERSION_PATCH 0
+/* The same as one number, as zlib's ZLIB_VERNUM or htslib's HTS_VERSION: 0.1.0 is 100. */
+#define PP_VERSION_NUMBER (PP_VERSION_MAJOR * 10000 + PP_VERSION_MINOR * 100 + PP_VERSION_PATCH)
+
+// `pp_error_location.byte_offset` when the offset is not known.
+#define PP_OFFSET_UNKNOWN UINT64_MAX
 
 // The result of every `pp_` call that can fail. Values are stable across versions: new codes
 // may be added to a family (0 ok, 1xx usage, 2xx input format, 3xx I/O, 4xx cancelled and
@@ -122,6 +137,20 @@ typedef struct pp_report pp_report;
 // (such a call returns `PP_STATUS_INVALID_STATE`).
 typedef struct pp_stream pp_stream;
 
+// Where the last error on a thread is (see `pp_last_error_location`).
+typedef struct {
+  // The file (as given, or "<stream>" / "<output N>" for pushed input and callbacks);
+  // "" when the error concerns no file. Lifetime: as the last error message's.
+  const char *file;
+  // 1-based record number (FASTQ record, BAM record), 0 when not known.
+  uint64_t record;
+  // 1-based line number (FASTQ, BED), 0 when not known.
+  uint64_t line;
+  // Byte offset in the file as stored, for corrupt compressed data: where decoding failed
+  // (gzip) or the start of the bad block (BGZF, BAM). `PP_OFFSET_UNKNOWN` when not known.
+  uint64_t byte_offset;
+} pp_error_location;
+
 // Progress callback: `records` (mates count as one each) and uncompressed input `bytes`
 // processed so far. Return 0 to continue, non-zero to cancel the run (it then returns
 // `PP_STATUS_CANCELLED`).
@@ -141,21 +170,6 @@ typedef int (*pp_write_callback)(void *userdata, const uint8_t *data, size_t len
 #ifdef __cplusplus
 extern "C" {
 #endif // __cplusplus
-
-// The text of the last error on the calling thread: "" after a successful call, otherwise
-// the full message of the last failed `pp_` call made by this thread (file, record and line
-// where known, followed by the chain of causes).
-//
-// Ownership: the pointer is owned by the library and stays valid until the next `pp_` call
-// on the same thread; copy it if you need it longer. Never NULL. Do not free it.
-// Threading: each thread has its own last error.
-const char *pp_last_error_message(void);
-
-// The library version, e.g. "0.1.0" (the same as the `PP_VERSION_*` macros of the header the
-// program was compiled with, unless a different library is linked at run time).
-//
-// Ownership: a static string; do not free it. Never NULL.
-const char *pp_version(void);
 
 // Frees a string returned by this library (`pp_report_json`, `pp_options_to_json`...).
 // `pp_string_free(NULL)` does nothing. Passing any other pointer, or freeing twice, is
@@ -252,6 +266,32 @@ pp_status pp_coverage_report_gate(const pp_coverage_report *report, int32_t *val
 
 // Frees a coverage report; NULL is a no-op.
 void pp_coverage_report_free(const pp_coverage_report *report);
+
+// The text of the last error on the calling thread: "" after a successful call, otherwise
+// the full message of the last failed `pp_` call made by this thread (file, record and line
+// where known, followed by the chain of causes).
+//
+// Lifetime of the returned pointer (and of `pp_error_location.file`): the text is kept in
+// storage of the calling thread. It stays valid until that thread calls a function that
+// returns a `pp_status` (which replaces it: with "" on success, with its own message on
+// failure, and this includes calls made from inside a callback), or until the thread exits.
+// Functions that return no status (`pp_last_error_message`, `pp_last_error_location`,
+// `pp_status_str`, `pp_version`, `pp_version_number`, every `_free` function) leave it as it
+// is, except that a `_free` that hit a bug (a caught panic) records that instead. Copy the
+// text to keep it longer. Never NULL. Do not free it.
+// Threading: each thread has its own last error.
+const char *pp_last_error_message(void);
+
+// Fills `*location_out` with where the calling thread's last error is and returns true when
+// the error concerns a file (malformed FASTQ: file, record and line; malformed BED/BAM: file
+// and line or record; I/O and corrupt data: the file, and for corrupt compressed data the
+// compressed byte offset). Returns false, with `file` "", `record` and `line` 0 and `byte_offset`
+// `PP_OFFSET_UNKNOWN`, when it does not (no error, a bad option, cancellation...).
+// `location_out` NULL: returns false.
+//
+// Lifetime: `file` points into the same storage as `pp_last_error_message()` and stays valid
+// exactly as long (see there). Does not change the last error.
+bool pp_last_error_location(pp_error_location *location_out);
 
 // Creates options with the defaults (those of `panelprep trim`: fastp's trimming and
 // filtering, 2 threads, compression level 4, Phred+33, output compressed when its name ends
@@ -453,6 +493,13 @@ pp_status pp_run_pe(const pp_options *options,
                     const char *out2,
                     const pp_report **report_out);
 
+// A short, fixed English text for a status code, such as "malformed FASTQ input" for
+// `PP_STATUS_FORMAT_ERROR` (200); "unknown status" for a value that is no `pp_status` (a code
+// added by a later version, say). The details of a failure are in `pp_last_error_message()`.
+//
+// Ownership: a static string; do not free it. Never NULL. Does not change the last error.
+const char *pp_status_str(int status);
+
 // Opens a streaming session with `options` (copied: later changes do not affect it) and
 // stores it in `*stream_out`.
 //
@@ -508,6 +555,19 @@ void pp_stream_free(pp_stream *stream);
 // message is in `pp_last_error_message()`. `path` is borrowed for the call only. A shortcut
 // for `pp_run_se` with no output.
 pp_status pp_validate_file(const char *path, uint32_t threads, uint64_t *records);
+
+// The library version, e.g. "0.1.0" (the same as the `PP_VERSION_*` macros of the header the
+// program was compiled with, unless a different library is linked at run time).
+//
+// Ownership: a static string; do not free it. Never NULL. Does not change the last error.
+const char *pp_version(void);
+
+// The library version as one number, `MAJOR * 10000 + MINOR * 100 + PATCH` (0.1.0 is 100,
+// 1.2.3 is 10203), to compare with the header's `PP_VERSION_NUMBER` as zlib's `ZLIB_VERNUM`
+// or htslib's `HTS_VERSION`: a program built against header version H runs with a library
+// of version L when they have the same major version and L >= H (see the README's
+// versioning policy). Does not change the last error.
+uint32_t pp_version_number(void);
 
 #ifdef __cplusplus
 }  // extern "C"

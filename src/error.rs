@@ -53,3 +53,43 @@ pub enum Error {
 
 /// Result with the crate's [`Error`].
 pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+impl Error {
+    /// Where the error is, as far as the layer that found it knows: the file with record and
+    /// line for malformed FASTQ, BED lines and BAM records; the file alone for I/O, corrupt or
+    /// truncated data. `None` for errors of no input (options, cancellation, internal).
+    pub fn location(&self) -> Option<Location> {
+        use crate::coverage::CoverageError as C;
+        use crate::io::IoError as I;
+        let file = |path: &std::path::Path| Location {
+            path: path.to_path_buf(),
+            ..Location::default()
+        };
+        match self {
+            Error::Fastq(e) => Some(e.location.clone()),
+            Error::Io(I::File { path, .. } | I::Corrupt { path, .. })
+            | Error::Io(I::Truncated { path, .. }) => Some(file(path)),
+            Error::Io(I::OutputIsInput { output, .. }) => Some(file(output)),
+            Error::Coverage(C::Bed { at, .. } | C::Bam { at, .. }) => Some(at.clone()),
+            Error::Coverage(
+                C::Io { path, .. }
+                | C::BamTruncated { path, .. }
+                | C::BamCorrupt { path, .. }
+                | C::Index { path, .. },
+            ) => Some(file(path)),
+            _ => None,
+        }
+    }
+
+    /// The byte offset of the error in its file as stored, where known: for corrupt compressed
+    /// data, where decoding failed (gzip) or the start of the bad block (BGZF, BAM).
+    pub fn byte_offset(&self) -> Option<u64> {
+        use crate::coverage::CoverageError as C;
+        use crate::io::IoError as I;
+        match self {
+            Error::Io(I::Corrupt { offset, .. })
+            | Error::Coverage(C::BamCorrupt { offset, .. }) => Some(*offset),
+            _ => None,
+        }
+    }
+}

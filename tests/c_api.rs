@@ -20,6 +20,8 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::sync::OnceLock;
 
+#[path = "c_api/linking.rs"]
+mod linking;
 #[path = "c_api/vs_cli.rs"]
 mod vs_cli;
 
@@ -30,15 +32,29 @@ const ROOT: &str = env!("CARGO_MANIFEST_DIR");
 /// What the generated inputs hold, to check the programs' numbers against.
 struct Data {
     dir: tempfile::TempDir,
+    /// Compressed byte range of corrupt.fq.gz's damaged member.
+    corrupt_member: (u64, u64),
     se_records: u64,
     se_bases: u64,
     pairs: u64,
     pair_len: u64,
 }
 
-/// Where the freshly built libraries are.
+/// Where the freshly built libraries are: cargo's profile directory, and the prefix
+/// `scripts/install-c-lib.sh` installed them into (header, symbol-clean static archive,
+/// versioned shared library with its SONAME links, pkg-config file).
 struct Libs {
     profile_dir: PathBuf,
+    prefix: PathBuf,
+}
+
+impl Libs {
+    fn lib_dir(&self) -> PathBuf {
+        self.prefix.join("lib")
+    }
+    fn include_dir(&self) -> PathBuf {
+        self.prefix.join("include")
+    }
 }
 
 fn have(tool: &str) -> bool {
@@ -87,7 +103,18 @@ fn libs() -> &'static Libs {
                 "{lib} not built in {profile_dir:?}"
             );
         }
-        Libs { profile_dir }
+        let prefix = profile_dir.join("c-install");
+        let _ = std::fs::remove_dir_all(&prefix);
+        let out = Command::new(Path::new(ROOT).join("scripts/install-c-lib.sh"))
+            .arg(&prefix)
+            .arg(&profile_dir)
+            .output()
+            .expect("run scripts/install-c-lib.sh");
+        check_output("scripts/install-c-lib.sh", &out);
+        Libs {
+            profile_dir,
+            prefix,
+        }
     })
 }
 
@@ -146,6 +173,15 @@ fn data() -> &'static Data {
         let (r2, _) = reads(pairs, "p", "/2", |_| pair_len);
         w("r1.fq.gz", &gzip_members(&[&r1]));
         w("r2.fq.gz", &gzip_members(&[&r2]));
+        // The second gzip member of se.fq.gz with its deflate data damaged: the error's byte
+        // offset is a compressed offset inside that member (where decoding failed).
+        let first = gzip_members(&[&se[..cut]]);
+        let mut second = gzip_members(&[&se[cut..]]);
+        for b in &mut second[20..60] {
+            *b = !*b;
+        }
+        let corrupt_member = (first.len() as u64, (first.len() + second.len()) as u64);
+        w("corrupt.fq.gz", &[first, second].concat());
         // Record 3 (line 12) has 4 bases and 3 qualities.
         w(
             "bad.fq",
@@ -153,6 +189,7 @@ fn data() -> &'static Data {
         );
         Data {
             dir,
+            corrupt_member,
             se_records,
             se_bases,
             pairs,
@@ -166,7 +203,14 @@ fn run_dir(name: &str) -> PathBuf {
     let d = data().dir.path().join(format!("run-{name}"));
     let _ = std::fs::remove_dir_all(&d);
     std::fs::create_dir_all(&d).unwrap();
-    for f in ["se.fq", "se.fq.gz", "r1.fq.gz", "r2.fq.gz", "bad.fq"] {
+    for f in [
+        "se.fq",
+        "se.fq.gz",
+        "r1.fq.gz",
+        "r2.fq.gz",
+        "bad.fq",
+        "corrupt.fq.gz",
+    ] {
         std::fs::copy(data().dir.path().join(f), d.join(f)).unwrap();
     }
     // Reads with adapters and good qualities, for the runs with trimming options.
@@ -197,6 +241,14 @@ fn expected_coverage_line(d: &Path) -> Option<String> {
     let opts = panelprep::coverage::Preset::Mosdepth.options();
     let r = panelprep::coverage::run(&opts, &bam, &d.join("panel.bed")).unwrap();
     Some(format!("coverage_mean={:.6}", r.panel.mean_target_coverage))
+}
+
+/// `MAJOR * 10000 + MINOR * 100 + PATCH` of this crate, computed here from Cargo's parts.
+fn version_number() -> u32 {
+    let part = |p: &str| p.parse::<u32>().unwrap();
+    part(env!("CARGO_PKG_VERSION_MAJOR")) * 10000
+        + part(env!("CARGO_PKG_VERSION_MINOR")) * 100
+        + part(env!("CARGO_PKG_VERSION_PATCH"))
 }
 
 #[derive(Clone, Copy, PartialEq)]
@@ -243,24 +295,19 @@ fn check_output(what: &str, out: &Output) {
     );
 }
 
-/// `pkg-config --cflags --libs panelprep` with a `.pc` made from `panelprep.pc.in` the way its
-/// comment says (prefix = repository, libdir = the profile directory).
-fn pkg_config_flags(work: &Path) -> Vec<String> {
-    let template = std::fs::read_to_string(Path::new(ROOT).join("panelprep.pc.in")).unwrap();
-    let pc = template
-        .replace("@PREFIX@", ROOT)
-        .replace("@LIBDIR@", libs().profile_dir.to_str().unwrap())
-        .replace("@VERSION@", env!("CARGO_PKG_VERSION"));
-    std::fs::write(work.join("panelprep.pc"), pc).unwrap();
+/// `pkg-config --cflags --libs panelprep` with the `.pc` that `scripts/install-c-lib.sh`
+/// made from `panelprep.pc.in`.
+fn pkg_config_flags() -> Vec<String> {
+    let pc_dir = libs().lib_dir().join("pkgconfig");
     let out = Command::new("pkg-config")
         .args(["--cflags", "--libs", "panelprep"])
-        .env("PKG_CONFIG_PATH", work)
+        .env("PKG_CONFIG_PATH", &pc_dir)
         .output()
         .expect("run pkg-config");
     check_output("pkg-config", &out);
     let version = Command::new("pkg-config")
         .args(["--modversion", "panelprep"])
-        .env("PKG_CONFIG_PATH", work)
+        .env("PKG_CONFIG_PATH", &pc_dir)
         .output()
         .unwrap();
     assert_eq!(
@@ -275,9 +322,11 @@ fn pkg_config_flags(work: &Path) -> Vec<String> {
 }
 
 /// Compiles and links one program; returns its path.
-fn build(lang: Lang, link: Link, work: &Path) -> PathBuf {
-    let libdir = &libs().profile_dir;
-    let exe = work.join("api_test");
+fn build(lang: Lang, link: Link, work: &Path, extra: &[&str]) -> PathBuf {
+    let exe = work.join(match lang {
+        Lang::C => "api_test",
+        Lang::Cpp => "api_test_cpp",
+    });
     let mut cmd = Command::new(lang.compiler());
     cmd.args([
         lang.std_flag(),
@@ -286,28 +335,30 @@ fn build(lang: Lang, link: Link, work: &Path) -> PathBuf {
         "-Werror",
         "-pedantic",
         "-g",
-    ]);
+    ])
+    .args(extra);
+    let libs = libs();
     match link {
         Link::Static => {
             // The README's command: header directory, the archive, three system libraries.
             cmd.arg("-I")
-                .arg(Path::new(ROOT).join("include"))
+                .arg(libs.include_dir())
                 .arg(lang.source())
-                .arg(libdir.join("libpanelprep.a"))
+                .arg(libs.lib_dir().join("libpanelprep.a"))
                 .args(["-lpthread", "-ldl", "-lm"]);
         }
         Link::Dynamic => {
             cmd.arg("-I")
-                .arg(Path::new(ROOT).join("include"))
+                .arg(libs.include_dir())
                 .arg(lang.source())
-                .arg(format!("-L{}", libdir.display()))
+                .arg(format!("-L{}", libs.lib_dir().display()))
                 .arg("-lpanelprep")
-                .arg(format!("-Wl,-rpath,{}", libdir.display()));
+                .arg(format!("-Wl,-rpath,{}", libs.lib_dir().display()));
         }
         Link::PkgConfig => {
             cmd.arg(lang.source())
-                .args(pkg_config_flags(work))
-                .arg(format!("-Wl,-rpath,{}", libdir.display()));
+                .args(pkg_config_flags())
+                .arg(format!("-Wl,-rpath,{}", libs.lib_dir().display()));
         }
     }
     let out = cmd.arg("-o").arg(&exe).output().expect("run the compiler");
@@ -379,8 +430,15 @@ fn expect_lines(lang: Lang, stdout: &str) {
                 "{stdout}"
             );
             assert_eq!(stdout.matches("identical=1").count(), 5, "{stdout}");
+            let offset = fields(stdout, "corrupt_location")["byte_offset"];
+            let (start, end) = d.corrupt_member;
+            assert!(
+                (start..end).contains(&offset),
+                "corrupt data reported at {offset}, outside the damaged member {start}..{end}"
+            );
             vec![
                 format!("version={}", env!("CARGO_PKG_VERSION")),
+                format!("version_number={}", version_number()),
                 "null_arguments=ok".into(),
                 format!("validate_records={}", d.se_records),
                 "stream_se_out1_bytes=".into(),
@@ -389,6 +447,8 @@ fn expect_lines(lang: Lang, stdout: &str) {
                 "stream_pe_out2_bytes=".into(),
                 "does_not_exist.fq: open failed".into(),
                 "bad.fq, record 3, line 12: sequence has 4 bases but quality has 3".into(),
+                "malformed_location file=bad.fq record=3 line=12 byte_offset=".into(),
+                "status_str_200=malformed FASTQ input".into(),
                 "stream_json_out1_bytes=".into(),
                 "bad_value_message=invalid option: key \"umi_len\" = 0: --umi_len is required"
                     .into(),
@@ -415,6 +475,36 @@ fn expect_lines(lang: Lang, stdout: &str) {
     assert!(stdout.trim_end().ends_with("ALL PASSED"), "{stdout}");
 }
 
+/// True when `tool` is there; otherwise prints why the test is skipped, or fails it when
+/// `PANELPREP_REQUIRE_PEERS=1` (CI, where every tool must be installed).
+fn require(tool: &str, test: &str) -> bool {
+    if have(tool) {
+        return true;
+    }
+    assert!(
+        std::env::var("PANELPREP_REQUIRE_PEERS").as_deref() != Ok("1"),
+        "{test}: {tool} is not installed and PANELPREP_REQUIRE_PEERS=1"
+    );
+    eprintln!("SKIP: {test}: {tool} is not installed");
+    false
+}
+
+/// The program's own checks and the harness's checks of its output lines (numbers, and for C
+/// the coverage line and the CLI comparison).
+fn check_run(lang: Lang, name: &str, work: &Path, out: &Output) {
+    check_output(name, out);
+    expect_lines(lang, &String::from_utf8_lossy(&out.stdout));
+    if lang == Lang::C {
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        match expected_coverage_line(work) {
+            Some(line) => assert!(stdout.contains(&line), "{name}: wants {line:?}:\n{stdout}"),
+            None => assert!(stdout.contains("coverage=skipped"), "{stdout}"),
+        }
+        assert!(stdout.contains("coverage_errors=ok"), "{stdout}");
+    }
+    compare_with_cli(lang, work);
+}
+
 fn exercise(lang: Lang, link: Link, name: &str) {
     if !have(lang.compiler()) {
         eprintln!("skipping {name}: no {} compiler on PATH", lang.compiler());
@@ -425,7 +515,7 @@ fn exercise(lang: Lang, link: Link, name: &str) {
         return;
     }
     let work = run_dir(name);
-    let exe = build(lang, link, &work);
+    let exe = build(lang, link, &work, &[]);
     if let Some(shared) = loads_shared_lib(&exe) {
         assert_eq!(
             shared,
@@ -434,51 +524,39 @@ fn exercise(lang: Lang, link: Link, name: &str) {
         );
     }
     let out = Command::new(&exe).arg(&work).output().unwrap();
-    check_output(name, &out);
-    expect_lines(lang, &String::from_utf8_lossy(&out.stdout));
-    if lang == Lang::C {
-        let stdout = String::from_utf8_lossy(&out.stdout);
-        match expected_coverage_line(&work) {
-            Some(line) => assert!(stdout.contains(&line), "{name}: wants {line:?}:\n{stdout}"),
-            None => assert!(stdout.contains("coverage=skipped"), "{stdout}"),
-        }
-        assert!(stdout.contains("coverage_errors=ok"), "{stdout}");
-    }
-    compare_with_cli(lang, &work);
+    check_run(lang, name, &work, &out);
+}
 
-    if link == Link::PkgConfig {
-        return; // the same binary as Dynamic, only linked through pkg-config
-    }
-    if !have("valgrind") {
-        eprintln!("{name}: valgrind is not installed; memcheck skipped");
+/// `valgrind` as integrators run it: every leak kind valgrind counts as an error by default
+/// (definite and possible) fails, with the shipped suppression file `tests/c/panelprep.supp`
+/// for the runtime's one-time allocations.
+fn valgrind() -> Command {
+    let mut c = Command::new("valgrind");
+    c.arg("--leak-check=full")
+        .arg("--error-exitcode=1")
+        .arg(format!(
+            "--suppressions={}",
+            Path::new(ROOT).join("tests/c/panelprep.supp").display()
+        ));
+    c
+}
+
+/// Builds the program and runs it under valgrind memcheck with the suppression file: no
+/// memory error, no leak (definite, indirect or possible), same output checks as a plain run.
+fn exercise_valgrind(lang: Lang, link: Link, name: &str) {
+    if !have(lang.compiler()) || !require("valgrind", name) {
         return;
     }
-    // Definite and indirect leaks and every memory error fail. "Still reachable" and "possibly
-    // lost" blocks are not errors here: they are the process-wide crossbeam-epoch collector
-    // behind rayon's deques (a lazy static never freed) and the thread handles and
-    // thread-locals of worker threads still exiting when `main` returns (a pool's threads
-    // are told to stop when its run ends but are not joined). No suppression file is needed.
-    let vg_dir = run_dir(&format!("{name}-valgrind"));
-    let out = Command::new("valgrind")
-        .args([
-            "--error-exitcode=1",
-            "--leak-check=full",
-            "--errors-for-leak-kinds=definite,indirect",
-            "--show-leak-kinds=definite,indirect",
-            "--track-origins=yes",
-        ])
-        .arg(&exe)
-        .arg(&vg_dir)
-        .output()
-        .unwrap();
+    let work = run_dir(name);
+    let exe = build(lang, link, &work, &[]);
+    let out = valgrind().arg(&exe).arg(&work).output().unwrap();
     let stderr = String::from_utf8_lossy(&out.stderr);
     check_output(&format!("{name} under valgrind"), &out);
     assert!(
         stderr.contains("ERROR SUMMARY: 0 errors"),
         "{name}: valgrind reported errors:\n{stderr}"
     );
-    expect_lines(lang, &String::from_utf8_lossy(&out.stdout));
-    compare_with_cli(lang, &vg_dir);
+    check_run(lang, name, &work, &out);
 }
 
 #[test]
@@ -504,6 +582,30 @@ fn cpp_static() {
 #[test]
 fn cpp_dynamic() {
     exercise(Lang::Cpp, Link::Dynamic, "cpp-dynamic");
+}
+
+#[test]
+#[ignore = "slow: valgrind (full suite: cargo test -- --include-ignored)"]
+fn c_static_valgrind() {
+    exercise_valgrind(Lang::C, Link::Static, "c-static-valgrind");
+}
+
+#[test]
+#[ignore = "slow: valgrind (full suite: cargo test -- --include-ignored)"]
+fn c_dynamic_valgrind() {
+    exercise_valgrind(Lang::C, Link::Dynamic, "c-dynamic-valgrind");
+}
+
+#[test]
+#[ignore = "slow: valgrind (full suite: cargo test -- --include-ignored)"]
+fn cpp_static_valgrind() {
+    exercise_valgrind(Lang::Cpp, Link::Static, "cpp-static-valgrind");
+}
+
+#[test]
+#[ignore = "slow: valgrind (full suite: cargo test -- --include-ignored)"]
+fn cpp_dynamic_valgrind() {
+    exercise_valgrind(Lang::Cpp, Link::Dynamic, "cpp-dynamic-valgrind");
 }
 
 /// The header alone compiles cleanly as C99 and C++11, and with strict warnings as a second
@@ -543,31 +645,42 @@ fn header_compiles_standalone() {
 /// runs, and its file-mode and streamed outputs are byte-identical BGZF holding the input.
 #[test]
 fn readme_example() {
+    run_readme_example(false);
+}
+
+#[test]
+#[ignore = "slow: valgrind (full suite: cargo test -- --include-ignored)"]
+fn readme_example_valgrind() {
+    if require("valgrind", "readme_example_valgrind") {
+        run_readme_example(true);
+    }
+}
+
+fn run_readme_example(under_valgrind: bool) {
     if !have("cc") {
         eprintln!("skipping readme_example: no cc on PATH");
         return;
     }
-    let work = run_dir("readme-example");
+    let work = run_dir(if under_valgrind {
+        "readme-example-valgrind"
+    } else {
+        "readme-example"
+    });
     let exe = work.join("panelprep_example");
     let out = Command::new("cc")
         .args(["-std=c99", "-Wall", "-Wextra", "-Werror", "-pedantic", "-I"])
-        .arg(Path::new(ROOT).join("include"))
+        .arg(libs().include_dir())
         .arg(Path::new(ROOT).join("examples/c/panelprep_example.c"))
-        .arg(libs().profile_dir.join("libpanelprep.a"))
+        .arg(libs().lib_dir().join("libpanelprep.a"))
         .args(["-lpthread", "-ldl", "-lm", "-o"])
         .arg(&exe)
         .output()
         .unwrap();
     check_output("compiling the example", &out);
     let (a, b) = (work.join("file.fq.gz"), work.join("stream.fq.gz"));
-    let mut cmd = if have("valgrind") {
-        let mut c = Command::new("valgrind");
-        c.args([
-            "--error-exitcode=1",
-            "--leak-check=full",
-            "--errors-for-leak-kinds=definite,indirect",
-        ])
-        .arg(&exe);
+    let mut cmd = if under_valgrind {
+        let mut c = valgrind();
+        c.arg(&exe);
         c
     } else {
         Command::new(&exe)
@@ -610,4 +723,20 @@ fn readme_example() {
         tout.iter().all(|t| tin.contains(t)),
         "output holds a title that is not in the input"
     );
+    // The error path: status text, message and structured location on stderr, no output.
+    let out = Command::new(&exe)
+        .arg(work.join("bad.fq"))
+        .arg(work.join("bad-file.fq.gz"))
+        .arg(work.join("bad-stream.fq.gz"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("pp_run_se failed: malformed FASTQ input (200): ")
+            && stderr.contains("bad.fq, record 3, line 12")
+            && stderr.contains("bad.fq, record 3, line 12\n"),
+        "{stderr}"
+    );
+    assert!(!work.join("bad-file.fq.gz").exists());
 }

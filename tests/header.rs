@@ -41,6 +41,10 @@ fn committed_header_is_up_to_date() {
         "typedef struct pp_options pp_options;",
         "pp_stream_push",
         "pp_string_free",
+        "pp_status_str",
+        "pp_last_error_location",
+        "pp_version_number",
+        "#define PP_VERSION_NUMBER (PP_VERSION_MAJOR * 10000 + PP_VERSION_MINOR * 100 + PP_VERSION_PATCH)",
     ] {
         assert!(fresh.contains(item), "header lacks {item}");
     }
@@ -86,4 +90,53 @@ fn every_declaration_is_documented() {
             );
         }
     }
+}
+
+/// The names of the functions the header declares (`pp_name(` at the start of a prototype).
+fn header_functions(header: &str) -> std::collections::BTreeSet<String> {
+    header
+        .lines()
+        .filter(|l| !l.starts_with("//") && !l.starts_with(' ') && !l.starts_with("typedef"))
+        .filter_map(|l| {
+            let open = l.find('(')?;
+            let name = l[..open].rsplit([' ', '*']).next()?;
+            name.starts_with("pp_").then(|| name.to_string())
+        })
+        .collect()
+}
+
+/// Every function of the header has a symbol version: `src/ffi/panelprep.map` (the linker
+/// version script, which `build.rs` also turns into `.symver` directives) lists each exactly
+/// once, and nothing else.
+#[test]
+fn version_script_lists_every_function_once() {
+    let header = generate();
+    let functions = header_functions(&header);
+    assert!(functions.len() > 50, "{functions:?}");
+    let map = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("src/ffi/panelprep.map"),
+    )
+    .unwrap();
+    // Comments hold example names: drop them.
+    let mut text = String::new();
+    let mut rest = map.as_str();
+    while let Some(a) = rest.find("/*") {
+        text.push_str(&rest[..a]);
+        rest = &rest[a + rest[a..].find("*/").unwrap() + 2..];
+    }
+    text.push_str(rest);
+    let mut listed: Vec<String> = text
+        .split(|c: char| c.is_whitespace() || c == ';')
+        .filter(|t| t.starts_with("pp_"))
+        .map(String::from)
+        .collect();
+    listed.sort();
+    let unique: std::collections::BTreeSet<String> = listed.iter().cloned().collect();
+    assert_eq!(listed.len(), unique.len(), "a function is listed twice");
+    let missing: Vec<_> = functions.difference(&unique).collect();
+    let extra: Vec<_> = unique.difference(&functions).collect();
+    assert!(
+        missing.is_empty() && extra.is_empty(),
+        "src/ffi/panelprep.map lacks {missing:?} and lists unknown {extra:?}"
+    );
 }

@@ -3,8 +3,9 @@
  * sequencer writes) and write that output through a callback. Both outputs are BGZF and
  * byte-identical.
  *
- *   cc -std=c99 -I include examples/c/panelprep_example.c target/release/libpanelprep.a \
- *      -lpthread -ldl -lm -o panelprep_example
+ *   cargo build --release --lib && scripts/install-c-lib.sh /opt/panelprep
+ *   cc -std=c99 -I /opt/panelprep/include examples/c/panelprep_example.c \
+ *      /opt/panelprep/lib/libpanelprep.a -lpthread -ldl -lm -o panelprep_example
  *   ./panelprep_example reads.fq.gz file_mode.fq.gz streamed.fq.gz
  */
 #include <stdio.h>
@@ -15,8 +16,19 @@ static int write_file(void *userdata, const uint8_t *data, size_t len) {
     return fwrite(data, 1, len, (FILE *)userdata) == len ? 0 : 1;
 }
 
+/* Error handling: the status names the kind of failure, the last error (this thread's, valid
+ * until its next call of a function returning a pp_status) the details and where they are. */
 static int fail(const char *what, pp_status status) {
-    fprintf(stderr, "%s failed (status %d): %s\n", what, (int)status, pp_last_error_message());
+    pp_error_location where;
+    fprintf(stderr, "%s failed: %s (%d): %s\n", what, pp_status_str(status), (int)status,
+            pp_last_error_message());
+    if (pp_last_error_location(&where)) {
+        fprintf(stderr, "  file %s, record %llu, line %llu", where.file,
+                (unsigned long long)where.record, (unsigned long long)where.line);
+        if (where.byte_offset != PP_OFFSET_UNKNOWN)
+            fprintf(stderr, ", byte offset %llu", (unsigned long long)where.byte_offset);
+        fprintf(stderr, "\n");
+    }
     return 1;
 }
 
@@ -34,6 +46,12 @@ int main(int argc, char **argv) {
     if (argc != 4) {
         fprintf(stderr, "usage: %s IN.fq[.gz] FILE_MODE_OUT.fq.gz STREAM_OUT.fq.gz\n", argv[0]);
         return 2;
+    }
+    /* The library must have the header's major version and be at least as new. */
+    if (pp_version_number() / 10000 != PP_VERSION_MAJOR || pp_version_number() < PP_VERSION_NUMBER) {
+        fprintf(stderr, "panelprep %s does not match this program's header %d.%d.%d\n",
+                pp_version(), PP_VERSION_MAJOR, PP_VERSION_MINOR, PP_VERSION_PATCH);
+        return 1;
     }
     printf("panelprep %s\n", pp_version());
     if ((st = pp_options_new(&opts)) != PP_STATUS_OK) return fail("pp_options_new", st);

@@ -1,20 +1,49 @@
-//! The panic boundary, the per-thread last error, and the version string.
+//! The panic boundary, the per-thread last error (message and location), argument and string
+//! conversions.
 
 use std::cell::RefCell;
 use std::ffi::{CStr, CString, c_char};
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
 use super::pp_status;
-use crate::Error;
+use crate::{Error, Location};
 
-thread_local! {
-    static LAST_ERROR: RefCell<CString> = RefCell::new(CString::default());
+/// The last failure of a `pp_` call on one thread: what `pp_last_error_message` and
+/// `pp_last_error_location` hand out.
+#[derive(Default)]
+pub(crate) struct LastError {
+    pub(crate) message: CString,
+    pub(crate) location: Option<Location>,
+    pub(crate) file: CString,
+    pub(crate) byte_offset: Option<u64>,
 }
 
-/// Records `msg` as this thread's last error.
+thread_local! {
+    pub(crate) static LAST_ERROR: RefCell<LastError> = RefCell::new(LastError::default());
+}
+
+fn c_text(s: &str) -> CString {
+    CString::new(s.replace('\0', "\\0")).unwrap_or_default()
+}
+
+/// Records `msg` (with no location) as this thread's last error.
 pub(crate) fn set_last_error(msg: &str) {
-    let text = CString::new(msg.replace('\0', "\\0")).unwrap_or_default();
-    LAST_ERROR.with(|e| *e.borrow_mut() = text);
+    set_last_error_at(msg, None, None);
+}
+
+/// Records `msg` with its location and byte offset as this thread's last error.
+fn set_last_error_at(msg: &str, location: Option<Location>, byte_offset: Option<u64>) {
+    let file = location
+        .as_ref()
+        .map(|l| c_text(&l.path.to_string_lossy()))
+        .unwrap_or_default();
+    let last = LastError {
+        message: c_text(msg),
+        location,
+        file,
+        byte_offset,
+    };
+    LAST_ERROR.with(|e| *e.borrow_mut() = last);
 }
 
 /// A failed call: its status, with the message already stored for `pp_last_error_message`.
@@ -37,7 +66,8 @@ impl Failed {
             msg.push_str(&s.to_string());
             src = s.source();
         }
-        Self::with(pp_status::from(e), &msg)
+        set_last_error_at(&msg, e.location(), e.byte_offset());
+        Failed(pp_status::from(e))
     }
 }
 
@@ -108,32 +138,6 @@ pub(crate) fn string_to_c(s: String) -> Result<*mut c_char, Failed> {
     })
 }
 
-/// The text of the last error on the calling thread: "" after a successful call, otherwise
-/// the full message of the last failed `pp_` call made by this thread (file, record and line
-/// where known, followed by the chain of causes).
-///
-/// Ownership: the pointer is owned by the library and stays valid until the next `pp_` call
-/// on the same thread; copy it if you need it longer. Never NULL. Do not free it.
-/// Threading: each thread has its own last error.
-#[unsafe(no_mangle)]
-pub extern "C" fn pp_last_error_message() -> *const c_char {
-    catch_unwind(|| LAST_ERROR.with(|e| e.borrow().as_ptr())).unwrap_or(c"panic".as_ptr())
-}
-
-/// The library version, e.g. "0.1.0" (the same as the `PP_VERSION_*` macros of the header the
-/// program was compiled with, unless a different library is linked at run time).
-///
-/// Ownership: a static string; do not free it. Never NULL.
-#[unsafe(no_mangle)]
-pub extern "C" fn pp_version() -> *const c_char {
-    static VERSION: &CStr =
-        match CStr::from_bytes_with_nul(concat!(env!("CARGO_PKG_VERSION"), "\0").as_bytes()) {
-            Ok(v) => v,
-            Err(_) => c"unknown",
-        };
-    VERSION.as_ptr()
-}
-
 /// Frees a string returned by this library (`pp_report_json`, `pp_options_to_json`...).
 /// `pp_string_free(NULL)` does nothing. Passing any other pointer, or freeing twice, is
 /// undefined behaviour.
@@ -147,3 +151,5 @@ pub extern "C" fn pp_string_free(s: *mut c_char) {
         }
     });
 }
+
+super::symver::versions!("boundary.rs");

@@ -273,3 +273,5 @@ fn number(
 ) -> pp_status {
     handle::get(report, value_out, get)
 }
+
+super::symver::versions!("coverage.rs");

@@ -14,21 +14,27 @@
 mod boundary;
 mod coverage;
 mod handle;
+mod last_error;
 mod options;
 mod options_control;
 mod report;
 mod run;
 mod status;
 mod stream;
+mod symver;
 mod validate;
+mod version;
 
-pub use boundary::{pp_last_error_message, pp_string_free, pp_version};
+pub use boundary::pp_string_free;
 pub use coverage::{
     pp_coverage_options, pp_coverage_options_free, pp_coverage_options_new,
     pp_coverage_options_set_json, pp_coverage_options_to_json, pp_coverage_report,
     pp_coverage_report_free, pp_coverage_report_gate, pp_coverage_report_json,
     pp_coverage_report_mean, pp_coverage_report_median, pp_coverage_report_pct_bases_at_least,
     pp_coverage_report_zero_coverage_targets, pp_coverage_run, pp_coverage_run_with_options,
+};
+pub use last_error::{
+    PP_OFFSET_UNKNOWN, pp_error_location, pp_last_error_location, pp_last_error_message,
 };
 pub use options::{
     pp_options, pp_options_free, pp_options_new, pp_options_set_adapter_sequence,
@@ -48,8 +54,9 @@ pub use report::{
     pp_report_reads_out, pp_report_summary_json,
 };
 pub use run::{pp_run_pe, pp_run_se};
-pub use status::pp_status;
+pub use status::{pp_status, pp_status_str};
 pub use stream::{
     pp_stream, pp_stream_finish, pp_stream_free, pp_stream_open, pp_stream_push, pp_write_callback,
 };
 pub use validate::pp_validate_file;
+pub use version::{pp_version, pp_version_number};

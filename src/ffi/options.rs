@@ -266,3 +266,5 @@ pub extern "C" fn pp_options_set_trim_poly_g(
 ) -> pp_status {
     boundary(|| update(options, |s| s.trim.trim_poly_g = trim_poly_g))
 }
+
+super::symver::versions!("options.rs");

@@ -126,3 +126,5 @@ pub extern "C" fn pp_cancel_token_cancel(token: *const pp_cancel_token) -> pp_st
 pub extern "C" fn pp_cancel_token_free(token: *const pp_cancel_token) {
     boundary_void(|| handle::arc_free(token));
 }
+
+super::symver::versions!("options_control.rs");

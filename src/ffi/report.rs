@@ -174,3 +174,5 @@ pub extern "C" fn pp_report_paired(report: *const pp_report, paired_out: *mut bo
 pub extern "C" fn pp_report_free(report: *const pp_report) {
     boundary_void(|| handle::arc_free(report));
 }
+
+super::symver::versions!("report.rs");

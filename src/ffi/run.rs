@@ -102,3 +102,5 @@ pub extern "C" fn pp_run_pe(
         Ok(())
     })
 }
+
+super::symver::versions!("run.rs");

@@ -1,6 +1,8 @@
 //! Status codes with numbers that never move: 0 ok, 1xx usage, 2xx input format, 3xx I/O,
 //! 4xx cancelled/internal.
 
+use std::ffi::{CStr, c_char, c_int};
+
 use crate::Error;
 
 /// The result of every `pp_` call that can fail. Values are stable across versions: new codes
@@ -52,3 +54,55 @@ impl From<&Error> for pp_status {
         }
     }
 }
+
+impl pp_status {
+    /// Every status, for tests and for [`pp_status_str`].
+    pub(crate) const ALL: [pp_status; 12] = [
+        pp_status::PP_STATUS_OK,
+        pp_status::PP_STATUS_NULL_ARGUMENT,
+        pp_status::PP_STATUS_INVALID_OPTION,
+        pp_status::PP_STATUS_INVALID_UTF8,
+        pp_status::PP_STATUS_INVALID_ARGUMENT,
+        pp_status::PP_STATUS_INVALID_STATE,
+        pp_status::PP_STATUS_FORMAT_ERROR,
+        pp_status::PP_STATUS_COVERAGE_ERROR,
+        pp_status::PP_STATUS_IO_ERROR,
+        pp_status::PP_STATUS_CANCELLED,
+        pp_status::PP_STATUS_PANIC,
+        pp_status::PP_STATUS_INTERNAL,
+    ];
+
+    /// A short, fixed English text for the code (no details: those are in the last error).
+    pub(crate) fn text(self) -> &'static CStr {
+        match self {
+            pp_status::PP_STATUS_OK => c"ok",
+            pp_status::PP_STATUS_NULL_ARGUMENT => c"a required pointer argument is NULL",
+            pp_status::PP_STATUS_INVALID_OPTION => c"invalid option",
+            pp_status::PP_STATUS_INVALID_UTF8 => c"string argument is not valid UTF-8",
+            pp_status::PP_STATUS_INVALID_ARGUMENT => c"argument out of range",
+            pp_status::PP_STATUS_INVALID_STATE => c"call does not fit the object's state",
+            pp_status::PP_STATUS_FORMAT_ERROR => c"malformed FASTQ input",
+            pp_status::PP_STATUS_COVERAGE_ERROR => c"malformed coverage input (BAM/BED)",
+            pp_status::PP_STATUS_IO_ERROR => c"I/O error or corrupt compressed data",
+            pp_status::PP_STATUS_CANCELLED => c"cancelled",
+            pp_status::PP_STATUS_PANIC => c"internal panic (a bug)",
+            pp_status::PP_STATUS_INTERNAL => c"internal error",
+        }
+    }
+}
+
+/// A short, fixed English text for a status code, such as "malformed FASTQ input" for
+/// `PP_STATUS_FORMAT_ERROR` (200); "unknown status" for a value that is no `pp_status` (a code
+/// added by a later version, say). The details of a failure are in `pp_last_error_message()`.
+///
+/// Ownership: a static string; do not free it. Never NULL. Does not change the last error.
+#[unsafe(no_mangle)]
+pub extern "C" fn pp_status_str(status: c_int) -> *const c_char {
+    pp_status::ALL
+        .iter()
+        .find(|s| **s as c_int == status)
+        .map_or(c"unknown status", |s| s.text())
+        .as_ptr()
+}
+
+super::symver::versions!("status.rs");

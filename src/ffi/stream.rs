@@ -257,3 +257,5 @@ pub extern "C" fn pp_stream_free(stream: *mut pp_stream) {
         }
     });
 }
+
+super::symver::versions!("stream.rs");

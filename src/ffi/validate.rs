@@ -35,3 +35,5 @@ pub extern "C" fn pp_validate_file(
         Ok(())
     })
 }
+
+super::symver::versions!("validate.rs");

@@ -205,6 +205,10 @@ static void test_version_and_options(void) {
     snprintf(want, sizeof want, "%d.%d.%d", PP_VERSION_MAJOR, PP_VERSION_MINOR, PP_VERSION_PATCH);
     CHECK(strcmp(pp_version(), want) == 0);
     printf("version=%s\n", pp_version());
+    /* The numeric version, as ZLIB_VERNUM / HTS_VERSION: header and library agree. */
+    CHECK(PP_VERSION_NUMBER == PP_VERSION_MAJOR * 10000 + PP_VERSION_MINOR * 100 + PP_VERSION_PATCH);
+    CHECK(pp_version_number() == PP_VERSION_NUMBER);
+    printf("version_number=%u\n", (unsigned)pp_version_number());
 
     CHECK_OK(pp_options_new(&o));
     CHECK_OK(pp_options_set_threads(o, 3));
@@ -468,6 +472,56 @@ static void test_streaming(void) {
     pp_options_free(o);
 }
 
+/* Structured location of the last error (bad.fq: record 3, line 12), status texts, and the
+ * last error's lifetime: calls that return no status leave it untouched. Call right after the
+ * failed pp_run_se on bad.fq. */
+static void test_error_location(void) {
+    pp_error_location loc;
+    const char *msg = pp_last_error_message();
+    const char *slash;
+    pp_options *none = NULL;
+    CHECK(pp_last_error_location(&loc));
+    slash = strrchr(loc.file, '/');
+    CHECK(slash != NULL && strcmp(slash + 1, "bad.fq") == 0);
+    CHECK(loc.record == 3 && loc.line == 12);
+    printf("malformed_location file=%s record=%llu line=%llu byte_offset=%s\n",
+           slash ? slash + 1 : loc.file, (unsigned long long)loc.record,
+           (unsigned long long)loc.line, loc.byte_offset == PP_OFFSET_UNKNOWN ? "unknown" : "known");
+    CHECK(!pp_last_error_location(NULL));
+    /* None of these changes the last error: same pointer, same text. */
+    CHECK(strcmp(pp_status_str(PP_STATUS_FORMAT_ERROR), "malformed FASTQ input") == 0);
+    CHECK(strcmp(pp_status_str(PP_STATUS_OK), "ok") == 0);
+    CHECK(strcmp(pp_status_str(9999), "unknown status") == 0);
+    CHECK(strcmp(pp_status_str(-1), "unknown status") == 0);
+    (void)pp_version();
+    (void)pp_version_number();
+    pp_options_free(none);
+    pp_string_free(NULL);
+    CHECK(pp_last_error_message() == msg && strstr(msg, "record 3, line 12") != NULL);
+    CHECK(pp_last_error_location(&loc) && loc.file[0] != '\0');
+    printf("status_str_200=%s\n", pp_status_str(200));
+}
+
+/* A corrupt second gzip member (corrupt.fq.gz, written by tests/c_api.rs): an I/O error whose
+ * location has the file and the compressed byte offset of the bad member; no record or line. */
+static void test_corrupt_offset(void) {
+    pp_options *o = NULL;
+    const pp_report *r = NULL;
+    pp_error_location loc;
+    CHECK_OK(pp_options_new(&o));
+    CHECK_STATUS(pp_run_se(o, in_dir("corrupt.fq.gz"), NULL, &r), PP_STATUS_IO_ERROR);
+    CHECK(pp_last_error_location(&loc));
+    CHECK(strstr(loc.file, "corrupt.fq.gz") != NULL);
+    CHECK(loc.byte_offset != PP_OFFSET_UNKNOWN);
+    printf("corrupt_location byte_offset=%llu\n", (unsigned long long)loc.byte_offset);
+    /* A success clears the location with the message. */
+    CHECK_OK(pp_options_set_threads(o, 2));
+    CHECK(!pp_last_error_location(&loc));
+    CHECK(loc.file != NULL && loc.file[0] == '\0' && loc.record == 0 && loc.line == 0 &&
+          loc.byte_offset == PP_OFFSET_UNKNOWN);
+    pp_options_free(o);
+}
+
 static void test_errors(void) {
     pp_options *o = NULL;
     const pp_report *r = NULL;
@@ -490,6 +544,7 @@ static void test_errors(void) {
     CHECK(!file_exists(in_dir("bad_out.fq")));
     CHECK(r == NULL);
     printf("malformed_message=%s\n", pp_last_error_message());
+    test_error_location();
     /* A success clears the last error. */
     CHECK_OK(pp_options_set_threads(o, 2));
     CHECK(strcmp(pp_last_error_message(), "") == 0);
@@ -536,6 +591,7 @@ static void test_errors(void) {
     buffer_free(&bad);
     buffer_free(&se);
     pp_options_free(o);
+    test_corrupt_offset();
     printf("errors=ok\n");
 }
 
