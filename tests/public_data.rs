@@ -27,6 +27,10 @@ fn validate(path: &Path, phred64: bool, interleaved: bool) -> Result<u64, String
 }
 
 #[test]
+#[cfg_attr(
+    not(pp_public_data),
+    ignore = "needs ../shared/data/public (absent on this machine)"
+)]
 fn biopython_suite_matches_expected_tsv() {
     let Some(data) = shared_data() else { return };
     let dir = data.join("biopython-fastq");
@@ -66,6 +70,10 @@ fn biopython_suite_matches_expected_tsv() {
 }
 
 #[test]
+#[cfg_attr(
+    not(pp_public_data),
+    ignore = "needs ../shared/data/public (absent on this machine)"
+)]
 fn real_datasets_have_their_stated_record_counts() {
     let Some(data) = shared_data() else { return };
     let cases: [(&str, u64, bool); 16] = [
@@ -115,6 +123,10 @@ fn real_datasets_have_their_stated_record_counts() {
 }
 
 #[test]
+#[cfg_attr(
+    not(pp_public_data),
+    ignore = "needs ../shared/data/public (absent on this machine)"
+)]
 fn malformed_public_files_are_rejected_at_the_right_record() {
     let Some(data) = shared_data() else { return };
     let cases = [

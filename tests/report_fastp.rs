@@ -120,6 +120,10 @@ fn gunzip(p: &Path) -> Vec<Rec> {
 }
 
 #[test]
+#[cfg_attr(
+    not(pp_public_data),
+    ignore = "needs ../shared/data/public (absent on this machine)"
+)]
 fn stored_fastp_paired_and_single() {
     let Some(d) = data_dir() else { return };
     let r1 = read_fastq(&d.join("fastp/R1.fq"));
@@ -141,6 +145,10 @@ fn stored_fastp_paired_and_single() {
 }
 
 #[test]
+#[cfg_attr(
+    not(pp_public_data),
+    ignore = "needs ../shared/data/public (absent on this machine)"
+)]
 fn stored_fastp_interleaved_needletail() {
     let Some(d) = data_dir() else { return };
     let (r1, r2) = deinterleave(read_fastq(&d.join("needletail/PRJNA271013_head.fq")));
@@ -154,10 +162,13 @@ fn stored_fastp_interleaved_needletail() {
 }
 
 #[test]
+#[cfg_attr(
+    not(all(pp_public_data, pp_have_fastp)),
+    ignore = "live: needs fastp and ../shared/data/public"
+)]
 fn live_fastp_run() {
     let Some(d) = data_dir() else { return };
-    if Command::new("fastp").arg("--version").output().is_err() {
-        eprintln!("SKIP: fastp is not installed");
+    if !report_common::base::have_tool("fastp") {
         return;
     }
     let t = tempfile::tempdir().expect("tempdir");

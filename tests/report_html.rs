@@ -162,9 +162,15 @@ fn chromium(page: &Path, out: &Path, screenshot: Option<&Path>) -> Run {
 }
 
 #[test]
+#[cfg_attr(
+    not(pp_have_chromium),
+    ignore = "live: needs chromium (apt-get install chromium)"
+)]
 fn html_renders_in_headless_chromium() {
     if !Path::new(CHROMIUM).exists() {
-        eprintln!("SKIP: {CHROMIUM} not found (apt-get install -y chromium)");
+        base::skip(&format!(
+            "{CHROMIUM} not found (apt-get install -y chromium)"
+        ));
         return;
     }
     let out = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("report_html");

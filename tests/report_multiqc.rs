@@ -10,12 +10,16 @@ use report_common::*;
 use panelprep::report::{RunInfo, build};
 
 #[test]
+#[cfg_attr(
+    not(all(pp_public_data, pp_have_multiqc)),
+    ignore = "live: needs multiqc (pip install multiqc) and ../shared/data/public"
+)]
 fn multiqc_reads_our_json_as_fastp() {
     let Some(d) = data_dir() else { return };
     match Command::new("multiqc").arg("--version").output() {
         Ok(o) if o.status.success() => eprintln!("{}", String::from_utf8_lossy(&o.stdout).trim()),
         _ => {
-            eprintln!("SKIP: multiqc is not installed (pip install multiqc)");
+            report_common::base::skip("multiqc is not installed (pip install multiqc)");
             return;
         }
     }

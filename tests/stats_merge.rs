@@ -256,6 +256,10 @@ proptest! {
 /// Real reads split into batches handed round-robin to 1..4 threads (each with its own
 /// accumulator, merged at the end): the JSON, timings removed, is byte-identical.
 #[test]
+#[cfg_attr(
+    not(pp_public_data),
+    ignore = "needs ../shared/data/public (absent on this machine)"
+)]
 fn real_data_same_json_for_any_threads_and_batches() {
     use report_common::*;
     let Some(d) = data_dir() else { return };

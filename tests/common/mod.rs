@@ -6,16 +6,40 @@ use std::path::{Path, PathBuf};
 
 use panelprep::pipeline::{self, Control, Inputs, Outputs, PipelineOptions, Summary};
 
-/// `../shared/data/public`, or `None` (with a printed reason) when it is absent.
+/// True in the full suite as CI runs it (`PANELPREP_REQUIRE_PEERS=1`): a test whose peer or
+/// data is missing must fail there, not skip.
+pub fn peers_required() -> bool {
+    std::env::var_os("PANELPREP_REQUIRE_PEERS").is_some_and(|v| v == "1")
+}
+
+/// Reports a skipped test: prints why, or fails it when [`peers_required`].
+pub fn skip(reason: &str) {
+    assert!(!peers_required(), "PANELPREP_REQUIRE_PEERS=1 but {reason}");
+    eprintln!("SKIP: {reason}");
+}
+
+/// True when `tool --version` runs; otherwise [`skip`]s.
+pub fn have_tool(tool: &str) -> bool {
+    let ok = std::process::Command::new(tool)
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !ok {
+        skip(&format!("{tool} is not installed"));
+    }
+    ok
+}
+
+/// `../shared/data/public`, or `None` (with a printed reason, see [`skip`]) when it is absent.
 pub fn shared_data() -> Option<PathBuf> {
     let p = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/data/public");
     if p.is_dir() {
         Some(p)
     } else {
-        eprintln!(
-            "SKIP: {} is absent; this test needs the shared public data",
+        skip(&format!(
+            "{} is absent; this test needs the shared public data",
             p.display()
-        );
+        ));
         None
     }
 }

@@ -3,7 +3,7 @@
 #![allow(dead_code)]
 
 #[path = "../common/mod.rs"]
-mod base;
+pub mod base;
 
 use std::path::{Path, PathBuf};
 
