@@ -19,6 +19,13 @@ use rand::{Rng, RngExt, SeedableRng};
 use rand_pcg::Pcg64Mcg;
 use std::io::Write;
 
+pub mod art;
+mod profile;
+mod realistic;
+
+pub use profile::Profile;
+use profile::{bin_quality, unit};
+
 /// Illumina TruSeq read 1 adapter (also what fastp and cutadapt use for TruSeq).
 pub const TRUSEQ_R1: &[u8] = b"AGATCGGAAGAGCACACGTCTGAACTCCAGTCA";
 /// Illumina TruSeq read 2 adapter.
@@ -53,6 +60,21 @@ pub struct SimOptions {
     pub two_colour: bool,
     /// Length of the random reference the fragments come from.
     pub genome_len: usize,
+    /// Quality profile; [`Profile::Legacy`] (the default) ignores the fields below and keeps
+    /// the original output byte for byte.
+    pub profile: Profile,
+    /// Share of pairs that are adapter dimers (insert 0).
+    pub dimer_fraction: f64,
+    /// Share of pairs with a very short insert (1 to 39 bases, uniform).
+    pub short_fraction: f64,
+    /// Per-base probability of a one-base insertion or deletion in a read's insert part
+    /// (half each). The read's own cut point is then written as `cut=N` in its name.
+    pub indel_rate: f64,
+    /// Share of reads 2 whose tail fails (from a random cycle past a third of the read on,
+    /// qualities 2-14 and errors to match); read 1 gets a fifth of this share.
+    pub low_tail_fraction: f64,
+    /// Share of pairs whose read 2 failed altogether (all qualities 2-14, half its bases wrong).
+    pub failed_r2_fraction: f64,
 }
 
 impl Default for SimOptions {
@@ -71,6 +93,36 @@ impl Default for SimOptions {
             binned_qualities: true,
             two_colour: false,
             genome_len: 1_000_000,
+            profile: Profile::Legacy,
+            dimer_fraction: 0.0,
+            short_fraction: 0.0,
+            indel_rate: 0.0,
+            low_tail_fraction: 0.0,
+            failed_r2_fraction: 0.0,
+        }
+    }
+}
+
+impl SimOptions {
+    /// Options imitating `profile` on a 2x150 panel run: the profile's qualities, 8% of
+    /// reads 2 (1.6% of reads 1) with a failing tail, 1% of reads 2 failed altogether, 2%
+    /// adapter dimers, 3% inserts of 1-39 bases, indels at 1 in 5,000 bases; NovaSeq also
+    /// two-colour (poly-G after the adapter, NovaSeq names). With [`Profile::Legacy`], the
+    /// defaults.
+    pub fn realistic(profile: Profile) -> Self {
+        if profile == Profile::Legacy {
+            return SimOptions::default();
+        }
+        SimOptions {
+            profile,
+            binned_qualities: profile == Profile::NovaSeq,
+            two_colour: profile == Profile::NovaSeq,
+            dimer_fraction: 0.02,
+            short_fraction: 0.03,
+            indel_rate: 0.0002,
+            low_tail_fraction: 0.08,
+            failed_r2_fraction: 0.01,
+            ..SimOptions::default()
         }
     }
 }
@@ -112,16 +164,6 @@ fn complement(b: u8) -> u8 {
         b'G' => b'C',
         b'T' => b'A',
         _ => b'N',
-    }
-}
-
-/// Maps a Phred score to NovaSeq's four bins (2, 12, 23, 37).
-fn bin_quality(q: u8) -> u8 {
-    match q {
-        0..=2 => 2,
-        3..=17 => 12,
-        18..=29 => 23,
-        _ => 37,
     }
 }
 
@@ -280,7 +322,7 @@ impl Simulator {
         }
     }
 
-    fn write_record(&mut self, mate: usize, x: u64, y: u64, insert: usize) {
+    fn write_record(&mut self, mate: usize, x: u64, y: u64, insert: usize, cut: Option<usize>) {
         let rec = if mate == 0 {
             &mut self.rec1
         } else {
@@ -301,6 +343,10 @@ impl Simulator {
         rec.push(b'1' + mate as u8);
         rec.extend_from_slice(b":N:0:ACGTACGT ins=");
         push_u64(rec, insert as u64);
+        if let Some(c) = cut {
+            rec.extend_from_slice(b" cut=");
+            push_u64(rec, c as u64);
+        }
         rec.push(b'\n');
         rec.extend_from_slice(&self.seq);
         rec.extend_from_slice(b"\n+\n");
@@ -313,7 +359,12 @@ impl Simulator {
         if self.emitted >= self.opts.pairs {
             return None;
         }
-        let insert = self.draw_insert();
+        let profiled = self.opts.profile != Profile::Legacy;
+        let insert = if profiled {
+            self.draw_insert_profiled()
+        } else {
+            self.draw_insert()
+        };
         let start = self.rng.random_range(0..=self.genome.len() - insert);
         self.frag.clear();
         if self.rng.next_u64() & 1 == 0 {
@@ -325,10 +376,18 @@ impl Simulator {
         }
         let x = 1000 + self.emitted % 30_000;
         let y = 1000 + self.emitted / 30_000;
-        self.make_read(0, insert);
-        self.write_record(0, x, y, insert);
-        self.make_read(1, insert);
-        self.write_record(1, x, y, insert);
+        if profiled {
+            let failed = unit(&mut self.rng) < self.opts.failed_r2_fraction;
+            let cut = self.make_read_profiled(0, insert, false);
+            self.write_record(0, x, y, insert, Some(cut));
+            let cut = self.make_read_profiled(1, insert, failed);
+            self.write_record(1, x, y, insert, Some(cut));
+        } else {
+            self.make_read(0, insert);
+            self.write_record(0, x, y, insert, None);
+            self.make_read(1, insert);
+            self.write_record(1, x, y, insert, None);
+        }
         self.emitted += 1;
         Some(SimPair {
             r1: &self.rec1,
@@ -362,6 +421,18 @@ pub fn write_pairs(
     r2.write_all(&b2)?;
     r1.flush()?;
     r2.flush()
+}
+
+/// Reads a read's own cut point (where its adapter starts) from a simulated record's title
+/// (`cut=N`, written by the profiled generator, where indels can move it off the insert length).
+pub fn cut_from_title(title: &[u8]) -> Option<usize> {
+    let pos = memchr::memmem::find(title, b" cut=")?;
+    let digits = &title[pos + 5..];
+    let end = digits
+        .iter()
+        .position(|b| !b.is_ascii_digit())
+        .unwrap_or(digits.len());
+    std::str::from_utf8(&digits[..end]).ok()?.parse().ok()
 }
 
 /// Reads the true insert length from a simulated record's title (`ins=N` in the comment).

@@ -36,6 +36,7 @@ impl Report {
     pub(crate) fn into_c(summary: Summary, command: String) -> *const pp_report {
         let info = RunInfo {
             command,
+            adapters: summary.adapters.clone(),
             ..RunInfo::default()
         };
         let fastp = summary.stats.as_deref().map(|s| report::build(s, &info));

@@ -6,6 +6,7 @@
 mod batch;
 mod buffers;
 mod control;
+mod detect_sample;
 mod feed;
 mod options;
 mod push;
@@ -68,6 +69,8 @@ pub struct Summary {
     pub paired: bool,
     /// The adapter sequences trimmed for read 1 and read 2 (given or detected).
     pub adapters: [Option<String>; 2],
+    /// What adapter detection found per mate (when it ran and found an adapter).
+    pub detected: [Option<crate::trim::Detection>; 2],
     /// QC statistics, merged over all batches (when `PipelineOptions::stats` is on).
     #[serde(skip)]
     pub stats: Option<Box<crate::stats::RunStats>>,
@@ -118,6 +121,9 @@ pub fn run(
             io::GzipOn::Reader,
         )?);
     }
+    let mut opts = opts.clone();
+    let detected = detect_sample::detect(&mut opts, inputs.layout(), &mut sources)?;
+    let opts = &opts;
     let sources = Sources {
         layout: inputs.layout(),
         reads: sources,
@@ -153,9 +159,9 @@ pub fn run(
             },
         ],
     };
-    let mut opts = opts.clone();
-    setup::detect_adapters(&mut opts, inputs, &pool)?;
-    execute(&opts, sources, streams, routing, pool, control)
+    let mut summary = execute(opts, sources, streams, routing, pool, control)?;
+    summary.detected = detected;
+    Ok(summary)
 }
 
 /// Runs the engine on caller-supplied streams: `readers` holds one raw input (`Single`,
@@ -207,12 +213,16 @@ pub fn run_streams(
         interleave_out: layout != Layout::Single && n == 1,
         unpaired: [None, None],
     };
+    let mut opts = opts.clone();
+    let detected = detect_sample::detect(&mut opts, layout, &mut sources)?;
     let sources = Sources {
         layout,
         reads: sources,
         umi_index: None,
     };
-    execute(opts, sources, streams, routing, pool, control)
+    let mut summary = execute(&opts, sources, streams, routing, pool, control)?;
+    summary.detected = detected;
+    Ok(summary)
 }
 
 fn build_pool(threads: usize) -> Result<Arc<rayon::ThreadPool>, Error> {
@@ -473,6 +483,7 @@ fn execute(
         paired,
         stats,
         adapters,
+        detected: [None, None],
     })
 }
 

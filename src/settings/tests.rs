@@ -27,6 +27,7 @@ const RUN_CASES: &[(&str, &str)] = &[
     ("adapter_preset", "\"nextera\""),
     ("disable_adapter_trimming", "true"),
     ("detect_adapter_for_pe", "true"),
+    ("fastp_compat", "true"),
     ("adapter_min_overlap", "5"),
     ("adapter_error_rate", "0.2"),
     ("adapter_quality_aware", "false"),
@@ -329,8 +330,8 @@ fn json_maps_to_the_engine_options() {
     let u = t.umi.unwrap();
     assert_eq!((u.loc, u.len, u.index_file), (UmiLoc::Read1, 8, None));
     assert_eq!(p.filter.unwrap().length_required, 30);
-    // The R1 adapter is given: nothing to detect. Without it, single-end input detects it and
-    // pairs do not (unless detect_adapter_for_pe), as `panelprep trim` does.
+    // The R1 adapter is given: nothing to detect. Without it, single-end input and pairs
+    // detect it; with fastp_compat pairs do not (unless detect_adapter_for_pe), as in fastp.
     assert_eq!(p.detect_adapter, [false, false]);
     let d = RunSettings::default();
     assert_eq!(
@@ -339,9 +340,14 @@ fn json_maps_to_the_engine_options() {
     );
     assert_eq!(
         d.pipeline_options(Layout::Paired).unwrap().detect_adapter,
-        [false, false]
+        [true, true]
     );
     let mut pe = RunSettings::default();
+    pe.set_json(r#"{"fastp_compat": true}"#).unwrap();
+    let got = pe.pipeline_options(Layout::Paired).unwrap();
+    assert_eq!(got.detect_adapter, [false, false]);
+    let t = got.trim.unwrap();
+    assert_eq!((t.overlap.soft_below, t.adapter_quality_aware), (0, false));
     pe.set_json(r#"{"detect_adapter_for_pe": true}"#).unwrap();
     let got = pe.pipeline_options(Layout::Interleaved).unwrap();
     assert_eq!(got.detect_adapter, [true, true]);

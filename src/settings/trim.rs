@@ -21,7 +21,8 @@ pub struct TrimSettings {
         arg(short = 'a', long = "adapter_sequence", default_value = "auto")
     )]
     pub adapter_sequence: String,
-    /// Read 2 adapter (`auto`: none unless --detect_adapter_for_pe).
+    /// Read 2 adapter (`auto`: detected for pairs; none with --fastp_compat unless
+    /// --detect_adapter_for_pe).
     #[cfg_attr(
         feature = "cli",
         arg(long = "adapter_sequence_r2", default_value = "auto")
@@ -36,9 +37,16 @@ pub struct TrimSettings {
     /// Disable adapter trimming.
     #[cfg_attr(feature = "cli", arg(short = 'A', long = "disable_adapter_trimming"))]
     pub disable_adapter_trimming: bool,
-    /// Detect adapters for paired-end input too (per mate).
+    /// Detect adapters for paired-end input too (per mate). On by default since panelprep
+    /// 0.2 (fastp recommends it and most runs forget it); kept for fastp command lines, and
+    /// needed with --fastp_compat.
     #[cfg_attr(feature = "cli", arg(long = "detect_adapter_for_pe"))]
     pub detect_adapter_for_pe: bool,
+    /// fastp's exact default behaviour: no adapter detection for pairs unless
+    /// --detect_adapter_for_pe, every overlap and adapter mismatch counted alike whatever its
+    /// quality, and each mate trimmed on its own when the pair gives no insert.
+    #[cfg_attr(feature = "cli", arg(long = "fastp_compat"))]
+    pub fastp_compat: bool,
     /// Shortest adapter prefix trimmed at a 3' end.
     #[cfg_attr(
         feature = "cli",
@@ -250,6 +258,7 @@ impl Default for TrimSettings {
             adapter_preset: None,
             disable_adapter_trimming: false,
             detect_adapter_for_pe: false,
+            fastp_compat: false,
             adapter_min_overlap: 4,
             adapter_error_rate: 0.1,
             adapter_quality_aware: true,

@@ -51,7 +51,8 @@ impl TrimSettings {
         Ok(())
     }
 
-    /// True when read 1's adapter (and read 2's with `detect_adapter_for_pe`) is `auto`.
+    /// True when read 1's adapter (and read 2's, for pairs) is `auto`; with `fastp_compat`,
+    /// pairs detect only with `detect_adapter_for_pe`, as fastp does.
     pub fn wants_detection(&self, paired: bool) -> (bool, bool) {
         let auto = |s: &str| {
             !self.disable_adapter_trimming && self.adapter_preset.is_none() && seq_arg(s).is_none()
@@ -61,10 +62,8 @@ impl TrimSettings {
             auto(&self.adapter_sequence_r2),
         );
         if paired {
-            (
-                auto1 && self.detect_adapter_for_pe,
-                auto2 && self.detect_adapter_for_pe,
-            )
+            let on = self.detect_adapter_for_pe || !self.fastp_compat;
+            (auto1 && on, auto2 && on)
         } else {
             (auto1, false)
         }
@@ -122,11 +121,16 @@ impl TrimSettings {
             adapter_min_overlap: self.adapter_min_overlap,
             adapter_error_rate: self.adapter_error_rate,
             pe_fallback_min_overlap: self.adapter_min_overlap_pe,
-            adapter_quality_aware: self.adapter_quality_aware,
+            adapter_quality_aware: self.adapter_quality_aware && !self.fastp_compat,
             overlap: trim::OverlapParams {
                 overlap_len_require: self.overlap_len_require,
                 overlap_diff_limit: self.overlap_diff_limit,
                 overlap_diff_percent_limit: self.overlap_diff_percent_limit,
+                soft_below: if self.fastp_compat {
+                    0
+                } else {
+                    d.overlap.soft_below
+                },
                 ..d.overlap
             },
             correction: self.correction,

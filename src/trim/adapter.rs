@@ -19,12 +19,19 @@ pub const MGI_R1: &[u8] = b"AAGTCGGAGGCCAAGCGGTCTTAGGAAGACAA";
 /// BGI/MGI (DNBSEQ) read 2 adapter.
 pub const MGI_R2: &[u8] = b"AAGTCGGATCGTAGCCATGTCGTTCTGTGAGCCAAGGAGTTG";
 
+/// Illumina paired-end (pre-TruSeq) read 1 adapter: shares TruSeq's first 14 bases.
+pub const ILLUMINA_PE_R1: &[u8] = b"AGATCGGAAGAGCGGTTCAGCAGGAATGCCGAG";
+/// Illumina single-end genomic adapter: shares TruSeq's first 13 bases.
+pub const ILLUMINA_SE: &[u8] = b"AGATCGGAAGAGCTCGTATGCCGTCTTCTGCTTG";
+
 /// Named adapter presets accepted by `--adapter_preset` (name, read 1, read 2).
 pub const PRESETS: &[(&str, &[u8], &[u8])] = &[
     ("truseq", TRUSEQ_R1, TRUSEQ_R2),
     ("nextera", NEXTERA, NEXTERA),
     ("small-rna", SMALL_RNA, SMALL_RNA),
     ("mgi", MGI_R1, MGI_R2),
+    ("illumina-pe", ILLUMINA_PE_R1, TRUSEQ_R2),
+    ("illumina-se", ILLUMINA_SE, ILLUMINA_SE),
 ];
 
 /// Looks a preset up by name (case-insensitive): returns the read 1 and read 2 adapters.

@@ -1,13 +1,61 @@
-//! Adapter auto-detection from the first reads (single-end, or per mate with
-//! `--detect_adapter_for_pe`), and two-colour instrument detection from read names.
+//! Adapter auto-detection from the first reads (single-end, and per mate for pairs), and
+//! two-colour instrument detection from read names.
+//!
+//! The adapter is assembled from the reads, not looked up: the most over-represented k-mer
+//! (10 bases, not low complexity) past the first 20 cycles seeds an assembly that is extended
+//! to the right while one base has a clear majority among the reads containing the current
+//! end, and to the left while one base has a strong majority (the insert/adapter junction,
+//! where the bases before the adapter are the inserts' and vary, stops it). fastp works the
+//! same way; unlike its first check and unlike this module's earlier version, the prefix of a
+//! known adapter is never enough: most Illumina adapters begin with the same 12 bases
+//! (`AGATCGGAAGAG`), so a known adapter is named only when the assembly agrees with it over at
+//! least 20 bases, i.e. beyond any shared prefix. Otherwise the assembled sequence is used.
 
 use crate::fastq::RecordRef;
 
-use super::adapter::{MGI_R1, MGI_R2, NEXTERA, SMALL_RNA, TRUSEQ_R1, TRUSEQ_R2};
+use super::adapter::{
+    Adapter, ILLUMINA_PE_R1, ILLUMINA_SE, MGI_R1, MGI_R2, NEXTERA, SMALL_RNA, TRUSEQ_R1, TRUSEQ_R2,
+};
 
-const KNOWN: &[&[u8]] = &[TRUSEQ_R1, TRUSEQ_R2, NEXTERA, SMALL_RNA, MGI_R1, MGI_R2];
+/// Known adapters, with the names reported when the assembly matches one of them.
+pub const KNOWN: &[(&str, &[u8])] = &[
+    ("Illumina TruSeq read 1", TRUSEQ_R1),
+    ("Illumina TruSeq read 2", TRUSEQ_R2),
+    ("Illumina paired-end read 1", ILLUMINA_PE_R1),
+    ("Illumina single-end", ILLUMINA_SE),
+    ("Illumina Nextera / Tn5", NEXTERA),
+    ("Illumina small RNA 3'", SMALL_RNA),
+    ("MGI/DNBSEQ read 1", MGI_R1),
+    ("MGI/DNBSEQ read 2", MGI_R2),
+];
 const K: usize = 10;
-const PROBE: usize = 12;
+/// Cycles skipped at read starts when counting k-mers (fastp skips 20 too).
+const SKIP: usize = 20;
+/// Assembled bases a known adapter must agree with before it is named.
+const NAME_MIN: usize = 20;
+/// Longest assembly.
+const MAX_LEN: usize = 64;
+
+/// The result of adapter detection.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Detection {
+    /// The adapter to trim: the known adapter when one was named, else the assembly.
+    #[serde(serialize_with = "as_text")]
+    pub seq: Vec<u8>,
+    /// The known adapter's name, when the assembly agrees with it beyond any shared prefix.
+    pub name: Option<&'static str>,
+    /// The sequence assembled from the reads.
+    #[serde(serialize_with = "as_text")]
+    pub assembled: Vec<u8>,
+    /// Reads of the sample where the adapter was found (8 or more bases).
+    pub reads_with_adapter: usize,
+    /// Reads examined.
+    pub sample: usize,
+}
+
+fn as_text<S: serde::Serializer>(s: &[u8], ser: S) -> Result<S::Ok, S::Error> {
+    ser.serialize_str(&String::from_utf8_lossy(s))
+}
 
 /// True when the read name comes from a two-colour instrument (no signal reads as G): NextSeq
 /// 500/550 (`NS`, `NB`), NovaSeq 6000 (`A0`), as fastp 0.23 checks; also NovaSeq X (`LH`),
@@ -26,6 +74,7 @@ fn low_complexity(kmer: &[u8]) -> bool {
     }
     b"ACGT".iter().any(|&b| c[b as usize] + 4 >= kmer.len())
         || c[b'G' as usize] + c[b'C' as usize] + 2 >= kmer.len()
+        || kmer.windows(2).all(|w| w == &kmer[..2]) // dinucleotide repeat
 }
 
 fn code(b: u8) -> Option<usize> {
@@ -38,42 +87,30 @@ fn code(b: u8) -> Option<usize> {
     }
 }
 
-/// Detects the 3' adapter from a sample of reads (fastp samples up to 256 Ki reads).
-///
-/// First checks known adapters (TruSeq, Nextera, small RNA, MGI): the one whose first 12 bases
-/// occur in the most reads wins if found in at least max(3, 0.1%) of them. Otherwise the most
-/// over-represented 10-mer (not low complexity, at least 20 times the mean count) is extended
-/// base by base while one base has at least 60% support, and returned if 16 bases or longer.
-pub fn detect_adapter_se(reads: &[RecordRef<'_>]) -> Option<Vec<u8>> {
-    if reads.is_empty() {
-        return None;
+fn decode(key: usize) -> [u8; K] {
+    let mut kmer = [0u8; K];
+    for (i, slot) in kmer.iter_mut().enumerate() {
+        *slot = b"ACGT"[(key >> (2 * (K - 1 - i))) & 3];
     }
-    let min_hits = (reads.len() / 1000).max(3);
-    let mut best: Option<(usize, &[u8])> = None;
-    for ad in KNOWN {
-        let f = memchr::memmem::Finder::new(&ad[..PROBE]);
-        let n = reads.iter().filter(|r| f.find(r.seq).is_some()).count();
-        if n >= min_hits && best.is_none_or(|b| n > b.0) {
-            best = Some((n, ad));
-        }
-    }
-    if let Some((_, ad)) = best {
-        return Some(ad.to_vec());
-    }
-    // De novo: count 10-mers after position 20 (fastp skips the read starts too).
+    kmer
+}
+
+/// The most over-represented k-mer past the read starts: at least 10 occurrences and 20 times
+/// the mean count, not low complexity.
+fn seed(reads: &[RecordRef<'_>]) -> Option<[u8; K]> {
+    let mask = (1usize << (2 * K)) - 1;
     let mut counts = vec![0u32; 1 << (2 * K)];
     let mut total = 0u64;
     for r in reads {
         let s = r.seq;
-        if s.len() < 20 + K + 1 {
+        if s.len() < SKIP + K + 1 {
             continue;
         }
-        let mut key = 0usize;
-        let mut valid = 0usize;
-        for &b in &s[20..s.len() - 1] {
+        let (mut key, mut valid) = (0usize, 0usize);
+        for &b in &s[SKIP..s.len() - 1] {
             match code(b) {
                 Some(c) => {
-                    key = ((key << 2) | c) & ((1 << (2 * K)) - 1);
+                    key = ((key << 2) | c) & mask;
                     valid += 1;
                 }
                 None => valid = 0,
@@ -86,123 +123,128 @@ pub fn detect_adapter_se(reads: &[RecordRef<'_>]) -> Option<Vec<u8>> {
     }
     let mean = total as f64 / counts.len() as f64;
     let mut top: Option<(u32, usize)> = None;
-    let mut kmer = [0u8; K];
     for (key, &c) in counts.iter().enumerate() {
         if c < 10 || (c as f64) < 20.0 * mean || top.is_some_and(|t| c <= t.0) {
             continue;
         }
-        for (i, slot) in kmer.iter_mut().enumerate() {
-            *slot = b"ACGT"[(key >> (2 * (K - 1 - i))) & 3];
-        }
-        if !low_complexity(&kmer) {
+        if !low_complexity(&decode(key)) {
             top = Some((c, key));
         }
     }
-    let (_, key) = top?;
-    let mut seq: Vec<u8> = (0..K)
-        .map(|i| b"ACGT"[(key >> (2 * (K - 1 - i))) & 3])
-        .collect();
-    // Extend to the right by majority vote among reads containing the current last 10 bases.
-    while seq.len() < 60 {
-        let tail = seq[seq.len() - K..].to_vec();
-        let f = memchr::memmem::Finder::new(&tail);
-        let mut votes = [0usize; 4];
-        for r in reads {
-            if let Some(p) = f.find(r.seq) {
-                if let Some(c) = r.seq.get(p + K).and_then(|&b| code(b)) {
-                    votes[c] += 1;
-                }
+    top.map(|(_, key)| decode(key))
+}
+
+/// Votes for the base after (`right`) or before the occurrences of `probe` in the reads.
+fn vote(reads: &[RecordRef<'_>], probe: &[u8], right: bool) -> [usize; 4] {
+    let f = memchr::memmem::Finder::new(probe);
+    let mut votes = [0usize; 4];
+    for r in reads {
+        if let Some(p) = f.find(r.seq) {
+            let b = if right {
+                r.seq.get(p + probe.len())
+            } else {
+                p.checked_sub(1).and_then(|i| r.seq.get(i))
+            };
+            if let Some(c) = b.and_then(|&b| code(b)) {
+                votes[c] += 1;
             }
         }
-        let sum: usize = votes.iter().sum();
-        let (bi, &bv) = votes.iter().enumerate().max_by_key(|x| x.1)?;
-        if sum < 5 || bv * 10 < sum * 6 {
-            break;
-        }
-        seq.push(b"ACGT"[bi]);
     }
-    // Extend to the left while strongly supported (stops at the insert/adapter junction).
-    while seq.len() < 60 {
-        let head = seq[..K].to_vec();
-        let f = memchr::memmem::Finder::new(&head);
-        let mut votes = [0usize; 4];
-        for r in reads {
-            if let Some(p) = f.find(r.seq) {
-                if p > 0 {
-                    if let Some(c) = code(r.seq[p - 1]) {
-                        votes[c] += 1;
-                    }
-                }
+    votes
+}
+
+/// The base with at least `share` (per ten) of at least 5 votes.
+fn winner(votes: [usize; 4], share: usize) -> Option<u8> {
+    let sum: usize = votes.iter().sum();
+    let (bi, &bv) = votes.iter().enumerate().max_by_key(|x| x.1)?;
+    (sum >= 5 && bv * 10 >= sum * share).then_some(b"ACGT"[bi])
+}
+
+/// Extends the seed into the adapter: right by majority (60%), left by strong majority (80%).
+fn assemble(reads: &[RecordRef<'_>], seed: &[u8]) -> Vec<u8> {
+    let mut seq = seed.to_vec();
+    while seq.len() < MAX_LEN {
+        match winner(vote(reads, &seq[seq.len() - K..], true), 6) {
+            Some(b) => seq.push(b),
+            None => break,
+        }
+    }
+    while seq.len() < MAX_LEN {
+        match winner(vote(reads, &seq[..K], false), 8) {
+            Some(b) => seq.insert(0, b),
+            None => break,
+        }
+    }
+    // A homopolymer tail (poly-G of two-colour no-signal cycles, poly-A) is not adapter.
+    while seq.len() > K
+        && seq.len() >= 5
+        && seq[seq.len() - 5..]
+            .iter()
+            .all(|&b| b == seq[seq.len() - 1])
+    {
+        let last = seq[seq.len() - 1];
+        while seq.last() == Some(&last) {
+            seq.pop();
+        }
+    }
+    seq
+}
+
+/// The known adapter the assembly agrees with over at least [`NAME_MIN`] bases (or the whole
+/// known adapter), at most one mismatch in ten, allowing the assembly to start up to three
+/// bases before or inside it; the best agreement wins.
+fn name_known(asm: &[u8]) -> Option<(&'static str, &'static [u8])> {
+    let mut best: Option<(usize, &'static str, &'static [u8])> = None;
+    for &(name, known) in KNOWN {
+        for off in -3isize..=3 {
+            let (a0, k0) = if off < 0 {
+                (off.unsigned_abs(), 0)
+            } else {
+                (0, off as usize)
+            };
+            if a0 >= asm.len() || k0 >= known.len() {
+                continue;
+            }
+            let (a, k) = (&asm[a0..], &known[k0..]);
+            let n = a.len().min(k.len());
+            if n < NAME_MIN.min(known.len()) {
+                continue;
+            }
+            let same = a.iter().zip(k).filter(|(x, y)| x == y).count();
+            if (n - same) * 10 <= n && best.is_none_or(|b| same > b.0) {
+                best = Some((same, name, known));
             }
         }
-        let sum: usize = votes.iter().sum();
-        let (bi, &bv) = votes.iter().enumerate().max_by_key(|x| x.1)?;
-        if sum < 5 || bv * 10 < sum * 8 {
-            break;
-        }
-        seq.insert(0, b"ACGT"[bi]);
     }
-    (seq.len() >= 16).then_some(seq)
+    best.map(|(_, n, k)| (n, k))
+}
+
+/// Detects the 3' adapter from a sample of reads (the pipeline passes up to 32 Ki reads): see
+/// the module notes. `None` when no k-mer is over-represented or the assembly stays below 16
+/// bases.
+pub fn detect_adapter(reads: &[RecordRef<'_>]) -> Option<Detection> {
+    let seed = seed(reads)?;
+    let assembled = assemble(reads, &seed);
+    let (name, seq) = match name_known(&assembled) {
+        Some((n, k)) => (Some(n), k.to_vec()),
+        None if assembled.len() >= 16 => (None, assembled.clone()),
+        None => return None,
+    };
+    let a = Adapter::new(&seq, 0.1).ok()?;
+    let reads_with_adapter = reads.iter().filter(|r| a.find(r.seq, 8).is_some()).count();
+    Some(Detection {
+        seq,
+        name,
+        assembled,
+        reads_with_adapter,
+        sample: reads.len(),
+    })
+}
+
+/// [`detect_adapter`]'s adapter sequence only.
+pub fn detect_adapter_se(reads: &[RecordRef<'_>]) -> Option<Vec<u8>> {
+    detect_adapter(reads).map(|d| d.seq)
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::simulate::{SimOptions, Simulator};
-
-    fn sample(adapter: &[u8]) -> Vec<Vec<u8>> {
-        let mut sim = Simulator::new(SimOptions {
-            pairs: 3000,
-            adapter_r1: adapter.to_vec(),
-            ..SimOptions::default()
-        });
-        let mut v = Vec::new();
-        while let Some(p) = sim.next_pair() {
-            let seq =
-                p.r1.split(|&b| b == b'\n')
-                    .nth(1)
-                    .unwrap_or_default()
-                    .to_vec();
-            v.push(seq);
-        }
-        v
-    }
-
-    fn refs(v: &[Vec<u8>]) -> Vec<RecordRef<'_>> {
-        v.iter()
-            .map(|s| RecordRef {
-                head: b"r",
-                seq: s,
-                plus: b"",
-                qual: s,
-            })
-            .collect()
-    }
-
-    #[test]
-    fn known_and_novel_adapters() {
-        let v = sample(TRUSEQ_R1);
-        assert_eq!(detect_adapter_se(&refs(&v)).as_deref(), Some(TRUSEQ_R1));
-        let novel = b"CTAGCATTCGATGCAATCGGTACCAGTTCA";
-        let v = sample(novel);
-        let got = detect_adapter_se(&refs(&v)).unwrap_or_default();
-        assert!(got.len() >= 16, "{}", String::from_utf8_lossy(&got));
-        assert!(
-            novel.starts_with(&got[..16]),
-            "{}",
-            String::from_utf8_lossy(&got)
-        );
-        let none: Vec<Vec<u8>> = sample(TRUSEQ_R1)
-            .into_iter()
-            .map(|s| s[..60].to_vec())
-            .collect();
-        // Reads cut before most adapters start: too little evidence is fine either way, but a
-        // result, if any, must be the true adapter.
-        if let Some(a) = detect_adapter_se(&refs(&none)) {
-            assert_eq!(a, TRUSEQ_R1);
-        }
-        assert!(is_two_colour(b"@A00123:8:FCX:1:1101:1:1"));
-        assert!(is_two_colour(b"NB501234:1:X"));
-        assert!(!is_two_colour(b"@M00123:1:X"));
-    }
-}
+mod tests;

@@ -20,13 +20,19 @@
 pub mod adapter;
 mod detect;
 pub mod overlap;
+mod pair;
 pub mod polyx;
 pub mod quality;
 mod tables;
 pub mod umi;
 
 pub use adapter::{Adapter, Hit, PRESETS, parse_fasta, preset};
-pub use detect::{detect_adapter_se, is_two_colour};
+pub use adapter::{
+    ILLUMINA_PE_R1, ILLUMINA_SE, MGI_R1, MGI_R2, NEXTERA, SMALL_RNA, TRUSEQ_R1, TRUSEQ_R2,
+};
+pub use detect::{
+    Detection, KNOWN as KNOWN_ADAPTERS, detect_adapter, detect_adapter_se, is_two_colour,
+};
 pub use overlap::{Insert, OverlapParams};
 pub use umi::{UmiLoc, UmiOptions};
 
@@ -518,13 +524,35 @@ impl Trimmer {
                 Self::cut_adapter(r2, o2, k2);
             }
         } else if self.opts.adapter_trimming {
-            // The pair gave no call: strict mismatch counting for the per-mate fallback.
-            let min = self.opts.pe_fallback_min_overlap;
-            if let Some(h) = self.search(&self.se1, r1, min, false) {
-                Self::cut_adapter(r1, o1, h.pos);
+            // The pair gave no call: strict mismatch counting for each mate's own hit, then the
+            // pair decision (a hit in one mate cuts the other where it does not disagree).
+            // A mate whose partner is unusable (mostly low quality) is searched as a single
+            // read (single-end overlap and quality awareness): the pair cannot add evidence.
+            let soft = self.opts.overlap.soft_below;
+            let lone = |other: &ReadBuf| soft > 0 && pair::unusable(&other.qual, soft + 33);
+            let hit = |ads: &[Adapter], r: &ReadBuf, other: &ReadBuf| {
+                let (min, qa) = if lone(other) {
+                    (
+                        self.opts.adapter_min_overlap,
+                        self.opts.adapter_quality_aware,
+                    )
+                } else {
+                    (self.opts.pe_fallback_min_overlap, false)
+                };
+                self.search(ads, r, min, qa).map(|h| h.pos)
+            };
+            let h1 = hit(&self.se1, r1, r2);
+            let h2 = hit(&self.se2, r2, r1);
+            let cuts = pair::decide(
+                &pair::MateView::of(r1, o1.front_bases, h1),
+                &pair::MateView::of(r2, o2.front_bases, h2),
+                (soft > 0).then(|| soft.saturating_add(33)),
+            );
+            if let Some(p) = cuts[0] {
+                Self::cut_adapter(r1, o1, p);
             }
-            if let Some(h) = self.search(&self.se2, r2, min, false) {
-                Self::cut_adapter(r2, o2, h.pos);
+            if let Some(p) = cuts[1] {
+                Self::cut_adapter(r2, o2, p);
             }
         }
         self.post_adapter(r1, o1, Mate::R1);

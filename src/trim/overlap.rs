@@ -17,6 +17,12 @@ pub struct OverlapParams {
     pub overlap_diff_percent_limit: f64,
     /// Minimum log-likelihood score (hundredths of a nat) for a call (default 1000).
     pub min_score: i32,
+    /// Mismatches where the lower of the two qualities is below this Phred score are "soft":
+    /// they still lower the score by their weight but do not count against the mismatch caps
+    /// (`overlap_diff_limit`, the progressive cap), so a noisy mate's long overlap is not thrown
+    /// away; all mismatches together stay capped at 2 + compared/4. Default 15; 0 counts every
+    /// mismatch, as fastp does.
+    pub soft_below: u8,
 }
 
 impl Default for OverlapParams {
@@ -26,6 +32,7 @@ impl Default for OverlapParams {
             overlap_diff_limit: 5,
             overlap_diff_percent_limit: 20.0,
             min_score: 1000,
+            soft_below: 15,
         }
     }
 }
@@ -138,46 +145,49 @@ fn code(b: u8, [a, c, g, t]: [u8; 4]) -> u8 {
 }
 
 /// Scores read 1 against rc(read 2) (base codes, with read 2's qualities reversed alongside) over the
-/// overlap: (compared bases, mismatches, score), or `None` when the mismatches exceed `cap` or,
-/// at any point, the progressive cap 2 + compared/8.
+/// overlap: (compared bases, hard mismatches, score), or `None` when the hard mismatches exceed
+/// `cap` or, at any point, the progressive cap 2 + compared/8, or all mismatches exceed
+/// 2 + compared/4. A mismatch is hard when the lower quality character is at least `soft` (see
+/// [`OverlapParams::soft_below`]; `soft` = 0 makes every mismatch hard).
 ///
 /// Sixteen bases at a time: one vector pass gives the compared and mismatched lanes as bit masks
 /// and each lane's lower quality (0 where a base is N, and quality character 0 weighs 0); the
 /// match weights are then summed by table lookups, and only the (rare) mismatch lanes are
-/// visited one by one, for their weight and the progressive cap. The cap can first be
-/// exceeded only at a mismatch (between mismatches the allowance only grows), so checking it
-/// there is exact.
+/// visited one by one, for their weight and the caps. The caps can first be exceeded only at a
+/// mismatch (between mismatches the allowances only grow), so checking them there is exact.
 #[inline(never)]
 fn score_overlap(
     (s1, q1): (&[u8], &[u8]),
     (s2, q2): (&[u8], &[u8]),
     w: &Weights,
     cap: usize,
+    soft: u8,
 ) -> Option<(usize, usize, i32)> {
     let n = s1.len().min(s2.len()).min(q1.len()).min(q2.len());
-    let (mut cmp, mut mm, mut sc) = (0usize, 0usize, 0i32);
+    let (mut cmp, mut mm, mut hard, mut sc) = (0usize, 0usize, 0usize, 0i32);
     let mut block = |a: &[u8], b: &[u8], qa: &[u8], qb: &[u8]| -> bool {
         let (valid, miss, qmin) = lanes16(a, b, qa, qb);
         sc += qmin.iter().map(|&q| w.by_char[usize::from(q)]).sum::<i32>();
         let mut bits = miss;
         while bits != 0 {
             let j = bits.trailing_zeros();
-            let q = usize::from(qmin[j as usize]);
-            sc += w.by_char[256 | q] - w.by_char[q];
+            let q = qmin[j as usize];
+            sc += w.by_char[256 | usize::from(q)] - w.by_char[usize::from(q)];
+            hard += usize::from(q >= soft);
             // Lanes up to and including j.
             let upto = (2u32 << j).wrapping_sub(1);
             let (c, m) = (
                 cmp + (valid & upto).count_ones() as usize,
                 mm + (miss & upto).count_ones() as usize,
             );
-            if m > 2 + c / 8 {
+            if hard > 2 + c / 8 || m > 2 + c / 4 {
                 return false;
             }
             bits &= bits - 1;
         }
         cmp += valid.count_ones() as usize;
         mm += miss.count_ones() as usize;
-        mm <= cap
+        hard <= cap
     };
     let full = n - n % 16;
     for i in (0..full).step_by(16) {
@@ -196,7 +206,7 @@ fn score_overlap(
             return None;
         }
     }
-    Some((cmp, mm, sc))
+    Some((cmp, hard, sc))
 }
 
 /// For sixteen lanes of base codes `a`, `b` and qualities `qa`, `qb`: the compared lanes (both
@@ -269,6 +279,11 @@ fn score_candidate(
         .overlap_diff_limit
         .min((ov as f64 * p.overlap_diff_percent_limit / 100.0) as usize);
     let ov_cap = if has_ad { usize::MAX } else { limit };
+    let soft = if p.soft_below == 0 {
+        0
+    } else {
+        p.soft_below + 33
+    };
     let mut cmp = 0usize;
     let mut mm = 0usize;
     let mut sc = 0i32;
@@ -276,9 +291,11 @@ fn score_candidate(
         let (a0, t0) = (lo - m1.front, l2 + m2.front + lo - k);
         let r1 = (&c1[a0..a0 + ov], &m1.qual[a0..a0 + ov]);
         let r2 = (&rc2[t0..t0 + ov], &rq2[t0..t0 + ov]);
-        (cmp, mm, sc) = score_overlap(r1, r2, w, ov_cap)?;
+        (cmp, mm, sc) = score_overlap(r1, r2, w, ov_cap, soft)?;
     }
     let (ov_mm, ov_sc) = (mm, sc);
+    // All mismatches (soft ones too) of the adapter part, for the loose cap.
+    let mut all_mm = mm;
     let mut adapters_agree = true;
     'ad: for (m, ad) in [(m1, ad1), (m2, ad2)] {
         if let Some(a) = m.adapter {
@@ -295,9 +312,10 @@ fn score_candidate(
                     if rm & am != 0 {
                         sc += w.matched[qi];
                     } else {
-                        mm += 1;
+                        mm += usize::from(m.qual[ad + jj] >= soft);
+                        all_mm += 1;
                         sc += w.mismatched[qi];
-                        if mm > 2 + cmp / 8 {
+                        if mm > 2 + cmp / 8 || all_mm > 2 + cmp / 4 {
                             adapters_agree = false;
                             break 'ad;
                         }

@@ -183,6 +183,95 @@ fn bad_options_rejected() {
     assert!(Trimmer::new(&bad).is_err());
 }
 
+/// Trims `pairs` profiled pairs with TruSeq adapters given; returns per pair (read 1 right,
+/// read 2 right, true insert).
+fn run_profiled(opts: SimOptions, trim: &TrimOptions) -> Vec<(bool, bool, usize)> {
+    use crate::simulate::cut_from_title;
+    let t = Trimmer::new(trim).expect("trimmer");
+    let mut sim = Simulator::new(opts);
+    let (mut a, mut b) = (ReadBuf::default(), ReadBuf::default());
+    let mut out: [TrimOutcome; 2] = Default::default();
+    let mut v = Vec::new();
+    let load = |rec: &[u8], r: &mut ReadBuf| -> usize {
+        let l: Vec<&[u8]> = rec.split(|&c| c == b'\n').collect();
+        r.head = l[0][1..].to_vec();
+        r.seq = l[1].to_vec();
+        r.qual = l[3].to_vec();
+        cut_from_title(l[0]).unwrap_or(usize::MAX).min(150)
+    };
+    while let Some(p) = sim.next_pair() {
+        let ins = p.insert;
+        let (c1, c2) = (load(p.r1, &mut a), load(p.r2, &mut b));
+        t.trim_pe(&mut a, &mut b, &mut out);
+        v.push((a.len() == c1, b.len() == c2, ins));
+    }
+    v
+}
+
+#[test]
+fn failed_read_2_still_cuts_both_mates_at_the_insert() {
+    use crate::simulate::Profile;
+    let opts = SimOptions {
+        pairs: 1500,
+        failed_r2_fraction: 1.0,
+        indel_rate: 0.0,
+        ..SimOptions::realistic(Profile::NovaSeq)
+    };
+    let got = run_profiled(opts.clone(), &truseq());
+    // Inserts of 147-149 bases show 1-3 adapter bases in read 1, below any minimum overlap:
+    // only a usable read 2 can give them.
+    let short: Vec<_> = got.iter().filter(|g| g.2 < 147).collect();
+    let r1 = short.iter().filter(|g| g.0).count();
+    let r2 = short.iter().filter(|g| g.1).count();
+    assert!(short.len() > 400, "{} short inserts", short.len());
+    // Read 1 is cut right whatever read 2 holds; read 2 follows it.
+    assert!(r1 * 100 >= short.len() * 98, "read 1 {r1}/{}", short.len());
+    assert!(r2 * 100 >= short.len() * 95, "read 2 {r2}/{}", short.len());
+    // Mate by mate (fastp's way) leaves most failed reads 2 with their adapter.
+    let fastp_like = TrimOptions {
+        overlap: OverlapParams {
+            soft_below: 0,
+            ..OverlapParams::default()
+        },
+        adapter_quality_aware: false,
+        ..truseq()
+    };
+    let old = run_profiled(opts, &fastp_like);
+    let old_r2 = old.iter().filter(|g| g.2 < 147 && g.1).count();
+    assert!(old_r2 < r2, "pair decision {r2} vs mate by mate {old_r2}");
+}
+
+#[test]
+fn dimers_and_tiny_inserts_are_cut_to_nothing_or_their_length() {
+    use crate::simulate::Profile;
+    let got = run_profiled(
+        SimOptions {
+            pairs: 800,
+            dimer_fraction: 0.5,
+            short_fraction: 0.5,
+            failed_r2_fraction: 0.0,
+            ..SimOptions::realistic(Profile::NovaSeq)
+        },
+        &truseq(),
+    );
+    let dimers: Vec<_> = got.iter().filter(|g| g.2 == 0).collect();
+    let tiny: Vec<_> = got.iter().filter(|g| (1..40).contains(&g.2)).collect();
+    assert!(dimers.len() > 300 && tiny.len() > 300);
+    let ok = |v: &[&(bool, bool, usize)]| v.iter().filter(|g| g.0 && g.1).count();
+    assert!(
+        ok(&dimers) * 100 >= dimers.len() * 98,
+        "dimers {}/{}",
+        ok(&dimers),
+        dimers.len()
+    );
+    assert!(
+        ok(&tiny) * 100 >= tiny.len() * 95,
+        "1-39 bp {}/{}",
+        ok(&tiny),
+        tiny.len()
+    );
+}
+
 #[test]
 fn simulated_pairs_mostly_exact() {
     let t = Trimmer::new(&truseq()).expect("trimmer");

@@ -133,6 +133,19 @@ pub fn describe(summary: &Summary, paths: &ReportPaths) -> Vec<String> {
         let (p, n, f) = (i.path.display(), i.records, i.format);
         lines.push(format!("  UMI index   {p}  ({n} records, {f})"));
     }
+    for (m, a) in summary.adapters.iter().enumerate() {
+        let Some(a) = a else { continue };
+        let how = match &summary.detected[m] {
+            Some(d) => format!(
+                "detected: {}, in {} of the first {} reads",
+                d.name.unwrap_or("assembled from the reads"),
+                d.reads_with_adapter,
+                d.sample
+            ),
+            None => "given".to_string(),
+        };
+        lines.push(format!("  adapter R{} {a}  ({how})", m + 1));
+    }
     for o in &summary.outputs {
         let (p, n, b) = (o.path.display(), o.records, o.disk_bytes);
         lines.push(format!("  output      {p}  ({n} records, {b} bytes)"));

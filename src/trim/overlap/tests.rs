@@ -104,27 +104,30 @@ fn base_codes_equal_the_tables() {
 }
 
 /// The per-base definition of [`score_overlap`]: every compared base adds its weight and the
-/// progressive cap is checked after each one.
+/// progressive caps are checked after each one.
 fn score_overlap_per_base(
     (s1, q1): (&[u8], &[u8]),
     (s2, q2): (&[u8], &[u8]),
     w: &Weights,
     cap: usize,
+    soft: u8,
 ) -> Option<(usize, usize, i32)> {
-    let (mut cmp, mut mm, mut sc) = (0usize, 0usize, 0i32);
+    let (mut cmp, mut mm, mut hard, mut sc) = (0usize, 0usize, 0usize, 0i32);
     for i in 0..s1.len() {
         if s1[i] == 0 || s2[i] == 0 {
             continue;
         }
         let miss = s1[i] != s2[i];
+        let q = q1[i].min(q2[i]);
         cmp += 1;
         mm += usize::from(miss);
-        sc += w.by_char[(usize::from(miss) << 8) | usize::from(q1[i].min(q2[i]))];
-        if mm > 2 + cmp / 8 {
+        hard += usize::from(miss && q >= soft);
+        sc += w.by_char[(usize::from(miss) << 8) | usize::from(q)];
+        if hard > 2 + cmp / 8 || mm > 2 + cmp / 4 {
             return None;
         }
     }
-    (mm <= cap).then_some((cmp, mm, sc))
+    (hard <= cap).then_some((cmp, hard, sc))
 }
 
 proptest::proptest! {
@@ -134,6 +137,7 @@ proptest::proptest! {
         seed in proptest::prelude::any::<u64>(),
         error_pct in 0u64..40,
         cap in 0usize..12,
+        soft in proptest::prelude::prop_oneof![proptest::prelude::Just(0u8), 0u8..=255],
     ) {
         // Read 2 mostly agrees with read 1 (else the cap ends every case at once), with N
         // codes and every quality character, 0 included.
@@ -154,8 +158,8 @@ proptest::proptest! {
         let q2: Vec<u8> = (0..len).map(|_| next(256) as u8).collect();
         let w = Weights::new();
         proptest::prop_assert_eq!(
-            score_overlap((&s1, &q1), (&s2, &q2), &w, cap),
-            score_overlap_per_base((&s1, &q1), (&s2, &q2), &w, cap)
+            score_overlap((&s1, &q1), (&s2, &q2), &w, cap, soft),
+            score_overlap_per_base((&s1, &q1), (&s2, &q2), &w, cap, soft)
         );
     }
 }

@@ -1,0 +1,142 @@
+//! Adapter detection from the first records of the opened inputs, the same way for files,
+//! stdin, pipes and caller-pushed streams: the sample is read from the decompressed source
+//! into memory and put back in front of it, so nothing is read twice and a non-seekable input
+//! works. Every way in therefore sees the same sample, detects the same adapter, and writes the
+//! same bytes.
+
+use std::io::{Cursor, Read};
+
+use super::{Layout, PipelineOptions};
+use crate::error::Error;
+use crate::fastq::RecordRef;
+use crate::io::Source;
+use crate::trim::Detection;
+
+/// Records per mate in the sample (fastp samples up to 256 Ki reads; 32 Ki are plenty).
+const SAMPLE: usize = 32 * 1024;
+/// Bytes read at most for the sample of one input (long reads reach it before [`SAMPLE`]).
+const MAX_BYTES: usize = 16 << 20;
+
+/// Reads the sample of every input whose mate needs detection, detects, fills the adapters in
+/// `opts`, and puts the sample back in front of its source. Returns what was detected.
+pub(super) fn detect(
+    opts: &mut PipelineOptions,
+    layout: Layout,
+    sources: &mut [Source],
+) -> Result<[Option<Detection>; 2], Error> {
+    let mut detected = [None, None];
+    let Some(trim) = opts.trim.as_mut() else {
+        return Ok(detected);
+    };
+    if !trim.adapter_trimming {
+        return Ok(detected);
+    }
+    let want = [
+        opts.detect_adapter[0] && trim.adapter_r1.is_none(),
+        opts.detect_adapter[1] && trim.adapter_r2.is_none() && layout != Layout::Single,
+    ];
+    for (i, src) in sources.iter_mut().enumerate() {
+        // Which mates this source holds, and the stride between a mate's records.
+        let mates: &[usize] = match layout {
+            Layout::Single => &[0],
+            Layout::Paired => std::slice::from_ref(&[0, 1][i.min(1)]),
+            Layout::Interleaved => &[0, 1],
+        };
+        if !mates.iter().any(|&m| want[m]) {
+            continue;
+        }
+        let records = SAMPLE * mates.len();
+        let buf = read_sample(&mut src.reader, records)?;
+        let recs = parse(&buf, records);
+        for &m in mates {
+            if !want[m] {
+                continue;
+            }
+            let mine: Vec<RecordRef<'_>> = recs
+                .iter()
+                .skip(if mates.len() == 2 { m } else { 0 })
+                .step_by(mates.len())
+                .copied()
+                .collect();
+            let found = crate::trim::detect_adapter(&mine);
+            let seq = found.as_ref().map(|d| d.seq.clone());
+            if m == 0 {
+                trim.adapter_r1 = seq;
+            } else {
+                trim.adapter_r2 = seq;
+            }
+            detected[m] = found;
+        }
+        let rest = std::mem::replace(&mut src.reader, Box::new(std::io::empty()));
+        src.reader = Box::new(Cursor::new(buf).chain(rest));
+    }
+    Ok(detected)
+}
+
+/// Reads until `records` complete 4-line records (or [`MAX_BYTES`], or the end) are in memory.
+fn read_sample(r: &mut dyn Read, records: usize) -> Result<Vec<u8>, Error> {
+    let mut buf = Vec::new();
+    let mut lines = 0usize;
+    let mut block = vec![0u8; 64 << 10];
+    while lines < 4 * records && buf.len() < MAX_BYTES {
+        let n = match r.read(&mut block) {
+            Ok(0) => break,
+            Ok(n) => n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(Error::Internal(format!("reading the adapter sample: {e}"))),
+        };
+        lines += memchr::memchr_iter(b'\n', &block[..n]).count();
+        buf.extend_from_slice(&block[..n]);
+    }
+    Ok(buf)
+}
+
+/// The first `max` well-formed 4-line records of `buf` (stops at anything else: the real
+/// parser reports it, with its line, once the run starts).
+fn parse(buf: &[u8], max: usize) -> Vec<RecordRef<'_>> {
+    let mut out = Vec::new();
+    let mut lines = buf.split(|&b| b == b'\n');
+    while out.len() < max {
+        let (Some(h), Some(s), Some(p), Some(q)) =
+            (lines.next(), lines.next(), lines.next(), lines.next())
+        else {
+            break;
+        };
+        let trim = |l: &[u8]| -> usize { l.len() - usize::from(l.last() == Some(&b'\r')) };
+        let (s, q) = (&s[..trim(s)], &q[..trim(q)]);
+        if h.first() != Some(&b'@') || p.first() != Some(&b'+') || s.len() != q.len() {
+            break;
+        }
+        out.push(RecordRef {
+            head: h,
+            seq: s,
+            plus: p,
+            qual: q,
+        });
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sample_is_put_back_and_parsed() {
+        let mut data = Vec::new();
+        for i in 0..10 {
+            data.extend_from_slice(format!("@r{i}\nACGT\n+\nIIII\n").as_bytes());
+        }
+        data.extend_from_slice(b"@bad\nAC\n+\nI\n");
+        let mut r: Box<dyn Read + Send> = Box::new(Cursor::new(data.clone()));
+        let buf = read_sample(&mut r, 4).expect("read");
+        assert_eq!(parse(&buf, 4).len(), 4);
+        assert_eq!(parse(&data, 100).len(), 10, "stops at the malformed record");
+        let mut all = Vec::new();
+        Cursor::new(buf)
+            .chain(r)
+            .read_to_end(&mut all)
+            .expect("read");
+        assert_eq!(all, data, "nothing lost or read twice");
+    }
+}
