@@ -483,3 +483,134 @@ fn c_api_cancel_while_input_stalls_leaves_nothing() {
     pp_options_free(opts);
     let _ = feeder.join();
 }
+
+// ---- Output failures are errors with their cause, never a success or a panic (issue 17.5).
+
+/// Runs `panelprep ARGS` through `sh -c` with `redirect` appended (e.g. `>&-`).
+fn sh_run(args: &[&str], redirect: &str) -> Output {
+    let quoted: Vec<String> = args.iter().map(|a| format!("'{a}'")).collect();
+    let script = format!("exec '{}' {} {redirect}", bin().display(), quoted.join(" "));
+    Command::new("sh").args(["-c", &script]).output().unwrap()
+}
+
+fn assert_no_panic(o: &Output) {
+    let err = stderr_of(o);
+    assert_ne!(o.status.code(), Some(101), "panicked: {err}");
+    assert!(!err.contains("panicked"), "{err}");
+}
+
+#[test]
+fn trim_to_a_closed_stdout_fails_before_reading() {
+    let (dir, input, data) = input_file(500);
+    for args in [
+        vec!["trim", "-i", input.to_str().unwrap(), "-o", "-"],
+        vec![
+            "trim",
+            "--passthrough",
+            "-i",
+            input.to_str().unwrap(),
+            "-o",
+            "-",
+        ],
+    ] {
+        let o = sh_run(&args, ">&-");
+        let err = stderr_of(&o);
+        assert_no_panic(&o);
+        assert_eq!(o.status.code(), Some(1), "{args:?}: {err}");
+        assert!(err.contains("-: write failed"), "{err}");
+        assert!(err.contains("standard output is closed"), "{err}");
+        assert!(!err.contains("records"), "no success summary: {err}");
+    }
+    assert_eq!(fs::read(&input).unwrap(), data);
+    assert_eq!(dir_names(dir.path()), vec!["in.fq"]);
+}
+
+#[test]
+fn validate_to_a_closed_stdout_fails() {
+    let (_dir, input, _) = input_file(50);
+    let o = sh_run(&["validate", input.to_str().unwrap()], ">&-");
+    let err = stderr_of(&o);
+    assert_no_panic(&o);
+    assert_eq!(o.status.code(), Some(1), "{err}");
+    assert!(err.contains("standard output is closed"), "{err}");
+}
+
+#[test]
+fn validate_to_a_full_device_is_an_error_not_a_panic() {
+    if !Path::new("/dev/full").exists() {
+        eprintln!("SKIP: /dev/full is not available");
+        return;
+    }
+    let (_dir, input, _) = input_file(50);
+    let o = sh_run(&["validate", input.to_str().unwrap()], ">/dev/full");
+    let err = stderr_of(&o);
+    assert_no_panic(&o);
+    assert_eq!(o.status.code(), Some(1), "{err}");
+    assert!(err.contains("-: write failed"), "{err}");
+    assert!(err.contains("No space left on device"), "{err}");
+}
+
+#[test]
+fn a_full_stderr_never_panics() {
+    if !Path::new("/dev/full").exists() {
+        eprintln!("SKIP: /dev/full is not available");
+        return;
+    }
+    let (dir, input, _) = input_file(50);
+    let out = dir.path().join("out.fq");
+    // A successful run prints its summary to stderr: lost, but the run succeeds.
+    let o = sh_run(
+        &[
+            "trim",
+            "-i",
+            input.to_str().unwrap(),
+            "-o",
+            out.to_str().unwrap(),
+        ],
+        "2>/dev/full",
+    );
+    assert_no_panic(&o);
+    assert_eq!(o.status.code(), Some(0));
+    assert!(out.exists());
+    // A failing run cannot print its message, but still exits 1 and leaves nothing.
+    let missing = dir.path().join("missing.fq");
+    let out2 = dir.path().join("out2.fq");
+    let o = sh_run(
+        &[
+            "trim",
+            "-i",
+            missing.to_str().unwrap(),
+            "-o",
+            out2.to_str().unwrap(),
+        ],
+        "2>/dev/full",
+    );
+    assert_no_panic(&o);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(!out2.exists());
+}
+
+#[test]
+fn stdout_pipe_closed_by_the_reader_is_an_error() {
+    let (_dir, input, _) = input_file(20_000);
+    let mut child = Command::new(bin())
+        .args([
+            "trim",
+            "--passthrough",
+            "-i",
+            input.to_str().unwrap(),
+            "-o",
+            "-",
+        ])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take()); // the reader goes away (`| head -c 0`)
+    let o = child.wait_with_output().unwrap();
+    let err = stderr_of(&o);
+    assert_no_panic(&o);
+    assert_eq!(o.status.code(), Some(1), "{err}");
+    assert!(err.contains("-: write failed"), "{err}");
+    assert!(err.contains("Broken pipe"), "{err}");
+}

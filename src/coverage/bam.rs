@@ -11,6 +11,7 @@ use rayon::prelude::*;
 
 use super::CoverageError;
 use crate::Location;
+use crate::io::bgzf;
 
 /// The 28-byte empty BGZF block that ends every complete BGZF file.
 pub const EOF_BLOCK: [u8; 28] = [
@@ -267,6 +268,8 @@ fn read_block<R: Read>(
         offset,
         detail: detail.to_string(),
     };
+    let header_err =
+        |e: bgzf::HeaderError, offset: u64| super::bam_check::not_bgzf(path, offset, e, &head);
     let truncated = || CoverageError::BamTruncated {
         path: path.to_path_buf(),
         detail: format!("the BGZF block at byte {offset} is cut short"),
@@ -274,22 +277,11 @@ fn read_block<R: Read>(
     if got < 12 {
         return Err(truncated());
     }
-    if head[0] != 0x1f || head[1] != 0x8b || head[2] != 8 || head[3] & 4 == 0 {
-        return Err(corrupt("not a BGZF block header (is this a BAM file?)"));
-    }
-    let xlen = le_u16(&head, 10) as usize;
+    // One BGZF header parser for FASTQ and BAM (`io::bgzf`): `BC` among any other subfields.
+    let xlen = bgzf::extra_len(&head).map_err(|e| header_err(e, offset))?;
     let mut extra = vec![0u8; xlen];
     r.read_exact(&mut extra).map_err(|_| truncated())?;
-    let mut bsize = None;
-    let mut i = 0;
-    while i + 4 <= xlen {
-        let slen = le_u16(&extra, i + 2) as usize;
-        if extra[i] == b'B' && extra[i + 1] == b'C' && slen == 2 && i + 6 <= xlen {
-            bsize = Some(le_u16(&extra, i + 4) as usize + 1);
-        }
-        i += 4 + slen;
-    }
-    let total = bsize.ok_or_else(|| corrupt("BGZF block without a BC (block size) field"))?;
+    let total = bgzf::bsize_from_extra(&extra).map_err(|e| header_err(e, offset))?;
     if total < 12 + xlen + 8 {
         return Err(corrupt("BGZF block size is too small"));
     }

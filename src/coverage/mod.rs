@@ -8,6 +8,7 @@
 //! files, all through [`crate::io::AtomicFile`].
 
 pub mod bam;
+pub mod bam_check;
 pub mod depth;
 pub mod gate;
 pub mod lowcov;
@@ -24,7 +25,7 @@ pub use depth::{Excluded, FilterCounts, RecordCounts};
 pub use gate::{GateLimit, GateReport};
 pub use metrics::{GeneMetrics, PanelMetrics, TargetMetrics};
 pub use options::{CountMode, CoverageOptions, MateOverlap, Preset, ScanMode};
-pub use report::{CoverageReport, write_outputs};
+pub use report::{CoverageReport, check_paths, stage_outputs, write_outputs};
 
 use crate::Location;
 
@@ -91,6 +92,9 @@ pub enum CoverageError {
     /// Options are invalid or contradict each other.
     #[error("coverage options: {0}")]
     Options(String),
+    /// The run was cancelled (signal, C API cancel token); nothing was written.
+    #[error("cancelled")]
+    Cancelled,
     /// The QC gate failed (every output was written).
     #[error("QC gate failed: {0}")]
     GateFailed(String),
@@ -106,12 +110,24 @@ pub fn run(
     bam: &Path,
     bed: &Path,
 ) -> Result<CoverageReport, CoverageError> {
+    run_cancellable(opts, bam, bed, &|| false)
+}
+
+/// Like [`run`], stopping with [`CoverageError::Cancelled`] soon after `cancelled` returns
+/// true (it is asked every 4,096 records and between the steps of the run).
+pub fn run_cancellable(
+    opts: &CoverageOptions,
+    bam: &Path,
+    bed: &Path,
+    cancelled: &dyn Fn() -> bool,
+) -> Result<CoverageReport, CoverageError> {
     let mut opts = opts.clone();
     opts.validate()?;
     for g in &opts.gate {
         g.check_known(&opts.thresholds)?;
     }
-    let panel = targets::read_bed(bed)?;
+    let mut panel = targets::read_bed(bed)?;
+    bam_check::check_format(bam)?;
     bam::check_eof(bam)?;
     let (header, first) = bam::read_header(bam)?;
     let ref_names: Vec<String> = header.references.iter().map(|r| r.name.clone()).collect();
@@ -134,6 +150,10 @@ pub fn run(
         .iter()
         .map(|t| rid_of.get(t.contig.as_str()).copied())
         .collect();
+    let lengths: Vec<u64> = header.references.iter().map(|r| r.length).collect();
+    warnings.extend(targets::check_against_bam(
+        &mut panel, &rids, &lengths, bam,
+    )?);
     let mut missing: Vec<(String, usize)> = Vec::new();
     for (t, r) in panel.targets.iter().zip(&rids) {
         if r.is_none() {
@@ -184,6 +204,7 @@ pub fn run(
                 .flat_map(|(r, v)| v.iter().map(move |s| (r, s.start, s.end)))
                 .collect();
             let (ranges, counts) = bam::index_ranges(bai, &regions)?;
+            bam_check::check_index(bam, bai, header.references.len(), &ranges)?;
             index_counts = Some(counts);
             ranges
         }
@@ -198,7 +219,19 @@ pub fn run(
         .build()
         .map_err(|e| CoverageError::Other(format!("cannot start the thread pool: {e}")))?;
     let mut engine = depth::Engine::new(&opts, bam, &header, spans);
-    bam::scan(bam, &ranges, &pool, |rec, n| engine.process(rec, n))?;
+    let stop = |at: u64| -> Result<(), CoverageError> {
+        if at % 4096 == 0 && cancelled() {
+            Err(CoverageError::Cancelled)
+        } else {
+            Ok(())
+        }
+    };
+    stop(0)?;
+    bam::scan(bam, &ranges, &pool, |rec, n| {
+        stop(n)?;
+        engine.process(rec, n)
+    })?;
+    stop(0)?;
     engine.finish();
     if let Some(ic) = &index_counts {
         for &(r, n) in &ic.per_reference {

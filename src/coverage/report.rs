@@ -11,7 +11,7 @@ use super::lowcov::LowCoverage;
 use super::metrics::{Computed, GeneMetrics, MosdepthTables, PanelMetrics, TargetMetrics};
 use super::options::{CoverageOptions, ScanMode};
 use super::{CoverageError, gate, lowcov, mosdepth};
-use crate::io::AtomicFile;
+use crate::io::{AtomicFile, IoError, OutputSet, RunFile, check_distinct, identity};
 
 /// Everything a coverage run found; serialised as `PREFIX.coverage.json`.
 #[derive(Debug, Clone, Serialize)]
@@ -117,8 +117,9 @@ impl CoverageReport {
     }
 }
 
-/// Writes every output for `prefix` and returns the paths. Files are built under temporary
-/// names and renamed only when all of them were written.
+/// Writes every output for `prefix` and returns the paths. Files are built and synced under
+/// temporary names and renamed only when all of them were written; if a rename fails, those
+/// already renamed are removed (an [`crate::io::OutputSet`]): all files or none.
 ///
 /// `PREFIX.coverage.json`, `PREFIX.targets.tsv`, `PREFIX.genes.tsv`, `PREFIX.lowcov.bed`,
 /// `PREFIX.gate.tsv` (with limits), and the mosdepth set: `PREFIX.mosdepth.summary.txt`,
@@ -128,6 +129,15 @@ pub fn write_outputs(
     report: &CoverageReport,
     prefix: &Path,
 ) -> Result<Vec<PathBuf>, CoverageError> {
+    let set = stage_outputs(report, prefix)?;
+    let written: Vec<PathBuf> = set.paths().map(Path::to_path_buf).collect();
+    set.commit().map_err(io_error)?;
+    Ok(written)
+}
+
+/// Writes every output of [`write_outputs`] under temporary names, complete and synced, into
+/// a set the caller commits (or drops, removing them all: a run cancelled at the last moment).
+pub fn stage_outputs(report: &CoverageReport, prefix: &Path) -> Result<OutputSet, CoverageError> {
     let c = report.computed();
     let name = |suffix: &str| {
         let mut s = prefix.as_os_str().to_owned();
@@ -178,37 +188,86 @@ pub fn write_outputs(
     if let Some(g) = &report.gate {
         files.push((name(".gate.tsv"), gate::to_tsv(g).into_bytes(), false));
     }
-    let mut pending = Vec::with_capacity(files.len());
-    for (path, bytes, bgzf) in files {
-        let io = |action: &'static str| {
-            let p = path.clone();
-            move |source: std::io::Error| CoverageError::Io {
-                path: p,
-                action,
-                source,
-            }
+    stage(files)
+}
+
+/// Refuses, before anything is read, a coverage run whose files collide: the BAM, the BED and
+/// the BAI compared by identity, and any of them that an output would replace. Every output is
+/// named `PREFIX.<suffix>`, so an input collides when its resolved name (links followed) is in
+/// the prefix's directory and starts with the prefix's file name and a dot.
+pub fn check_paths(bam: &Path, bed: &Path, prefix: &Path) -> Result<(), crate::Error> {
+    let mut ins = vec![RunFile::new("--bam", bam), RunFile::new("--targets", bed)];
+    if let Some(bai) = super::bam::find_bai(bam) {
+        ins.push(RunFile::new("BAM index", bai));
+    }
+    check_distinct(&ins, &[])?;
+    let Some(stem) = prefix.file_name() else {
+        return Err(crate::Error::Options(format!(
+            "--prefix {} does not end in a file name",
+            prefix.display()
+        )));
+    };
+    let mut start = stem.to_owned();
+    start.push(".");
+    let dir_of = |p: &Path| match p.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    let out_dir = identity(&dir_of(prefix));
+    for f in &ins {
+        let real = std::fs::canonicalize(&f.path).unwrap_or_else(|_| f.path.clone());
+        let Some(name) = real.file_name() else {
+            continue;
         };
-        let mut f = AtomicFile::create(&path).map_err(|e| CoverageError::Io {
+        let clash = name
+            .as_encoded_bytes()
+            .starts_with(start.as_encoded_bytes())
+            && out_dir.is_some()
+            && identity(&dir_of(&real)) == out_dir;
+        if clash {
+            return Err(IoError::OutputIsInput {
+                output: dir_of(prefix).join(name),
+                input: f.path.clone(),
+            }
+            .into());
+        }
+    }
+    Ok(())
+}
+
+/// Writes `(path, bytes, as BGZF)` files under temporary names into one output set.
+fn stage(files: Vec<(PathBuf, Vec<u8>, bool)>) -> Result<OutputSet, CoverageError> {
+    let mut set = OutputSet::new();
+    for (path, bytes, bgzf) in files {
+        let write_err = |source| CoverageError::Io {
             path: path.clone(),
-            action: "create",
-            source: std::io::Error::other(e.to_string()),
-        })?;
+            action: "write",
+            source,
+        };
+        let mut f = AtomicFile::create(&path).map_err(io_error)?;
         if bgzf {
             let text = String::from_utf8_lossy(&bytes).into_owned();
-            f = mosdepth::write_bgzf(f, &text).map_err(io("write"))?;
+            f = mosdepth::write_bgzf(f, &text).map_err(write_err)?;
         } else {
-            f.write_all(&bytes).map_err(io("write"))?;
+            f.write_all(&bytes).map_err(write_err)?;
         }
-        pending.push((path, f));
+        set.add(f).map_err(io_error)?;
     }
-    let mut written = Vec::with_capacity(pending.len());
-    for (path, f) in pending {
-        f.commit().map_err(|e| CoverageError::Io {
-            path: path.clone(),
-            action: "commit",
-            source: std::io::Error::other(e.to_string()),
-        })?;
-        written.push(path);
+    Ok(set)
+}
+
+/// An output file error as a coverage error, keeping the OS cause (`No space left on device`).
+fn io_error(e: IoError) -> CoverageError {
+    match e {
+        IoError::File {
+            path,
+            action,
+            source,
+        } => CoverageError::Io {
+            path,
+            action,
+            source,
+        },
+        other => CoverageError::Other(other.to_string()),
     }
-    Ok(written)
 }

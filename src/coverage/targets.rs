@@ -197,6 +197,74 @@ pub fn merge_intervals(mut iv: Vec<(u64, u64)>) -> Vec<Span> {
     out
 }
 
+/// Checks the panel against the BAM's reference sequences (`lengths[rid]`; `rids[i]` is target
+/// `i`'s reference, `None` when its contig is not in the BAM) and returns warnings.
+///
+/// A target that runs past the end of its contig is clipped to the contig's end, with a warning
+/// naming its line (unclipped, the bases past the end would count as zero depth); one that
+/// starts at or after the end is an error naming its line, and so is a panel none of whose
+/// contigs is in the BAM (nothing would be measured).
+pub fn check_against_bam(
+    panel: &mut Panel,
+    rids: &[Option<usize>],
+    lengths: &[u64],
+    bam: &Path,
+) -> Result<Vec<String>, CoverageError> {
+    let at = |line| Location {
+        path: panel.path.clone(),
+        record: 0,
+        line,
+    };
+    let mut clipped = Vec::new();
+    for (t, r) in panel.targets.iter_mut().zip(rids) {
+        let Some(&len) = r.and_then(|r| lengths.get(r)) else {
+            continue;
+        };
+        if t.end <= len {
+            continue;
+        }
+        let what = format!("target {}:{}-{}", t.contig, t.start, t.end);
+        if t.start >= len {
+            return Err(CoverageError::Bed {
+                at: at(t.line),
+                message: format!(
+                    "{what} starts past the end of {} ({len} bases in {})",
+                    t.contig,
+                    bam.display()
+                ),
+            });
+        }
+        clipped.push(format!("line {}: {what} clipped to {len}", t.line));
+        t.end = len;
+    }
+    if !panel.targets.is_empty() && rids.iter().all(Option::is_none) {
+        let mut contigs: Vec<&str> = panel.targets.iter().map(|t| t.contig.as_str()).collect();
+        contigs.dedup();
+        let more = if contigs.len() > 5 { ", ..." } else { "" };
+        contigs.truncate(5);
+        return Err(CoverageError::Bed {
+            at: at(0),
+            message: format!(
+                "none of its contigs ({}{more}) is in the header of {}: wrong reference build or \
+                 naming (chr1 vs 1)?",
+                contigs.join(", "),
+                bam.display()
+            ),
+        });
+    }
+    let mut warnings = Vec::new();
+    if !clipped.is_empty() {
+        warnings.push(format!(
+            "{}: {} target(s) run past the end of their contig (per the BAM header) and were \
+             clipped: {}",
+            panel.path.display(),
+            clipped.len(),
+            clipped.join("; ")
+        ));
+    }
+    Ok(warnings)
+}
+
 /// Groups target indices by contig name.
 pub fn by_contig(targets: &[Target]) -> HashMap<&str, Vec<usize>> {
     let mut map: HashMap<&str, Vec<usize>> = HashMap::new();

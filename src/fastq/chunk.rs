@@ -477,14 +477,20 @@ impl<R: Read> Chunker<R> {
         Ok(Some((spans, next)))
     }
 
+    /// True when nothing but whitespace follows `from` up to the end of the input.
+    ///
+    /// Each byte is looked at once, and whitespace already seen is dropped from the buffer
+    /// before reading more: 64 MiB of trailing blank lines take linear time and no memory.
     fn rest_is_blank(&mut self, from: usize) -> Result<bool, Error> {
+        let from = from.min(self.len);
         loop {
-            if self.buf[from.min(self.len)..self.len]
+            if self.buf[from..self.len]
                 .iter()
                 .any(|b| !b.is_ascii_whitespace())
             {
                 return Ok(false);
             }
+            self.len = from;
             if !self.fill()? {
                 return Ok(true);
             }

@@ -84,6 +84,24 @@ pub enum FastqErrorKind {
         /// The byte value.
         code: u8,
     },
+    /// A control byte (NUL) inside the title line: it would cut the name short in C tools.
+    #[error("read name holds a NUL byte (0x00) at position {pos}")]
+    NulInName {
+        /// 1-based position in the title line (after `@`).
+        pos: usize,
+    },
+    /// A Casava comment (`1:N:0:...`) names the wrong mate: the files are swapped.
+    #[error(
+        "read {mate}'s name carries Casava mate number {found} ({name:?}): are the R1 and R2 files swapped?"
+    )]
+    MateNumber {
+        /// The mate the record was read as (1 or 2).
+        mate: u8,
+        /// The mate number in its name.
+        found: u8,
+        /// The title line (start).
+        name: String,
+    },
     /// The mates of a pair have different names.
     #[error("read names differ between mates: {r1:?} (R1) vs {r2:?} (R2)")]
     PairNameMismatch {

@@ -77,6 +77,9 @@ pub fn check(
     offset: u8,
     range: &mut QualRange,
 ) -> Result<(), (usize, FastqErrorKind)> {
+    if let Some(pos) = memchr::memchr(0, rec.head) {
+        return Err((0, FastqErrorKind::NulInName { pos: pos + 1 }));
+    }
     if !rec.plus.is_empty() && rec.plus != rec.head {
         let found = String::from_utf8_lossy(&rec.plus[..rec.plus.len().min(40)]).into_owned();
         return Err((2, FastqErrorKind::SeparatorMismatch { found }));
@@ -128,10 +131,25 @@ pub fn check(
         };
         return Err((3, kind));
     }
+    if offset == 33 && rec.qual.len() >= PHRED64_MIN_LEN && lo >= b'@' && hi >= b'Z' {
+        let kind = FastqErrorKind::LooksPhred64 {
+            min: lo as char,
+            max: hi as char,
+        };
+        return Err((3, kind));
+    }
     range.min = range.min.min(lo);
     range.max = range.max.max(hi);
     Ok(())
 }
+
+/// Shortest read checked on its own for Phred+64 qualities in a Phred+33 run.
+///
+/// Every record is checked, not only the first batch (a file whose later records are Phred+64
+/// must not pass): a read of at least this length whose qualities are all `@` or above
+/// (Phred+33 Q31; Phred+64 Q0) and reach `Z` (Phred+33 Q57, beyond any short-read platform;
+/// Phred+64 Q26) can only be Phred+64. Shorter reads carry too little evidence.
+pub const PHRED64_MIN_LEN: usize = 20;
 
 #[cfg(test)]
 mod tests {
@@ -144,6 +162,27 @@ mod tests {
             plus: b"",
             qual,
         }
+    }
+
+    #[test]
+    fn every_record_is_checked_for_phred64_qualities() {
+        let mut r = QualRange::default();
+        let p64 = b"hhhhhhhhhhggggffffeeeeBB"; // Phred+64 Q40..Q2
+        let seq = vec![b'A'; p64.len()];
+        let e = check(&rec(&seq, p64), 33, &mut r).unwrap_err();
+        assert_eq!(e.0, 3);
+        assert!(matches!(
+            e.1,
+            FastqErrorKind::LooksPhred64 { min: 'B', max: 'h' }
+        ));
+        assert!(
+            check(&rec(&seq, p64), 64, &mut r).is_ok(),
+            "fine with --phred64"
+        );
+        // Phred+33 at its best (all Q40, 'I'), and short reads, pass.
+        let hi33 = [b'I'; 30];
+        assert!(check(&rec(&seq[..24], &hi33[..24]), 33, &mut r).is_ok());
+        assert!(check(&rec(b"ACGT", b"hhhh"), 33, &mut r).is_ok());
     }
 
     #[test]

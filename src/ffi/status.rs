@@ -4,6 +4,7 @@
 use std::ffi::{CStr, c_char, c_int};
 
 use crate::Error;
+use crate::coverage::CoverageError;
 
 /// The result of every `pp_` call that can fail. Values are stable across versions: new codes
 /// may be added to a family (0 ok, 1xx usage, 2xx input format, 3xx I/O, 4xx cancelled and
@@ -47,6 +48,9 @@ impl From<&Error> for pp_status {
         match e {
             Error::Io(_) => pp_status::PP_STATUS_IO_ERROR,
             Error::Fastq(_) => pp_status::PP_STATUS_FORMAT_ERROR,
+            // A file that cannot be opened or written is an I/O error, as in file-mode trim.
+            Error::Coverage(CoverageError::Io { .. }) => pp_status::PP_STATUS_IO_ERROR,
+            Error::Coverage(CoverageError::Cancelled) => pp_status::PP_STATUS_CANCELLED,
             Error::Coverage(_) => pp_status::PP_STATUS_COVERAGE_ERROR,
             Error::Options(_) => pp_status::PP_STATUS_INVALID_OPTION,
             Error::Cancelled => pp_status::PP_STATUS_CANCELLED,

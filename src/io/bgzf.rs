@@ -22,22 +22,86 @@ thread_local! {
     static SCRATCH: RefCell<Vec<u8>> = const { RefCell::new(Vec::new()) };
 }
 
-/// Total size of the block whose 18-byte header is `h` (BSIZE + 1), or `None` if not BGZF.
+/// Bytes of a gzip member header before its extra field (magic .. XLEN).
+pub const FIXED_HEADER: usize = 12;
+
+/// Why bytes are not a BGZF block header.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HeaderError {
+    /// Not gzip at all (no `1f 8b 08` magic).
+    NotGzip,
+    /// A gzip member without the FEXTRA flag: plain gzip, not BGZF.
+    NoExtraField,
+    /// The extra field holds no `BC` subfield of 2 bytes.
+    NoBlockSize,
+    /// A subfield's length runs past the end of the extra field.
+    BadExtraField,
+}
+
+impl std::fmt::Display for HeaderError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            HeaderError::NotGzip => "not a gzip member (no 1f 8b 08 magic bytes)",
+            HeaderError::NoExtraField => "a gzip member without an extra field, not a BGZF block",
+            HeaderError::NoBlockSize => "gzip extra field without a BC (block size) subfield",
+            HeaderError::BadExtraField => "gzip extra field with a subfield running past its end",
+        })
+    }
+}
+
+/// Checks the fixed part of a member header (`h` holds at least [`FIXED_HEADER`] bytes) and
+/// returns XLEN, the length of the extra field that follows it.
+pub fn extra_len(h: &[u8]) -> Result<usize, HeaderError> {
+    if h.len() < FIXED_HEADER || h[0] != 0x1f || h[1] != 0x8b || h[2] != 8 {
+        return Err(HeaderError::NotGzip);
+    }
+    if h[3] & 4 == 0 {
+        return Err(HeaderError::NoExtraField);
+    }
+    Ok(u16::from_le_bytes([h[10], h[11]]) as usize)
+}
+
+/// Walks the subfields of an extra field (RFC 1952 2.3.1.1: SI1 SI2 LEN data, in any number
+/// and order) and returns the total block size (BSIZE + 1) from the `BC` subfield.
+pub fn bsize_from_extra(extra: &[u8]) -> Result<usize, HeaderError> {
+    let mut found = None;
+    let mut i = 0;
+    while i < extra.len() {
+        if i + 4 > extra.len() {
+            return Err(HeaderError::BadExtraField);
+        }
+        let len = u16::from_le_bytes([extra[i + 2], extra[i + 3]]) as usize;
+        let end = i + 4 + len;
+        if end > extra.len() {
+            return Err(HeaderError::BadExtraField);
+        }
+        if extra[i] == b'B' && extra[i + 1] == b'C' && len == 2 && found.is_none() {
+            found = Some(u16::from_le_bytes([extra[i + 4], extra[i + 5]]) as usize + 1);
+        }
+        i = end;
+    }
+    found.ok_or(HeaderError::NoBlockSize)
+}
+
+/// The block header at the start of `h`: `(header length = 12 + XLEN, total block size)`.
+/// `h` must hold the whole header; fewer bytes give [`HeaderError::BadExtraField`].
+pub fn parse_header(h: &[u8]) -> Result<(usize, usize), HeaderError> {
+    let xlen = extra_len(h)?;
+    let extra = h
+        .get(FIXED_HEADER..FIXED_HEADER + xlen)
+        .ok_or(HeaderError::BadExtraField)?;
+    Ok((FIXED_HEADER + xlen, bsize_from_extra(extra)?))
+}
+
+/// Total size of the block whose header starts `h` (BSIZE + 1), or `None` if not BGZF.
 pub fn block_size(h: &[u8]) -> Option<usize> {
-    if !super::sniff::is_bgzf_header(h) {
-        return None;
-    }
-    // The BC subfield is the first one in every BGZF writer we know; look further if not.
-    let xlen = u16::from_le_bytes([h[10], h[11]]) as usize;
-    if xlen != 6 {
-        return None;
-    }
-    Some(u16::from_le_bytes([h[16], h[17]]) as usize + 1)
+    parse_header(h).ok().map(|(_, size)| size)
 }
 
 /// Inflates one whole block into `out` (cleared first), checking CRC32 and ISIZE.
 pub fn inflate_block(block: &[u8], out: &mut Vec<u8>) -> Result<(), String> {
-    if block.len() < 26 {
+    let (head, _) = parse_header(block).map_err(|e| e.to_string())?;
+    if block.len() < head + 8 {
         return Err("block shorter than its header and trailer".into());
     }
     let n = block.len();
@@ -50,7 +114,7 @@ pub fn inflate_block(block: &[u8], out: &mut Vec<u8>) -> Result<(), String> {
     out.clear();
     out.resize(isize, 0);
     let got = INFLATER
-        .with(|d| d.borrow_mut().deflate_decompress(&block[18..n - 8], out))
+        .with(|d| d.borrow_mut().deflate_decompress(&block[head..n - 8], out))
         .map_err(|e| format!("bad deflate data ({e})"))?;
     if got != isize {
         return Err(format!("inflated {got} bytes but ISIZE says {isize}"));

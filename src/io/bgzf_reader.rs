@@ -8,7 +8,7 @@ use std::sync::Arc;
 use rayon::prelude::*;
 
 use super::IoError;
-use super::bgzf::{EOF_BLOCK, block_size, inflate_block};
+use super::bgzf::{FIXED_HEADER, bsize_from_extra, extra_len, inflate_block};
 use super::gzip_reader::ThreadedReader;
 
 /// Blocks inflated per parallel batch (about 4 MiB of output).
@@ -32,7 +32,8 @@ pub fn spawn_bgzf<R: Read + Send + 'static>(
             while blocks.len() < BATCH_BLOCKS {
                 match read_block(&mut input, &path, offset) {
                     Ok(Some(b)) => {
-                        last_was_eof = b.len() == EOF_BLOCK.len() && b[..] == EOF_BLOCK[..];
+                        // The end marker is an empty block (ISIZE 0), with whatever subfields.
+                        last_was_eof = b.ends_with(&[0, 0, 0, 0]);
                         let at = offset;
                         offset += b.len() as u64;
                         blocks.push((at, b));
@@ -90,8 +91,8 @@ pub fn spawn_bgzf<R: Read + Send + 'static>(
 
 /// Reads one whole block; `None` at a clean end of file (between blocks).
 fn read_block<R: Read>(r: &mut R, path: &Path, offset: u64) -> Result<Option<Vec<u8>>, IoError> {
-    let mut head = [0u8; 18];
-    let got = read_full(r, &mut head, path)?;
+    let mut block = vec![0u8; FIXED_HEADER];
+    let got = read_full(r, &mut block, path)?;
     if got == 0 {
         return Ok(None);
     }
@@ -100,28 +101,28 @@ fn read_block<R: Read>(r: &mut R, path: &Path, offset: u64) -> Result<Option<Vec
         format: "BGZF",
         detail: format!("file ends inside the {what} of the block at offset {offset}"),
     };
-    if got < head.len() {
+    if got < FIXED_HEADER {
         return Err(truncated("header"));
     }
-    let Some(size) = block_size(&head) else {
-        return Err(IoError::Corrupt {
-            path: path.to_path_buf(),
-            format: "BGZF",
-            offset,
-            detail: "not a BGZF block header".into(),
-        });
+    let corrupt = |detail: String| IoError::Corrupt {
+        path: path.to_path_buf(),
+        format: "BGZF",
+        offset,
+        detail,
     };
-    if size < 26 {
-        return Err(IoError::Corrupt {
-            path: path.to_path_buf(),
-            format: "BGZF",
-            offset,
-            detail: format!("block size {size} is too small"),
-        });
+    let xlen = extra_len(&block).map_err(|e| corrupt(format!("not a BGZF block header: {e}")))?;
+    block.resize(FIXED_HEADER + xlen, 0);
+    if read_full(r, &mut block[FIXED_HEADER..], path)? < xlen {
+        return Err(truncated("header"));
     }
-    let mut block = vec![0u8; size];
-    block[..18].copy_from_slice(&head);
-    if read_full(r, &mut block[18..], path)? < size - 18 {
+    let size = bsize_from_extra(&block[FIXED_HEADER..])
+        .map_err(|e| corrupt(format!("not a BGZF block header: {e}")))?;
+    if size < FIXED_HEADER + xlen + 8 {
+        return Err(corrupt(format!("block size {size} is too small")));
+    }
+    let head = block.len();
+    block.resize(size, 0);
+    if read_full(r, &mut block[head..], path)? < size - head {
         return Err(truncated("body"));
     }
     Ok(Some(block))

@@ -39,6 +39,18 @@ pub enum IoError {
         /// What was missing.
         detail: String,
     },
+    /// Two files of a run are the same file (two inputs, or two outputs).
+    #[error("{first} {first_path} and {second} {second_path} are the same file")]
+    SameFile {
+        /// The first file's role (`-i`, `-o`, `--json`...).
+        first: String,
+        /// Its path as given.
+        first_path: PathBuf,
+        /// The second file's role.
+        second: String,
+        /// Its path as given.
+        second_path: PathBuf,
+    },
     /// An output path names one of the inputs.
     #[error("output {output} is the same file as input {input}: refusing to overwrite an input")]
     OutputIsInput {

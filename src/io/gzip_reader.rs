@@ -8,7 +8,7 @@ use std::path::PathBuf;
 use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
 use std::thread;
 
-use flate2::bufread::MultiGzDecoder;
+use flate2::bufread::GzDecoder;
 
 use super::IoError;
 
@@ -100,8 +100,13 @@ impl<R: BufRead> BufRead for Counted<R> {
 
 /// A gzip stream (single or multi-member) inflated on the calling thread; errors name the
 /// file and the compressed offset of the fault.
+///
+/// Members are decoded one at a time so that what follows the last one is told apart: nothing
+/// (the end), another member, a member cut short (truncated), or bytes that are not gzip at all
+/// (trailing garbage, reported as such and not as truncation).
 pub(crate) struct GzipReader<R: Read> {
-    dec: MultiGzDecoder<Counted<BufReader<R>>>,
+    /// The current member's decoder; `None` once the input is finished.
+    dec: Option<GzDecoder<Counted<BufReader<R>>>>,
     path: PathBuf,
 }
 
@@ -112,7 +117,7 @@ impl<R: Read> GzipReader<R> {
             consumed: 0,
         };
         Self {
-            dec: MultiGzDecoder::new(counted),
+            dec: Some(GzDecoder::new(counted)),
             path,
         }
     }
@@ -120,12 +125,52 @@ impl<R: Read> GzipReader<R> {
     /// Like [`Read::read`], with the error classified (interruptions are retried).
     fn read_classified(&mut self, buf: &mut [u8]) -> Result<usize, IoError> {
         loop {
-            match self.dec.read(buf) {
+            let Some(dec) = self.dec.as_mut() else {
+                return Ok(0);
+            };
+            match dec.read(buf) {
+                Ok(0) if !buf.is_empty() => self.next_member()?,
                 Ok(n) => return Ok(n),
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-                Err(e) => return Err(classify(e, &self.path, self.dec.get_ref().consumed)),
+                Err(e) => return Err(classify(e, &self.path, dec.get_ref().consumed)),
             }
         }
+    }
+
+    /// After a member's end: starts the next member, or ends the input, or names what follows.
+    fn next_member(&mut self) -> Result<(), IoError> {
+        let Some(dec) = self.dec.take() else {
+            return Ok(());
+        };
+        let mut rest = dec.into_inner();
+        let offset = rest.consumed;
+        let head = loop {
+            match rest.fill_buf() {
+                Ok(h) => break h,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                Err(e) => return Err(classify(e, &self.path, offset)),
+            }
+        };
+        if head.is_empty() {
+            return Ok(()); // the end: no more members
+        }
+        let magic = [0x1f, 0x8b];
+        let is_member = head.len() >= 2 && head[..2] == magic || head == &magic[..1];
+        if !is_member {
+            let first: Vec<String> = head.iter().take(4).map(|b| format!("{b:02x}")).collect();
+            return Err(IoError::Corrupt {
+                path: self.path.clone(),
+                format: "gzip",
+                offset,
+                detail: format!(
+                    "trailing data after the last gzip member (not a gzip member: starts with \
+                     bytes {})",
+                    first.join(" ")
+                ),
+            });
+        }
+        self.dec = Some(GzDecoder::new(rest));
+        Ok(())
     }
 }
 

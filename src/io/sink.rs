@@ -52,11 +52,19 @@ impl AtomicFile {
                 committed: false,
             });
         }
+        // Unique per process and per file: two runs (or two threads of one embedder) writing
+        // the same output never share a temporary file.
+        static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+        let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         let mut tmp_name = std::ffi::OsString::from(".");
         tmp_name.push(name);
-        tmp_name.push(format!(".panelprep-{}.tmp", std::process::id()));
+        tmp_name.push(format!(".panelprep-{}-{n}.tmp", std::process::id()));
         let tmp = dir.join(tmp_name);
-        let file = File::create(&tmp).map_err(|source| IoError::File {
+        let created = fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&tmp);
+        let file = created.map_err(|source| IoError::File {
             path: path.clone(),
             action: "create",
             source,
@@ -79,8 +87,17 @@ impl AtomicFile {
         self.tmp.as_deref().unwrap_or(&self.path)
     }
 
-    /// Flushes, syncs and renames the file to its final name.
-    pub fn commit(mut self) -> Result<(), IoError> {
+    /// Flushes, syncs and renames the file to its final name (a set of one: see
+    /// [`super::OutputSet`] for several files that must appear together).
+    pub fn commit(self) -> Result<(), IoError> {
+        let mut set = super::OutputSet::new();
+        set.add(self)?;
+        set.commit()
+    }
+
+    /// Flushes and syncs the temporary file, and hands it over for renaming. On failure the
+    /// temporary file is removed (by drop) and the error carries the OS cause.
+    pub fn finish(mut self) -> Result<super::output_set::Staged, IoError> {
         let err = |action, source| IoError::File {
             path: self.path.clone(),
             action,
@@ -92,11 +109,11 @@ impl AtomicFile {
                 file.sync_all().map_err(|e| err("sync", e))?;
             }
         }
-        if let Some(tmp) = &self.tmp {
-            fs::rename(tmp, &self.path).map_err(|e| err("rename", e))?;
-        }
         self.committed = true;
-        Ok(())
+        Ok(super::output_set::Staged {
+            tmp: self.tmp.take(),
+            path: self.path.clone(),
+        })
     }
 }
 

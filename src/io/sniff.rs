@@ -22,7 +22,8 @@ impl Format {
     }
 }
 
-/// Detects the format from the first bytes (at least 18 for BGZF detection when available).
+/// Detects the format from the first bytes: a BGZF block header is recognised when `head`
+/// holds its whole extra field ([`header_len`] bytes).
 pub fn sniff(head: &[u8]) -> Format {
     if head.len() < 2 || head[0] != 0x1f || head[1] != 0x8b {
         return Format::Plain;
@@ -34,17 +35,19 @@ pub fn sniff(head: &[u8]) -> Format {
     }
 }
 
-/// True when `h` starts a BGZF block header: gzip with FEXTRA whose first subfield is `BC`, 2 bytes.
+/// True when `h` starts a BGZF block header: a gzip member whose extra field holds a `BC`
+/// subfield of 2 bytes, among any others (`h` must hold the whole extra field).
 pub fn is_bgzf_header(h: &[u8]) -> bool {
-    h.len() >= 18
-        && h[0] == 0x1f
-        && h[1] == 0x8b
-        && h[2] == 8
-        && h[3] & 4 != 0
-        && u16::from_le_bytes([h[10], h[11]]) >= 6
-        && h[12] == b'B'
-        && h[13] == b'C'
-        && u16::from_le_bytes([h[14], h[15]]) == 2
+    super::bgzf::parse_header(h).is_ok()
+}
+
+/// How many leading bytes [`sniff`] needs to see a whole member header, given the first
+/// [`super::bgzf::FIXED_HEADER`] bytes (gzip with an extra field: 12 + XLEN).
+pub fn header_len(first: &[u8]) -> usize {
+    match super::bgzf::extra_len(first) {
+        Ok(xlen) => super::bgzf::FIXED_HEADER + xlen,
+        Err(_) => first.len(),
+    }
 }
 
 #[cfg(test)]
@@ -58,5 +61,20 @@ mod tests {
         let bgzf = [31, 139, 8, 4, 0, 0, 0, 0, 0, 255, 6, 0, 66, 67, 2, 0, 27, 0];
         assert_eq!(sniff(&bgzf), Format::Bgzf);
         assert_eq!(sniff(b""), Format::Plain);
+    }
+
+    /// A block whose extra field holds another subfield before `BC` (legal, RFC 1952) is BGZF.
+    #[test]
+    fn bc_after_another_subfield_is_bgzf() {
+        let mut h = vec![31, 139, 8, 4, 0, 0, 0, 0, 0, 255, 14, 0];
+        h.extend_from_slice(&[b'X', b'Y', 4, 0, 1, 2, 3, 4]);
+        h.extend_from_slice(&[b'B', b'C', 2, 0, 27, 0]);
+        assert_eq!(header_len(&h[..12]), 26);
+        assert_eq!(sniff(&h), Format::Bgzf);
+        assert_eq!(
+            sniff(&h[..18]),
+            Format::Gzip,
+            "a cut extra field is not BGZF"
+        );
     }
 }

@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use std::sync::Mutex;
 
-use super::sniff::{Format, sniff};
+use super::sniff::{Format, header_len, sniff};
 use super::{Checksums, Hasher, IoError, bgzf_reader, gzip_reader};
 
 /// Where a hashed input's checksums appear once it has been read to the end.
@@ -123,23 +123,12 @@ pub fn from_reader_on(
     pool: Arc<rayon::ThreadPool>,
     gzip: GzipOn,
 ) -> Result<Source, IoError> {
-    let mut head = vec![0u8; 18];
-    let mut n = 0;
-    while n < head.len() {
-        match raw.read(&mut head[n..]) {
-            Ok(0) => break,
-            Ok(k) => n += k,
-            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-            Err(source) => {
-                return Err(IoError::File {
-                    path,
-                    action: "read",
-                    source,
-                });
-            }
-        }
-    }
-    head.truncate(n);
+    // The fixed member header, then (gzip with an extra field) the whole extra field, so that
+    // a `BC` subfield after other subfields is seen.
+    let mut head = Vec::with_capacity(64);
+    read_up_to(&mut raw, &mut head, super::bgzf::FIXED_HEADER, &path)?;
+    let want = header_len(&head);
+    read_up_to(&mut raw, &mut head, want, &path)?;
     let format = sniff(&head);
     let joined = Cursor::new(head).chain(raw);
     let spawn_err = |source| IoError::File {
@@ -163,4 +152,34 @@ pub fn from_reader_on(
         path,
         checksums: None,
     })
+}
+
+/// Reads from `raw` until `head` holds `want` bytes or the input ends.
+fn read_up_to(
+    raw: &mut Box<dyn Read + Send>,
+    head: &mut Vec<u8>,
+    want: usize,
+    path: &Path,
+) -> Result<(), IoError> {
+    let mut n = head.len();
+    if n >= want {
+        return Ok(());
+    }
+    head.resize(want, 0);
+    while n < want {
+        match raw.read(&mut head[n..]) {
+            Ok(0) => break,
+            Ok(k) => n += k,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(source) => {
+                return Err(IoError::File {
+                    path: path.to_path_buf(),
+                    action: "read",
+                    source,
+                });
+            }
+        }
+    }
+    head.truncate(n);
+    Ok(())
 }

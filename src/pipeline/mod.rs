@@ -96,20 +96,53 @@ enum Msg {
     Failed(Error),
 }
 
+/// Every input (reads, UMI index) and read output of a run with its option name, for
+/// [`io::check_distinct`] together with the caller's own outputs (reports, manifest).
+pub fn run_files(
+    opts: &PipelineOptions,
+    inputs: &Inputs,
+    outputs: &Outputs,
+) -> (Vec<io::RunFile>, Vec<io::RunFile>) {
+    let mut in_paths = inputs.paths();
+    in_paths.extend(opts.umi_index_file().map(|p| p.to_path_buf()));
+    (
+        setup::input_files(inputs, &in_paths),
+        setup::output_files(outputs),
+    )
+}
+
 /// Runs the engine: reads `inputs`, validates every record and writes `outputs`.
 ///
 /// On any error nothing is left under the output names and the first error in input order is
-/// returned, whatever the thread count.
+/// returned, whatever the thread count. The output files appear together, or none of them.
 pub fn run(
     opts: &PipelineOptions,
     inputs: &Inputs,
     outputs: &Outputs,
     control: &Control,
 ) -> Result<Summary, Error> {
+    let (summary, set) = run_staged(opts, inputs, outputs, control)?;
+    if control.is_cancelled() {
+        return Err(Error::Cancelled);
+    }
+    set.commit()?;
+    Ok(summary)
+}
+
+/// Like [`run`], but the output files are left complete and synced under temporary names in
+/// the returned [`io::OutputSet`]: the caller adds its own files (reports, manifest) and
+/// commits them all together, or drops the set to remove them all.
+pub fn run_staged(
+    opts: &PipelineOptions,
+    inputs: &Inputs,
+    outputs: &Outputs,
+    control: &Control,
+) -> Result<(Summary, io::OutputSet), Error> {
     opts.validate()?;
     let in_paths = inputs.paths();
     let mut guarded = in_paths.clone();
     guarded.extend(opts.umi_index_file().map(|p| p.to_path_buf()));
+    umi_index::check_not_a_read(opts, &in_paths)?;
     setup::check_outputs(inputs, outputs, &guarded)?;
     let pool = build_pool(opts.threads)?;
     let mut sources = Vec::new();
@@ -137,7 +170,7 @@ pub fn run(
     let stream = |p: &Option<PathBuf>| -> Result<Stream, Error> {
         Ok(Stream::new(p.clone(), level(p))?.hash(opts.checksums))
     };
-    let same_unpaired = outputs.unpaired2.is_some() && outputs.unpaired1 == outputs.unpaired2;
+    let same_unpaired = setup::same_unpaired(outputs);
     let streams = vec![
         stream(&outputs.out1)?,
         stream(&outputs.out2)?,
@@ -159,9 +192,9 @@ pub fn run(
             },
         ],
     };
-    let mut summary = execute(opts, sources, streams, routing, pool, control)?;
+    let (mut summary, set) = execute(opts, sources, streams, routing, pool, control)?;
     summary.detected = detected;
-    Ok(summary)
+    Ok((summary, set))
 }
 
 /// Runs the engine on caller-supplied streams: `readers` holds one raw input (`Single`,
@@ -220,7 +253,8 @@ pub fn run_streams(
         reads: sources,
         umi_index: None,
     };
-    let mut summary = execute(&opts, sources, streams, routing, pool, control)?;
+    // Caller's writers only: the set holds no file.
+    let (mut summary, _) = execute(&opts, sources, streams, routing, pool, control)?;
     summary.detected = detected;
     Ok(summary)
 }
@@ -258,7 +292,7 @@ fn execute(
     routing: Routing,
     pool: Arc<rayon::ThreadPool>,
     control: &Control,
-) -> Result<Summary, Error> {
+) -> Result<(Summary, io::OutputSet), Error> {
     let Sources {
         layout,
         reads: sources,
@@ -439,9 +473,10 @@ fn execute(
         total.finish_after();
     }
     let mut summaries = Vec::new();
+    let mut set = io::OutputSet::new();
     for s in streams {
         if !s.path.as_os_str().is_empty() {
-            summaries.push(s.finish()?);
+            summaries.push(s.finish(&mut set)?);
         }
     }
     let inputs_summary = in_paths
@@ -476,7 +511,7 @@ fn execute(
         bases: counts[2].bases,
         checksums: slot.and_then(|s| s.lock().ok().and_then(|g| g.clone())),
     });
-    Ok(Summary {
+    let summary = Summary {
         inputs: inputs_summary,
         umi_index,
         outputs: summaries,
@@ -484,7 +519,8 @@ fn execute(
         stats,
         adapters,
         detected: [None, None],
-    })
+    };
+    Ok((summary, set))
 }
 
 struct ReaderCtx {

@@ -22,28 +22,54 @@ pub(super) fn check_outputs(
             "a second output needs a first output".into(),
         ));
     }
-    if let (Some(a), Some(b)) = (&outputs.out1, &outputs.out2) {
-        if a == b && a.as_os_str() != "-" {
-            return Err(Error::Options(format!("both outputs are {}", a.display())));
-        }
-        if a.as_os_str() == "-" && b.as_os_str() == "-" {
-            return Err(Error::Options("only one output can go to stdout".into()));
-        }
-    }
     if !inputs.is_paired() && (outputs.unpaired1.is_some() || outputs.unpaired2.is_some()) {
         return Err(Error::Options("unpaired outputs need paired input".into()));
     }
-    let all = outputs.paths();
-    for (i, out) in all.iter().enumerate() {
-        io::check_not_input(out, in_paths)?;
-        let dup = all[..i].iter().any(|o| o == out && o.as_os_str() != "-");
-        let same_unpaired = i == 3 && outputs.unpaired1 == outputs.unpaired2;
-        if dup && !same_unpaired {
-            return Err(Error::Options(format!(
-                "{} is given as two different outputs",
-                out.display()
-            )));
+    io::check_distinct(&input_files(inputs, in_paths), &output_files(outputs))?;
+    Ok(())
+}
+
+/// The inputs with their option names: reads (`-i`, `-I`), then the UMI index file.
+pub(crate) fn input_files(inputs: &Inputs, in_paths: &[PathBuf]) -> Vec<io::RunFile> {
+    let reads = inputs.paths().len();
+    in_paths
+        .iter()
+        .enumerate()
+        .map(|(i, p)| {
+            let role = match i {
+                0 => "-i",
+                1 if i < reads => "-I",
+                _ => "--umi_index_file",
+            };
+            io::RunFile::new(role, p)
+        })
+        .collect()
+}
+
+/// The read outputs with their option names; one unpaired file for both mates counts once.
+pub(crate) fn output_files(outputs: &Outputs) -> Vec<io::RunFile> {
+    let mut v = Vec::new();
+    let named = [
+        ("-o", &outputs.out1),
+        ("-O", &outputs.out2),
+        ("--unpaired1", &outputs.unpaired1),
+        ("--unpaired2", &outputs.unpaired2),
+    ];
+    for (role, p) in named {
+        if let Some(p) = p {
+            v.push(io::RunFile::new(role, p));
         }
     }
-    Ok(())
+    if same_unpaired(outputs) {
+        v.pop();
+    }
+    v
+}
+
+/// Both mates' unpaired reads go to one file (the same file, however it is spelled).
+pub(crate) fn same_unpaired(outputs: &Outputs) -> bool {
+    match (&outputs.unpaired1, &outputs.unpaired2) {
+        (Some(a), Some(b)) => io::same_file(a, b),
+        _ => false,
+    }
 }

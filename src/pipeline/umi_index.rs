@@ -132,12 +132,21 @@ pub(crate) fn open(
     reads: &[PathBuf],
     pool: &Arc<rayon::ThreadPool>,
 ) -> Result<Option<io::Source>, Error> {
+    check_not_a_read(opts, reads)?;
     let Some(path) = opts.umi_index_file() else {
         return Ok(None);
     };
-    let stdin = path.as_os_str() == "-";
-    if reads.iter().any(|r| r == path) {
-        return Err(Error::Options(if stdin {
+    let hash = opts.checksums && path.as_os_str() != "-";
+    Ok(Some(io::open(path, pool.clone(), hash)?))
+}
+
+/// Refuses a UMI index file that is one of the read inputs (by file identity).
+pub(crate) fn check_not_a_read(opts: &PipelineOptions, reads: &[PathBuf]) -> Result<(), Error> {
+    let Some(path) = opts.umi_index_file() else {
+        return Ok(());
+    };
+    if reads.iter().any(|r| io::same_file(r, path)) {
+        return Err(Error::Options(if path.as_os_str() == "-" {
             "--umi_index_file -: standard input already feeds the reads".into()
         } else {
             format!(
@@ -146,8 +155,7 @@ pub(crate) fn open(
             )
         }));
     }
-    let hash = opts.checksums && !stdin;
-    Ok(Some(io::open(path, pool.clone(), hash)?))
+    Ok(())
 }
 
 /// Push mode and caller-supplied streams have no third input: refuses `--umi_loc index_file`.

@@ -358,6 +358,23 @@ fn emit(done: &mut Done, stream: usize, r: &ReadBuf) {
 fn check_names(a: &Chunk, i: usize, b: &Chunk, j: usize) -> Result<(), FastqError> {
     let (r1, r2) = (a.record(i), b.record(j));
     if pair::names_match(r1.head, r2.head) {
+        // Casava comments carry the mate number: `1:N:0` in read 2's file means swapped files
+        // (names with a `/1` `/2` suffix already told the mates apart).
+        if pair::same_name(r1.head, r2.head) {
+            for (mate, chunk, k, head) in [(1, a, i, r1.head), (2, b, j, r2.head)] {
+                match pair::casava_mate(head) {
+                    Some(found) if found != mate => {
+                        let end = head.len().min(60);
+                        let name = String::from_utf8_lossy(&head[..end]).into_owned();
+                        return Err(FastqError {
+                            location: chunk.location(k, 0),
+                            kind: FastqErrorKind::MateNumber { mate, found, name },
+                        });
+                    }
+                    _ => {}
+                }
+            }
+        }
         return Ok(());
     }
     let lossy = |n: &[u8]| String::from_utf8_lossy(n).into_owned();

@@ -11,7 +11,7 @@ use std::sync::Arc;
 use super::buffers::{BufferPool, Buffers};
 use crate::error::Error;
 use crate::io::bgzf::{BLOCK_DATA, EOF_BLOCK};
-use crate::io::{AtomicFile, Checksums, Hasher, IoError};
+use crate::io::{AtomicFile, Checksums, Hasher, IoError, OutputSet};
 
 /// The uncompressed bytes of one BGZF block: its own buffer, or a slice of a batch's output
 /// shared by the blocks cut from it.
@@ -32,7 +32,9 @@ impl BlockData {
 /// Where one output stream's bytes end up.
 pub(crate) enum Sink {
     File(AtomicFile),
-    Stdout(std::io::Stdout),
+    /// Standard output through a duplicate of its descriptor: unlike `std::io::Stdout`, whose
+    /// writes to a closed descriptor succeed silently, every failure reaches the caller.
+    Stdout(Box<dyn Write + Send>),
     /// A caller's writer (C callbacks, in-memory buffers); flushed at the end.
     Writer(Box<dyn Write + Send>),
     Discard,
@@ -73,7 +75,14 @@ impl Stream {
     pub(crate) fn new(path: Option<PathBuf>, level: Option<u32>) -> Result<Self, IoError> {
         let (path, sink) = match path {
             None => (PathBuf::new(), Sink::Discard),
-            Some(p) if p.as_os_str() == "-" => (p, Sink::Stdout(std::io::stdout())),
+            Some(p) if p.as_os_str() == "-" => {
+                let out = stdout_writer().map_err(|source| IoError::File {
+                    path: p.clone(),
+                    action: "open standard output",
+                    source,
+                })?;
+                (p, Sink::Stdout(out))
+            }
             Some(p) => {
                 let f = AtomicFile::create(&p)?;
                 (p, Sink::File(f))
@@ -208,8 +217,9 @@ impl Stream {
         })
     }
 
-    /// All blocks written: adds the BGZF end marker and renames the file into place.
-    pub(crate) fn finish(mut self) -> Result<StreamSummary, Error> {
+    /// All blocks written: adds the BGZF end marker, and syncs a file into `set` (renamed into
+    /// place when the whole set is committed).
+    pub(crate) fn finish(mut self, set: &mut OutputSet) -> Result<StreamSummary, Error> {
         if self.level.is_some() {
             self.write(&EOF_BLOCK)?;
         }
@@ -222,7 +232,7 @@ impl Stream {
             checksums: self.hasher.take().map(Hasher::finish),
         };
         match self.sink {
-            Sink::File(f) => f.commit()?,
+            Sink::File(f) => set.add(f)?,
             Sink::Stdout(mut s) => s.flush().map_err(|source| IoError::File {
                 path: self.path.clone(),
                 action: "write",
@@ -237,6 +247,20 @@ impl Stream {
         }
         Ok(summary)
     }
+}
+
+/// Standard output as a writer that reports every failure (a closed descriptor: `EBADF`).
+#[cfg(unix)]
+fn stdout_writer() -> std::io::Result<Box<dyn Write + Send>> {
+    use std::os::fd::AsFd;
+    let fd = std::io::stdout().as_fd().try_clone_to_owned()?;
+    Ok(Box::new(std::fs::File::from(fd)))
+}
+
+/// Standard output as a writer.
+#[cfg(not(unix))]
+fn stdout_writer() -> std::io::Result<Box<dyn Write + Send>> {
+    Ok(Box::new(std::io::stdout()))
 }
 
 /// What was written to one output.

@@ -41,7 +41,7 @@ pub fn run(a: &BenchArgs) -> Result<(), panelprep::Error> {
     std::fs::create_dir_all(&dir).map_err(io_err)?;
     let (p1, p2) = (dir.join("bench_R1.fq"), dir.join("bench_R2.fq"));
     let (g1, g2) = (dir.join("bench_R1.fq.gz"), dir.join("bench_R2.fq.gz"));
-    eprintln!("generating {} pairs in {} ...", a.pairs, dir.display());
+    note!("generating {} pairs in {} ...", a.pairs, dir.display());
     {
         let opts = SimOptions {
             pairs: a.pairs,
@@ -62,13 +62,13 @@ pub fn run(a: &BenchArgs) -> Result<(), panelprep::Error> {
     }
     let raw = file_len(&p1) + file_len(&p2);
     let reads = 2 * a.pairs;
-    println!("step\tthreads\tseconds\tMB/s (uncompressed)\treads/s");
+    outln!("step\tthreads\tseconds\tMB/s (uncompressed)\treads/s")?;
     let row = |step: &str, t: usize, secs: f64| {
-        println!(
+        outln!(
             "{step}\t{t}\t{secs:.3}\t{:.1}\t{:.0}",
             raw as f64 / 1e6 / secs,
             reads as f64 / secs
-        );
+        )
     };
     // Decompression alone: both gzip files, each inflated on its own thread, as the engine does.
     let secs = time(|| {
@@ -105,7 +105,7 @@ pub fn run(a: &BenchArgs) -> Result<(), panelprep::Error> {
         }
         Ok(())
     })?;
-    row("decompress (gzip, 1 thread per file)", 1, secs);
+    row("decompress (gzip, 1 thread per file)", 1, secs)?;
     for &t in &a.threads {
         let opts = PipelineOptions {
             threads: t,
@@ -114,7 +114,7 @@ pub fn run(a: &BenchArgs) -> Result<(), panelprep::Error> {
         let inputs = Inputs::Paired(p1.clone(), p2.clone());
         let secs =
             time(|| pipeline::run(&opts, &inputs, &Outputs::default(), &Control::new()).map(drop))?;
-        row("parse+validate (plain in, no output)", t, secs);
+        row("parse+validate (plain in, no output)", t, secs)?;
     }
     for &t in &a.threads {
         let opts = PipelineOptions {
@@ -133,7 +133,7 @@ pub fn run(a: &BenchArgs) -> Result<(), panelprep::Error> {
             &format!("end-to-end (gzip in, BGZF level {} out)", a.level),
             t,
             secs,
-        );
+        )?;
     }
     Ok(())
 }

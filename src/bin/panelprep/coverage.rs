@@ -3,6 +3,7 @@
 use std::path::PathBuf;
 
 use panelprep::coverage::{self, CoverageError};
+use panelprep::pipeline::Control;
 use panelprep::settings::CoverageSettings;
 
 /// Command-line options of `panelprep coverage`.
@@ -22,20 +23,36 @@ pub struct CoverageArgs {
 }
 
 /// Runs the coverage command: computes, writes every output, prints warnings and the QC sheet.
-pub fn run(args: &CoverageArgs) -> Result<(), panelprep::Error> {
+pub fn run(args: &CoverageArgs, control: &Control) -> Result<(), panelprep::Error> {
     let opts = args.settings.to_options()?;
-    let report = coverage::run(&opts, &args.bam, &args.targets)?;
+    coverage::check_paths(&args.bam, &args.targets, &args.prefix)?;
+    // SIGINT/SIGTERM (through `control`): exit 130, nothing written.
+    let cancelled = || control.is_cancelled();
+    let report = coverage::run_cancellable(&opts, &args.bam, &args.targets, &cancelled).map_err(
+        |e| match e {
+            CoverageError::Cancelled => panelprep::Error::Cancelled,
+            e => e.into(),
+        },
+    )?;
     for w in &report.warnings {
-        eprintln!("[panelprep coverage] warning: {w}");
+        note!("[panelprep coverage] warning: {w}");
     }
-    coverage::write_outputs(&report, &args.prefix)?;
+    let set = coverage::stage_outputs(&report, &args.prefix)?;
+    if control.is_cancelled() {
+        return Err(panelprep::Error::Cancelled);
+    }
+    set.commit()?;
     let p = &report.panel;
-    eprintln!(
+    note!(
         "[panelprep coverage] {} targets, {} genes, {} bases: mean {:.2}x, median {}x",
-        p.targets, p.genes, p.target_territory, p.mean_target_coverage, p.median_target_coverage
+        p.targets,
+        p.genes,
+        p.target_territory,
+        p.mean_target_coverage,
+        p.median_target_coverage
     );
     if let Some(g) = &report.gate {
-        eprint!("{}", coverage::gate::to_tsv(g));
+        note_raw!("{}", coverage::gate::to_tsv(g));
         if !g.pass {
             let failed: Vec<String> = g
                 .rows

@@ -45,7 +45,7 @@ pub fn run(a: &DemoArgs, control: &Control) -> Result<(), panelprep::Error> {
     };
     let start = std::time::SystemTime::now();
     let inputs = Inputs::Paired(in1, in2);
-    let summary = pipeline::run(&opts, &inputs, &outputs, control)?;
+    let (summary, mut set) = pipeline::run_staged(&opts, &inputs, &outputs, control)?;
     let paths =
         crate::reports::ReportPaths::resolve(outputs.out1.as_deref(), None, None, None, false);
     let names = inputs.paths();
@@ -58,13 +58,14 @@ pub fn run(a: &DemoArgs, control: &Control) -> Result<(), panelprep::Error> {
         ..Default::default()
     };
     let params = serde_json::json!({ "demo": true, "threads": a.threads });
-    crate::reports::write(&paths, &summary, &info, start, a.threads, params)?;
-    println!(
+    crate::reports::write(&mut set, &paths, &summary, &info, start, a.threads, params)?;
+    set.commit()?;
+    outln!(
         "panelprep demo: {} read pairs processed",
         summary.inputs[0].records
-    );
+    )?;
     for line in crate::reports::describe(&summary, &paths) {
-        println!("{line}");
+        outln!("{line}")?;
     }
     coverage(a, &err)
 }

@@ -1,6 +1,9 @@
 //! The `panelprep` command-line tool: argument parsing, progress, exit codes. All work is done
 //! by the library.
 
+#[macro_use]
+mod stdio;
+
 mod bench;
 mod coverage;
 mod demo;
@@ -154,7 +157,7 @@ fn main() -> ExitCode {
         Command::Demo(d) => demo::run(&d, &control),
         Command::Bench(b) => bench::run(&b),
         Command::Simulate(s) => simulate::run(&s),
-        Command::Coverage(c) => coverage::run(&c),
+        Command::Coverage(c) => coverage::run(&c, &control),
         Command::Completions(c) => docs::completions::<Cli>(&c),
         Command::Manpage => docs::manpage::<Cli>(),
     };
@@ -173,10 +176,10 @@ fn main() -> ExitCode {
 
 /// Prints an error with its chain of causes.
 fn report_error(e: &dyn std::error::Error) {
-    eprintln!("panelprep: error: {e}");
+    note!("panelprep: error: {e}");
     let mut source = e.source();
     while let Some(s) = source {
-        eprintln!("  caused by: {s}");
+        note!("  caused by: {s}");
         source = s.source();
     }
 }
@@ -193,6 +196,12 @@ fn trim(t: &TrimCmd, control: &Control) -> Result<(), panelprep::Error> {
         (None, true) => Inputs::Interleaved(t.in1.clone()),
         (None, false) => Inputs::Single(t.in1.clone()),
     };
+    let to_stdout = [&t.out1, &t.out2, &t.unpaired1, &t.unpaired2]
+        .iter()
+        .any(|o| o.as_deref().is_some_and(|p| p.as_os_str() == "-"));
+    if to_stdout && stdio::stdout_was_closed() {
+        return Err(stdio::closed_stdout_error());
+    }
     let outputs = Outputs {
         out1: t.out1.clone(),
         out2: t.out2.clone(),
@@ -210,11 +219,25 @@ fn trim(t: &TrimCmd, control: &Control) -> Result<(), panelprep::Error> {
     if !t.passthrough {
         t.trim.apply(&mut opts, inputs.is_paired())?;
     }
+    // Every file of the run by identity, reports and manifest included, before any byte is read.
+    let (ins, mut outs) = pipeline::run_files(&opts, &inputs, &outputs);
+    let reports = [
+        ("--json", &paths.json),
+        ("--html", &paths.html),
+        ("--manifest", &paths.manifest),
+    ];
+    for (role, p) in reports {
+        if let Some(p) = p {
+            outs.push(panelprep::io::RunFile::new(role, p));
+        }
+    }
+    panelprep::io::check_distinct(&ins, &outs)?;
     opts.stats = paths.needs_stats();
     opts.checksums = paths.manifest.is_some();
     let clock = std::time::Instant::now();
-    let summary =
-        progress::with_progress(control, || pipeline::run(&opts, &inputs, &outputs, control))?;
+    let (summary, mut set) = progress::with_progress(control, || {
+        pipeline::run_staged(&opts, &inputs, &outputs, control)
+    })?;
     let info = panelprep::report::RunInfo {
         command: std::env::args().collect::<Vec<_>>().join(" "),
         elapsed_seconds: Some(clock.elapsed().as_secs_f64()),
@@ -231,14 +254,31 @@ fn trim(t: &TrimCmd, control: &Control) -> Result<(), panelprep::Error> {
         "allow_empty": opts.allow_empty,
         "batch_bytes": opts.batch_bytes,
     });
-    reports::write(&paths, &summary, &info, start, opts.threads, params)?;
+    reports::write(
+        &mut set,
+        &paths,
+        &summary,
+        &info,
+        start,
+        opts.threads,
+        params,
+    )?;
+    // Reads, reports and manifest appear together or not at all.
+    if control.is_cancelled() {
+        return Err(panelprep::Error::Cancelled);
+    }
+    set.commit()?;
     for line in reports::describe(&summary, &paths) {
-        eprintln!("{line}");
+        note!("{line}");
     }
     Ok(())
 }
 
 fn validate(v: &ValidateCmd, control: &Control) -> Result<(), panelprep::Error> {
+    // The counts go to standard output: refuse a closed one before reading a byte.
+    if stdio::stdout_was_closed() {
+        return Err(stdio::closed_stdout_error());
+    }
     for f in &v.files {
         let inputs = if v.interleaved {
             Inputs::Interleaved(f.clone())
@@ -253,13 +293,13 @@ fn validate(v: &ValidateCmd, control: &Control) -> Result<(), panelprep::Error> 
             pipeline::run(&opts, &inputs, &Outputs::default(), control)
         })?;
         for i in &summary.inputs {
-            println!(
+            outln!(
                 "{}\trecords={}\tbases={}\tformat={}",
                 i.path.display(),
                 i.records,
                 i.bases,
                 i.format
-            );
+            )?;
         }
     }
     Ok(())

@@ -21,7 +21,7 @@ pub fn with_progress<T>(control: &Control, job: impl FnOnce() -> T) -> T {
         {
             let secs = start.elapsed().as_secs_f64().max(1e-9);
             let mb = watched.bytes() as f64 / 1e6;
-            eprint!(
+            note_raw!(
                 "\r{} reads, {:.0} MB, {:.0} MB/s   ",
                 watched.records(),
                 mb,
@@ -31,7 +31,7 @@ pub fn with_progress<T>(control: &Control, job: impl FnOnce() -> T) -> T {
             shown = true;
         }
         if shown {
-            eprint!("\r\x1b[K");
+            note_raw!("\r\x1b[K");
         }
     });
     let out = job();

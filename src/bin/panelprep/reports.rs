@@ -68,8 +68,10 @@ fn stem_path(p: &Path) -> PathBuf {
     p.with_file_name(if stem.is_empty() { "panelprep" } else { stem })
 }
 
-/// Writes the reports of a finished run.
+/// Writes the reports of a finished run into `set` (under temporary names; the manifest last,
+/// so that a set without its manifest is visibly incomplete).
 pub fn write(
+    set: &mut panelprep::io::OutputSet,
     paths: &ReportPaths,
     summary: &Summary,
     info: &RunInfo,
@@ -86,12 +88,12 @@ pub fn write(
         let rep = report::build(stats, &info);
         if let Some(p) = &paths.json {
             let text = rep.to_json_string();
-            report::write_atomic(p, text.as_bytes())?;
+            set.add_bytes(p, text.as_bytes())?;
             written.push((p.clone(), text.into_bytes()));
         }
         if let Some(p) = &paths.html {
             let text = report::html::render(&rep, None);
-            report::write_atomic(p, text.as_bytes())?;
+            set.add_bytes(p, text.as_bytes())?;
             written.push((p.clone(), text.into_bytes()));
         }
     }
@@ -117,7 +119,7 @@ pub fn write(
             h.update(bytes);
             m.push(FileEntry::new(FileRole::Report, path, &h.finish(), None));
         }
-        m.write(p)?;
+        set.add_bytes(p, m.to_json_string().as_bytes())?;
     }
     Ok(())
 }
