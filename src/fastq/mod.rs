@@ -6,6 +6,7 @@ pub mod pair;
 pub mod parse;
 mod record;
 
+pub(crate) use chunk::io_error;
 pub use chunk::{Chunk, Chunker, ChunkerOptions, MAX_RECORD_LIMIT};
 pub use error::{FastqError, FastqErrorKind};
 pub use record::{ReadBuf, RecordRef, write_record};

@@ -18,4 +18,6 @@ pub use output_set::{OutputSet, Staged};
 pub use paths::{FileId, RunFile, check_distinct, identity, same_file};
 pub use sink::{AtomicFile, check_not_input};
 pub use sniff::{Format, sniff};
-pub use source::{ChecksumSlot, GzipOn, Source, from_reader, from_reader_on, open, open_on, tee};
+pub use source::{
+    ChecksumSlot, GzipOn, Source, from_reader, from_reader_on, open, open_counted, open_on, tee,
+};

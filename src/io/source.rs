@@ -4,6 +4,7 @@ use std::fs::File;
 use std::io::{self, Cursor, Read};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use std::sync::Mutex;
 
@@ -32,6 +33,20 @@ impl<R: Read> Read for HashTee<R> {
         } else if let Some(h) = self.hasher.as_mut() {
             h.update(&buf[..n]);
         }
+        Ok(n)
+    }
+}
+
+/// Adds the bytes read to a shared counter (progress).
+struct Counted<R> {
+    inner: R,
+    counter: Arc<AtomicU64>,
+}
+
+impl<R: Read> Read for Counted<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.counter.fetch_add(n as u64, Ordering::Relaxed);
         Ok(n)
     }
 }
@@ -79,6 +94,18 @@ pub fn open_on(
     hash: bool,
     gzip: GzipOn,
 ) -> Result<Source, IoError> {
+    open_counted(path, pool, hash, gzip, None)
+}
+
+/// Like [`open_on`]; every raw (still compressed) byte read is also added to `read`, so that a
+/// caller can show how much of a file has been read.
+pub fn open_counted(
+    path: &Path,
+    pool: Arc<rayon::ThreadPool>,
+    hash: bool,
+    gzip: GzipOn,
+    read: Option<Arc<AtomicU64>>,
+) -> Result<Source, IoError> {
     let raw: Box<dyn Read + Send> = if path.as_os_str() == "-" {
         Box::new(io::stdin())
     } else {
@@ -87,7 +114,13 @@ pub fn open_on(
             action: "open",
             source,
         })?;
-        Box::new(file)
+        match read {
+            Some(counter) => Box::new(Counted {
+                inner: file,
+                counter,
+            }),
+            None => Box::new(file),
+        }
     };
     let (raw, slot) = if hash { tee(raw) } else { (raw, None) };
     let mut src = from_reader_on(raw, path.to_path_buf(), pool, gzip)?;

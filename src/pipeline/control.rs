@@ -14,6 +14,8 @@ struct Inner {
     cancelled: AtomicBool,
     records: AtomicU64,
     bytes: AtomicU64,
+    /// Raw (compressed) bytes read from input files; shared with their readers.
+    input_read: Arc<AtomicU64>,
 }
 
 impl Control {
@@ -40,6 +42,17 @@ impl Control {
     /// Uncompressed input bytes processed so far.
     pub fn bytes(&self) -> u64 {
         self.inner.bytes.load(Ordering::Relaxed)
+    }
+
+    /// Raw bytes read so far from the run's input files (as stored, before decompression; not
+    /// counted for stdin or caller streams): with the files' sizes, the share of input read.
+    pub fn input_read(&self) -> u64 {
+        self.inner.input_read.load(Ordering::Relaxed)
+    }
+
+    /// The counter the input readers add to.
+    pub(crate) fn input_counter(&self) -> Arc<AtomicU64> {
+        self.inner.input_read.clone()
     }
 
     pub(crate) fn add(&self, records: u64, bytes: u64) {

@@ -46,7 +46,7 @@ pub(super) fn detect(
             continue;
         }
         let records = SAMPLE * mates.len();
-        let buf = read_sample(&mut src.reader, records)?;
+        let buf = read_sample(&mut src.reader, records, &src.path)?;
         let recs = parse(&buf, records);
         for &m in mates {
             if !want[m] {
@@ -74,7 +74,7 @@ pub(super) fn detect(
 }
 
 /// Reads until `records` complete 4-line records (or [`MAX_BYTES`], or the end) are in memory.
-fn read_sample(r: &mut dyn Read, records: usize) -> Result<Vec<u8>, Error> {
+fn read_sample(r: &mut dyn Read, records: usize, path: &std::path::Path) -> Result<Vec<u8>, Error> {
     let mut buf = Vec::new();
     let mut lines = 0usize;
     let mut block = vec![0u8; 64 << 10];
@@ -83,7 +83,8 @@ fn read_sample(r: &mut dyn Read, records: usize) -> Result<Vec<u8>, Error> {
             Ok(0) => break,
             Ok(n) => n,
             Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
-            Err(e) => return Err(Error::Internal(format!("reading the adapter sample: {e}"))),
+            // A decompression error keeps its cause and offset (the same error the run would give).
+            Err(e) => return Err(crate::fastq::io_error(e, path).into()),
         };
         lines += memchr::memchr_iter(b'\n', &block[..n]).count();
         buf.extend_from_slice(&block[..n]);
@@ -129,7 +130,7 @@ mod tests {
         }
         data.extend_from_slice(b"@bad\nAC\n+\nI\n");
         let mut r: Box<dyn Read + Send> = Box::new(Cursor::new(data.clone()));
-        let buf = read_sample(&mut r, 4).expect("read");
+        let buf = read_sample(&mut r, 4, std::path::Path::new("t.fq")).expect("read");
         assert_eq!(parse(&buf, 4).len(), 4);
         assert_eq!(parse(&data, 100).len(), 10, "stops at the malformed record");
         let mut all = Vec::new();

@@ -147,11 +147,12 @@ pub fn run_staged(
     let pool = build_pool(opts.threads)?;
     let mut sources = Vec::new();
     for p in &in_paths {
-        sources.push(io::open_on(
+        sources.push(io::open_counted(
             p,
             pool.clone(),
             opts.checksums && p.as_os_str() != "-",
             io::GzipOn::Reader,
+            Some(control.input_counter()),
         )?);
     }
     let mut opts = opts.clone();

@@ -235,7 +235,12 @@ fn trim(t: &TrimCmd, control: &Control) -> Result<(), panelprep::Error> {
     opts.stats = paths.needs_stats();
     opts.checksums = paths.manifest.is_some();
     let clock = std::time::Instant::now();
-    let (summary, mut set) = progress::with_progress(control, || {
+    let in_paths = inputs.paths();
+    let watch = progress::Watch {
+        inputs: &in_paths,
+        paired: inputs.is_paired(),
+    };
+    let (summary, mut set) = progress::with_progress(control, &watch, || {
         pipeline::run_staged(&opts, &inputs, &outputs, control)
     })?;
     let info = panelprep::report::RunInfo {
@@ -289,7 +294,11 @@ fn validate(v: &ValidateCmd, control: &Control) -> Result<(), panelprep::Error> 
             stats: false,
             ..v.engine.options()
         };
-        let summary = progress::with_progress(control, || {
+        let watch = progress::Watch {
+            inputs: std::slice::from_ref(f),
+            paired: v.interleaved,
+        };
+        let summary = progress::with_progress(control, &watch, || {
             pipeline::run(&opts, &inputs, &Outputs::default(), control)
         })?;
         for i in &summary.inputs {
