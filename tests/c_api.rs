@@ -1,17 +1,21 @@
 //! The C ABI from C and C++: compiles `tests/c/api_test.c` (`-std=c99`) and
-//! `tests/c/api_test.cpp` (`-std=c++11`) with `-Wall -Wextra -Werror -pedantic` against
-//! `include/panelprep.h`, links each once statically (`libpanelprep.a -lpthread -ldl -lm`, the
-//! README's command) and once dynamically (`libpanelprep.so` with an rpath, and through the
-//! `panelprep.pc` made from `panelprep.pc.in`), runs them on generated inputs, checks their
-//! output against numbers computed here, and runs them again under valgrind memcheck when it is
-//! installed (any definite or indirect leak or memory error fails). The programs' runs with
-//! every option given as JSON (`TRIM_JSON`, `COVERAGE_JSON` in the C sources) must write the
-//! same reads and coverage files as the CLI given the same flags (`TRIM_FLAGS`,
-//! `COVERAGE_FLAGS` here).
+//! `tests/c/api_test.cpp` (`-std=c++11`) with `-Wall -Wextra -Werror -pedantic` against the
+//! installed `include/panelprep.h`, links each once statically (the installed symbol-clean
+//! `libpanelprep.a -lpthread -ldl -lm`, the README's command) and once dynamically
+//! (`-lpanelprep` through the SONAME links with an rpath, and through the installed
+//! `panelprep.pc`), runs them on generated inputs and checks their output against numbers
+//! computed here. The programs' runs with every option given as JSON (`TRIM_JSON`,
+//! `COVERAGE_JSON` in the C sources) must write the same reads and coverage files as the CLI
+//! given the same flags (`TRIM_FLAGS`, `COVERAGE_FLAGS` here). `c_api/linking.rs` checks the
+//! symbols, SONAME and symbol versions, links panelprep with htslib, and runs the C programs
+//! under ASan and UBSan. The `*_valgrind` tests (ignored by default: slow) run every program
+//! under valgrind memcheck as integrators would (`--leak-check=full --error-exitcode=1` with
+//! the shipped `tests/c/panelprep.supp`): any memory error or leak fails.
 //!
-//! The static and shared libraries are built by this test (`cargo build --lib` with this test's
-//! profile and target directory) so they are never stale. Skips, saying why, when no C
-//! compiler is installed.
+//! The libraries are built by this test (`cargo build --lib` with this test's profile and
+//! target directory) and installed with `scripts/install-c-lib.sh` into
+//! `<profile dir>/c-install`, so they are never stale. Skips, saying why, when no C compiler
+//! is installed.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
