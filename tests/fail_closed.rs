@@ -697,3 +697,181 @@ fn cram_sam_and_plain_gzip_given_as_bam_are_named() {
     }
     assert!(!dir_names(dir.path()).iter().any(|n| n.starts_with("c.")));
 }
+
+// ---- 4. Resources: linear scans.
+
+#[test]
+fn trailing_blank_lines_take_linear_time() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut text = fastq(100, 4, "");
+    text.resize(text.len() + (64 << 20), b'\n');
+    let p = dir.path().join("blank.fq.gz");
+    fs::write(&p, gzip(&text)).unwrap();
+    let start = std::time::Instant::now();
+    let o = panelprep(["validate", s(&p)]);
+    let secs = start.elapsed().as_secs_f64();
+    assert!(o.status.success(), "{}", stderr_of(&o));
+    assert!(String::from_utf8_lossy(&o.stdout).contains("records=100"));
+    // Quadratic, this took 27 s in a release build; linear it is well under a second.
+    assert!(secs < 15.0, "64 MiB of blank lines took {secs:.1} s");
+}
+
+// ---- 8. Coverage honours SIGINT and SIGTERM: exit 130, no outputs.
+
+/// The cnvkit BAM with every record repeated `copies` times (still coordinate-sorted).
+fn big_bam(src: &Path, dst: &Path, copies: usize) {
+    use std::io::Read;
+    let mut data = Vec::new();
+    noodles::bgzf::io::Reader::new(fs::File::open(src).unwrap())
+        .read_to_end(&mut data)
+        .unwrap();
+    let u32_at = |at: usize| u32::from_le_bytes(data[at..at + 4].try_into().unwrap()) as usize;
+    let mut at = 8 + u32_at(4);
+    let refs = u32_at(at);
+    at += 4;
+    for _ in 0..refs {
+        at += 4 + u32_at(at) + 4;
+    }
+    let mut w = noodles::bgzf::io::Writer::new(fs::File::create(dst).unwrap());
+    w.write_all(&data[..at]).unwrap();
+    while at < data.len() {
+        let end = at + 4 + u32_at(at);
+        for _ in 0..copies {
+            w.write_all(&data[at..end]).unwrap();
+        }
+        at = end;
+    }
+    w.finish().unwrap();
+}
+
+fn signal_during_coverage(signal: &str) {
+    let dir = tempfile::tempdir().unwrap();
+    let Some((bam, bed)) = cnvkit(dir.path()) else {
+        return;
+    };
+    let big = dir.path().join("big.bam");
+    big_bam(&bam, &big, 25);
+    let out = tempfile::tempdir().unwrap();
+    let mut child = Command::new(bin())
+        .args([
+            "coverage",
+            "--scan",
+            "full",
+            "--bam",
+            s(&big),
+            "--targets",
+            s(&bed),
+        ])
+        .arg("--prefix")
+        .arg(out.path().join("c"))
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(400));
+    assert!(
+        child.try_wait().unwrap().is_none(),
+        "the run ended before the signal: make the BAM bigger"
+    );
+    let st = Command::new("kill")
+        .args([signal, &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(st.success());
+    let o = child.wait_with_output().unwrap();
+    let err = stderr_of(&o);
+    assert_eq!(o.status.code(), Some(130), "{signal}: {err}");
+    assert!(err.contains("cancelled"), "{err}");
+    assert!(dir_names(out.path()).is_empty(), "{signal}: files left");
+}
+
+#[test]
+fn sigint_during_coverage_leaves_nothing() {
+    signal_during_coverage("-INT");
+}
+
+#[test]
+fn sigterm_during_coverage_leaves_nothing() {
+    signal_during_coverage("-TERM");
+}
+
+#[test]
+fn library_coverage_cancel_stops_the_scan() {
+    let dir = tempfile::tempdir().unwrap();
+    let Some((bam, bed)) = cnvkit(dir.path()) else {
+        return;
+    };
+    let asked = std::cell::Cell::new(0);
+    let cancel = || {
+        asked.set(asked.get() + 1);
+        asked.get() > 3
+    };
+    let opts = panelprep::coverage::CoverageOptions {
+        scan: panelprep::coverage::ScanMode::Full,
+        ..Default::default()
+    };
+    let e = panelprep::coverage::run_cancellable(&opts, &bam, &bed, &cancel).unwrap_err();
+    assert!(
+        matches!(e, panelprep::coverage::CoverageError::Cancelled),
+        "{e}"
+    );
+    assert_eq!(asked.get(), 4, "stopped at the first look after the cancel");
+}
+
+// ---- 9. Concurrent runs to one output set: the manifest describes the bytes left on disk.
+
+#[test]
+fn concurrent_runs_leave_a_manifest_that_matches_the_files() {
+    use sha2::Digest;
+    let dir = tempfile::tempdir().unwrap();
+    let ins: Vec<PathBuf> = (0..2)
+        .map(|k| {
+            let p = dir.path().join(format!("in{k}.fq"));
+            fs::write(&p, fastq(3000 + 1000 * k, 20 + k as u64, "")).unwrap();
+            p
+        })
+        .collect();
+    let out = dir.path().join("out");
+    fs::create_dir(&out).unwrap();
+    for round in 0..3 {
+        // Both runs at once, each with its own input, to the same output names.
+        let running: Vec<_> = ins
+            .iter()
+            .map(|i| {
+                Command::new(bin())
+                    .args(["trim", "-w", "1", "-i", s(i), "-o"])
+                    .arg(out.join("o.fq.gz"))
+                    .arg("--manifest")
+                    .arg(out.join("m.json"))
+                    .arg("--json")
+                    .arg(out.join("r.json"))
+                    .stderr(std::process::Stdio::null())
+                    .spawn()
+                    .unwrap()
+            })
+            .collect();
+        for mut c in running {
+            assert!(c.wait().unwrap().success());
+        }
+        let m: serde_json::Value =
+            serde_json::from_slice(&fs::read(out.join("m.json")).unwrap()).unwrap();
+        for f in m["files"].as_array().unwrap() {
+            if f["role"] == "input" {
+                continue;
+            }
+            let path = PathBuf::from(f["path"].as_str().unwrap());
+            let bytes = fs::read(&path).unwrap();
+            let sha: String = sha2::Sha256::digest(&bytes)
+                .iter()
+                .map(|b| format!("{b:02x}"))
+                .collect();
+            assert_eq!(
+                f["sha256"].as_str().unwrap(),
+                sha,
+                "round {round}: {}",
+                path.display()
+            );
+            assert_eq!(f["size"].as_u64().unwrap(), bytes.len() as u64);
+        }
+        assert_eq!(dir_names(&out), vec!["m.json", "o.fq.gz", "r.json"]);
+    }
+}
