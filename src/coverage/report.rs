@@ -47,6 +47,9 @@ pub struct CoverageReport {
     /// Distributions for the mosdepth files (not serialised).
     #[serde(skip)]
     pub tables: MosdepthTables,
+    /// Picard CollectHsMetrics' metrics and files (`picard-hs` preset only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub picard: Option<super::picard::PicardReport>,
 }
 
 impl CoverageReport {
@@ -178,6 +181,7 @@ pub fn write_outputs(
     if let Some(g) = &report.gate {
         files.push((name(".gate.tsv"), gate::to_tsv(g).into_bytes(), false));
     }
+    files.extend(super::extra_outputs(report, &name));
     let mut pending = Vec::with_capacity(files.len());
     for (path, bytes, bgzf) in files {
         let io = |action: &'static str| {
