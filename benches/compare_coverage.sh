@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
-# Panel coverage benchmark: panelprep coverage vs mosdepth and samtools bedcov on a generated
+# Panel coverage benchmark: panelprep coverage vs mosdepth, samtools bedcov and Picard
+# CollectHsMetrics (picard-hs preset) on a generated
 # gene-panel BAM (GRCh38 contigs, ~500 targets in 60 genes, ~70% of pairs on target).
 #
 # Usage: benches/compare_coverage.sh [WORKDIR=target/coverage-bench] [PAIRS=1500000] [RUNS=3]
-# Needs: cargo, samtools, mosdepth, hyperfine, /usr/bin/time (GNU). Wall times are hyperfine
+# Needs: cargo, samtools, mosdepth, picard-tools (PicardCommandLine), hyperfine, /usr/bin/time (GNU). Wall times are hyperfine
 # means over RUNS runs after one warm-up (page cache warm); peak RSS from /usr/bin/time -v.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -23,6 +24,7 @@ fi
 [ -s "$W/panel.bam.bai" ] || samtools index "$W/panel.bam"
 BAM=$W/panel.bam
 BED=$W/panel.bed
+[ -s "$W/panel.interval_list" ] || PicardCommandLine BedToIntervalList I="$BED" O="$W/panel.interval_list" SD="$BAM" QUIET=true > /dev/null 2>&1
 
 echo "## Input"
 echo "- BAM: $(du -h "$BAM" | cut -f1), $(samtools idxstats "$BAM" | awk '{m+=$3; u+=$4} END {print m" mapped + "u" unmapped records"}')"
@@ -37,7 +39,9 @@ CMD[panelprep-fast]="$PP coverage --bam $BAM --targets $BED --prefix $W/ppfast -
 CMD[mosdepth]="mosdepth -t 2 -n --by $BED --thresholds $TH $W/md $BAM"
 CMD[mosdepth-fast]="mosdepth -t 2 -n -x --by $BED --thresholds $TH $W/mdfast $BAM"
 CMD[samtools-bedcov]="samtools bedcov -j $BED $BAM"
-ORDER="panelprep panelprep-full-scan panelprep-fast mosdepth mosdepth-fast samtools-bedcov"
+CMD[panelprep-picard-hs]="$PP coverage --bam $BAM --targets $BED --prefix $W/pphs -t 2 --preset picard-hs"
+CMD[picard]="PicardCommandLine CollectHsMetrics I=$BAM O=$W/picard.hs.txt BAIT_INTERVALS=$W/panel.interval_list TARGET_INTERVALS=$W/panel.interval_list VALIDATION_STRINGENCY=SILENT QUIET=true"
+ORDER="panelprep panelprep-full-scan panelprep-fast mosdepth mosdepth-fast samtools-bedcov panelprep-picard-hs picard"
 
 echo
 echo "## Commands"
@@ -60,6 +64,19 @@ for pair in "pp md" "ppfast mdfast"; do
   done
   if cmp -s "$W/$1.mosdepth.region.dist.txt" "$W/$2.mosdepth.region.dist.txt"; then echo "- $1.mosdepth.region.dist.txt == $2's"; else echo "- $1 region.dist DIFFERS"; fi
 done
+
+if python3 - "$W/pphs.hs_metrics.txt" "$W/picard.hs.txt" <<'PY'
+import sys
+def hs(p):
+    L = open(p).read().split('\n')
+    i = [k for k, l in enumerate(L) if l.startswith('## METRICS CLASS')][0]
+    return dict(zip(L[i + 1].split('\t'), L[i + 2].split('\t')))
+a, b = hs(sys.argv[1]), hs(sys.argv[2])
+skip = {'BAIT_SET', 'HET_SNP_SENSITIVITY', 'HET_SNP_Q'}
+bad = [k for k in b if k not in skip and a.get(k) != b[k]]
+print('- picard-hs HsMetrics vs Picard: %d of %d compared fields equal%s' % (len(b) - len(skip) - len(bad), len(b) - len(skip), (' (differ: ' + ', '.join(bad) + ')') if bad else ''))
+PY
+then :; fi
 
 echo
 echo "## Results (2 threads where the tool has threads)"

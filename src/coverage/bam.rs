@@ -159,6 +159,16 @@ impl<'a> RawRecord<'a> {
         let at = 32 + self.lrn + 4 * self.n_cigar + self.l_seq.div_ceil(2);
         &self.data[at..at + self.l_seq]
     }
+    /// Number of bases (SEQ length).
+    pub fn l_seq(&self) -> usize {
+        self.l_seq
+    }
+    /// The 4-bit code of base `i` (`=ACMGRSVTWYHKDBN`: A=1, C=2, G=4, T=8, N=15); `i` must
+    /// be below [`RawRecord::l_seq`].
+    pub fn base(&self, i: usize) -> u8 {
+        let b = self.data[32 + self.lrn + 4 * self.n_cigar + i / 2];
+        if i % 2 == 0 { b >> 4 } else { b & 0xf }
+    }
     /// Reference bases covered by the CIGAR (M, D, N, =, X).
     pub fn ref_len(&self) -> u64 {
         self.cigar_raw()

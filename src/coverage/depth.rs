@@ -9,7 +9,7 @@ use serde::Serialize;
 
 use super::CoverageError;
 use super::bam::{BamHeader, RawRecord};
-use super::options::{CountMode, CoverageOptions, MateOverlap, flags};
+use super::options::{CountMode, CoverageOptions, MateOverlap, Preset, flags};
 use super::targets::Span;
 use crate::Location;
 
@@ -57,7 +57,7 @@ impl SpanDepth {
 /// Adds `w` over `[a, b)` to every span it meets, starting at `spans[from]`; returns the
 /// number of target bases touched.
 #[inline]
-fn apply(spans: &mut [SpanDepth], from: usize, a: u64, b: u64, w: i32) -> u64 {
+pub(crate) fn apply(spans: &mut [SpanDepth], from: usize, a: u64, b: u64, w: i32) -> u64 {
     let mut total = 0;
     for s in spans.iter_mut().skip(from) {
         if s.start >= b {
@@ -180,7 +180,7 @@ struct Stored {
 pub struct ContigDepth {
     /// Merged spans in order.
     pub spans: Vec<SpanDepth>,
-    cursor: usize,
+    pub(crate) cursor: usize,
 }
 
 /// The streaming depth engine (records must arrive coordinate-sorted).
@@ -201,6 +201,9 @@ pub struct Engine<'a> {
     sort_unplaced: bool,
     last_rid: i64,
     since_evict: u32,
+    /// Picard CollectHsMetrics' collector (`picard-hs` preset), which then owns the record
+    /// rules and the depth.
+    pub picard: Option<super::picard::Collector>,
 }
 
 impl<'a> Engine<'a> {
@@ -211,6 +214,14 @@ impl<'a> Engine<'a> {
         header: &'a BamHeader,
         spans: Vec<Vec<Span>>,
     ) -> Self {
+        let picard = (opts.preset == Preset::PicardHs).then(|| {
+            let baits: Vec<Vec<(u64, u64)>> = spans
+                .iter()
+                .map(|v| v.iter().map(|s| (s.start, s.end)).collect())
+                .collect();
+            let n: Vec<usize> = spans.iter().map(Vec::len).collect();
+            super::picard::Collector::new(opts, baits, &n)
+        });
         let contigs = spans
             .into_iter()
             .map(|v| ContigDepth {
@@ -232,6 +243,7 @@ impl<'a> Engine<'a> {
             sort_unplaced: false,
             last_rid: -2,
             since_evict: 0,
+            picard,
         }
     }
 
@@ -391,6 +403,9 @@ impl<'a> Engine<'a> {
         }
         if rid < 0 || flag & flags::UNMAPPED != 0 {
             self.counts.excluded.unmapped.records += 1;
+            if let Some(p) = &mut self.picard {
+                p.unmapped(rec);
+            }
             return Ok(());
         }
         if pos < 0 {
@@ -413,6 +428,12 @@ impl<'a> Engine<'a> {
         };
         if on_target {
             self.counts.mapped_on_target += 1;
+        }
+        if let Some(p) = &mut self.picard {
+            if p.mapped(rec, rid, &mut self.contigs[rid]) {
+                self.counts.passing += 1;
+            }
+            return Ok(());
         }
         // record filters, first match wins
         let ex = self.opts.exclude_flags;
@@ -559,8 +580,12 @@ impl<'a> Engine<'a> {
             if start < mate.stop {
                 removed += apply(&mut c.spans, c.cursor, start, mate.stop, -1);
             } else if mate.stop < start {
-                // mosdepth's arithmetic for a mate ending before this record starts
-                removed += apply(&mut c.spans, c.cursor, mate.stop, start, 1);
+                // mosdepth's arithmetic for a mate ending before this record starts (a
+                // record of the same name that is not the mate, e.g. a secondary alignment
+                // when its mate was filtered out): +1 over [mate stop, start), which lies
+                // behind the cursor, so the spans are searched from the first one it reaches
+                let from = c.spans.partition_point(|s| s.end <= mate.stop);
+                removed += apply(&mut c.spans, from, mate.stop, start, 1);
             }
         } else {
             // events of this record first, then the mate's, stably sorted by position
@@ -597,7 +622,7 @@ impl<'a> Engine<'a> {
     }
 }
 
-fn push_merged(buf: &mut Vec<(u64, u64)>, a: u64, b: u64) {
+pub(crate) fn push_merged(buf: &mut Vec<(u64, u64)>, a: u64, b: u64) {
     if let Some(last) = buf.last_mut() {
         if last.1 == a {
             last.1 = b;

@@ -9,12 +9,15 @@
 
 pub mod bam;
 pub mod bam_check;
+pub mod cigar;
 pub mod depth;
 pub mod gate;
 pub mod lowcov;
 pub mod metrics;
 pub mod mosdepth;
 pub mod options;
+pub mod picard;
+pub mod reference;
 pub mod report;
 pub mod targets;
 
@@ -95,6 +98,14 @@ pub enum CoverageError {
     /// The run was cancelled (signal, C API cancel token); nothing was written.
     #[error("cancelled")]
     Cancelled,
+    /// The reference FASTA cannot be read or lacks a region.
+    #[error("{path}: reference: {detail}")]
+    Reference {
+        /// The FASTA.
+        path: PathBuf,
+        /// What is wrong.
+        detail: String,
+    },
     /// The QC gate failed (every output was written).
     #[error("QC gate failed: {0}")]
     GateFailed(String),
@@ -278,6 +289,48 @@ pub fn run_cancellable(
         &engine.contigs,
         opts.low_coverage,
     );
+    let gc = match (&opts.reference, &engine.picard) {
+        (Some(r), Some(_)) => Some(reference::gc_per_span(r, &ref_names, &engine.contigs)?),
+        _ => None,
+    };
+    let picard = engine.picard.take().map(|c| {
+        let references: Vec<(String, u64)> = header
+            .references
+            .iter()
+            .map(|r| (r.name.clone(), r.length))
+            .collect();
+        let parts = picard::RunParts {
+            contigs: &engine.contigs,
+            targets: &panel.targets,
+            rids: &rids,
+            references: &references,
+            bed,
+            gc,
+        };
+        picard::report(c, &parts, &opts)
+    });
+    if let Some(pr) = &picard {
+        // the panel summary takes Picard's definitions under its preset
+        let m = &pr.metrics;
+        let p = &mut computed.panel;
+        p.mean_target_coverage = m.MEAN_TARGET_COVERAGE;
+        p.median_target_coverage = m.MEDIAN_TARGET_COVERAGE;
+        p.fold_80_base_penalty = m
+            .FOLD_80_BASE_PENALTY
+            .is_finite()
+            .then_some(m.FOLD_80_BASE_PENALTY);
+        p.zero_cvg_targets_pct = m.ZERO_CVG_TARGETS_PCT;
+        p.zero_cvg_targets = pr
+            .merged_targets
+            .iter()
+            .filter(|t| {
+                engine.contigs[t.rid].spans[t.span]
+                    .depth
+                    .iter()
+                    .all(|&d| d <= 0)
+            })
+            .count();
+    }
     let gate = (!opts.gate.is_empty()).then(|| gate::evaluate(&opts.gate, &computed.panel));
     Ok(CoverageReport {
         tool: format!("panelprep {}", crate::VERSION),
@@ -295,5 +348,29 @@ pub fn run_cancellable(
         missing_contigs: missing.into_iter().map(|m| m.0).collect(),
         warnings,
         tables: computed.mosdepth,
+        picard,
     })
+}
+
+/// Outputs beyond the base set (the one place where new files join `write_outputs`):
+/// `PREFIX.hs_metrics.txt` and `PREFIX.per_target_coverage.txt` under `picard-hs`.
+/// Each entry: (path, bytes, BGZF-compressed).
+pub(crate) fn extra_outputs(
+    report: &CoverageReport,
+    name: &dyn Fn(&str) -> PathBuf,
+) -> Vec<(PathBuf, Vec<u8>, bool)> {
+    let mut files = Vec::new();
+    if let Some(p) = &report.picard {
+        files.push((
+            name(".hs_metrics.txt"),
+            p.metrics_file.clone().into_bytes(),
+            false,
+        ));
+        files.push((
+            name(".per_target_coverage.txt"),
+            p.per_target_file.clone().into_bytes(),
+            false,
+        ));
+    }
+    files
 }

@@ -82,8 +82,10 @@ pub enum Preset {
     Mosdepth,
     /// mosdepth `--fast-mode`: flags 1796 excluded, whole alignment span, no overlap correction.
     MosdepthFast,
-    /// Picard CollectHsMetrics defaults: flags 3844 excluded (unmapped, secondary, QC-fail,
-    /// duplicate, supplementary), MAPQ >= 20, base quality >= 20, overlapping mates clipped.
+    /// Picard CollectHsMetrics 2.27.5 defaults and rules: secondary, QC-fail, duplicate and
+    /// unmapped records add no depth (supplementary ones do), MAPQ >= 20, base quality >= 20,
+    /// overlapping mates clipped as htsjdk clips them, depth histogram capped at
+    /// [`CoverageOptions::coverage_cap`]; writes Picard's HsMetrics and per-target files.
     PicardHs,
 }
 
@@ -115,6 +117,8 @@ impl Preset {
             threads: 2,
             scan: ScanMode::Auto,
             gate: Vec::new(),
+            coverage_cap: DEFAULT_COVERAGE_CAP,
+            reference: None,
         };
         match self {
             Self::Mosdepth => base,
@@ -123,20 +127,27 @@ impl Preset {
                 mate_overlap: MateOverlap::CountBoth,
                 ..base
             },
+            // Picard's record rules are its own (see `coverage::picard`); the flags here only
+            // document them: unmapped, secondary, QC-fail and duplicate records add no depth,
+            // supplementary records do. Every record is read, for Picard's read counts.
             Self::PicardHs => CoverageOptions {
                 exclude_flags: flags::UNMAPPED
                     | flags::SECONDARY
                     | flags::QC_FAIL
-                    | flags::DUPLICATE
-                    | flags::SUPPLEMENTARY,
+                    | flags::DUPLICATE,
                 min_mapq: 20,
                 min_base_quality: 20,
                 mate_overlap: MateOverlap::PicardClip,
+                scan: ScanMode::Full,
                 ..base
             },
         }
     }
 }
+
+/// Picard's COVERAGE_CAP default: depths above it count as this in the `picard-hs` histogram
+/// (MEDIAN_TARGET_COVERAGE, FOLD_80_BASE_PENALTY).
+pub const DEFAULT_COVERAGE_CAP: u32 = 200;
 
 /// Default depth thresholds (x) reported per target, gene and panel.
 pub const DEFAULT_THRESHOLDS: [u32; 6] = [20, 50, 100, 250, 500, 1000];
@@ -169,6 +180,11 @@ pub struct CoverageOptions {
     pub scan: ScanMode,
     /// QC limits checked after the run.
     pub gate: Vec<GateLimit>,
+    /// `picard-hs`: depths above this count as this in Picard's histogram (COVERAGE_CAP).
+    pub coverage_cap: u32,
+    /// Reference FASTA (with `.fai`): needed to read CRAM, and gives the `%gc` column and
+    /// AT/GC_DROPOUT of the `picard-hs` outputs.
+    pub reference: Option<std::path::PathBuf>,
 }
 
 impl Default for CoverageOptions {

@@ -47,6 +47,9 @@ pub struct CoverageReport {
     /// Distributions for the mosdepth files (not serialised).
     #[serde(skip)]
     pub tables: MosdepthTables,
+    /// Picard CollectHsMetrics' metrics and files (`picard-hs` preset only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub picard: Option<super::picard::PicardReport>,
 }
 
 impl CoverageReport {
@@ -188,6 +191,7 @@ pub fn stage_outputs(report: &CoverageReport, prefix: &Path) -> Result<OutputSet
     if let Some(g) = &report.gate {
         files.push((name(".gate.tsv"), gate::to_tsv(g).into_bytes(), false));
     }
+    files.extend(super::extra_outputs(report, &name));
     stage(files)
 }
 

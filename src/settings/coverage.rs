@@ -54,6 +54,14 @@ pub struct CoverageSettings {
     /// QC limit, repeatable: METRIC>=VALUE or METRIC<=VALUE (e.g. median_target_coverage>=150).
     #[cfg_attr(feature = "cli", arg(long = "gate"))]
     pub gate: Vec<String>,
+    /// picard-hs: depth cap of Picard's histogram (MEDIAN_TARGET_COVERAGE, FOLD_80), as
+    /// Picard's COVERAGE_CAP.
+    #[cfg_attr(feature = "cli", arg(long, default_value_t = crate::coverage::options::DEFAULT_COVERAGE_CAP))]
+    pub coverage_cap: u32,
+    /// Reference FASTA with its .fai (as mosdepth -f): required for CRAM; gives picard-hs its
+    /// %gc column and AT/GC_DROPOUT.
+    #[cfg_attr(feature = "cli", arg(short = 'f', long))]
+    pub reference: Option<std::path::PathBuf>,
 }
 
 impl Default for CoverageSettings {
@@ -72,6 +80,8 @@ impl Default for CoverageSettings {
             low_coverage: 100,
             scan: "auto".into(),
             gate: Vec::new(),
+            coverage_cap: crate::coverage::options::DEFAULT_COVERAGE_CAP,
+            reference: None,
         }
     }
 }
@@ -118,8 +128,12 @@ impl CoverageSettings {
             opts.min_base_quality = q;
         }
         opts.low_coverage = self.low_coverage;
+        opts.coverage_cap = self.coverage_cap;
+        opts.reference = self.reference.clone();
         opts.threads = self.threads;
         opts.scan = match self.scan.as_str() {
+            // picard-hs reads every record (Picard's read counts need them all)
+            "auto" if opts.preset == Preset::PicardHs => ScanMode::Full,
             "auto" => ScanMode::Auto,
             "full" => ScanMode::Full,
             "index" => ScanMode::Index,

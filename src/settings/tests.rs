@@ -92,6 +92,8 @@ const COVERAGE_CASES: &[(&str, &str)] = &[
     ("low_coverage", "50"),
     ("scan", "\"full\""),
     ("gate", "[\"median_target_coverage>=100\"]"),
+    ("coverage_cap", "500"),
+    ("reference", "\"ref.fa\""),
 ];
 
 fn keys(json: &str) -> Vec<String> {

@@ -18,9 +18,18 @@ pub struct CoverageArgs {
     /// Output prefix (PREFIX.coverage.json, PREFIX.regions.bed.gz, ...).
     #[arg(long)]
     pub prefix: PathBuf,
+    /// When the QC gate fails, exit 0 instead of GATE_FAILED_EXIT (2): the verdict is then
+    /// only in PREFIX.gate.tsv and PREFIX.coverage.json (for workflow engines that must keep
+    /// the outputs of a failed sample).
+    #[arg(long)]
+    pub gate_exit_zero: bool,
     #[command(flatten)]
     pub settings: CoverageSettings,
 }
+
+/// Exit status of `panelprep coverage` when every output was written but the QC gate failed
+/// (1 is kept for errors: bad input, I/O).
+pub const GATE_FAILED_EXIT: u8 = 2;
 
 /// Runs the coverage command: computes, writes every output, prints warnings and the QC sheet.
 pub fn run(args: &CoverageArgs, control: &Control) -> Result<(), panelprep::Error> {
@@ -53,7 +62,9 @@ pub fn run(args: &CoverageArgs, control: &Control) -> Result<(), panelprep::Erro
     );
     if let Some(g) = &report.gate {
         note_raw!("{}", coverage::gate::to_tsv(g));
-        if !g.pass {
+        if !g.pass && args.gate_exit_zero {
+            note!("[panelprep coverage] QC gate failed (exit 0: --gate-exit-zero)");
+        } else if !g.pass {
             let failed: Vec<String> = g
                 .rows
                 .iter()

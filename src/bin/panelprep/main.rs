@@ -167,6 +167,11 @@ fn main() -> ExitCode {
             report_error(&e);
             if matches!(e, panelprep::Error::Cancelled) {
                 ExitCode::from(130)
+            } else if matches!(
+                e,
+                panelprep::Error::Coverage(panelprep::coverage::CoverageError::GateFailed(_))
+            ) {
+                ExitCode::from(coverage::GATE_FAILED_EXIT)
             } else {
                 ExitCode::FAILURE
             }
