@@ -113,6 +113,11 @@ impl Chunk {
         }
     }
 
+    /// Keeps the first `n` records only (a run limited to its first reads stops mid-chunk).
+    pub fn truncate(&mut self, n: usize) {
+        self.spans.truncate(n);
+    }
+
     /// Gives the buffer back so that the chunker can reuse its allocation.
     pub fn into_buffer(self) -> Vec<u8> {
         self.data

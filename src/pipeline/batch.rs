@@ -24,6 +24,18 @@ impl Batch {
             Batch::Interleaved(c) => c.len() / 2,
         }
     }
+
+    /// Keeps the first `n` reads (single-end) or pairs.
+    pub(crate) fn truncate(&mut self, n: usize) {
+        match self {
+            Batch::Single(c) => c.truncate(n),
+            Batch::Paired(a, b) => {
+                a.truncate(n);
+                b.truncate(n);
+            }
+            Batch::Interleaved(c) => c.truncate(2 * n),
+        }
+    }
 }
 
 /// What the reader hands to a worker: a batch and, with a UMI index file, its index records.
@@ -49,10 +61,11 @@ pub struct InputCounts {
 pub struct Done {
     /// Statistics of this batch (merged exactly by the writer side).
     pub stats: Option<Box<RunStats>>,
-    /// Serialized records for each output stream (reads, R2, unpaired R1, unpaired R2).
-    pub out: [Vec<u8>; 4],
+    /// Serialized records for each output stream (reads, R2, unpaired R1, unpaired R2,
+    /// failed reads).
+    pub out: [Vec<u8>; super::worker::STREAMS],
     /// Records written to each output stream.
-    pub written: [u64; 4],
+    pub written: [u64; super::worker::STREAMS],
     /// Input counts per mate, then of the UMI index file.
     pub input: [InputCounts; 3],
     /// Input bytes the batch covered.

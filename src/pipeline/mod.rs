@@ -7,8 +7,10 @@ mod batch;
 mod buffers;
 mod control;
 mod detect_sample;
+mod failed;
 mod feed;
 mod options;
+mod overwrite;
 mod push;
 mod reader;
 mod setup;
@@ -25,7 +27,9 @@ use std::time::Duration;
 
 pub use batch::InputCounts;
 pub use control::Control;
+pub use failed::{PAIRED_READ_IS_FAILING, fastp_tag};
 pub use options::{Inputs, Layout, Outputs, PipelineOptions};
+pub use overwrite::refuse_existing;
 pub use push::{PushError, PushOutput, PushSession, run_watched};
 pub use writer::StreamSummary;
 
@@ -105,10 +109,13 @@ pub fn run_files(
 ) -> (Vec<io::RunFile>, Vec<io::RunFile>) {
     let mut in_paths = inputs.paths();
     in_paths.extend(opts.umi_index_file().map(|p| p.to_path_buf()));
-    (
-        setup::input_files(inputs, &in_paths),
-        setup::output_files(outputs),
-    )
+    let mut outs = setup::output_files(outputs);
+    outs.extend(
+        opts.failed_out
+            .as_ref()
+            .map(|p| io::RunFile::new("--failed_out", p)),
+    );
+    (setup::input_files(inputs, &in_paths), outs)
 }
 
 /// Runs the engine: reads `inputs`, validates every record and writes `outputs`.
@@ -144,6 +151,15 @@ pub fn run_staged(
     guarded.extend(opts.umi_index_file().map(|p| p.to_path_buf()));
     umi_index::check_not_a_read(opts, &in_paths)?;
     setup::check_outputs(inputs, outputs, &guarded)?;
+    if opts.failed_out.is_some() {
+        let (ins, outs) = run_files(opts, inputs, outputs);
+        io::check_distinct(&ins, &outs)?;
+    }
+    let all_outputs = overwrite::run_outputs(outputs, opts.failed_out.as_ref());
+    refuse_existing(
+        opts.dont_overwrite,
+        all_outputs.iter().map(PathBuf::as_path),
+    )?;
     let pool = build_pool(opts.threads)?;
     let mut sources = Vec::new();
     for p in &in_paths {
@@ -181,6 +197,7 @@ pub fn run_staged(
         } else {
             stream(&outputs.unpaired2)?
         },
+        stream(&opts.failed_out)?,
     ];
     let routing = Routing {
         interleave_out: paired && outputs.out2.is_none(),
@@ -192,6 +209,7 @@ pub fn run_staged(
                 outputs.unpaired2.as_ref().map(|_| 3)
             },
         ],
+        failed: opts.failed_out.as_ref().map(|_| failed::FAILED_STREAM),
     };
     let (mut summary, set) = execute(opts, sources, streams, routing, pool, control)?;
     summary.detected = detected;
@@ -211,6 +229,7 @@ pub fn run_streams(
 ) -> Result<Summary, Error> {
     opts.validate()?;
     umi_index::refuse_in_streams(opts)?;
+    failed::refuse_in_streams(opts)?;
     let want = if layout == Layout::Paired { 2 } else { 1 };
     if readers.len() != want || writers.is_empty() || writers.len() > 2 {
         return Err(Error::Options(format!(
@@ -246,6 +265,7 @@ pub fn run_streams(
     let routing = Routing {
         interleave_out: layout != Layout::Single && n == 1,
         unpaired: [None, None],
+        failed: None,
     };
     let mut opts = opts.clone();
     let detected = detect_sample::detect(&mut opts, layout, &mut sources)?;
@@ -284,6 +304,8 @@ struct Routing {
     interleave_out: bool,
     /// Stream of the lone surviving mate of a failed pair.
     unpaired: [Option<usize>; 2],
+    /// Stream of the reads that fail a filter (`--failed_out`).
+    failed: Option<usize>,
 }
 
 fn execute(
@@ -329,7 +351,7 @@ fn execute(
         }
         _ => return Err(Error::Internal("input/chunker mismatch".into())),
     };
-    let source = BatchSource::new(reads, index);
+    let source = BatchSource::new(reads, index).limit(opts.reads_to_process);
     let paired = layout != Layout::Single;
     let trimmer = opts
         .trim
@@ -351,6 +373,7 @@ fn execute(
         trimmer,
         filter: opts.filter.as_ref().map(crate::filter::Filter::new),
         unpaired: routing.unpaired,
+        failed: routing.failed,
         buffers: buffers.clone(),
     });
     let mut stats = opts

@@ -117,6 +117,17 @@ pub struct PipelineOptions {
     /// Compute MD5 and SHA-256 of every input and output file as the bytes stream through
     /// (for the upload manifest).
     pub checksums: bool,
+
+    // --- fastp command-line compatibility (issue 20). ---
+    /// Process only the first N reads (single-end) or pairs, 0 = all (fastp
+    /// `--reads_to_process`); the rest of the input is not read.
+    pub reads_to_process: u64,
+    /// Fail before reading anything when an output file already exists (fastp
+    /// `--dont_overwrite`).
+    pub dont_overwrite: bool,
+    /// Reads that fail a filter, with the reason in the title (fastp `--failed_out`); file
+    /// mode only (see `pipeline::failed`).
+    pub failed_out: Option<PathBuf>,
 }
 
 impl Default for PipelineOptions {
@@ -134,6 +145,9 @@ impl Default for PipelineOptions {
             allow_empty: false,
             stats: true,
             checksums: false,
+            reads_to_process: 0,
+            dont_overwrite: false,
+            failed_out: None,
         }
     }
 }

@@ -15,6 +15,8 @@ use super::umi_index::IndexSource;
 pub(crate) struct BatchSource {
     reads: Framing,
     index: Option<IndexSource>,
+    /// Reads (pairs) still to hand out with `--reads_to_process`; `None` = all.
+    left: Option<u64>,
 }
 
 /// How the reads are framed: one feed, or two in step (R2 chunks hold as many records as R1's).
@@ -27,7 +29,18 @@ pub(crate) enum Framing {
 impl BatchSource {
     /// Reads framed as `reads`, with the UMI index file `index` in step.
     pub(crate) fn new(reads: Framing, index: Option<IndexSource>) -> Self {
-        Self { reads, index }
+        Self {
+            reads,
+            index,
+            left: None,
+        }
+    }
+
+    /// Hands out only the first `n` reads (pairs) of the input, as fastp's
+    /// `--reads_to_process` (0 = all); the rest is neither read nor checked.
+    pub(crate) fn limit(mut self, n: u64) -> Self {
+        self.left = (n > 0).then_some(n);
+        self
     }
 
     pub(crate) fn chunker_options(
@@ -45,12 +58,20 @@ impl BatchSource {
     /// The next job, `None` at the end of all inputs (an index file with records left is an
     /// error then).
     pub(crate) fn next(&mut self) -> Result<Option<Job>, Error> {
-        let Some(batch) = self.reads.next()? else {
+        if self.left == Some(0) {
+            return Ok(None);
+        }
+        let Some(mut batch) = self.reads.next()? else {
             if let Some(ix) = self.index.as_mut() {
                 ix.finish()?;
             }
             return Ok(None);
         };
+        if let Some(left) = self.left.as_mut() {
+            let n = (batch.fragments() as u64).min(*left);
+            batch.truncate(n as usize);
+            *left -= n;
+        }
         let index = match self.index.as_mut() {
             Some(ix) => Some(ix.next(batch.fragments())?),
             None => None,

@@ -22,6 +22,8 @@ pub(crate) struct WorkConfig {
     pub filter: Option<Filter>,
     /// Output stream of the lone surviving mate of a failed pair (read 1, read 2), if any.
     pub unpaired: [Option<usize>; 2],
+    /// Output stream of the reads that fail a filter (fastp `--failed_out`), if any.
+    pub failed: Option<usize>,
     /// Spare output buffers (batch outputs come from here and go back after compression).
     pub buffers: std::sync::Arc<super::buffers::Buffers>,
 }
@@ -38,8 +40,8 @@ pub(crate) fn take_stats() -> Option<Box<RunStats>> {
     ACC.with(|a| a.borrow_mut().take())
 }
 
-/// Output streams: reads (R1 / single), R2, and the unpaired mates.
-pub(crate) const STREAMS: usize = 4;
+/// Output streams: reads (R1 / single), R2, the unpaired mates, the failed reads.
+pub(crate) const STREAMS: usize = 5;
 
 /// Reusable per-batch scratch.
 #[derive(Default)]
@@ -243,6 +245,9 @@ fn single_step(
     }
     if reason == Reason::Passed {
         emit(done, 0, &s.r1);
+    } else if let Some(k) = cfg.failed {
+        let read = super::failed::as_written(&s.r1, &orig);
+        emit_failed(done, k, &read, super::failed::fastp_tag(reason));
     }
 }
 
@@ -292,6 +297,16 @@ fn pair_step(
     } else if b == Reason::Passed {
         if let Some(k) = cfg.unpaired[1] {
             emit(done, k, &s.r2);
+        }
+    }
+    if let Some(k) = cfg.failed {
+        let unpaired = cfg.unpaired.map(|u| u.is_some());
+        let tags = super::failed::pair_tags((a, b), unpaired);
+        let reads = [(&s.r1, &orig[0]), (&s.r2, &orig[1])];
+        for ((read, orig), tag) in reads.into_iter().zip(tags) {
+            if let Some(tag) = tag {
+                emit_failed(done, k, &super::failed::as_written(read, orig), tag);
+            }
         }
     }
 }
@@ -352,6 +367,12 @@ fn count(done: &mut Done, mate: usize, r: &ReadBuf) {
 
 fn emit(done: &mut Done, stream: usize, r: &ReadBuf) {
     r.write_to(&mut done.out[stream]);
+    done.written[stream] += 1;
+}
+
+/// A failed read as it was read, the reason in its title (fastp `--failed_out`).
+fn emit_failed(done: &mut Done, stream: usize, r: &RecordRef<'_>, tag: &str) {
+    super::failed::write_tagged(&mut done.out[stream], r, tag);
     done.written[stream] += 1;
 }
 

@@ -316,11 +316,25 @@ fn coverage_value(out: &mut String, name: &str, v: &Value, depth: usize) {
 
 /// Renders the report (and, when given, the coverage engine's result) as one HTML page.
 pub fn render(report: &FastpReport, coverage: Option<&Value>) -> String {
+    render_titled(report, coverage, None)
+}
+
+/// [`render`] with `title` (fastp's `-R/--report_title`) as the page title and heading
+/// instead of `panelprep report` / `panelprep QC report`.
+pub fn render_titled(
+    report: &FastpReport,
+    coverage: Option<&Value>,
+    title: Option<&str>,
+) -> String {
     let r = report;
     let mut out = String::with_capacity(256 * 1024);
+    let (page, heading) = match title {
+        Some(t) => (esc(t), esc(t)),
+        None => ("panelprep report".into(), "panelprep QC report".into()),
+    };
     let _ = write!(
         out,
-        "<!DOCTYPE html><html lang=en><head><meta charset=utf-8><meta name=viewport content=\"width=device-width,initial-scale=1\"><title>panelprep report</title><style>{STYLE}</style></head><body><header><h1>panelprep QC report</h1><p>panelprep {} &middot; {} &middot; {}</p><p>{}</p></header><main>",
+        "<!DOCTYPE html><html lang=en><head><meta charset=utf-8><meta name=viewport content=\"width=device-width,initial-scale=1\"><title>{page}</title><style>{STYLE}</style></head><body><header><h1>{heading}</h1><p>panelprep {} &middot; {} &middot; {}</p><p>{}</p></header><main>",
         esc(&r.panelprep.version),
         esc(&r.summary.sequencing),
         esc(&r.panelprep.mode.replace('_', "-")),

@@ -76,6 +76,9 @@ const RUN_CASES: &[(&str, &str)] = &[
     ("umi_prefix", "\"UMI\""),
     ("umi_skip", "2"),
     ("umi_index_file", "\"I1.fastq.gz\""),
+    ("reads_to_process", "1000"),
+    ("dont_overwrite", "true"),
+    ("failed_out", "\"failed.fq.gz\""),
 ];
 
 const COVERAGE_CASES: &[(&str, &str)] = &[
@@ -416,4 +419,24 @@ fn umi_index_file_maps_to_the_engine_options() {
     assert!(e.to_string().contains("umi_index_file"), "{e}");
     s.set_json(r#"{"umi_index_file": null, "umi_loc": "index1"}"#)
         .unwrap();
+}
+
+/// The fastp-compatibility keys (issue 20) reach the engine, also in passthrough mode.
+#[test]
+fn fastp_compat_keys_map_to_the_engine_options() {
+    for passthrough in [false, true] {
+        let mut s = RunSettings::default();
+        s.set_json(&format!(
+            r#"{{"reads_to_process": 25, "dont_overwrite": true,
+                "failed_out": "run/failed.fq", "passthrough": {passthrough}}}"#
+        ))
+        .unwrap();
+        let p = s.pipeline_options(Layout::Paired).unwrap();
+        assert_eq!(p.reads_to_process, 25);
+        assert!(p.dont_overwrite);
+        assert_eq!(
+            p.failed_out.as_deref(),
+            Some(std::path::Path::new("run/failed.fq"))
+        );
+    }
 }

@@ -247,6 +247,20 @@ pub struct TrimSettings {
     /// N gives read (pair) N its UMI and must carry read 1's name. Not in fastp.
     #[cfg_attr(feature = "cli", arg(long = "umi_index_file", value_name = "PATH"))]
     pub umi_index_file: Option<PathBuf>,
+
+    // --- fastp command-line compatibility (issue 20): run scope and extra outputs. ---
+    /// Reads (single-end) or pairs to process from the start of the input, 0 = all (fastp
+    /// `--reads_to_process`).
+    #[cfg_attr(feature = "cli", arg(long = "reads_to_process", default_value_t = 0))]
+    pub reads_to_process: u64,
+    /// Refuse to run when an output file already exists (fastp `--dont_overwrite`).
+    #[cfg_attr(feature = "cli", arg(long = "dont_overwrite"))]
+    pub dont_overwrite: bool,
+    /// Reads that fail a filter, as they were read, the reason appended to the title (fastp
+    /// `--failed_out`: `failed_quality_filter`, `failed_too_short`..., `paired_read_is_failing`
+    /// for the passing mate of a failed pair).
+    #[cfg_attr(feature = "cli", arg(long = "failed_out", value_name = "PATH"))]
+    pub failed_out: Option<PathBuf>,
 }
 
 impl Default for TrimSettings {
@@ -307,6 +321,9 @@ impl Default for TrimSettings {
             umi_prefix: String::new(),
             umi_skip: 0,
             umi_index_file: None,
+            reads_to_process: 0,
+            dont_overwrite: false,
+            failed_out: None,
         }
     }
 }

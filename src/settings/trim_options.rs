@@ -48,7 +48,17 @@ impl TrimSettings {
         opts.trim = Some(t);
         opts.filter = Some(f);
         opts.detect_adapter = [d1, d2];
+        self.apply_scope(opts);
         Ok(())
+    }
+
+    /// Sets what holds with or without trimming: how many reads to process, whether outputs
+    /// may be overwritten, where failed reads go (fastp `--reads_to_process`,
+    /// `--dont_overwrite`, `--failed_out`).
+    pub fn apply_scope(&self, opts: &mut PipelineOptions) {
+        opts.reads_to_process = self.reads_to_process;
+        opts.dont_overwrite = self.dont_overwrite;
+        opts.failed_out = self.failed_out.clone();
     }
 
     /// True when read 1's adapter (and read 2's, for pairs) is `auto`; with `fastp_compat`,

@@ -7,8 +7,13 @@ use panelprep::settings::{CoverageSettings, RunSettings};
 use serde_json::{Map, Value, json};
 
 /// `trim` options that are not settings: inputs, outputs, report files (C: arguments of
-/// `pp_run_*`, `pp_report_json`; `--no-report` is the key `stats`).
+/// `pp_run_*`, `pp_report_json`; `--no-report` is the key `stats`). fastp's `--stdin` and
+/// `--stdout` are the path `-` (C: `pp_run_*` paths, or the push API's own streams);
+/// `--report_title` titles the HTML report, which only the CLI writes.
 const TRIM_NOT_KEYS: &[&str] = &[
+    "stdin",
+    "stdout",
+    "report_title",
     "in1",
     "in2",
     "out1",

@@ -8,6 +8,7 @@ mod bench;
 mod coverage;
 mod demo;
 mod docs;
+mod fastp_compat;
 #[cfg(test)]
 mod json_keys;
 mod progress;
@@ -88,10 +89,16 @@ impl EngineArgs {
 }
 
 #[derive(Args)]
+#[command(disable_help_flag = true)]
 struct TrimCmd {
     /// Read 1 input (`-` = stdin); gzip, BGZF or plain, detected from the content.
-    #[arg(short = 'i', long = "in1")]
-    in1: PathBuf,
+    #[arg(
+        short = 'i',
+        long = "in1",
+        required_unless_present = "stdin",
+        conflicts_with = "stdin"
+    )]
+    in1: Option<PathBuf>,
     /// Read 2 input.
     #[arg(short = 'I', long = "in2")]
     in2: Option<PathBuf>,
@@ -104,12 +111,25 @@ struct TrimCmd {
     /// The input holds interleaved pairs (R1, R2, R1, R2...).
     #[arg(long = "interleaved_in", visible_alias = "interleaved")]
     interleaved: bool,
+    /// Read from stdin (as fastp; `--in1 -` does the same; with --interleaved_in for pairs).
+    #[arg(long = "stdin", conflicts_with = "in2")]
+    stdin: bool,
+    /// Passing reads to stdout, uncompressed; pairs interleaved (as fastp).
+    #[arg(long = "stdout", conflicts_with_all = ["out1", "out2"])]
+    stdout: bool,
     /// fastp-compatible JSON report (default: beside --out1, `NAME.panelprep.json`).
     #[arg(short = 'j', long = "json")]
     json: Option<PathBuf>,
-    /// Self-contained HTML report (default: beside --out1, `NAME.panelprep.html`).
-    #[arg(long = "html")]
+    /// Self-contained HTML report (default: beside --out1, `NAME.panelprep.html`). `-h` is
+    /// this option, as in fastp; help is `--help`.
+    #[arg(short = 'h', long = "html")]
     html: Option<PathBuf>,
+    /// Title and heading of the HTML report (fastp `-R/--report_title`).
+    #[arg(short = 'R', long = "report_title")]
+    report_title: Option<String>,
+    /// Print help.
+    #[arg(long = "help", action = clap::ArgAction::Help)]
+    help: Option<bool>,
     /// Upload manifest with MD5/SHA-256 of every input and output (default: beside --out1,
     /// `NAME.manifest.json`).
     #[arg(long = "manifest")]
@@ -191,36 +211,37 @@ fn report_error(e: &dyn std::error::Error) {
 
 fn trim(t: &TrimCmd, control: &Control) -> Result<(), panelprep::Error> {
     let start = std::time::SystemTime::now();
-    let inputs = match (&t.in2, t.interleaved) {
-        (Some(_), true) => {
-            return Err(panelprep::Error::Options(
-                "--interleaved_in takes one input file".into(),
-            ));
-        }
-        (Some(in2), false) => Inputs::Paired(t.in1.clone(), in2.clone()),
-        (None, true) => Inputs::Interleaved(t.in1.clone()),
-        (None, false) => Inputs::Single(t.in1.clone()),
-    };
-    let to_stdout = [&t.out1, &t.out2, &t.unpaired1, &t.unpaired2]
-        .iter()
-        .any(|o| o.as_deref().is_some_and(|p| p.as_os_str() == "-"));
+    let fastp_compat::Resolved { inputs, outputs } = fastp_compat::resolve(
+        t.in1.as_deref(),
+        t.in2.as_deref(),
+        t.interleaved,
+        t.stdin,
+        [t.out1.as_deref(), t.out2.as_deref()],
+        t.stdout,
+        [t.unpaired1.as_deref(), t.unpaired2.as_deref()],
+    )?;
+    let to_stdout = [
+        &outputs.out1,
+        &outputs.out2,
+        &outputs.unpaired1,
+        &outputs.unpaired2,
+    ]
+    .iter()
+    .any(|o| o.as_deref().is_some_and(|p| p.as_os_str() == "-"));
     if to_stdout && stdio::stdout_was_closed() {
         return Err(stdio::closed_stdout_error());
     }
-    let outputs = Outputs {
-        out1: t.out1.clone(),
-        out2: t.out2.clone(),
-        unpaired1: t.unpaired1.clone(),
-        unpaired2: t.unpaired2.clone(),
-    };
-    let paths = reports::ReportPaths::resolve(
-        t.out1.as_deref(),
+    let mut paths = reports::ReportPaths::resolve(
+        outputs.out1.as_deref(),
         t.json.clone(),
         t.html.clone(),
         t.manifest.clone(),
         t.no_report,
     );
+    paths.html_title = t.report_title.clone();
+    pipeline::refuse_existing(t.trim.dont_overwrite, paths.all())?;
     let mut opts = t.engine.options();
+    t.trim.apply_scope(&mut opts);
     if !t.passthrough {
         t.trim.apply(&mut opts, inputs.is_paired())?;
     }
@@ -256,7 +277,7 @@ fn trim(t: &TrimCmd, control: &Control) -> Result<(), panelprep::Error> {
     };
     let params = serde_json::json!({
         "inputs": inputs.paths(),
-        "outputs": [t.out1, t.out2],
+        "outputs": [outputs.out1, outputs.out2],
         "interleaved_in": t.interleaved,
         "threads": opts.threads,
         "compression_level": opts.compression_level,

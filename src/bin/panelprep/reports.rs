@@ -12,6 +12,8 @@ pub struct ReportPaths {
     pub json: Option<PathBuf>,
     pub html: Option<PathBuf>,
     pub manifest: Option<PathBuf>,
+    /// Title and heading of the HTML report (fastp `-R/--report_title`); `None`: panelprep's.
+    pub html_title: Option<String>,
 }
 
 impl ReportPaths {
@@ -33,6 +35,7 @@ impl ReportPaths {
                 json,
                 html,
                 manifest,
+                html_title: None,
             };
         }
         let base = out1.filter(|p| p.as_os_str() != "-").map(stem_path);
@@ -44,7 +47,16 @@ impl ReportPaths {
             json: json.or_else(|| beside(".panelprep.json")),
             html: html.or_else(|| beside(".panelprep.html")),
             manifest: manifest.or_else(|| beside(".manifest.json")),
+            html_title: None,
         }
+    }
+
+    /// The report files to be written.
+    pub fn all(&self) -> impl Iterator<Item = &Path> {
+        [&self.json, &self.html, &self.manifest]
+            .into_iter()
+            .flatten()
+            .map(PathBuf::as_path)
     }
 
     /// True when any report needs the statistics.
@@ -92,7 +104,7 @@ pub fn write(
             written.push((p.clone(), text.into_bytes()));
         }
         if let Some(p) = &paths.html {
-            let text = report::html::render(&rep, None);
+            let text = report::html::render_titled(&rep, None, paths.html_title.as_deref());
             set.add_bytes(p, text.as_bytes())?;
             written.push((p.clone(), text.into_bytes()));
         }

@@ -1,0 +1,87 @@
+//! fastp's spellings of `panelprep trim`'s inputs, outputs and report options: `--stdin`,
+//! `--stdout` (interleaved pairs on stdout, as fastp), `--dont_overwrite` for the report files
+//! (the library checks the read outputs), `-R/--report_title`.
+
+use std::path::{Path, PathBuf};
+
+use panelprep::pipeline::{Inputs, Outputs};
+
+/// What the fastp-style switches of `trim` resolve to.
+pub struct Resolved {
+    pub inputs: Inputs,
+    pub outputs: Outputs,
+}
+
+/// Inputs and outputs from the paths and fastp's `--stdin` / `--stdout`: stdin is read 1's
+/// input (`-`), stdout takes every passing read (both mates interleaved for pairs).
+#[allow(clippy::too_many_arguments)]
+pub fn resolve(
+    in1: Option<&Path>,
+    in2: Option<&Path>,
+    interleaved: bool,
+    stdin: bool,
+    out: [Option<&Path>; 2],
+    stdout: bool,
+    unpaired: [Option<&Path>; 2],
+) -> Result<Resolved, panelprep::Error> {
+    let in1 = match (in1, stdin) {
+        (Some(p), false) => p.to_path_buf(),
+        (None, true) => PathBuf::from("-"),
+        // clap refuses both and neither; kept as errors for callers of this function.
+        (Some(_), true) => return Err(opts("--stdin and --in1 both given")),
+        (None, false) => return Err(opts("no input: give --in1 or --stdin")),
+    };
+    let inputs = match (in2, interleaved) {
+        (Some(_), true) => return Err(opts("--interleaved_in takes one input file")),
+        (Some(in2), false) => Inputs::Paired(in1, in2.to_path_buf()),
+        (None, true) => Inputs::Interleaved(in1),
+        (None, false) => Inputs::Single(in1),
+    };
+    let [out1, out2] = out.map(|p| p.map(Path::to_path_buf));
+    let (out1, out2) = if stdout {
+        if out1.is_some() || out2.is_some() {
+            return Err(opts("--stdout takes the place of --out1/--out2"));
+        }
+        (Some(PathBuf::from("-")), None)
+    } else {
+        (out1, out2)
+    };
+    let [unpaired1, unpaired2] = unpaired.map(|p| p.map(Path::to_path_buf));
+    Ok(Resolved {
+        inputs,
+        outputs: Outputs {
+            out1,
+            out2,
+            unpaired1,
+            unpaired2,
+        },
+    })
+}
+
+fn opts(m: &str) -> panelprep::Error {
+    panelprep::Error::Options(m.into())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn stdin_and_stdout_become_dashes() {
+        let r = resolve(None, None, true, true, [None, None], true, [None, None]).expect("ok");
+        assert_eq!(r.inputs, Inputs::Interleaved(PathBuf::from("-")));
+        assert_eq!(r.outputs.out1, Some(PathBuf::from("-")));
+        assert_eq!(r.outputs.out2, None);
+        let o = Path::new("o.fq");
+        let e = resolve(
+            Some(o),
+            None,
+            false,
+            false,
+            [Some(o), None],
+            true,
+            [None, None],
+        );
+        assert!(e.is_err());
+    }
+}

@@ -1,0 +1,45 @@
+#!/bin/sh
+# Regenerates the fastp outputs that tests/cli_fastp_compat.rs compares against (fastp 0.23.2).
+# Run from this directory: sh make.sh
+set -eu
+DEMO=../../data
+# pe_R1.fq / pe_R2.fq: 60 generated pairs of 100 random bases (seed 20), every sixth pair of a
+# kind: 0, 5 both mates good; 1 read 1 of low quality; 2 read 2 with 8 Ns; 3 both of low
+# quality; 4 read 1 of 40 bases.
+python3 - <<'PY'
+import random
+rng = random.Random(20)
+def seq(n): return "".join(rng.choice("ACGT") for _ in range(n))
+r1, r2 = open("pe_R1.fq", "w"), open("pe_R2.fq", "w")
+for i in range(60):
+    k = i % 6
+    s1, s2 = seq(40 if k == 4 else 100), seq(100)
+    q1, q2 = ["I"] * len(s1), ["I"] * len(s2)
+    if k in (1, 3): q1 = ["#"] * 60 + ["I"] * 40
+    if k == 3: q2 = ["#"] * 60 + ["I"] * 40
+    if k == 2: s2 = s2[:30] + "N" * 8 + s2[38:]
+    name = "GEN:1:FC:1:1:%d:1" % (1000 + i)
+    r1.write("@%s 1:N:0:ACGT\n%s\n+\n%s\n" % (name, s1, "".join(q1)))
+    r2.write("@%s 2:N:0:ACGT\n%s\n+\n%s\n" % (name, s2, "".join(q2)))
+PY
+titles() { awk 'NR % 4 == 1' "$1"; }
+F="fastp -w 1 -j /dev/null -h /dev/null"
+# 1. single-end: --reads_to_process, --failed_out (fixed adapter: adapter detection is not
+#    what is compared here).
+$F -i $DEMO/demo_R1.fq.gz --reads_to_process 500 -a AGATCGGAAGAGCACACGTCTGAACTCCAGTCA \
+   -l 100 -q 20 -u 30 -n 1 -o se.out.fq --failed_out se.failed.fq
+titles se.out.fq > se.out.titles && rm se.out.fq
+# 2. pairs: --failed_out without and with --unpaired1/2.
+$F -i pe_R1.fq -I pe_R2.fq -l 50 -n 5 -o pe.out1.fq -O pe.out2.fq --failed_out pe.failed.fq
+$F -i pe_R1.fq -I pe_R2.fq -l 50 -n 5 -o pe.u.out1.fq -O pe.u.out2.fq \
+   --unpaired1 pe.u.unpaired1.fq --unpaired2 pe.u.unpaired2.fq --failed_out pe.u.failed.fq
+rm pe.u.out1.fq pe.u.out2.fq
+# 3. --stdin (interleaved pairs on stdin) and --stdout (interleaved pairs on stdout).
+awk 'NR==FNR{a[FNR]=$0;next}{b[FNR]=$0}END{for(i=1;i<=FNR;i+=4){for(j=0;j<4;j++)print a[i+j];for(j=0;j<4;j++)print b[i+j]}}' pe_R1.fq pe_R2.fq \
+  | $F --stdin --interleaved_in -l 50 -n 5 --stdout > pe.stdout.fq
+# 4. --reads_to_process on pairs.
+$F -i pe_R1.fq -I pe_R2.fq --reads_to_process 25 -l 50 -n 5 -o pe.r25.out1.fq -O pe.r25.out2.fq
+rm pe.r25.out2.fq
+# 5. fastp's own test pairs (public data, read in place; one read 1 is empty).
+PUB=../../../../shared/data/public/fastp
+$F -i $PUB/R1.fq -I $PUB/R2.fq -o pub.out1.fq -O pub.out2.fq --failed_out pub.failed.fq
