@@ -121,9 +121,6 @@ pub fn run(
             io::GzipOn::Reader,
         )?);
     }
-    let mut opts = opts.clone();
-    let detected = detect_sample::detect(&mut opts, inputs.layout(), &mut sources)?;
-    let opts = &opts;
     let sources = Sources {
         layout: inputs.layout(),
         reads: sources,
@@ -159,7 +156,12 @@ pub fn run(
             },
         ],
     };
-    let mut summary = execute(opts, sources, streams, routing, pool, control)?;
+    // After the outputs exist (the run has started), before the engine: detection may wait
+    // on a slow input, and stays cancellable.
+    let mut opts = opts.clone();
+    let mut sources = sources;
+    let detected = detect_sample::detect(&mut opts, sources.layout, &mut sources.reads, control)?;
+    let mut summary = execute(&opts, sources, streams, routing, pool, control)?;
     summary.detected = detected;
     Ok(summary)
 }
@@ -214,7 +216,7 @@ pub fn run_streams(
         unpaired: [None, None],
     };
     let mut opts = opts.clone();
-    let detected = detect_sample::detect(&mut opts, layout, &mut sources)?;
+    let detected = detect_sample::detect(&mut opts, layout, &mut sources, control)?;
     let sources = Sources {
         layout,
         reads: sources,
