@@ -6,7 +6,7 @@
 
 use std::io::{Cursor, Read};
 
-use super::{Layout, PipelineOptions};
+use super::{CANCEL_POLL, Control, Layout, PipelineOptions};
 use crate::error::Error;
 use crate::fastq::RecordRef;
 use crate::io::Source;
@@ -23,6 +23,7 @@ pub(super) fn detect(
     opts: &mut PipelineOptions,
     layout: Layout,
     sources: &mut [Source],
+    control: &Control,
 ) -> Result<[Option<Detection>; 2], Error> {
     let mut detected = [None, None];
     let Some(trim) = opts.trim.as_mut() else {
@@ -46,7 +47,9 @@ pub(super) fn detect(
             continue;
         }
         let records = SAMPLE * mates.len();
-        let buf = read_sample(&mut src.reader, records, &src.path)?;
+        let reader = std::mem::replace(&mut src.reader, Box::new(std::io::empty()));
+        let (buf, reader) = read_cancellable(reader, records, &src.path, control)?;
+        src.reader = reader;
         let recs = parse(&buf, records);
         for &m in mates {
             if !want[m] {
@@ -71,6 +74,37 @@ pub(super) fn detect(
         src.reader = Box::new(Cursor::new(buf).chain(rest));
     }
     Ok(detected)
+}
+
+/// [`read_sample`] on a thread of its own, so that a stalled input (a fifo, a pipe) cannot
+/// keep a cancelled run waiting: on cancellation the reader is left to that thread.
+fn read_cancellable(
+    mut reader: Box<dyn Read + Send>,
+    records: usize,
+    path: &std::path::Path,
+    control: &Control,
+) -> Result<(Vec<u8>, Box<dyn Read + Send>), Error> {
+    let (tx, rx) = std::sync::mpsc::channel();
+    let path = path.to_path_buf();
+    std::thread::Builder::new()
+        .name("panelprep-adapter-sample".into())
+        .spawn(move || {
+            let r = read_sample(&mut reader, records, &path);
+            let _ = tx.send(r.map(|buf| (buf, reader)));
+        })
+        .map_err(|e| Error::Internal(format!("cannot start the sample reader: {e}")))?;
+    loop {
+        match rx.recv_timeout(CANCEL_POLL) {
+            Ok(r) => return r,
+            Err(std::sync::mpsc::RecvTimeoutError::Timeout) if control.is_cancelled() => {
+                return Err(Error::Cancelled);
+            }
+            Err(std::sync::mpsc::RecvTimeoutError::Timeout) => {}
+            Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => {
+                return Err(Error::Internal("the sample reader stopped".into()));
+            }
+        }
+    }
 }
 
 /// Reads until `records` complete 4-line records (or [`MAX_BYTES`], or the end) are in memory.

@@ -171,9 +171,6 @@ pub fn run_staged(
             Some(control.input_counter()),
         )?);
     }
-    let mut opts = opts.clone();
-    let detected = detect_sample::detect(&mut opts, inputs.layout(), &mut sources)?;
-    let opts = &opts;
     let sources = Sources {
         layout: inputs.layout(),
         reads: sources,
@@ -211,7 +208,12 @@ pub fn run_staged(
         ],
         failed: opts.failed_out.as_ref().map(|_| failed::FAILED_STREAM),
     };
-    let (mut summary, set) = execute(opts, sources, streams, routing, pool, control)?;
+    // After the outputs exist (the run has started), before the engine: detection may wait
+    // on a slow input, and stays cancellable.
+    let mut opts = opts.clone();
+    let mut sources = sources;
+    let detected = detect_sample::detect(&mut opts, sources.layout, &mut sources.reads, control)?;
+    let (mut summary, set) = execute(&opts, sources, streams, routing, pool, control)?;
     summary.detected = detected;
     Ok((summary, set))
 }
@@ -268,7 +270,7 @@ pub fn run_streams(
         failed: None,
     };
     let mut opts = opts.clone();
-    let detected = detect_sample::detect(&mut opts, layout, &mut sources)?;
+    let detected = detect_sample::detect(&mut opts, layout, &mut sources, control)?;
     let sources = Sources {
         layout,
         reads: sources,

@@ -180,10 +180,9 @@ fn rebuild(read: &ArtRead, insert: &[u8], adapter: &[u8], rng: &mut impl Rng, ou
     while out.len() < len {
         out.push(BASES[(rng.next_u64() & 3) as usize]);
     }
-    for c in 0..len {
-        let (r, s) = (read.reference[c], read.seq[c]);
+    for ((o, &r), &s) in out.iter_mut().zip(&read.reference).zip(&read.seq) {
         if r != s {
-            out[c] = if s == b'N' || s != out[c] {
+            *o = if s == b'N' || s != *o {
                 s
             } else {
                 let k = BASES.iter().position(|&b| b == s).unwrap_or(0);

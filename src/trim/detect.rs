@@ -224,7 +224,15 @@ fn name_known(asm: &[u8]) -> Option<(&'static str, &'static [u8])> {
 /// bases.
 pub fn detect_adapter(reads: &[RecordRef<'_>]) -> Option<Detection> {
     let seed = seed(reads)?;
-    let assembled = assemble(reads, &seed);
+    // Only reads holding the seed can vote (the seed is in the adapter, usually at its start):
+    // the extension steps scan these instead of the whole sample.
+    let f = memchr::memmem::Finder::new(&seed);
+    let voters: Vec<RecordRef<'_>> = reads
+        .iter()
+        .filter(|r| f.find(r.seq).is_some())
+        .copied()
+        .collect();
+    let assembled = assemble(&voters, &seed);
     let (name, seq) = match name_known(&assembled) {
         Some((n, k)) => (Some(n), k.to_vec()),
         None if assembled.len() >= 16 => (None, assembled.clone()),
