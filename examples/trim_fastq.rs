@@ -88,10 +88,8 @@ fn run() -> Result<(), String> {
                 .map(|a| String::from_utf8_lossy(a).into_owned())
         );
     }
-    if d2 {
-        if let Some(p) = &cli.in2 {
-            topts.adapter_r2 = detect(p)?;
-        }
+    if d2 && let Some(p) = &cli.in2 {
+        topts.adapter_r2 = detect(p)?;
     }
     let trimmer = Trimmer::new(&topts).map_err(|e| e.to_string())?;
     let filter = Filter::new(&fopts);

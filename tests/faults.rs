@@ -206,10 +206,10 @@ fn slow_fifo(
         }
         let mut pieces = trickle.chunks(64).cycle();
         while !stop.load(Ordering::Relaxed) {
-            if let Some(piece) = pieces.next() {
-                if f.write_all(piece).is_err() {
-                    return;
-                }
+            if let Some(piece) = pieces.next()
+                && f.write_all(piece).is_err()
+            {
+                return;
             }
             std::thread::sleep(Duration::from_millis(20));
         }

@@ -51,11 +51,11 @@ fn parse(data: &[u8], phred_offset: u8) -> (Fmt, Vec<ReadBuf>) {
                     head: h.to_vec(),
                     ..ReadBuf::default()
                 });
-            } else if let Some(c) = cur.as_mut() {
-                if !l.starts_with(b"#") {
-                    c.seq.extend_from_slice(l);
-                    c.qual.resize(c.seq.len(), b'I');
-                }
+            } else if let Some(c) = cur.as_mut()
+                && !l.starts_with(b"#")
+            {
+                c.seq.extend_from_slice(l);
+                c.qual.resize(c.seq.len(), b'I');
             }
         }
         out.extend(cur);

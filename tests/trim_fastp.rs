@@ -193,13 +193,13 @@ fn needletail_prjna271013_vs_fastp_and_cutadapt() {
     let c1m = to_map(&c1);
     let (mut differ, mut as_fastp) = (0, 0);
     for r in &r1s {
-        if let (Some(x), Some(y)) = (ours1.get(&r.head), c1m.get(&r.head)) {
-            if x != y {
-                differ += 1;
-                if let Some(z) = f1.get(&r.head) {
-                    let n = x.len().min(z.len());
-                    as_fastp += (x.len() == z.len() && x[..n] == z[..n]) as usize;
-                }
+        if let (Some(x), Some(y)) = (ours1.get(&r.head), c1m.get(&r.head))
+            && x != y
+        {
+            differ += 1;
+            if let Some(z) = f1.get(&r.head) {
+                let n = x.len().min(z.len());
+                as_fastp += (x.len() == z.len() && x[..n] == z[..n]) as usize;
             }
         }
     }

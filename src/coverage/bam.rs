@@ -167,7 +167,7 @@ impl<'a> RawRecord<'a> {
     /// be below [`RawRecord::l_seq`].
     pub fn base(&self, i: usize) -> u8 {
         let b = self.data[32 + self.lrn + 4 * self.n_cigar + i / 2];
-        if i % 2 == 0 { b >> 4 } else { b & 0xf }
+        if i.is_multiple_of(2) { b >> 4 } else { b & 0xf }
     }
     /// Reference bases covered by the CIGAR (M, D, N, =, X).
     pub fn ref_len(&self) -> u64 {
@@ -490,11 +490,11 @@ fn produce(
             let mut bytes = 0;
             let mut end_trim = None;
             while bytes < BATCH_BYTES {
-                if let Some(end) = range.end {
-                    if offset > end.block || (offset == end.block && end.within == 0) {
-                        done = true;
-                        break;
-                    }
+                if let Some(end) = range.end
+                    && (offset > end.block || (offset == end.block && end.within == 0))
+                {
+                    done = true;
+                    break;
                 }
                 let Some(b) = read_block(&mut r, offset, path)? else {
                     done = true;

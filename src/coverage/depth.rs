@@ -623,11 +623,11 @@ impl<'a> Engine<'a> {
 }
 
 pub(crate) fn push_merged(buf: &mut Vec<(u64, u64)>, a: u64, b: u64) {
-    if let Some(last) = buf.last_mut() {
-        if last.1 == a {
-            last.1 = b;
-            return;
-        }
+    if let Some(last) = buf.last_mut()
+        && last.1 == a
+    {
+        last.1 = b;
+        return;
     }
     buf.push((a, b));
 }
@@ -758,14 +758,14 @@ mod tests {
                 j != i && m.name == r.name && pass(m) && r.flag & flags::PROPER_PAIR != 0
             });
             let mut c = cover(r);
-            if opts.mate_overlap == MateOverlap::Mosdepth {
-                if let Some(j) = mate {
-                    let cm = cover(&reads[j]);
-                    for (a, b) in c.iter_mut().zip(cm) {
-                        *a |= b;
-                    }
-                    done.insert(j);
+            if opts.mate_overlap == MateOverlap::Mosdepth
+                && let Some(j) = mate
+            {
+                let cm = cover(&reads[j]);
+                for (a, b) in c.iter_mut().zip(cm) {
+                    *a |= b;
                 }
+                done.insert(j);
             }
             for (d, x) in depth.iter_mut().zip(c) {
                 *d += i32::from(x);

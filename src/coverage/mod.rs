@@ -148,13 +148,13 @@ pub fn run_cancellable(
         .map(|(i, n)| (n.as_str(), i))
         .collect();
     let mut warnings = Vec::new();
-    if let Some(so) = &header.sort_order {
-        if so != "coordinate" {
-            warnings.push(format!(
-                "{}: header says SO:{so}; records are checked for coordinate order",
-                bam.display()
-            ));
-        }
+    if let Some(so) = &header.sort_order
+        && so != "coordinate"
+    {
+        warnings.push(format!(
+            "{}: header says SO:{so}; records are checked for coordinate order",
+            bam.display()
+        ));
     }
     let rids: Vec<Option<usize>> = panel
         .targets
@@ -231,7 +231,7 @@ pub fn run_cancellable(
         .map_err(|e| CoverageError::Other(format!("cannot start the thread pool: {e}")))?;
     let mut engine = depth::Engine::new(&opts, bam, &header, spans);
     let stop = |at: u64| -> Result<(), CoverageError> {
-        if at % 4096 == 0 && cancelled() {
+        if at.is_multiple_of(4096) && cancelled() {
             Err(CoverageError::Cancelled)
         } else {
             Ok(())
@@ -246,10 +246,10 @@ pub fn run_cancellable(
     engine.finish();
     if let Some(ic) = &index_counts {
         for &(r, n) in &ic.per_reference {
-            if n > 0 {
-                if let Some(h) = engine.has_records.get_mut(r) {
-                    *h = true;
-                }
+            if n > 0
+                && let Some(h) = engine.has_records.get_mut(r)
+            {
+                *h = true;
             }
         }
     }

@@ -227,7 +227,7 @@ impl<R: Read> Chunker<R> {
         loop {
             let done = match records {
                 Some(n) => spans.len() >= n,
-                None => pos >= self.opts.target_bytes && spans.len() % multiple == 0,
+                None => pos >= self.opts.target_bytes && spans.len().is_multiple_of(multiple),
             };
             if done {
                 break;
@@ -521,10 +521,10 @@ fn is_binary(b: u8) -> bool {
 /// Keeps an [`IoError`] raised by a decompressing reader; wraps any other I/O error.
 pub(crate) fn io_error(e: std::io::Error, path: &std::path::Path) -> IoError {
     if e.get_ref().is_some_and(|inner| inner.is::<IoError>()) {
-        if let Some(inner) = e.into_inner() {
-            if let Ok(io) = inner.downcast::<IoError>() {
-                return *io;
-            }
+        if let Some(inner) = e.into_inner()
+            && let Ok(io) = inner.downcast::<IoError>()
+        {
+            return *io;
         }
         return IoError::File {
             path: path.to_path_buf(),

@@ -72,15 +72,15 @@ impl OutputSet {
         let mut done = 0;
         let mut failure = None;
         for s in &self.staged {
-            if let Some(tmp) = &s.tmp {
-                if let Err(source) = fs::rename(tmp, &s.path) {
-                    failure = Some(IoError::File {
-                        path: s.path.clone(),
-                        action: "rename",
-                        source,
-                    });
-                    break;
-                }
+            if let Some(tmp) = &s.tmp
+                && let Err(source) = fs::rename(tmp, &s.path)
+            {
+                failure = Some(IoError::File {
+                    path: s.path.clone(),
+                    action: "rename",
+                    source,
+                });
+                break;
             }
             done += 1;
         }

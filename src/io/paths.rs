@@ -49,11 +49,11 @@ pub fn identity(path: &Path) -> Option<FileId> {
     if path.as_os_str() == "-" {
         return None;
     }
-    if let Ok(m) = fs::metadata(path) {
-        if cfg!(unix) {
-            let (dev, ino) = dev_ino(&m);
-            return Some(FileId::Existing { dev, ino });
-        }
+    if let Ok(m) = fs::metadata(path)
+        && cfg!(unix)
+    {
+        let (dev, ino) = dev_ino(&m);
+        return Some(FileId::Existing { dev, ino });
     }
     let parent = match path.parent() {
         Some(d) if !d.as_os_str().is_empty() => d,

@@ -25,10 +25,10 @@ impl<R: Read> Read for HashTee<R> {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
         let n = self.inner.read(buf)?;
         if n == 0 {
-            if let Some(h) = self.hasher.take() {
-                if let Ok(mut slot) = self.slot.lock() {
-                    *slot = Some(h.finish());
-                }
+            if let Some(h) = self.hasher.take()
+                && let Ok(mut slot) = self.slot.lock()
+            {
+                *slot = Some(h.finish());
             }
         } else if let Some(h) = self.hasher.as_mut() {
             h.update(&buf[..n]);

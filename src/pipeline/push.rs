@@ -302,10 +302,10 @@ impl PushSession {
                 self.inputs
             )));
         }
-        if self.outcome.is_none() {
-            if let Err(e) = self.push_inner(input, bytes, out) {
-                self.fail(e);
-            }
+        if self.outcome.is_none()
+            && let Err(e) = self.push_inner(input, bytes, out)
+        {
+            self.fail(e);
         }
         match &self.outcome {
             None => Ok(()),

@@ -54,7 +54,7 @@ struct Scratch {
 /// One record (pair) in [`crate::stats::OVERREP_SAMPLING`] by its number in the input, so the
 /// sample does not depend on threads or batches.
 fn sampled(record: u64) -> bool {
-    record % crate::stats::OVERREP_SAMPLING == 0
+    record.is_multiple_of(crate::stats::OVERREP_SAMPLING)
 }
 
 /// Processes one batch (with its UMI index records, if any); returns the serialized output and
@@ -216,10 +216,10 @@ fn single_step(
     umi: Option<&[u8]>,
 ) {
     count(done, 0, &s.r1);
-    if let Some(st) = done.stats.as_deref_mut() {
-        if cfg.phred_offset != 33 {
-            st.add_before_mate(0, &s.r1.as_ref());
-        }
+    if let Some(st) = done.stats.as_deref_mut()
+        && cfg.phred_offset != 33
+    {
+        st.add_before_mate(0, &s.r1.as_ref());
     }
     if let Some(t) = &cfg.trimmer {
         t.trim_se_indexed(&mut s.r1, umi, &mut s.outcome[0]);
@@ -260,11 +260,11 @@ fn pair_step(
 ) {
     count(done, 0, &s.r1);
     count(done, 1, &s.r2);
-    if let Some(st) = done.stats.as_deref_mut() {
-        if cfg.phred_offset != 33 {
-            st.add_before_mate(0, &s.r1.as_ref());
-            st.add_before_mate(1, &s.r2.as_ref());
-        }
+    if let Some(st) = done.stats.as_deref_mut()
+        && cfg.phred_offset != 33
+    {
+        st.add_before_mate(0, &s.r1.as_ref());
+        st.add_before_mate(1, &s.r2.as_ref());
     }
     if let Some(t) = &cfg.trimmer {
         let insert = t.trim_pe_indexed(&mut s.r1, &mut s.r2, umi, &mut s.outcome);
@@ -294,10 +294,10 @@ fn pair_step(
         if let Some(k) = cfg.unpaired[0] {
             emit(done, k, &s.r1);
         }
-    } else if b == Reason::Passed {
-        if let Some(k) = cfg.unpaired[1] {
-            emit(done, k, &s.r2);
-        }
+    } else if b == Reason::Passed
+        && let Some(k) = cfg.unpaired[1]
+    {
+        emit(done, k, &s.r2);
     }
     if let Some(k) = cfg.failed {
         let unpaired = cfg.unpaired.map(|u| u.is_some());

@@ -121,7 +121,7 @@ impl Profile {
     pub(crate) fn draw_low(self, rng: &mut impl Rng) -> u8 {
         match self {
             Profile::NovaSeq | Profile::Legacy => {
-                if rng.next_u64() % 3 == 0 {
+                if rng.next_u64().is_multiple_of(3) {
                     2
                 } else {
                     12

@@ -414,10 +414,10 @@ impl Trimmer {
         let mut best: Option<Hit> = None;
         let q = qa.then_some(&r.qual[..]);
         for a in adapters {
-            if let Some(h) = a.find_q(&r.seq, q, min_overlap) {
-                if best.is_none_or(|b| h.pos < b.pos) {
-                    best = Some(h);
-                }
+            if let Some(h) = a.find_q(&r.seq, q, min_overlap)
+                && best.is_none_or(|b| h.pos < b.pos)
+            {
+                best = Some(h);
             }
         }
         best
@@ -445,15 +445,16 @@ impl Trimmer {
         self.umi_se(r, index, out);
         let pg = self.poly_g_on(&r.head);
         self.pre_adapter(r, out, Mate::R1, pg);
-        if self.opts.adapter_trimming && !self.se1.is_empty() {
-            if let Some(h) = self.search(
+        if self.opts.adapter_trimming
+            && !self.se1.is_empty()
+            && let Some(h) = self.search(
                 &self.se1,
                 r,
                 self.opts.adapter_min_overlap,
                 self.opts.adapter_quality_aware,
-            ) {
-                Self::cut_adapter(r, out, h.pos);
-            }
+            )
+        {
+            Self::cut_adapter(r, out, h.pos);
         }
         self.post_adapter(r, out, Mate::R1);
     }

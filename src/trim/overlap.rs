@@ -298,27 +298,27 @@ fn score_candidate(
     let mut all_mm = mm;
     let mut adapters_agree = true;
     'ad: for (m, ad) in [(m1, ad1), (m2, ad2)] {
-        if let Some(a) = m.adapter {
-            if ad < m.seq.len() {
-                let n = a.len().min(m.seq.len() - ad);
-                for jj in 0..n {
-                    let rm = READ_MASK[m.seq[ad + jj] as usize];
-                    let am = a.mask(jj);
-                    if rm == 0 || am == 15 {
-                        continue;
-                    }
-                    let qi = Weights::qi(m.qual[ad + jj]);
-                    cmp += 1;
-                    if rm & am != 0 {
-                        sc += w.matched[qi];
-                    } else {
-                        mm += usize::from(m.qual[ad + jj] >= soft);
-                        all_mm += 1;
-                        sc += w.mismatched[qi];
-                        if mm > 2 + cmp / 8 || all_mm > 2 + cmp / 4 {
-                            adapters_agree = false;
-                            break 'ad;
-                        }
+        if let Some(a) = m.adapter
+            && ad < m.seq.len()
+        {
+            let n = a.len().min(m.seq.len() - ad);
+            for jj in 0..n {
+                let rm = READ_MASK[m.seq[ad + jj] as usize];
+                let am = a.mask(jj);
+                if rm == 0 || am == 15 {
+                    continue;
+                }
+                let qi = Weights::qi(m.qual[ad + jj]);
+                cmp += 1;
+                if rm & am != 0 {
+                    sc += w.matched[qi];
+                } else {
+                    mm += usize::from(m.qual[ad + jj] >= soft);
+                    all_mm += 1;
+                    sc += w.mismatched[qi];
+                    if mm > 2 + cmp / 8 || all_mm > 2 + cmp / 4 {
+                        adapters_agree = false;
+                        break 'ad;
                     }
                 }
             }

@@ -373,10 +373,10 @@ pub fn report(c: Collector, parts: &RunParts<'_>, opts: &CoverageOptions) -> Pic
     for &(r, s, _, i) in &lines {
         let spans = &parts.contigs[r].spans;
         let k = spans.partition_point(|sp| sp.end <= s);
-        if let (Some(n), Some(name)) = (names[r].get_mut(k), parts.targets[i].name.as_deref()) {
-            if !n.contains(&name) {
-                n.push(name);
-            }
+        if let (Some(n), Some(name)) = (names[r].get_mut(k), parts.targets[i].name.as_deref())
+            && !n.contains(&name)
+        {
+            n.push(name);
         }
     }
     let mut merged = Vec::new();

@@ -28,10 +28,10 @@ fn exhaustive(m1: &Mate<'_>, m2: &Mate<'_>, p: &OverlapParams, w: &Weights) -> O
                 continue;
             }
         }
-        if let Some(c) = score_candidate(m1, m2, (&c1, &rc2, &rq2), k, p, w) {
-            if best.is_none_or(|b| (c.score, c.len) >= (b.score, b.len)) {
-                best = Some(c);
-            }
+        if let Some(c) = score_candidate(m1, m2, (&c1, &rc2, &rq2), k, p, w)
+            && best.is_none_or(|b| (c.score, c.len) >= (b.score, b.len))
+        {
+            best = Some(c);
         }
     }
     best
