@@ -32,7 +32,7 @@ pub fn have(tool: &str) -> bool {
         .map(|s| s.success())
         .unwrap_or(false);
     if !ok {
-        eprintln!("SKIP (live part): {tool} is not installed");
+        base::skip(&format!("(live part) {tool} is not installed"));
     }
     ok
 }

@@ -227,3 +227,38 @@ fn html_renders_in_headless_chromium() {
     );
     eprintln!("screenshot: {}", png.display());
 }
+
+/// The page the CLI writes names the sample (from the first input), the run date and the
+/// verdict with its checks; `-R` sets title and heading.
+#[test]
+fn cli_page_names_sample_date_and_verdict() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let data = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data");
+    let r1 = dir.path().join("S7_L001_R1_001.fastq.gz");
+    std::fs::copy(data.join("demo_R1.fq.gz"), &r1).expect("copy");
+    let html_path = dir.path().join("r.html");
+    let out = Command::new(env!("CARGO_BIN_EXE_panelprep"))
+        .args(["trim", "-w", "1", "-i"])
+        .arg(&r1)
+        .arg("-o")
+        .arg(dir.path().join("o.fq.gz"))
+        .arg("-h")
+        .arg(&html_path)
+        .args(["-R", "Run 42 <QC>"])
+        .output()
+        .expect("run panelprep");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let page = std::fs::read_to_string(&html_path).expect("html");
+    assert!(page.contains("<title>Run 42 &lt;QC&gt;</title>"), "title");
+    assert!(page.contains("<b id=sample>S7_L001</b>"), "sample name");
+    let date = page.split("<span id=date>").nth(1).expect("date");
+    assert!(date.starts_with("20") && date[..25].contains('T'), "date: {}", &date[..30]);
+    let verdict = page.split("<b id=verdict class=").nth(1).expect("verdict");
+    let level = verdict.split('>').nth(1).expect("level");
+    assert!(
+        ["PASS<", "WARN<", "FAIL<"].iter().any(|l| level.starts_with(l)),
+        "verdict: {level}"
+    );
+    assert!(page.contains("Q30 bases after filtering"));
+    assert!(page.contains("reads passing filters"));
+}

@@ -7,6 +7,7 @@ use serde_json::Value;
 
 use super::json::{FastpReport, ReadReport};
 use super::svg::{PALETTE, Series, bar_chart, esc, line_chart};
+use super::verdict::{Limits, Verdict, judge};
 
 const STYLE: &str = r#"
 body{font-family:system-ui,-apple-system,"Segoe UI",Helvetica,Arial,sans-serif;margin:0;color:#222;background:#f6f7f9}
@@ -21,10 +22,33 @@ td.l,th.l{text-align:left;font-family:ui-monospace,Menlo,Consolas,monospace;word
 .plots{display:flex;flex-wrap:wrap;gap:10px}.plot{width:100%;max-width:540px;height:auto;border:1px solid #eee}
 .pt{font-size:14px;font-weight:600}.al{font-size:12px;fill:#444}.tk{font-size:10px;fill:#555}.lg{font-size:11px}
 .note{font-size:12px;color:#666}
+header .note{color:#dde}.verdict b{padding:1px 8px;border-radius:4px;color:#fff}.pass{background:#2e7d32}.warn{background:#b26a00}.fail{background:#c62828}
 "#;
 
 /// Marks the document as fully rendered; the headless-browser test checks the mark.
 const SCRIPT: &str = r#"document.documentElement.setAttribute("data-rendered", String(document.querySelectorAll("svg.plot").length));"#;
+
+/// The verdict badge and its checks, e.g. `PASS  Q30 bases after filtering 93.10% (pass ≥ 80.00%)`.
+fn verdict_line(out: &mut String, v: &Verdict) {
+    let _ = write!(
+        out,
+        "<p class=verdict><b id=verdict class={}>{}</b>",
+        v.level.as_str().to_ascii_lowercase(),
+        v.level.as_str()
+    );
+    for c in &v.checks {
+        let _ = write!(
+            out,
+            " &middot; {} {} <span class=note>({}: pass &ge; {}, warn &ge; {})</span>",
+            esc(c.name),
+            pct(c.value),
+            c.level.as_str(),
+            pct(c.limits.0),
+            pct(c.limits.1)
+        );
+    }
+    out.push_str("</p>");
+}
 
 fn pct(x: f64) -> String {
     format!("{:.2}%", x * 100.0)
@@ -326,20 +350,54 @@ pub fn render_titled(
     coverage: Option<&Value>,
     title: Option<&str>,
 ) -> String {
+    render_page(
+        report,
+        coverage,
+        &Page {
+            title,
+            ..Page::default()
+        },
+    )
+}
+
+/// What the page's header shows besides the report itself.
+#[derive(Debug, Clone, Default)]
+pub struct Page<'a> {
+    /// Page title and heading (fastp's `-R`); default `panelprep QC report`.
+    pub title: Option<&'a str>,
+    /// Sample name (e.g. [`super::sample_name`] of the first input).
+    pub sample: Option<&'a str>,
+    /// Date of the run (e.g. [`super::rfc3339_utc`] of its start).
+    pub date: Option<&'a str>,
+    /// Limits of the PASS/WARN/FAIL verdict.
+    pub limits: Limits,
+}
+
+/// The report as one HTML page with `page`'s header: sample, date and the verdict on top.
+pub fn render_page(report: &FastpReport, coverage: Option<&Value>, page: &Page<'_>) -> String {
     let r = report;
     let mut out = String::with_capacity(256 * 1024);
-    let (page, heading) = match title {
+    let (title, heading) = match page.title {
         Some(t) => (esc(t), esc(t)),
         None => ("panelprep report".into(), "panelprep QC report".into()),
     };
     let _ = write!(
         out,
-        "<!DOCTYPE html><html lang=en><head><meta charset=utf-8><meta name=viewport content=\"width=device-width,initial-scale=1\"><title>{page}</title><style>{STYLE}</style></head><body><header><h1>{heading}</h1><p>panelprep {} &middot; {} &middot; {}</p><p>{}</p></header><main>",
-        esc(&r.panelprep.version),
-        esc(&r.summary.sequencing),
-        esc(&r.panelprep.mode.replace('_', "-")),
-        esc(&r.command)
+        "<!DOCTYPE html><html lang=en><head><meta charset=utf-8><meta name=viewport content=\"width=device-width,initial-scale=1\"><title>{title}</title><style>{STYLE}</style></head><body><header><h1>{heading}</h1>"
     );
+    let mut meta = Vec::new();
+    if let Some(s) = page.sample {
+        meta.push(format!("sample <b id=sample>{}</b>", esc(s)));
+    }
+    if let Some(d) = page.date {
+        meta.push(format!("run <span id=date>{}</span>", esc(d)));
+    }
+    meta.push(format!("panelprep {}", esc(&r.panelprep.version)));
+    meta.push(esc(&r.summary.sequencing));
+    meta.push(esc(&r.panelprep.mode.replace('_', "-")));
+    let _ = write!(out, "<p>{}</p>", meta.join(" &middot; "));
+    verdict_line(&mut out, &judge(r, &page.limits));
+    let _ = write!(out, "<p>{}</p></header><main>", esc(&r.command));
     out.push_str("<section id=summary><h2>Summary</h2>");
     summary_table(&mut out, r);
     out.push_str("</section>");

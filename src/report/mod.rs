@@ -3,10 +3,13 @@
 pub mod html;
 pub mod json;
 pub mod manifest;
+mod sample;
 mod svg;
+pub mod verdict;
 
 pub use json::{FastpReport, RunInfo, build};
 pub use manifest::{FileEntry, FileRole, Manifest, rfc3339_utc};
+pub use sample::sample_name;
 
 use std::io::Write;
 use std::path::Path;

@@ -90,8 +90,33 @@ pub(crate) fn decide(m1: &MateView<'_>, m2: &MateView<'_>, soft: Option<u8>) -> 
             let (lo, hi) = (a.min(b), a.max(b));
             propose(lo).or_else(|| propose(hi)).unwrap_or(own)
         }
-        (Some(k), None) | (None, Some(k)) => propose(k).unwrap_or(own),
+        (Some(k), None) => propose(k).unwrap_or_else(|| lone(m1, m2, k, soft, own)),
+        (None, Some(k)) => propose(k).unwrap_or_else(|| lone(m2, m1, k, soft, own)),
         (None, None) => own,
+    }
+}
+
+/// Adapter bases below which a lone hit can be chance (4^-12: about one read in 16 million).
+const LONE_HIT_MIN: usize = 12;
+
+/// The decision when one mate's hit at insert `k` is the only evidence and the other mate
+/// disagrees over it: a short hit is dropped when the other mate is usable and reads at
+/// least as far past `k` without an adapter of its own; otherwise each mate keeps its own hit.
+fn lone(
+    hit: &MateView<'_>,
+    other: &MateView<'_>,
+    k: usize,
+    soft: u8,
+    own: [Option<usize>; 2],
+) -> [Option<usize>; 2] {
+    let shown = hit.hit.map_or(0, |h| hit.seq.len().saturating_sub(h));
+    let other_shows = other
+        .cut_at(k)
+        .map_or(0, |c| other.seq.len().saturating_sub(c));
+    if shown < LONE_HIT_MIN && other_shows >= shown && !unusable(other.qual, soft) {
+        [None, None]
+    } else {
+        own
     }
 }
 
@@ -150,9 +175,16 @@ mod tests {
             let q = vec![b'F'; len];
             let m1 = MateView { seq: &r1, qual: &q, front: 0, hit: Some(k) };
             let m2 = MateView { seq: &r2, qual: &q, front: 0, hit: None };
-            // Random sequences agree at ~1 base in 4: the read-2 cut must not follow.
+            // Random sequences agree at ~1 base in 4: the read-2 cut must not follow. A hit
+            // of fewer than LONE_HIT_MIN adapter bases, which read 2 reads past without an
+            // adapter, is chance and dropped too.
             let got = decide(&m1, &m2, Some(33 + 15));
-            prop_assert_eq!(got, [Some(k), None]);
+            let want = if len - k < LONE_HIT_MIN { [None, None] } else { [Some(k), None] };
+            prop_assert_eq!(got, want);
+            // A failed read 2 holds no evidence against the hit: both mates are cut there.
+            let low = vec![b'#'; len];
+            let m2 = MateView { seq: &r2, qual: &low, front: 0, hit: None };
+            prop_assert_eq!(decide(&m1, &m2, Some(33 + 15)), [Some(k), Some(k)]);
         }
     }
 

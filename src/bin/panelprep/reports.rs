@@ -104,7 +104,18 @@ pub fn write(
             written.push((p.clone(), text.into_bytes()));
         }
         if let Some(p) = &paths.html {
-            let text = report::html::render_titled(&rep, None, paths.html_title.as_deref());
+            let sample = summary
+                .inputs
+                .first()
+                .and_then(|i| report::sample_name(&i.path));
+            let date = report::rfc3339_utc(start);
+            let page = report::html::Page {
+                title: paths.html_title.as_deref(),
+                sample: sample.as_deref(),
+                date: Some(&date),
+                ..Default::default()
+            };
+            let text = report::html::render_page(&rep, None, &page);
             set.add_bytes(p, text.as_bytes())?;
             written.push((p.clone(), text.into_bytes()));
         }
