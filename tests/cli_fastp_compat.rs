@@ -360,7 +360,10 @@ fn reads_to_process_counts_pairs_as_fastp() {
 }
 
 #[test]
-#[cfg_attr(not(pp_public_data), ignore = "needs the public test data (shared/data/public)")]
+#[cfg_attr(
+    not(pp_public_data),
+    ignore = "needs the public test data (shared/data/public)"
+)]
 fn fastp_test_pairs_give_fastps_outputs_and_failed_reads() {
     if !expected_dir().join(PUBLIC_PAIRS).exists() {
         eprintln!("SKIP: public data not found: {PUBLIC_PAIRS}");

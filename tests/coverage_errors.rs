@@ -20,7 +20,10 @@ fn expect_err(bam: &Path, bed: &Path, want: &[&str]) {
 }
 
 #[test]
-#[cfg_attr(not(pp_public_data), ignore = "needs the public test data (shared/data/public)")]
+#[cfg_attr(
+    not(pp_public_data),
+    ignore = "needs the public test data (shared/data/public)"
+)]
 fn truncated_bam_is_rejected() {
     let Some(d) = shared() else { return };
     let bam = d.join("bio-data-zoo/bam/bad/truncated.bam");
@@ -32,7 +35,10 @@ fn truncated_bam_is_rejected() {
 }
 
 #[test]
-#[cfg_attr(not(pp_public_data), ignore = "needs the public test data (shared/data/public)")]
+#[cfg_attr(
+    not(pp_public_data),
+    ignore = "needs the public test data (shared/data/public)"
+)]
 fn bam_cut_inside_a_block_is_rejected_before_any_output() {
     let Some(d) = shared() else { return };
     let tmp = tempfile::tempdir().expect("tmp");
@@ -70,7 +76,10 @@ fn bam_cut_inside_a_block_is_rejected_before_any_output() {
 }
 
 #[test]
-#[cfg_attr(not(pp_public_data), ignore = "needs the public test data (shared/data/public)")]
+#[cfg_attr(
+    not(pp_public_data),
+    ignore = "needs the public test data (shared/data/public)"
+)]
 fn unsorted_bam_is_rejected_with_record_number() {
     let Some(d) = shared() else { return };
     let tmp = tempfile::tempdir().expect("tmp");
@@ -85,7 +94,10 @@ fn unsorted_bam_is_rejected_with_record_number() {
 }
 
 #[test]
-#[cfg_attr(not(pp_public_data), ignore = "needs the public test data (shared/data/public)")]
+#[cfg_attr(
+    not(pp_public_data),
+    ignore = "needs the public test data (shared/data/public)"
+)]
 fn bad_bed_lines_are_rejected_with_line_numbers() {
     let Some(d) = shared() else { return };
     let bam = d.join("mosdepth/ovl.bam");
@@ -123,7 +135,10 @@ fn bad_bed_lines_are_rejected_with_line_numbers() {
 }
 
 #[test]
-#[cfg_attr(not(pp_public_data), ignore = "needs the public test data (shared/data/public)")]
+#[cfg_attr(
+    not(pp_public_data),
+    ignore = "needs the public test data (shared/data/public)"
+)]
 fn missing_contig_is_a_warning_listing_it() {
     let Some(d) = shared() else { return };
     let tmp = tempfile::tempdir().expect("tmp");
@@ -154,7 +169,10 @@ fn missing_contig_is_a_warning_listing_it() {
 }
 
 #[test]
-#[cfg_attr(not(pp_public_data), ignore = "needs the public test data (shared/data/public)")]
+#[cfg_attr(
+    not(pp_public_data),
+    ignore = "needs the public test data (shared/data/public)"
+)]
 fn not_a_bam_and_missing_files_are_clear_errors() {
     let Some(d) = shared() else { return };
     let bed = d.join("cnvkit/my-targets.bed");
@@ -172,7 +190,10 @@ fn not_a_bam_and_missing_files_are_clear_errors() {
 }
 
 #[test]
-#[cfg_attr(not(pp_public_data), ignore = "needs the public test data (shared/data/public)")]
+#[cfg_attr(
+    not(pp_public_data),
+    ignore = "needs the public test data (shared/data/public)"
+)]
 fn cli_failure_leaves_no_output_and_exits_nonzero() {
     let Some(d) = shared() else { return };
     let tmp = tempfile::tempdir().expect("tmp");

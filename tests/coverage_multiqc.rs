@@ -11,7 +11,10 @@ use common::*;
 use panelprep::coverage::{CoverageOptions, Preset};
 
 #[test]
-#[cfg_attr(not(pp_public_data), ignore = "needs the public test data (shared/data/public)")]
+#[cfg_attr(
+    not(pp_public_data),
+    ignore = "needs the public test data (shared/data/public)"
+)]
 #[cfg_attr(not(pp_have_multiqc), ignore = "live: needs multiqc")]
 fn multiqc_parses_our_mosdepth_files() {
     let Some(d) = shared() else { return };

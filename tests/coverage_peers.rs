@@ -15,7 +15,10 @@ fn opts(preset: Preset, thresholds: &[u32], scan: ScanMode) -> CoverageOptions {
 }
 
 #[test]
-#[cfg_attr(not(pp_public_data), ignore = "needs the public test data (shared/data/public)")]
+#[cfg_attr(
+    not(pp_public_data),
+    ignore = "needs the public test data (shared/data/public)"
+)]
 fn cnvkit_na12878_matches_stored_mosdepth_outputs() {
     let Some(d) = shared() else { return };
     let bam = d.join("cnvkit/na12878-chrM-Y-trunc.from_cram.bam");
@@ -83,7 +86,10 @@ fn cnvkit_na12878_matches_stored_mosdepth_outputs() {
 }
 
 #[test]
-#[cfg_attr(not(pp_public_data), ignore = "needs the public test data (shared/data/public)")]
+#[cfg_attr(
+    not(pp_public_data),
+    ignore = "needs the public test data (shared/data/public)"
+)]
 #[cfg_attr(not(pp_have_mosdepth), ignore = "live: needs mosdepth")]
 fn cnvkit_na12878_matches_live_mosdepth() {
     let Some(d) = shared() else { return };
@@ -113,7 +119,10 @@ fn cnvkit_na12878_matches_live_mosdepth() {
 /// mosdepth's own fixtures, compared with the expected values of its test suite
 /// (restated in mosdepth/EXPECTED.md) and with live mosdepth.
 #[test]
-#[cfg_attr(not(pp_public_data), ignore = "needs the public test data (shared/data/public)")]
+#[cfg_attr(
+    not(pp_public_data),
+    ignore = "needs the public test data (shared/data/public)"
+)]
 fn mosdepth_fixtures() {
     let Some(d) = shared() else { return };
     let m = d.join("mosdepth");
@@ -201,7 +210,10 @@ fn mosdepth_fixtures() {
 /// Fragment mode against mosdepth's expected per-base output (block A of EXPECTED.md, a
 /// contig name containing a colon).
 #[test]
-#[cfg_attr(not(pp_public_data), ignore = "needs the public test data (shared/data/public)")]
+#[cfg_attr(
+    not(pp_public_data),
+    ignore = "needs the public test data (shared/data/public)"
+)]
 fn fragment_mode_matches_mosdepth_expected_blocks() {
     let Some(d) = shared() else { return };
     let m = d.join("mosdepth");
@@ -241,7 +253,10 @@ fn fragment_mode_matches_mosdepth_expected_blocks() {
 /// Every fixture BAM with a BED: live mosdepth and us agree on all compared files, in both
 /// modes and both scan modes.
 #[test]
-#[cfg_attr(not(pp_public_data), ignore = "needs the public test data (shared/data/public)")]
+#[cfg_attr(
+    not(pp_public_data),
+    ignore = "needs the public test data (shared/data/public)"
+)]
 #[cfg_attr(not(pp_have_mosdepth), ignore = "live: needs mosdepth")]
 fn fixtures_match_live_mosdepth() {
     let Some(d) = shared() else { return };

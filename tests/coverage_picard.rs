@@ -156,7 +156,10 @@ fn handmade_rules_show_each_picard_rule() {
 }
 
 #[test]
-#[cfg_attr(not(pp_public_data), ignore = "needs the public test data (shared/data/public)")]
+#[cfg_attr(
+    not(pp_public_data),
+    ignore = "needs the public test data (shared/data/public)"
+)]
 fn na12878_matches_stored_picard() {
     let Some(d) = shared() else { return };
     let tmp = tempfile::tempdir().expect("tmp");
@@ -171,7 +174,10 @@ fn na12878_matches_stored_picard() {
 }
 
 #[test]
-#[cfg_attr(not(pp_public_data), ignore = "needs the public test data (shared/data/public)")]
+#[cfg_attr(
+    not(pp_public_data),
+    ignore = "needs the public test data (shared/data/public)"
+)]
 fn public_bams_without_reference_match_stored_picard() {
     // samtools' bedcov.bam (spliced pairs, QC-fail, supplementary) and mosdepth's ovl.bam
     // (one overlapping pair with a leading soft clip); Picard ran without R=

@@ -247,16 +247,26 @@ fn cli_page_names_sample_date_and_verdict() {
         .args(["-R", "Run 42 <QC>"])
         .output()
         .expect("run panelprep");
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let page = std::fs::read_to_string(&html_path).expect("html");
     assert!(page.contains("<title>Run 42 &lt;QC&gt;</title>"), "title");
     assert!(page.contains("<b id=sample>S7_L001</b>"), "sample name");
     let date = page.split("<span id=date>").nth(1).expect("date");
-    assert!(date.starts_with("20") && date[..25].contains('T'), "date: {}", &date[..30]);
+    assert!(
+        date.starts_with("20") && date[..25].contains('T'),
+        "date: {}",
+        &date[..30]
+    );
     let verdict = page.split("<b id=verdict class=").nth(1).expect("verdict");
     let level = verdict.split('>').nth(1).expect("level");
     assert!(
-        ["PASS<", "WARN<", "FAIL<"].iter().any(|l| level.starts_with(l)),
+        ["PASS<", "WARN<", "FAIL<"]
+            .iter()
+            .any(|l| level.starts_with(l)),
         "verdict: {level}"
     );
     assert!(page.contains("Q30 bases after filtering"));

@@ -31,7 +31,10 @@ mod tests {
     #[test]
     fn cleans_as_multiqc() {
         let n = |p: &str| sample_name(Path::new(p));
-        assert_eq!(n("runs/S1_L001_R1_001.fastq.gz").as_deref(), Some("S1_L001"));
+        assert_eq!(
+            n("runs/S1_L001_R1_001.fastq.gz").as_deref(),
+            Some("S1_L001")
+        );
         assert_eq!(n("P7_1.fq.gz").as_deref(), Some("P7"));
         assert_eq!(n("reads.fq").as_deref(), Some("reads"));
         assert_eq!(n("-"), None);
