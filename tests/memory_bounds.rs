@@ -57,7 +57,7 @@ fn uneven_pairs(dir: &Path, pairs: usize, len: usize) -> (std::path::PathBuf, st
     let qual = vec![b'I'; len];
     for i in 0..pairs {
         write!(w1, "@p{i}/1\nA\n+\nI\n").unwrap();
-        write!(w2, "@p{i}/2\n").unwrap();
+        writeln!(w2, "@p{i}/2").unwrap();
         w2.write_all(&seq).unwrap();
         w2.write_all(b"\n+\n").unwrap();
         w2.write_all(&qual).unwrap();
@@ -129,7 +129,7 @@ fn pieces() -> (Vec<u8>, Vec<u8>) {
     let seq: Vec<u8> = b"ACGTTGCA".iter().copied().cycle().take(150).collect();
     let mut i = 0;
     while a.len() < 1 << 20 {
-        write!(a, "@q{i}/1\n").unwrap();
+        writeln!(a, "@q{i}/1").unwrap();
         a.extend_from_slice(&seq);
         a.extend_from_slice(b"\n+\n");
         a.extend_from_slice(&[b'F'; 150]);
@@ -182,7 +182,7 @@ fn push_one_mate_ahead_child() {
     );
     println!(
         "pushed {} MiB of read 1, refused {refused} times, {} pairs",
-        a.len() * PIECES >> 20,
+        (a.len() * PIECES) >> 20,
         sum.inputs[0].records
     );
 }
