@@ -67,6 +67,10 @@ typedef enum {
   // The call does not fit the handle's state (a push after finish, a call from inside one
   // of the handle's own callbacks).
   PP_STATUS_INVALID_STATE = 104,
+  // `pp_stream_push` refused the bytes (nothing taken, the session goes on): this input of a
+  // pair is too far ahead of the other, which the engine waits for. Push the other input,
+  // then repeat the push.
+  PP_STATUS_WOULD_BLOCK = 105,
   // Malformed FASTQ (or FASTQ pairs that do not agree).
   PP_STATUS_FORMAT_ERROR = 200,
   // Coverage input (BAM/BED) is malformed.
@@ -207,6 +211,17 @@ pp_status pp_coverage_options_set_json(pp_coverage_options *options, const char 
 // Ownership: the caller owns the string and frees it with `pp_string_free`.
 pp_status pp_coverage_options_to_json(const pp_coverage_options *options, char **json_out);
 
+// Attaches a cancel token to the coverage options (NULL detaches it): runs using these
+// options (`pp_coverage_run_with_options`) stop with `PP_STATUS_CANCELLED` soon after the
+// token is cancelled (it is looked at every 4,096 BAM records and between the steps of the
+// run), write no file under `prefix` and store no report. A token cancelled before the run
+// starts stops it at once.
+//
+// Ownership: the options take their own reference to the token; the caller keeps its handle
+// and frees it independently (`pp_cancel_token_free`).
+pp_status pp_coverage_options_set_cancel_token(pp_coverage_options *options,
+                                               const pp_cancel_token *token);
+
 // Computes depth over the targets of `bed` from the coordinate-sorted `bam` (its `.bai` is
 // used when present) with the named `preset` (`"mosdepth"`, `"mosdepth-fast"` or
 // `"picard-hs"`; NULL = `"mosdepth"`) and `threads` inflate threads (0 = 2). When `prefix` is
@@ -233,7 +248,8 @@ pp_status pp_coverage_run(const char *bam,
 // report with `pp_coverage_report_free`. Errors: `PP_STATUS_NULL_ARGUMENT` (`bam`, `bed`,
 // `options` or `report_out` NULL), `PP_STATUS_COVERAGE_ERROR` (bad BAM or BED, with file and
 // record or line in `pp_last_error_message()`; an index scan without a BAI),
-// `PP_STATUS_INVALID_OPTION`.
+// `PP_STATUS_INVALID_OPTION`, `PP_STATUS_CANCELLED` (the options' cancel token, see
+// `pp_coverage_options_set_cancel_token`: no file written, `*report_out` unchanged).
 pp_status pp_coverage_run_with_options(const char *bam,
                                        const char *bed,
                                        const pp_coverage_options *options,
@@ -531,7 +547,14 @@ pp_status pp_stream_open(const pp_options *options,
 // is handed to the write callbacks before the call returns.
 //
 // Blocks only to bound memory: while more than a few MiB of this input wait for the engine
-// (the call then keeps delivering output). Paired input may be pushed in any interleaving.
+// (the call then keeps delivering output). It cannot block while the engine waits for the
+// *other* input of a pair (the caller's thread would wait for itself): then the push is taken
+// while this input holds at most 64 MiB not yet read (a push into an empty queue is always
+// taken), and beyond that it returns `PP_STATUS_WOULD_BLOCK` without taking any byte and
+// without failing the session: push the other input, then repeat the push. So paired input
+// may be pushed in any interleaving of pieces that keeps one input at most about 64 MiB
+// ahead; pushing all of R1 before any of R2 works only for inputs that small, and larger ones
+// get `PP_STATUS_WOULD_BLOCK` instead of unbounded memory.
 //
 // Returns the session's error once it failed (malformed input, a write callback's non-zero
 // value, cancellation), and the same error on every later push or finish.

@@ -504,6 +504,9 @@ fn check_run(lang: Lang, name: &str, work: &Path, out: &Output) {
             Some(line) => assert!(stdout.contains(&line), "{name}: wants {line:?}:\n{stdout}"),
             None => assert!(stdout.contains("coverage=skipped"), "{stdout}"),
         }
+        if !stdout.contains("coverage=skipped") {
+            assert!(stdout.contains("coverage_cancel=ok"), "{stdout}");
+        }
         assert!(stdout.contains("coverage_errors=ok"), "{stdout}");
     }
     compare_with_cli(lang, work);

@@ -149,6 +149,18 @@ pub struct Chunker<R> {
     spare: Vec<Vec<u8>>,
 }
 
+/// Where `frame` ends a chunk.
+struct Cut<'a> {
+    /// Exactly this many records (fewer at end of input); `None` = by bytes.
+    records: Option<usize>,
+    /// By bytes: a multiple of this many records.
+    multiple: usize,
+    /// By bytes: at most this many records.
+    cap: usize,
+    /// Keeps the first `agree(k)` of the `k` records framed.
+    agree: Option<&'a mut dyn FnMut(usize) -> usize>,
+}
+
 /// One line found by the framer: content range (without `\r\n`) and the offset after it.
 #[derive(Clone, Copy)]
 struct Line {
@@ -209,25 +221,62 @@ impl<R: Read> Chunker<R> {
         records: Option<usize>,
         multiple: usize,
     ) -> Result<Option<Chunk>, Error> {
+        self.guarded(Cut {
+            records,
+            multiple: multiple.max(1),
+            cap: usize::MAX,
+            agree: None,
+        })
+    }
+
+    /// Frames ahead up to the first record boundary at or after `target_bytes` (at most `cap`
+    /// records; fewer at end of input), calls `agree` with the number of records framed (0 at
+    /// end of input) and cuts the chunk after the first `agree(k)` of them: the others stay in
+    /// the chunker, unframed, for the next chunk. With the two mates of a pair agreeing on the
+    /// smaller count, both chunks stay within the byte target whatever the read lengths.
+    /// `agree` is not called when framing fails.
+    pub fn next_chunk_agreed(
+        &mut self,
+        cap: usize,
+        agree: &mut dyn FnMut(usize) -> usize,
+    ) -> Result<Option<Chunk>, Error> {
+        self.guarded(Cut {
+            records: None,
+            multiple: 1,
+            cap: cap.max(1),
+            agree: Some(agree),
+        })
+    }
+
+    fn guarded(&mut self, cut: Cut<'_>) -> Result<Option<Chunk>, Error> {
         if self.failed {
             return Ok(None);
         }
-        let result = self.frame(records, multiple.max(1));
+        let result = self.frame(cut);
         if result.is_err() {
             self.failed = true;
         }
         result
     }
 
-    fn frame(&mut self, records: Option<usize>, multiple: usize) -> Result<Option<Chunk>, Error> {
-        let mut spans: Vec<Spans> = Vec::with_capacity(records.unwrap_or(1024));
+    fn frame(&mut self, cut: Cut<'_>) -> Result<Option<Chunk>, Error> {
+        let Cut {
+            records,
+            multiple,
+            cap,
+            agree,
+        } = cut;
+        let mut spans: Vec<Spans> = Vec::with_capacity(records.unwrap_or(1024).min(cap));
         let mut extra = Vec::new();
         let mut pos = 0usize;
         let first_record = self.next_record;
         loop {
             let done = match records {
                 Some(n) => spans.len() >= n,
-                None => pos >= self.opts.target_bytes && spans.len().is_multiple_of(multiple),
+                None => {
+                    (pos >= self.opts.target_bytes && spans.len().is_multiple_of(multiple))
+                        || spans.len() >= cap
+                }
             };
             if done {
                 break;
@@ -238,6 +287,19 @@ impl<R: Read> Chunker<R> {
                     pos = next;
                 }
                 None => break,
+            }
+        }
+        if let Some(agree) = agree {
+            let n = agree(spans.len()).min(spans.len());
+            if let Some(first) = spans.get(n).copied() {
+                // Give the records after the first `n` back: they start at `first`'s title.
+                pos = first.head.0 as usize - 1;
+                self.next_record -= (spans.len() - n) as u64;
+                self.next_line = first.line;
+                if let Some(s) = spans[n..].iter().find(|s| s.seq.0 as usize >= EXTRA_BIAS) {
+                    extra.truncate(s.seq.0 as usize - EXTRA_BIAS);
+                }
+                spans.truncate(n);
             }
         }
         if spans.is_empty() {
@@ -602,6 +664,53 @@ mod tests {
             };
             assert_eq!((e.location.record, e.location.line), (record, line), "{e}");
         }
+    }
+
+    #[test]
+    fn agreed_cuts_give_the_rest_back() {
+        let data = b"@a\nAC\n+\nII\n@w\nAC\nGT\n+\nII\nII\n@c\nG\n+\nI\n@d\nT\n+\nI\n";
+        let opts = ChunkerOptions {
+            target_bytes: usize::MAX,
+            ..Default::default()
+        };
+        let mut c = Chunker::new(&data[..], opts);
+        let mut seen = Vec::new();
+        // Frames all four, keeps one; then frames three (capped at 2), keeps both...
+        let mut keep = [1usize, 2, 5, 0].into_iter();
+        let mut caps = [usize::MAX, 2, usize::MAX, usize::MAX].into_iter();
+        let mut got = Vec::new();
+        loop {
+            let cap = caps.next().unwrap_or(usize::MAX);
+            let want = keep.next().unwrap_or(0);
+            let ch = c
+                .next_chunk_agreed(cap, &mut |k| {
+                    seen.push(k);
+                    want
+                })
+                .expect("valid");
+            let Some(ch) = ch else { break };
+            for (i, r) in ch.records().enumerate() {
+                let loc = ch.location(i, 0);
+                got.push((
+                    r.head.to_vec(),
+                    r.seq.to_vec(),
+                    r.qual.to_vec(),
+                    loc.record,
+                    loc.line,
+                ));
+            }
+        }
+        assert_eq!(seen, [4, 2, 1, 0]);
+        let heads: Vec<_> = got.iter().map(|g| g.0.clone()).collect();
+        assert_eq!(
+            heads,
+            [b"a".to_vec(), b"w".to_vec(), b"c".to_vec(), b"d".to_vec()]
+        );
+        assert_eq!(got[1].1, b"ACGT");
+        assert_eq!(got[1].2, b"IIII");
+        assert_eq!((got[2].3, got[2].4), (3, 11));
+        assert_eq!((got[3].3, got[3].4), (4, 15));
+        assert_eq!(c.records_read(), 4);
     }
 
     #[test]

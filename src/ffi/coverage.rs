@@ -5,9 +5,11 @@ use std::path::{Path, PathBuf};
 
 use super::boundary::{Failed, arg_opt_str, arg_str, boundary, boundary_void, string_to_c};
 use super::handle::{self, ArcHandle, BoxHandle, try_arc_ref, try_box_mut, try_box_ref, try_out};
+use super::options_control::pp_cancel_token;
 use super::pp_status;
 use crate::Error;
-use crate::coverage::{self, CoverageOptions, CoverageReport};
+use crate::coverage::{self, CoverageError, CoverageOptions, CoverageReport};
+use crate::pipeline::Control;
 use crate::settings::CoverageSettings;
 
 /// Options of a coverage run: the options of `panelprep coverage` besides its paths. Create
@@ -21,8 +23,15 @@ pub struct pp_coverage_options {
     _private: [u8; 0],
 }
 
+/// The Rust side of `pp_coverage_options`: the settings and the cancel token.
+#[derive(Default)]
+pub(crate) struct CoverageOptionsC {
+    settings: CoverageSettings,
+    cancel: Option<Control>,
+}
+
 impl BoxHandle for pp_coverage_options {
-    type Target = CoverageSettings;
+    type Target = CoverageOptionsC;
 }
 
 /// The result of `pp_coverage_run` and `pp_coverage_run_with_options`: per-target, per-gene
@@ -47,7 +56,7 @@ impl ArcHandle for pp_coverage_report {
 pub extern "C" fn pp_coverage_options_new(options_out: *mut *mut pp_coverage_options) -> pp_status {
     boundary(|| {
         let out = try_out!(options_out);
-        *out = handle::box_into(CoverageSettings::default());
+        *out = handle::box_into(CoverageOptionsC::default());
         Ok(())
     })
 }
@@ -78,7 +87,7 @@ pub extern "C" fn pp_coverage_options_set_json(
 ) -> pp_status {
     boundary(|| {
         let text = arg_str(json, "json")?;
-        try_box_mut!(options).set_json(text)?;
+        try_box_mut!(options).settings.set_json(text)?;
         Ok(())
     })
 }
@@ -95,14 +104,36 @@ pub extern "C" fn pp_coverage_options_to_json(
     boundary(|| {
         let o = try_box_ref!(options);
         let out = try_out!(json_out);
-        *out = string_to_c(o.to_json()?)?;
+        *out = string_to_c(o.settings.to_json()?)?;
         Ok(())
     })
 }
 
-/// Runs coverage with `opts` and stores the report: the body of both entry points.
+/// Attaches a cancel token to the coverage options (NULL detaches it): runs using these
+/// options (`pp_coverage_run_with_options`) stop with `PP_STATUS_CANCELLED` soon after the
+/// token is cancelled (it is looked at every 4,096 BAM records and between the steps of the
+/// run), write no file under `prefix` and store no report. A token cancelled before the run
+/// starts stops it at once.
+///
+/// Ownership: the options take their own reference to the token; the caller keeps its handle
+/// and frees it independently (`pp_cancel_token_free`).
+#[unsafe(no_mangle)]
+pub extern "C" fn pp_coverage_options_set_cancel_token(
+    options: *mut pp_coverage_options,
+    token: *const pp_cancel_token,
+) -> pp_status {
+    boundary(|| {
+        let token = handle::arc_ref(token).cloned();
+        try_box_mut!(options).cancel = token;
+        Ok(())
+    })
+}
+
+/// Runs coverage with `opts` and stores the report: the body of both entry points. `cancel`
+/// stops the run (nothing written, no report).
 fn run(
     opts: &CoverageOptions,
+    cancel: Option<&Control>,
     bam: *const c_char,
     bed: *const c_char,
     prefix: *const c_char,
@@ -112,7 +143,11 @@ fn run(
     let bed = PathBuf::from(arg_str(bed, "bed")?);
     let prefix = arg_opt_str(prefix, "prefix")?.map(PathBuf::from);
     let out = try_out!(report_out);
-    let report = coverage::run(opts, &bam, &bed).map_err(Error::from)?;
+    let cancelled = || cancel.is_some_and(Control::is_cancelled);
+    let report = coverage::run_cancellable(opts, &bam, &bed, &cancelled).map_err(Error::from)?;
+    if cancelled() {
+        return Err(Error::from(CoverageError::Cancelled).into());
+    }
     if let Some(p) = prefix {
         coverage::write_outputs(&report, Path::new(&p)).map_err(Error::from)?;
     }
@@ -152,7 +187,7 @@ pub extern "C" fn pp_coverage_run(
             threads: if threads == 0 { 2 } else { threads as usize },
             ..CoverageSettings::default()
         };
-        run(&options_of(&settings)?, bam, bed, prefix, report_out)
+        run(&options_of(&settings)?, None, bam, bed, prefix, report_out)
     })
 }
 
@@ -166,7 +201,8 @@ pub extern "C" fn pp_coverage_run(
 /// report with `pp_coverage_report_free`. Errors: `PP_STATUS_NULL_ARGUMENT` (`bam`, `bed`,
 /// `options` or `report_out` NULL), `PP_STATUS_COVERAGE_ERROR` (bad BAM or BED, with file and
 /// record or line in `pp_last_error_message()`; an index scan without a BAI),
-/// `PP_STATUS_INVALID_OPTION`.
+/// `PP_STATUS_INVALID_OPTION`, `PP_STATUS_CANCELLED` (the options' cancel token, see
+/// `pp_coverage_options_set_cancel_token`: no file written, `*report_out` unchanged).
 #[unsafe(no_mangle)]
 pub extern "C" fn pp_coverage_run_with_options(
     bam: *const c_char,
@@ -176,8 +212,9 @@ pub extern "C" fn pp_coverage_run_with_options(
     report_out: *mut *const pp_coverage_report,
 ) -> pp_status {
     boundary(|| {
-        let settings = try_box_ref!(options);
-        run(&options_of(settings)?, bam, bed, prefix, report_out)
+        let o = try_box_ref!(options);
+        let opts = options_of(&o.settings)?;
+        run(&opts, o.cancel.as_ref(), bam, bed, prefix, report_out)
     })
 }
 

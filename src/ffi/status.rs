@@ -27,6 +27,10 @@ pub enum pp_status {
     /// The call does not fit the handle's state (a push after finish, a call from inside one
     /// of the handle's own callbacks).
     PP_STATUS_INVALID_STATE = 104,
+    /// `pp_stream_push` refused the bytes (nothing taken, the session goes on): this input of a
+    /// pair is too far ahead of the other, which the engine waits for. Push the other input,
+    /// then repeat the push.
+    PP_STATUS_WOULD_BLOCK = 105,
     /// Malformed FASTQ (or FASTQ pairs that do not agree).
     PP_STATUS_FORMAT_ERROR = 200,
     /// Coverage input (BAM/BED) is malformed.
@@ -61,13 +65,14 @@ impl From<&Error> for pp_status {
 
 impl pp_status {
     /// Every status, for tests and for [`pp_status_str`].
-    pub(crate) const ALL: [pp_status; 12] = [
+    pub(crate) const ALL: [pp_status; 13] = [
         pp_status::PP_STATUS_OK,
         pp_status::PP_STATUS_NULL_ARGUMENT,
         pp_status::PP_STATUS_INVALID_OPTION,
         pp_status::PP_STATUS_INVALID_UTF8,
         pp_status::PP_STATUS_INVALID_ARGUMENT,
         pp_status::PP_STATUS_INVALID_STATE,
+        pp_status::PP_STATUS_WOULD_BLOCK,
         pp_status::PP_STATUS_FORMAT_ERROR,
         pp_status::PP_STATUS_COVERAGE_ERROR,
         pp_status::PP_STATUS_IO_ERROR,
@@ -85,6 +90,9 @@ impl pp_status {
             pp_status::PP_STATUS_INVALID_UTF8 => c"string argument is not valid UTF-8",
             pp_status::PP_STATUS_INVALID_ARGUMENT => c"argument out of range",
             pp_status::PP_STATUS_INVALID_STATE => c"call does not fit the object's state",
+            pp_status::PP_STATUS_WOULD_BLOCK => {
+                c"input pushed too far ahead of the other: push the other input first"
+            }
             pp_status::PP_STATUS_FORMAT_ERROR => c"malformed FASTQ input",
             pp_status::PP_STATUS_COVERAGE_ERROR => c"malformed coverage input (BAM/BED)",
             pp_status::PP_STATUS_IO_ERROR => c"I/O error or corrupt compressed data",

@@ -103,6 +103,7 @@ fn push_failed(e: PushError<'_>) -> Failed {
         PushError::Run(e) => Failed::from_error(e),
         PushError::Argument(m) => Failed::with(pp_status::PP_STATUS_INVALID_ARGUMENT, &m),
         PushError::State(m) => Failed::with(pp_status::PP_STATUS_INVALID_STATE, &m),
+        PushError::WouldBlock(m) => Failed::with(pp_status::PP_STATUS_WOULD_BLOCK, &m),
     }
 }
 
@@ -194,7 +195,14 @@ pub extern "C" fn pp_stream_open(
 /// is handed to the write callbacks before the call returns.
 ///
 /// Blocks only to bound memory: while more than a few MiB of this input wait for the engine
-/// (the call then keeps delivering output). Paired input may be pushed in any interleaving.
+/// (the call then keeps delivering output). It cannot block while the engine waits for the
+/// *other* input of a pair (the caller's thread would wait for itself): then the push is taken
+/// while this input holds at most 64 MiB not yet read (a push into an empty queue is always
+/// taken), and beyond that it returns `PP_STATUS_WOULD_BLOCK` without taking any byte and
+/// without failing the session: push the other input, then repeat the push. So paired input
+/// may be pushed in any interleaving of pieces that keeps one input at most about 64 MiB
+/// ahead; pushing all of R1 before any of R2 works only for inputs that small, and larger ones
+/// get `PP_STATUS_WOULD_BLOCK` instead of unbounded memory.
 ///
 /// Returns the session's error once it failed (malformed input, a write callback's non-zero
 /// value, cancellation), and the same error on every later push or finish.

@@ -1,9 +1,13 @@
 //! Feeds: each read input decompressed and framed into chunks on a thread of its own.
 //!
 //! The decoder writes straight into the chunker's buffer (no copy between a decoder thread and
-//! the framer), and the inputs of a pair are inflated side by side. Read 1's feed frames by
-//! bytes and tells read 2's feed how many records each chunk holds; both run ahead of the
-//! reader thread by a few chunks. Errors arrive in input order, each on its own feed.
+//! the framer), and the inputs of a pair are inflated side by side. The two feeds of a pair
+//! frame ahead by bytes, each on its own, tell each other how many records reach the byte
+//! target, and both cut their chunk after the smaller count: a batch ends when either mate's
+//! chunk reaches the target, so memory stays bounded by the batch size whatever the read
+//! lengths (a 1 bp read 1 with a 20 kb read 2 included). Where chunks end depends only on the
+//! bytes of both inputs. Both feeds run ahead of the reader thread by a few chunks. Errors
+//! arrive in input order, each on its own feed.
 
 use std::io::Read;
 use std::panic::{AssertUnwindSafe, catch_unwind};
@@ -25,33 +29,39 @@ pub(crate) struct Feed {
     spare: SyncSender<Vec<u8>>,
 }
 
-/// What read 1's feed tells read 2's: the records of its next chunk, or where it ended.
-enum Count {
-    Records(usize),
-    End { records: u64, line: u64 },
-}
+/// What each feed of a pair tells the other once it framed ahead: how many records reach the
+/// byte target (fewer at end of input, 0 there), or `None` when its framing failed.
+type Probe = Option<usize>;
+
+/// Records a pair's feed frames ahead at most: twice the last agreed count, and at least this
+/// many (so that a mate of short reads does not frame a whole target of records for a batch
+/// that the other mate's long reads end after a few).
+const MIN_CAP: usize = 1024;
 
 impl Feed {
     /// Frames one input by bytes; `interleaved` (its path, for messages) keeps an even number
     /// of records per chunk, the mates of a pair alternating.
     pub(crate) fn start(chunker: Framer, interleaved: Option<PathBuf>) -> std::io::Result<Self> {
         spawn("panelprep-feed", move |out, spare| {
-            by_bytes(chunker, interleaved.as_deref(), None, out, spare)
+            by_bytes(chunker, interleaved.as_deref(), out, spare)
         })
     }
 
-    /// Frames read 1 by bytes and read 2 in step with it (as many records per chunk).
+    /// Frames read 1 and read 2 in step: chunks of the same number of records, each within
+    /// the byte target (see the module documentation).
     pub(crate) fn pair(
         r1: Framer,
         r2: Framer,
         paths: [PathBuf; 2],
     ) -> std::io::Result<(Self, Self)> {
-        let (counts_tx, counts_rx) = sync_channel(AHEAD + 2);
+        let (to2, from1) = sync_channel(1);
+        let (to1, from2) = sync_channel(1);
+        let paths2 = paths.clone();
         let f1 = spawn("panelprep-feed", move |out, spare| {
-            by_bytes(r1, None, Some(counts_tx), out, spare)
+            in_step(r1, 0, &paths, (to2, from2), out, spare)
         })?;
         let f2 = spawn("panelprep-feed-r2", move |out, spare| {
-            by_counts(r2, counts_rx, &paths, out, spare)
+            in_step(r2, 1, &paths2, (to1, from1), out, spare)
         })?;
         Ok((f1, f2))
     }
@@ -97,7 +107,6 @@ fn take_spares(chunker: &mut Framer, spare: &Receiver<Vec<u8>>) {
 fn by_bytes(
     mut c: Framer,
     interleaved: Option<&Path>,
-    counts: Option<SyncSender<Count>>,
     out: &SyncSender<Framed>,
     spare: &Receiver<Vec<u8>>,
 ) {
@@ -108,23 +117,6 @@ fn by_bytes(
             Ok(Some(ch)) if ch.len() % multiple != 0 => Err(odd_interleaved(&c, interleaved)),
             other => other,
         };
-        if let Some(tx) = &counts {
-            let told = match &framed {
-                Ok(Some(ch)) => tx.send(Count::Records(ch.len())).is_ok(),
-                Ok(None) => {
-                    let end = Count::End {
-                        records: c.records_read(),
-                        line: c.next_line(),
-                    };
-                    tx.send(end).is_ok()
-                }
-                // Read 2's feed stops when this sender goes.
-                Err(_) => true,
-            };
-            if !told {
-                return;
-            }
-        }
         let last = !matches!(framed, Ok(Some(_)));
         if out.send(framed).is_err() || last {
             return;
@@ -132,31 +124,67 @@ fn by_bytes(
     }
 }
 
-fn by_counts(
+/// What the other feed of a pair said in the last exchange.
+enum Heard {
+    /// It framed this many records ahead (0: its input ended).
+    Records(usize),
+    /// Its framing failed: it sends that error itself.
+    Failed,
+    /// It is gone (the run is over, or it panicked and says so itself).
+    Gone,
+}
+
+/// One feed of a pair (`mate` 0 = R1, 1 = R2): frames ahead, exchanges counts with the other
+/// feed through `link`, and hands out chunks of the agreed (smaller) count.
+fn in_step(
     mut c: Framer,
-    counts: Receiver<Count>,
+    mate: usize,
     paths: &[PathBuf; 2],
+    link: (SyncSender<Probe>, Receiver<Probe>),
     out: &SyncSender<Framed>,
     spare: &Receiver<Vec<u8>>,
 ) {
-    // Read 1's feed stopped without an end (an error there, or the run is over): stop too.
-    while let Ok(count) = counts.recv() {
+    let (tx, rx) = link;
+    let mut cap = usize::MAX;
+    loop {
         take_spares(&mut c, spare);
-        let framed = match count {
-            Count::Records(n) => match c.next_chunk(Some(n)) {
-                Ok(Some(b)) if b.len() == n => Ok(Some(b)),
-                Ok(_) => Err(count_mismatch(paths, 1, c.records_read(), c.next_line())),
-                Err(e) => Err(e),
-            },
-            // Read 1 ended: so must read 2.
-            Count::End { records, line } => match c.next_chunk(Some(1)) {
-                Ok(None) => Ok(None),
-                Ok(Some(_)) => Err(count_mismatch(paths, 0, records, line)),
-                Err(e) => Err(e),
-            },
+        let mut mine = 0;
+        let mut heard = Heard::Gone;
+        let framed = c.next_chunk_agreed(cap, &mut |k| {
+            mine = k;
+            if tx.send(Some(k)).is_err() {
+                return k;
+            }
+            heard = match rx.recv() {
+                Ok(Some(j)) => Heard::Records(j),
+                Ok(None) => Heard::Failed,
+                Err(_) => Heard::Gone,
+            };
+            match heard {
+                Heard::Records(j) => k.min(j),
+                Heard::Failed | Heard::Gone => k,
+            }
+        });
+        if framed.is_err() {
+            // The other feed waits for a count: tell it this one failed.
+            let _ = tx.send(None);
+        }
+        let (framed, more) = match (framed, heard) {
+            (Err(e), _) => (Err(e), false),
+            (Ok(ch), Heard::Failed | Heard::Gone) => (Ok(ch), false),
+            // This input ended first: the pair counts differ.
+            (Ok(_), Heard::Records(j)) if mine == 0 && j > 0 => {
+                let e = count_mismatch(paths, mate, c.records_read(), c.next_line());
+                (Err(e), false)
+            }
+            (Ok(Some(ch)), Heard::Records(_)) => {
+                cap = ch.len().saturating_mul(2).max(MIN_CAP);
+                (Ok(Some(ch)), true)
+            }
+            // Both ended, or the other ended first (it reports the mismatch).
+            (Ok(None), Heard::Records(_)) => (Ok(None), false),
         };
-        let last = !matches!(framed, Ok(Some(_)));
-        if out.send(framed).is_err() || last {
+        if out.send(framed).is_err() || !more {
             return;
         }
     }

@@ -6,8 +6,14 @@
 //! Output bytes equal those of [`super::run`] on the same input (the engine's output depends only
 //! on the bytes, never on how they were split). Memory is bounded: a push waits (delivering
 //! output meanwhile) while more than [`PushSession::MAX_QUEUED`] bytes of that input are queued,
-//! unless the engine is waiting for the *other* input of a pair, and the engine waits while more
-//! than [`PushSession::MAX_QUEUED`] output bytes are undelivered.
+//! and the engine waits while more than [`PushSession::MAX_QUEUED`] output bytes are
+//! undelivered. A push cannot wait while the engine waits for the *other* input of a pair (the
+//! caller's one thread would wait for itself): the push is then taken as long as that input
+//! holds at most [`PushSession::MAX_AHEAD`] bytes queued, and refused with
+//! [`PushError::WouldBlock`] (nothing taken) beyond, so that pushing one mate far ahead of the
+//! other fails closed instead of queueing without bound. The caller then pushes the other input
+//! and repeats the refused push: both mates in alternating pieces of up to a few MiB always
+//! work; all of R1 before any of R2 works only for inputs of up to about `MAX_AHEAD` bytes.
 //!
 //! ```
 //! use panelprep::pipeline::{Control, Layout, PipelineOptions, PushOutput, PushSession};
@@ -69,6 +75,10 @@ pub enum PushError<'a> {
     Argument(String),
     /// The call does not fit the session's state (a push after finish); nothing changed.
     State(String),
+    /// The push was refused, nothing taken, the session goes on: this input of a pair is
+    /// [`PushSession::MAX_AHEAD`] bytes ahead of the other, which the engine waits for. Push
+    /// the other input, then this push again.
+    WouldBlock(String),
 }
 
 /// A running push-mode session. Dropping it aborts the run and waits for the engine to stop.
@@ -80,6 +90,7 @@ pub struct PushSession {
     outcome: Option<Result<Summary, Error>>,
     interval: Duration,
     last_progress: Option<Instant>,
+    max_ahead: usize,
 }
 
 impl std::fmt::Debug for PushSession {
@@ -196,6 +207,11 @@ impl PushSession {
     /// Bytes queued per input (and undelivered output) above which the producer waits.
     pub const MAX_QUEUED: usize = 4 << 20;
 
+    /// Bytes one input of a pair may hold queued while the engine waits for the other input;
+    /// a push beyond is refused with [`PushError::WouldBlock`]. A push to an empty queue is
+    /// always taken, so a session's queued input never exceeds this or one push's size.
+    pub const MAX_AHEAD: usize = 64 << 20;
+
     /// Starts the engine for `layout` (two inputs for [`Layout::Paired`], one otherwise) with
     /// `outputs` caller outputs: 0 discards the output (validation and report only), 1 is the
     /// single-end output or both mates interleaved, 2 is R1 and R2. Output is BGZF when
@@ -274,12 +290,19 @@ impl PushSession {
             outcome: None,
             interval: Duration::from_millis(100),
             last_progress: None,
+            max_ahead: Self::MAX_AHEAD,
         })
     }
 
     /// How often [`PushOutput::progress`] is called while the session works (default 100 ms).
     pub fn set_progress_interval(&mut self, interval: Duration) {
         self.interval = interval.max(Duration::from_millis(1));
+    }
+
+    /// How many bytes one input of a pair may hold queued while the engine waits for the other
+    /// (default [`PushSession::MAX_AHEAD`]; at least [`PushSession::MAX_QUEUED`]).
+    pub fn set_max_ahead(&mut self, bytes: usize) {
+        self.max_ahead = bytes.max(Self::MAX_QUEUED);
     }
 
     /// The run's progress counters and cancel flag.
@@ -289,7 +312,9 @@ impl PushSession {
 
     /// Queues a copy of `bytes` for input `input` (0 = R1 or the only input, 1 = R2), delivers
     /// the output that is ready to `out`, and returns. Waits (delivering output) while too much
-    /// of this input is queued, so that memory stays bounded.
+    /// of this input is queued, so that memory stays bounded. Returns
+    /// [`PushError::WouldBlock`] without taking the bytes when this input of a pair is
+    /// [`PushSession::MAX_AHEAD`] bytes ahead of the other, which the engine waits for.
     pub fn push(
         &mut self,
         input: usize,
@@ -302,10 +327,21 @@ impl PushSession {
                 self.inputs
             )));
         }
-        if self.outcome.is_none()
-            && let Err(e) = self.push_inner(input, bytes, out)
-        {
-            self.fail(e);
+        if self.outcome.is_none() {
+            match self.push_inner(input, bytes, out) {
+                Ok(Taken::Yes) => {}
+                Ok(Taken::Ahead(queued)) => {
+                    return Err(PushError::WouldBlock(format!(
+                        "input {} is {queued} bytes ahead of input {} (at most {} while the \
+                         engine waits for the other input): push input {} first",
+                        input + 1,
+                        2 - input,
+                        self.max_ahead,
+                        2 - input,
+                    )));
+                }
+                Err(e) => self.fail(e),
+            }
         }
         match &self.outcome {
             None => Ok(()),
@@ -337,11 +373,20 @@ impl PushSession {
         input: usize,
         bytes: &[u8],
         out: &mut dyn PushOutput,
-    ) -> Result<(), Error> {
+    ) -> Result<Taken, Error> {
         self.tick(out)?;
         let other = 1 - input.min(1);
         {
             let mut q = self.shared.lock();
+            let queued = q.queued[input];
+            if self.inputs == 2
+                && q.starving[other]
+                && !q.done
+                && queued > 0
+                && queued.saturating_add(bytes.len()) > self.max_ahead
+            {
+                return Ok(Taken::Ahead(queued));
+            }
             if !bytes.is_empty() {
                 q.input[input].push_back(bytes.to_vec());
                 q.queued[input] += bytes.len();
@@ -362,7 +407,7 @@ impl PushSession {
                     // The engine stopped before the input ended: that is an error.
                     return Err(self.join());
                 }
-                return Ok(());
+                return Ok(Taken::Yes);
             }
             if q.output.is_empty() {
                 drop(shared.wait(q, self.interval));
@@ -489,6 +534,13 @@ impl PushSession {
             let _ = h.join();
         }
     }
+}
+
+/// Whether a push took its bytes.
+enum Taken {
+    Yes,
+    /// Refused: the input holds this many bytes queued, ahead of the other input.
+    Ahead(usize),
 }
 
 impl Drop for PushSession {
@@ -667,6 +719,59 @@ mod tests {
         let sum = s.finish(&mut out).unwrap();
         assert_eq!(sum.inputs[1].records, 60_000);
         assert_eq!(out.out[0].len(), r1.len() + r2.len());
+    }
+
+    #[test]
+    fn one_mate_far_ahead_would_block_and_the_session_goes_on() {
+        let r1 = fastq(60_000, 8, 1);
+        let r2 = fastq(60_000, 9, 2);
+        let mut out = Collect::new();
+        let opts = PipelineOptions::passthrough();
+        let mut s = PushSession::start(&opts, Layout::Paired, 2, Control::new()).unwrap();
+        s.set_max_ahead(0); // MAX_QUEUED
+        let piece = 256 << 10;
+        let (mut a, mut b) = (&r1[..], &r2[..]);
+        let mut refused = 0;
+        let mut pushed_ahead = 0;
+        // R1 only until refused: it never gets more than max_ahead + one piece ahead.
+        while !a.is_empty() {
+            let n = piece.min(a.len());
+            match s.push(0, &a[..n], &mut out) {
+                Ok(()) => {
+                    a = &a[n..];
+                    pushed_ahead += n;
+                }
+                Err(PushError::WouldBlock(m)) => {
+                    assert!(m.contains("push input 2 first"), "{m}");
+                    refused += 1;
+                    break;
+                }
+                Err(e) => panic!("{e:?}"),
+            }
+        }
+        assert_eq!(refused, 1);
+        assert!(pushed_ahead < PushSession::MAX_QUEUED + 4 * piece + (1 << 20));
+        // Then R1 whenever it is taken, R2 when R1 is refused.
+        while !a.is_empty() || !b.is_empty() {
+            let n = piece.min(a.len());
+            if !a.is_empty() {
+                match s.push(0, &a[..n], &mut out) {
+                    Ok(()) => {
+                        a = &a[n..];
+                        continue;
+                    }
+                    Err(PushError::WouldBlock(_)) => refused += 1,
+                    Err(e) => panic!("{e:?}"),
+                }
+            }
+            let m = piece.min(b.len());
+            s.push(1, &b[..m], &mut out).unwrap();
+            b = &b[m..];
+        }
+        let sum = s.finish(&mut out).unwrap();
+        assert_eq!(sum.inputs[1].records, 60_000);
+        assert!(out.out[0] == r1 && out.out[1] == r2);
+        assert!(refused > 1, "{refused}");
     }
 
     #[test]

@@ -19,7 +19,8 @@ pub(crate) struct BatchSource {
     left: Option<u64>,
 }
 
-/// How the reads are framed: one feed, or two in step (R2 chunks hold as many records as R1's).
+/// How the reads are framed: one feed, or two in step (chunks of the same record count, cut
+/// where either mate reaches the byte target).
 pub(crate) enum Framing {
     Single(Feed),
     Paired(Feed, Feed),
@@ -96,7 +97,7 @@ impl Framing {
             Framing::Single(f) => Ok(f.next()?.map(Batch::Single)),
             Framing::Interleaved(f) => Ok(f.next()?.map(Batch::Interleaved)),
             Framing::Paired(f1, f2) => {
-                // Read 2's feed checks the counts; it ends (or fails) when read 1's does.
+                // The feeds agree on each count; both end (or one fails) together.
                 let a = f1.next()?;
                 let b = f2.next()?;
                 match (a, b) {

@@ -3,7 +3,7 @@
 //! with `--create-fastq-for-index-reads`.
 //!
 //! The reader thread frames it in step with the reads: for a batch of `n` reads (pairs) it cuts
-//! exactly the next `n` index records (`next_chunk(Some(n))`, as R2 is cut to R1's count), so
+//! exactly the next `n` index records (`next_chunk(Some(n))`, the count the mates agreed on), so
 //! what a worker sees depends only on the bytes, never on threads or batch sizes. The worker
 //! validates each index record like a read and checks its name against read 1's
 //! ([`pair::names_match`]) before the trimmer moves its bases into the name.

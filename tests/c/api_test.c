@@ -761,6 +761,25 @@ static void test_coverage(void) {
     pp_coverage_report_free(c);
     c = NULL;
 
+    /* A cancelled token stops a coverage run: PP_STATUS_CANCELLED, no report, no file. */
+    {
+        const pp_cancel_token *token = NULL;
+        CHECK_STATUS(pp_coverage_options_set_cancel_token(NULL, NULL), PP_STATUS_NULL_ARGUMENT);
+        CHECK_OK(pp_cancel_token_new(&token));
+        CHECK_OK(pp_coverage_options_set_cancel_token(co, token));
+        CHECK_OK(pp_cancel_token_cancel(token));
+        CHECK_STATUS(pp_coverage_run_with_options(in_dir("panel.bam"), in_dir("panel.bed"), co,
+                                                  in_dir("cov_cancel"), &c),
+                     PP_STATUS_CANCELLED);
+        CHECK(c == NULL);
+        CHECK(!file_exists(in_dir("cov_cancel.regions.bed.gz")));
+        CHECK(!file_exists(in_dir("cov_cancel.coverage.json")));
+        /* Detached again: the options run normally below. */
+        CHECK_OK(pp_coverage_options_set_cancel_token(co, NULL));
+        pp_cancel_token_free(token);
+        printf("coverage_cancel=ok\n");
+    }
+
     /* Every option of `panelprep coverage`: tests/c_api.rs compares the files with the CLI's. */
     CHECK_OK(pp_coverage_run_with_options(in_dir("panel.bam"), in_dir("panel.bed"), co,
                                           in_dir("cov_opts"), &c));
