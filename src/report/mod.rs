@@ -3,7 +3,7 @@
 pub mod html;
 pub mod json;
 pub mod manifest;
-mod svg;
+pub(crate) mod svg;
 
 pub use json::{FastpReport, RunInfo, build};
 pub use manifest::{FileEntry, FileRole, Manifest, rfc3339_utc};
