@@ -60,6 +60,7 @@ fn bench(c: &mut Criterion) {
             length: 1_000_000,
         }],
         sort_order: None,
+        samples: Vec::new(),
     };
     let mut g = c.benchmark_group("depth");
     g.throughput(Throughput::Elements(recs.len() as u64));

@@ -23,6 +23,17 @@ pub fn expected(name: &str) -> PathBuf {
     .join(name)
 }
 
+/// True when `tool --version` runs; otherwise skips (fails under `PANELPREP_REQUIRE_PEERS=1`).
+pub fn have_peer(tool: &str) -> bool {
+    base::have_tool(tool)
+}
+
+/// The bundled demo panel: (BAM, BED).
+pub fn demo_panel() -> (PathBuf, PathBuf) {
+    let d = PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data"));
+    (d.join("demo_panel.bam"), d.join("demo_panel.bed"))
+}
+
 /// True when `tool` is on PATH.
 pub fn have(tool: &str) -> bool {
     let ok = Command::new("sh")

@@ -1,6 +1,7 @@
-//! MultiQC's mosdepth module reads our mosdepth-compatible files: runs real `multiqc` when
-//! installed (skips with a printed reason otherwise) and checks that it found our sample and
-//! the values of our files.
+//! MultiQC's mosdepth module reads our mosdepth-compatible files, and MultiQC's custom content
+//! finds our `*_mqc.tsv` tables without any config: runs real `multiqc` when installed (skips
+//! with a printed reason otherwise, fails under `PANELPREP_REQUIRE_PEERS=1`) and checks that it
+//! found our samples, sections and values.
 
 #[path = "coverage_common.rs"]
 mod common;
@@ -98,4 +99,96 @@ fn multiqc_parses_our_mosdepth_files() {
         .and_then(|v| v.parse::<f64>().ok())
         .expect("total 10x line");
     assert_eq!(sample["10_x_pc"].as_f64(), Some(pct10 * 100.0), "{sample}");
+}
+
+#[test]
+#[cfg_attr(
+    not(pp_have_multiqc),
+    ignore = "live: needs multiqc (pip install multiqc)"
+)]
+fn multiqc_finds_panelprep_sections_without_config() {
+    if !have_peer("multiqc") {
+        return;
+    }
+    let (bam, bed) = demo_panel();
+    let tmp = tempfile::tempdir().expect("tmp");
+    let work = tmp.path().join("in");
+    std::fs::create_dir(&work).expect("mkdir");
+    // two samples through the CLI: one passes the gate, one fails it (kept with exit 0)
+    for (s, gate) in [
+        ("S1", "median_target_coverage>=20"),
+        ("S2", "median_target_coverage>=100"),
+    ] {
+        let o = Command::new(env!("CARGO_BIN_EXE_panelprep"))
+            .arg("coverage")
+            .arg("--bam")
+            .arg(&bam)
+            .arg("--targets")
+            .arg(&bed)
+            .arg("--prefix")
+            .arg(work.join(s))
+            .args(["--low-coverage", "20", "--gate", gate, "--gate-exit-zero"])
+            .output()
+            .expect("run panelprep");
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    }
+    let out = tmp.path().join("mqc");
+    let res = Command::new("multiqc")
+        .args([
+            "--no-version-check",
+            "--no-ansi",
+            "-f",
+            "--data-format",
+            "json",
+            "-o",
+        ])
+        .arg(&out)
+        .arg(&work)
+        .output()
+        .expect("run multiqc");
+    let log = String::from_utf8_lossy(&res.stderr).into_owned();
+    assert!(res.status.success(), "multiqc failed: {log}");
+    let json: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(out.join("multiqc_data/multiqc_data.json"))
+            .expect("multiqc_data.json"),
+    )
+    .expect("json");
+    let raw = &json["report_saved_raw_data"];
+    let table = |id: &str| {
+        raw[format!("multiqc_{id}_table")]
+            .as_object()
+            .unwrap_or_else(|| panic!("no {id} table in multiqc_data.json:\n{log}"))
+            .clone()
+    };
+    let gate = table("panelprep_coverage_gate");
+    assert_eq!(gate["S1"]["QC gate"], "PASS", "{gate:?}");
+    assert_eq!(gate["S2"]["QC gate"], "FAIL", "{gate:?}");
+    assert_eq!(gate["S2"]["failed"], "median_target_coverage", "{gate:?}");
+    assert_eq!(gate["S1"]["sample (BAM SM)"], "panel", "{gate:?}");
+    let genes = table("panelprep_coverage_genes");
+    assert_eq!(
+        genes.len(),
+        2 * 12,
+        "12 genes per sample: {:?}",
+        genes.keys()
+    );
+    assert!(genes.contains_key("S1: PTEN") && genes.contains_key("S2: BRCA1"));
+    let low = table("panelprep_coverage_low_coverage");
+    assert!(
+        low.keys().any(|k| k.starts_with("S1: chr")) && low.keys().any(|k| k.starts_with("S2: ")),
+        "{:?}",
+        low.keys()
+    );
+    assert!(low.values().all(|v| v["genes"].is_string()), "{low:?}");
+    let report = std::fs::read_to_string(out.join("multiqc_report.html")).expect("report");
+    for name in [
+        "panelprep coverage: QC gate",
+        "panelprep coverage: genes",
+        "panelprep coverage: low-coverage regions",
+    ] {
+        assert!(
+            report.contains(name),
+            "section {name:?} missing from the MultiQC report"
+        );
+    }
 }

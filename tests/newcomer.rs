@@ -188,5 +188,13 @@ fn snakemake_workflow_runs_three_samples_and_keeps_failed_gates() {
     let mqc = std::fs::read_to_string(res.join("multiqc/multiqc_report.html")).unwrap();
     for s in ["S1", "S2", "S3"] {
         assert!(mqc.contains(s), "MultiQC report lacks sample {s}");
+        assert!(res.join(format!("{s}/{s}.coverage.html")).is_file());
+    }
+    for section in [
+        "panelprep coverage: QC gate",
+        "panelprep coverage: genes",
+        "panelprep coverage: low-coverage regions",
+    ] {
+        assert!(mqc.contains(section), "MultiQC report lacks {section:?}");
     }
 }

@@ -38,6 +38,8 @@ pub struct BamHeader {
     pub references: Vec<Reference>,
     /// `@HD SO` if present.
     pub sort_order: Option<String>,
+    /// Distinct `@RG SM` values in header order.
+    pub samples: Vec<String>,
 }
 
 /// A BGZF virtual position: compressed block offset and offset inside the inflated block.
@@ -400,6 +402,17 @@ fn parse_header(d: &[u8], path: &Path) -> Result<Option<(BamHeader, usize)>, Cov
         .find(|l| l.starts_with("@HD"))
         .and_then(|l| l.split('\t').find_map(|f| f.strip_prefix("SO:")))
         .map(str::to_owned);
+    let mut samples: Vec<String> = Vec::new();
+    for sm in text
+        .lines()
+        .filter(|l| l.starts_with("@RG\t"))
+        .filter_map(|l| l.split('\t').find_map(|f| f.strip_prefix("SM:")))
+    {
+        let sm = sm.trim();
+        if !sm.is_empty() && !samples.iter().any(|s| s == sm) {
+            samples.push(sm.to_owned());
+        }
+    }
     let n_ref = le_u32(d, at) as usize;
     at += 4;
     let mut references = Vec::with_capacity(n_ref.min(1 << 16));
@@ -426,6 +439,7 @@ fn parse_header(d: &[u8], path: &Path) -> Result<Option<(BamHeader, usize)>, Cov
         BamHeader {
             references,
             sort_order,
+            samples,
         },
         at,
     )))

@@ -827,6 +827,7 @@ mod tests {
                 length: 1000,
             }],
             sort_order: None,
+            samples: Vec::new(),
         };
         let spans = crate::coverage::targets::merge_intervals(targets.to_vec());
         let path = Path::new("t.bam");
@@ -907,6 +908,7 @@ mod tests {
                 length: 1000,
             }],
             sort_order: None,
+            samples: Vec::new(),
         };
         let opts = CoverageOptions::default();
         let mut e = Engine::new(&opts, Path::new("t.bam"), &header, vec![vec![]]);

@@ -4,19 +4,23 @@
 //! that hold target records ([`bam`]); the depth engine ([`depth`]) keeps one difference array
 //! per merged target span, so memory follows the panel, not the genome. [`metrics`] turns the
 //! depths into per-target, per-gene and panel numbers, [`lowcov`] finds low-coverage runs,
-//! [`gate`] checks QC limits, and [`write_outputs`] writes JSON, TSV and mosdepth-compatible
-//! files, all through [`crate::io::AtomicFile`].
+//! [`gate`] checks QC limits, and [`write_outputs`] writes JSON, TSV, mosdepth-compatible
+//! files, the HTML report ([`html`]) and MultiQC tables ([`multiqc`]), all through
+//! [`crate::io::AtomicFile`] in one all-or-nothing output set.
 
 pub mod bam;
 pub mod bam_check;
 pub mod cigar;
 pub mod depth;
 pub mod gate;
+pub mod html;
 pub mod lowcov;
 pub mod metrics;
 pub mod mosdepth;
+pub mod multiqc;
 pub mod options;
 pub mod picard;
+pub mod rank;
 pub mod reference;
 pub mod report;
 pub mod targets;
@@ -334,6 +338,7 @@ pub fn run_cancellable(
     let gate = (!opts.gate.is_empty()).then(|| gate::evaluate(&opts.gate, &computed.panel));
     Ok(CoverageReport {
         tool: format!("panelprep {}", crate::VERSION),
+        sample: sample_name(&header.samples, bam),
         bam: bam.to_path_buf(),
         targets_bed: bed.to_path_buf(),
         scan,
@@ -350,6 +355,16 @@ pub fn run_cancellable(
         tables: computed.mosdepth,
         picard,
     })
+}
+
+/// The sample: the BAM's distinct read-group `SM` values joined by `,`, else the file stem.
+fn sample_name(samples: &[String], bam: &Path) -> String {
+    if samples.is_empty() {
+        bam.file_stem()
+            .map_or_else(|| "sample".to_owned(), |s| s.to_string_lossy().into_owned())
+    } else {
+        samples.join(",")
+    }
 }
 
 /// Outputs beyond the base set (the one place where new files join `write_outputs`):

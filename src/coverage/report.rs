@@ -10,7 +10,7 @@ use super::gate::GateReport;
 use super::lowcov::LowCoverage;
 use super::metrics::{Computed, GeneMetrics, MosdepthTables, PanelMetrics, TargetMetrics};
 use super::options::{CoverageOptions, ScanMode};
-use super::{CoverageError, gate, lowcov, mosdepth};
+use super::{CoverageError, gate, html, lowcov, mosdepth, multiqc};
 use crate::io::{AtomicFile, IoError, OutputSet, RunFile, check_distinct, identity};
 
 /// Everything a coverage run found; serialised as `PREFIX.coverage.json`.
@@ -18,6 +18,9 @@ use crate::io::{AtomicFile, IoError, OutputSet, RunFile, check_distinct, identit
 pub struct CoverageReport {
     /// Producer and version.
     pub tool: String,
+    /// Sample name: the read groups' `SM` (distinct values joined by `,`), else the BAM's
+    /// file stem.
+    pub sample: String,
     /// The BAM.
     pub bam: PathBuf,
     /// The target BED.
@@ -125,7 +128,9 @@ impl CoverageReport {
 /// already renamed are removed (an [`crate::io::OutputSet`]): all files or none.
 ///
 /// `PREFIX.coverage.json`, `PREFIX.targets.tsv`, `PREFIX.genes.tsv`, `PREFIX.lowcov.bed`,
-/// `PREFIX.gate.tsv` (with limits), and the mosdepth set: `PREFIX.mosdepth.summary.txt`,
+/// `PREFIX.gate.tsv` (with limits), the report a lab reads `PREFIX.coverage.html`, the MultiQC
+/// custom-content tables `PREFIX.genes_mqc.tsv`, `PREFIX.low_coverage_mqc.tsv` and
+/// `PREFIX.gate_mqc.tsv` (with limits), and the mosdepth set: `PREFIX.mosdepth.summary.txt`,
 /// `PREFIX.mosdepth.global.dist.txt`, `PREFIX.mosdepth.region.dist.txt`,
 /// `PREFIX.regions.bed.gz`, `PREFIX.thresholds.bed.gz`.
 pub fn write_outputs(
@@ -188,9 +193,35 @@ pub fn stage_outputs(report: &CoverageReport, prefix: &Path) -> Result<OutputSet
             true,
         ),
     ];
+    // MultiQC rows are keyed by the prefix's file name, as its mosdepth module names the run
+    let mqc_name = prefix.file_name().map_or_else(
+        || report.sample.clone(),
+        |n| n.to_string_lossy().into_owned(),
+    );
     if let Some(g) = &report.gate {
         files.push((name(".gate.tsv"), gate::to_tsv(g).into_bytes(), false));
+        files.push((
+            name(".gate_mqc.tsv"),
+            multiqc::gate_tsv(&mqc_name, report, g).into_bytes(),
+            false,
+        ));
     }
+    let date = crate::report::rfc3339_utc(std::time::SystemTime::now());
+    files.push((
+        name(".coverage.html"),
+        html::render(report, &date).into_bytes(),
+        false,
+    ));
+    files.push((
+        name(".genes_mqc.tsv"),
+        multiqc::genes_tsv(&mqc_name, report).into_bytes(),
+        false,
+    ));
+    files.push((
+        name(".low_coverage_mqc.tsv"),
+        multiqc::low_coverage_tsv(&mqc_name, report).into_bytes(),
+        false,
+    ));
     files.extend(super::extra_outputs(report, &name));
     stage(files)
 }

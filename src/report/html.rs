@@ -9,7 +9,7 @@ use super::json::{FastpReport, ReadReport};
 use super::svg::{PALETTE, Series, bar_chart, esc, line_chart};
 use super::verdict::{Limits, Verdict, judge};
 
-const STYLE: &str = r#"
+pub(crate) const STYLE: &str = r#"
 body{font-family:system-ui,-apple-system,"Segoe UI",Helvetica,Arial,sans-serif;margin:0;color:#222;background:#f6f7f9}
 header{background:#23395d;color:#fff;padding:14px 24px}header h1{margin:0;font-size:22px}
 header p{margin:4px 0 0;font-size:13px;opacity:.85;word-break:break-all}
@@ -50,11 +50,11 @@ fn verdict_line(out: &mut String, v: &Verdict) {
     out.push_str("</p>");
 }
 
-fn pct(x: f64) -> String {
+pub(crate) fn pct(x: f64) -> String {
     format!("{:.2}%", x * 100.0)
 }
 
-fn int(n: u64) -> String {
+pub(crate) fn int(n: u64) -> String {
     let s = n.to_string();
     let mut o = String::new();
     for (i, c) in s.chars().enumerate() {

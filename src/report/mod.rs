@@ -4,7 +4,7 @@ pub mod html;
 pub mod json;
 pub mod manifest;
 mod sample;
-mod svg;
+pub(crate) mod svg;
 pub mod verdict;
 
 pub use json::{FastpReport, RunInfo, build};

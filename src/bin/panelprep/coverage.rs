@@ -15,7 +15,8 @@ pub struct CoverageArgs {
     /// Panel BED (3-6+ columns; column 4 = target/gene name).
     #[arg(long)]
     pub targets: PathBuf,
-    /// Output prefix (PREFIX.coverage.json, PREFIX.regions.bed.gz, ...).
+    /// Output prefix (PREFIX.coverage.json, PREFIX.coverage.html, PREFIX.genes_mqc.tsv for
+    /// MultiQC, PREFIX.regions.bed.gz, ...).
     #[arg(long)]
     pub prefix: PathBuf,
     /// When the QC gate fails, exit 0 instead of GATE_FAILED_EXIT (2): the verdict is then

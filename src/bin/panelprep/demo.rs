@@ -82,6 +82,8 @@ fn coverage(
     let settings = panelprep::settings::CoverageSettings {
         threads: a.threads,
         gate: DEMO_GATES.iter().map(ToString::to_string).collect(),
+        // the demo panel is sequenced to ~25x: flag what is below its 20x gate threshold
+        low_coverage: 20,
         ..Default::default()
     };
     let report = panelprep::coverage::run(&settings.to_options()?, &bam, &bed)?;

@@ -1,4 +1,5 @@
-// nf-core-style module: panelprep coverage (panel coverage, mosdepth-compatible files, QC gate).
+// nf-core-style module: panelprep coverage (panel coverage, mosdepth-compatible files, QC gate,
+// HTML report, MultiQC custom-content tables for the MultiQC module's input).
 // The gate's verdict is kept in the files (--gate-exit-zero), so a failed gate never loses them.
 process PANELPREP_COVERAGE {
     tag "$meta.id"
@@ -18,6 +19,8 @@ process PANELPREP_COVERAGE {
     tuple val(meta), path('*.gate.tsv')             , emit: gate, optional: true
     tuple val(meta), path('*.mosdepth.*.txt')       , emit: mosdepth
     tuple val(meta), path('*.bed.gz')               , emit: beds
+    tuple val(meta), path('*.coverage.html')        , emit: html
+    tuple val(meta), path('*_mqc.tsv')              , emit: multiqc
     path "versions.yml"                             , emit: versions
 
     when:
