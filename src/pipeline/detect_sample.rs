@@ -130,7 +130,17 @@ fn read_sample(r: &mut dyn Read, records: usize, path: &std::path::Path) -> Resu
 /// parser reports it, with its line, once the run starts).
 fn parse(buf: &[u8], max: usize) -> Vec<RecordRef<'_>> {
     let mut out = Vec::new();
-    let mut lines = buf.split(|&b| b == b'\n');
+    // memchr finds the line ends (a byte-wise split was a fifth of the detection's cost).
+    let mut start = 0;
+    let mut lines = std::iter::from_fn(|| {
+        if start > buf.len() {
+            return None;
+        }
+        let end = memchr::memchr(b'\n', &buf[start..]).map_or(buf.len(), |i| start + i);
+        let line = &buf[start..end];
+        start = end + 1;
+        Some(line)
+    });
     while out.len() < max {
         let (Some(h), Some(s), Some(p), Some(q)) =
             (lines.next(), lines.next(), lines.next(), lines.next())
