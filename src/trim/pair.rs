@@ -216,6 +216,16 @@ mod tests {
         }
     }
 
+    /// A mate with nothing cut from its 5' end.
+    fn view<'a>(seq: &'a [u8], qual: &'a [u8], hit: Option<usize>) -> MateView<'a> {
+        MateView {
+            seq,
+            qual,
+            front: 0,
+            hit,
+        }
+    }
+
     /// A long insert whose read 1 ends in 8 bases that happen to equal an adapter's start,
     /// read 2 of good quality: chance, not cut. The same hit with read 2 showing the adapter's
     /// start one base further (a deletion in the insert): cut.
@@ -228,27 +238,12 @@ mod tests {
         let r2_random =
             b"TTGACCGTATCAGGCTAGCATGCCTAGGATTCAGCATTGGACCATGACCTGTTCAATGCCTCATT".to_vec();
         let q = vec![b'F'; r1.len()];
-        let m1 = MateView {
-            seq: &r1,
-            qual: &q,
-            front: 0,
-            hit: Some(k),
-        };
-        let m2 = MateView {
-            seq: &r2_random[..r1.len()],
-            qual: &q,
-            front: 0,
-            hit: None,
-        };
+        let m1 = view(&r1, &q, Some(k));
+        let m2 = view(&r2_random[..r1.len()], &q, None);
         assert_eq!(decide(&m1, &m2, Some(33 + 15)), [None, None]);
         let mut r2 = r2_random[..k + 1].to_vec();
         r2.extend_from_slice(&adapter[..7]);
-        let m2 = MateView {
-            seq: &r2,
-            qual: &q,
-            front: 0,
-            hit: None,
-        };
+        let m2 = view(&r2, &q, None);
         assert_eq!(decide(&m1, &m2, Some(33 + 15)), [Some(k), None]);
         assert_eq!(decide(&m1, &m2, None), [Some(k), None]);
     }
@@ -263,18 +258,8 @@ mod tests {
         r2.resize(60, b'G');
         let q = vec![b'F'; 60];
         // Read 2's hit is at 52 (a false partial match), read 1's at the true 40.
-        let m1 = MateView {
-            seq: &r1,
-            qual: &q,
-            front: 0,
-            hit: Some(k),
-        };
-        let m2 = MateView {
-            seq: &r2,
-            qual: &q,
-            front: 0,
-            hit: Some(52),
-        };
+        let m1 = view(&r1, &q, Some(k));
+        let m2 = view(&r2, &q, Some(52));
         assert_eq!(decide(&m1, &m2, Some(33 + 15)), [Some(k), Some(k)]);
         assert_eq!(decide(&m1, &m2, None), [Some(k), Some(52)]);
     }

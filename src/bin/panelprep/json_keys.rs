@@ -27,8 +27,9 @@ const TRIM_NOT_KEYS: &[&str] = &[
     "help",
 ];
 
-/// `coverage` options that are paths (C: arguments of `pp_coverage_run_with_options`).
-const COVERAGE_NOT_KEYS: &[&str] = &["bam", "targets", "prefix", "help"];
+/// `coverage` options that are paths (C: arguments of `pp_coverage_run_with_options`), and
+/// `gate-exit-zero`, which sets the CLI's exit status (C reads the gate from the report).
+const COVERAGE_NOT_KEYS: &[&str] = &["bam", "targets", "prefix", "help", "gate-exit-zero"];
 
 /// True when the JSON default `v` is the CLI default `d` (clap's strings).
 fn same_default(v: &Value, d: &[String]) -> bool {
