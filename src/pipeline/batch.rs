@@ -45,6 +45,8 @@ pub(crate) struct Job {
     pub batch: Batch,
     /// Record `k` belongs to read (pair) `k` of `batch`.
     pub index: Option<IndexRecords>,
+    /// With `--dedup`: per read (pair) of `batch`, true for a repeat of an earlier one.
+    pub dups: Option<Vec<bool>>,
 }
 
 /// Per-input counts for one batch (index 0 = R1 or single, 1 = R2, 2 = UMI index file).
@@ -62,7 +64,7 @@ pub struct Done {
     /// Statistics of this batch (merged exactly by the writer side).
     pub stats: Option<Box<RunStats>>,
     /// Serialized records for each output stream (reads, R2, unpaired R1, unpaired R2,
-    /// failed reads).
+    /// failed reads, merged reads).
     pub out: [Vec<u8>; super::worker::STREAMS],
     /// Records written to each output stream.
     pub written: [u64; super::worker::STREAMS],

@@ -6,9 +6,11 @@
 mod batch;
 mod buffers;
 mod control;
+mod dedup;
 mod detect_sample;
 mod failed;
 mod feed;
+mod merge;
 mod options;
 mod overwrite;
 mod push;
@@ -28,6 +30,7 @@ use std::time::Duration;
 pub use batch::InputCounts;
 pub use control::Control;
 pub use failed::{PAIRED_READ_IS_FAILING, fastp_tag};
+pub use merge::MergeOptions;
 pub use options::{Inputs, Layout, Outputs, PipelineOptions};
 pub use overwrite::refuse_existing;
 pub use push::{PushError, PushOutput, PushSession, run_watched};
@@ -115,6 +118,12 @@ pub fn run_files(
             .as_ref()
             .map(|p| io::RunFile::new("--failed_out", p)),
     );
+    outs.extend(
+        opts.merge
+            .as_ref()
+            .and_then(|m| m.out.as_ref())
+            .map(|p| io::RunFile::new("--merged_out", p)),
+    );
     (setup::input_files(inputs, &in_paths), outs)
 }
 
@@ -151,11 +160,14 @@ pub fn run_staged(
     guarded.extend(opts.umi_index_file().map(|p| p.to_path_buf()));
     umi_index::check_not_a_read(opts, &in_paths)?;
     setup::check_outputs(inputs, outputs, &guarded)?;
-    if opts.failed_out.is_some() {
+    merge::check(opts, inputs.is_paired())?;
+    let merged_out = opts.merge.as_ref().and_then(|m| m.out.clone());
+    if opts.failed_out.is_some() || merged_out.is_some() {
         let (ins, outs) = run_files(opts, inputs, outputs);
         io::check_distinct(&ins, &outs)?;
     }
-    let all_outputs = overwrite::run_outputs(outputs, opts.failed_out.as_ref());
+    let mut all_outputs = overwrite::run_outputs(outputs, opts.failed_out.as_ref());
+    all_outputs.extend(merged_out.clone());
     refuse_existing(
         opts.dont_overwrite,
         all_outputs.iter().map(PathBuf::as_path),
@@ -195,6 +207,7 @@ pub fn run_staged(
             stream(&outputs.unpaired2)?
         },
         stream(&opts.failed_out)?,
+        stream(&merged_out)?,
     ];
     let routing = Routing {
         interleave_out: paired && outputs.out2.is_none(),
@@ -208,6 +221,7 @@ pub fn run_staged(
         ],
         failed: opts.failed_out.as_ref().map(|_| failed::FAILED_STREAM),
     };
+    debug_assert_eq!(streams.len(), worker::STREAMS);
     // After the outputs exist (the run has started), before the engine: detection may wait
     // on a slow input, and stays cancellable.
     let mut opts = opts.clone();
@@ -232,6 +246,7 @@ pub fn run_streams(
     opts.validate()?;
     umi_index::refuse_in_streams(opts)?;
     failed::refuse_in_streams(opts)?;
+    merge::refuse_in_streams(opts)?;
     let want = if layout == Layout::Paired { 2 } else { 1 };
     if readers.len() != want || writers.is_empty() || writers.len() > 2 {
         return Err(Error::Options(format!(
@@ -376,11 +391,23 @@ fn execute(
         filter: opts.filter.as_ref().map(crate::filter::Filter::new),
         unpaired: routing.unpaired,
         failed: routing.failed,
+        merge: opts.merge.as_ref().map(|m| merge::MergeConfig {
+            stream: merge::MERGED_STREAM,
+            include_unmerged: m.include_unmerged,
+            overlap_require: opts
+                .trim
+                .as_ref()
+                .map_or(30, |t| t.overlap.overlap_len_require),
+        }),
         buffers: buffers.clone(),
     });
-    let mut stats = opts
-        .stats
-        .then(|| Box::new(crate::stats::RunStats::new(paired)));
+    let mut stats = opts.stats.then(|| {
+        let mut st = Box::new(crate::stats::RunStats::new(paired));
+        st.dedup_removed = opts.dedup.then_some(0);
+        st.merged_pairs = opts.merge.as_ref().map(|_| 0);
+        st
+    });
+    let seen = opts.dedup.then(dedup::Seen::default);
     let (tx, rx) = channel::<Msg>();
     let (token_tx, token_rx) = sync_channel::<()>(window);
     for _ in 0..window {
@@ -400,7 +427,7 @@ fn execute(
                     control,
                 };
                 let run = catch_unwind(AssertUnwindSafe(|| {
-                    reader_loop(source, &ctx, token_rx, recycle_rx)
+                    reader_loop(source, seen, &ctx, token_rx, recycle_rx)
                 }));
                 if run.is_err() {
                     let _ = tx.send(Msg::Failed(Error::Internal(
@@ -559,6 +586,7 @@ struct ReaderCtx {
 
 fn reader_loop(
     mut source: BatchSource,
+    mut seen: Option<dedup::Seen>,
     ctx: &ReaderCtx,
     tokens: Receiver<()>,
     recycled: Receiver<(usize, Vec<u8>)>,
@@ -576,12 +604,22 @@ fn reader_loop(
             return;
         }
         match source.next() {
-            Ok(Some(job)) => {
+            Ok(Some(mut job)) => {
+                // Duplicates are decided here, batch after batch in input order.
+                if let Some(seen) = seen.as_mut() {
+                    job.dups = Some(seen.mark(&job.batch));
+                }
                 let (tx, cfg, recycle) = (ctx.tx.clone(), ctx.cfg.clone(), ctx.recycle_tx.clone());
                 let first = seq == 0;
                 ctx.pool.spawn(move || {
                     let result = catch_unwind(AssertUnwindSafe(|| {
-                        worker::process(&job.batch, job.index.as_ref(), &cfg, first)
+                        worker::process(
+                            &job.batch,
+                            job.index.as_ref(),
+                            job.dups.as_deref(),
+                            &cfg,
+                            first,
+                        )
                     }))
                     .unwrap_or_else(|_| Err(Error::Internal("worker panicked".into())));
                     let _ = tx.send(Msg::Batch { seq, result });

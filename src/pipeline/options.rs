@@ -128,6 +128,12 @@ pub struct PipelineOptions {
     /// Reads that fail a filter, with the reason in the title (fastp `--failed_out`); file
     /// mode only (see `pipeline::failed`).
     pub failed_out: Option<PathBuf>,
+    /// Merge overlapping pairs into one read (fastp `--merge`); file mode only (see
+    /// `pipeline::merge`).
+    pub merge: Option<super::MergeOptions>,
+    /// Drop reads (pairs) whose sequences repeat an earlier one's, keeping the first in input
+    /// order (fastp `--dedup`; see `pipeline::dedup`).
+    pub dedup: bool,
 }
 
 impl Default for PipelineOptions {
@@ -148,6 +154,8 @@ impl Default for PipelineOptions {
             reads_to_process: 0,
             dont_overwrite: false,
             failed_out: None,
+            merge: None,
+            dedup: false,
         }
     }
 }

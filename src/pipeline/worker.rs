@@ -24,6 +24,8 @@ pub(crate) struct WorkConfig {
     pub unpaired: [Option<usize>; 2],
     /// Output stream of the reads that fail a filter (fastp `--failed_out`), if any.
     pub failed: Option<usize>,
+    /// Merging of overlapping pairs (fastp `--merge`), if on.
+    pub merge: Option<super::merge::MergeConfig>,
     /// Spare output buffers (batch outputs come from here and go back after compression).
     pub buffers: std::sync::Arc<super::buffers::Buffers>,
 }
@@ -40,14 +42,16 @@ pub(crate) fn take_stats() -> Option<Box<RunStats>> {
     ACC.with(|a| a.borrow_mut().take())
 }
 
-/// Output streams: reads (R1 / single), R2, the unpaired mates, the failed reads.
-pub(crate) const STREAMS: usize = 5;
+/// Output streams: reads (R1 / single), R2, the unpaired mates, the failed reads, the merged
+/// reads.
+pub(crate) const STREAMS: usize = 6;
 
 /// Reusable per-batch scratch.
 #[derive(Default)]
 struct Scratch {
     r1: ReadBuf,
     r2: ReadBuf,
+    merged: ReadBuf,
     outcome: [TrimOutcome; 2],
 }
 
@@ -57,11 +61,12 @@ fn sampled(record: u64) -> bool {
     record.is_multiple_of(crate::stats::OVERREP_SAMPLING)
 }
 
-/// Processes one batch (with its UMI index records, if any); returns the serialized output and
-/// counts, or the first error in it.
+/// Processes one batch (with its UMI index records and its duplicate flags, if any); returns
+/// the serialized output and counts, or the first error in it.
 pub(crate) fn process(
     batch: &Batch,
     index: Option<&IndexRecords>,
+    dups: Option<&[bool]>,
     cfg: &WorkConfig,
     first: bool,
 ) -> Result<Done, Error> {
@@ -107,7 +112,8 @@ pub(crate) fn process(
                 validate(c, i, cfg.phred_offset, &mut done.qual_range)?;
                 let umi = index_umi(&mut done, index, i, &c.record(i), cfg)?;
                 s.r1.load(&c.record(i), cfg.phred_offset);
-                single_step(&mut done, cfg, &mut s, c.record(i), umi);
+                let dup = is_dup(dups, i);
+                single_step(&mut done, cfg, &mut s, c.record(i), umi, dup);
             }
         }
         Batch::Paired(a, b) => {
@@ -119,7 +125,8 @@ pub(crate) fn process(
                 let umi = index_umi(&mut done, index, i, &a.record(i), cfg)?;
                 s.r1.load(&a.record(i), cfg.phred_offset);
                 s.r2.load(&b.record(i), cfg.phred_offset);
-                pair_step(&mut done, cfg, &mut s, [a.record(i), b.record(i)], umi);
+                let dup = is_dup(dups, i);
+                pair_step(&mut done, cfg, &mut s, [a.record(i), b.record(i)], umi, dup);
             }
         }
         Batch::Interleaved(c) => {
@@ -131,7 +138,9 @@ pub(crate) fn process(
                 let umi = index_umi(&mut done, index, i / 2, &c.record(i), cfg)?;
                 s.r1.load(&c.record(i), cfg.phred_offset);
                 s.r2.load(&c.record(i + 1), cfg.phred_offset);
-                pair_step(&mut done, cfg, &mut s, [c.record(i), c.record(i + 1)], umi);
+                let dup = is_dup(dups, i / 2);
+                let pair = [c.record(i), c.record(i + 1)];
+                pair_step(&mut done, cfg, &mut s, pair, umi, dup);
             }
         }
     }
@@ -214,6 +223,7 @@ fn single_step(
     s: &mut Scratch,
     orig: RecordRef<'_>,
     umi: Option<&[u8]>,
+    dup: bool,
 ) {
     count(done, 0, &s.r1);
     if let Some(st) = done.stats.as_deref_mut()
@@ -233,17 +243,15 @@ fn single_step(
         .map_or(Reason::Passed, |f| f.verdict(&s.r1));
     if let Some(st) = done.stats.as_deref_mut() {
         st.add_filter(reason, 1);
-        after_stats(
-            st,
-            cfg,
-            0,
-            reason == Reason::Passed,
-            &orig,
-            &s.r1,
-            &s.outcome[0],
-        );
+        if dup {
+            st.add_duplicate();
+        }
+        let pass = reason == Reason::Passed && !dup;
+        after_stats(st, cfg, 0, pass, &orig, &s.r1, &s.outcome[0]);
     }
-    if reason == Reason::Passed {
+    if dup {
+        // fastp writes a duplicate nowhere, not even with the failed reads.
+    } else if reason == Reason::Passed {
         emit(done, 0, &s.r1);
     } else if let Some(k) = cfg.failed {
         let read = super::failed::as_written(&s.r1, &orig);
@@ -257,6 +265,7 @@ fn pair_step(
     s: &mut Scratch,
     orig: [RecordRef<'_>; 2],
     umi: Option<&[u8]>,
+    dup: bool,
 ) {
     count(done, 0, &s.r1);
     count(done, 1, &s.r2);
@@ -273,6 +282,16 @@ fn pair_step(
             tally(st, 0, &s.outcome[0]);
             tally(st, 1, &s.outcome[1]);
         }
+        if dup && let Some(st) = done.stats.as_deref_mut() {
+            st.add_duplicate();
+        }
+        if let Some(m) = cfg.merge
+            && merge_step(done, cfg, s, &orig, insert, m, dup)
+        {
+            return;
+        }
+    } else if dup && let Some(st) = done.stats.as_deref_mut() {
+        st.add_duplicate();
     }
     let (a, b) = cfg
         .filter
@@ -283,9 +302,13 @@ fn pair_step(
     let reason = a.max(b);
     if let Some(st) = done.stats.as_deref_mut() {
         st.add_filter(reason, 2);
-        let pass = reason == Reason::Passed;
+        let pass = reason == Reason::Passed && !dup;
         after_stats(st, cfg, 0, pass, &orig[0], &s.r1, &s.outcome[0]);
         after_stats(st, cfg, 1, pass, &orig[1], &s.r2, &s.outcome[1]);
+    }
+    if dup {
+        // fastp writes a duplicate pair nowhere, not even with the failed reads.
+        return;
     }
     if reason == Reason::Passed {
         emit(done, 0, &s.r1);
@@ -309,6 +332,101 @@ fn pair_step(
             }
         }
     }
+}
+
+fn is_dup(dups: Option<&[bool]>, k: usize) -> bool {
+    dups.and_then(|d| d.get(k).copied()).unwrap_or(false)
+}
+
+/// `--merge` for a trimmed pair with insert call `insert`: the merged read (or, with
+/// `--include_unmerged`, each passing mate of a pair that does not merge) to the merged
+/// stream. Returns false when the pair takes the usual way (not merged, unmerged pairs to the
+/// read outputs).
+fn merge_step(
+    done: &mut Done,
+    cfg: &WorkConfig,
+    s: &mut Scratch,
+    orig: &[RecordRef<'_>; 2],
+    insert: Option<usize>,
+    m: super::merge::MergeConfig,
+    dup: bool,
+) -> bool {
+    let fronts = [s.outcome[0].front_bases, s.outcome[1].front_bases];
+    let merged = insert.is_some_and(|k| {
+        super::merge::merge_into(&mut s.merged, (&s.r1, &s.r2), fronts, k, m.overlap_require)
+    });
+    let verdict = |r: &ReadBuf| cfg.filter.as_ref().map_or(Reason::Passed, |f| f.verdict(r));
+    if merged {
+        let reason = verdict(&s.merged);
+        let pass = reason == Reason::Passed && !dup;
+        if let Some(st) = done.stats.as_deref_mut() {
+            st.add_filter(reason, 2);
+            st.add_merged();
+            after_merged(st, cfg, pass, orig, &s.merged);
+        }
+        if dup {
+            return true;
+        }
+        if pass {
+            emit(done, m.stream, &s.merged);
+        } else if let Some(k) = cfg.failed {
+            let tag = super::failed::fastp_tag(reason);
+            emit_failed(done, k, &s.merged.as_ref(), tag);
+        }
+        return true;
+    }
+    if !m.include_unmerged {
+        return false;
+    }
+    let reasons = [verdict(&s.r1), verdict(&s.r2)];
+    if let Some(st) = done.stats.as_deref_mut() {
+        for (mate, reason) in reasons.iter().enumerate() {
+            st.add_filter(*reason, 1);
+            let (read, o) = if mate == 0 {
+                (&s.r1, &s.outcome[0])
+            } else {
+                (&s.r2, &s.outcome[1])
+            };
+            let pass = *reason == Reason::Passed && !dup;
+            after_stats(st, cfg, mate, pass, &orig[mate], read, o);
+        }
+    }
+    if dup {
+        return true;
+    }
+    for (mate, reason) in reasons.into_iter().enumerate() {
+        let read = if mate == 0 { &s.r1 } else { &s.r2 };
+        if reason == Reason::Passed {
+            emit(done, m.stream, read);
+        } else if let Some(k) = cfg.failed {
+            let tag = super::failed::fastp_tag(reason);
+            emit_failed(done, k, &super::failed::as_written(read, &orig[mate]), tag);
+        }
+    }
+    true
+}
+
+/// After-filtering statistics of a merged pair: both mates leave, the merged read (when it
+/// passes) counts as a read 1.
+fn after_merged(
+    st: &mut RunStats,
+    cfg: &WorkConfig,
+    pass: bool,
+    orig: &[RecordRef<'_>; 2],
+    merged: &ReadBuf,
+) {
+    if cfg.phred_offset != 33 {
+        if pass {
+            st.after[0].add(&merged.seq, &merged.qual);
+        }
+        return;
+    }
+    if pass {
+        st.after_replaced(0, &orig[0], &merged.as_ref());
+    } else {
+        st.after_dropped(0, &orig[0]);
+    }
+    st.after_dropped(1, &orig[1]);
 }
 
 /// After-filtering statistics as a difference from the before-filtering ones: nothing for an

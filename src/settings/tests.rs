@@ -79,6 +79,11 @@ const RUN_CASES: &[(&str, &str)] = &[
     ("reads_to_process", "1000"),
     ("dont_overwrite", "true"),
     ("failed_out", "\"failed.fq.gz\""),
+    ("merge", "true"),
+    ("merged_out", "\"merged.fq.gz\""),
+    ("include_unmerged", "true"),
+    ("dedup", "true"),
+    ("dup_calc_accuracy", "3"),
 ];
 
 const COVERAGE_CASES: &[(&str, &str)] = &[

@@ -261,6 +261,29 @@ pub struct TrimSettings {
     /// for the passing mate of a failed pair).
     #[cfg_attr(feature = "cli", arg(long = "failed_out", value_name = "PATH"))]
     pub failed_out: Option<PathBuf>,
+
+    // --- fastp command-line compatibility (issue 20g): merging, deduplication, splitting. ---
+    /// Merge each overlapping pair into one read (fastp `-m/--merge`; turns on --correction as
+    /// fastp does): read 1 up to the end of the overlap, then read 2's reverse complement,
+    /// named `NAME COMMENT merged_LEN1_LEN2`. Unmerged pairs go to --out1/--out2.
+    #[cfg_attr(feature = "cli", arg(short = 'm', long = "merge"))]
+    pub merge: bool,
+    /// Where merged reads go with --merge (fastp `--merged_out`; without it, --stdout, or
+    /// --out1 given without --out2, takes them, as in fastp).
+    #[cfg_attr(feature = "cli", arg(long = "merged_out", value_name = "PATH"))]
+    pub merged_out: Option<PathBuf>,
+    /// With --merge: the passing reads of unmerged pairs go to --merged_out too (--out1,
+    /// --out2, --unpaired1/2 are then ignored, as in fastp).
+    #[cfg_attr(feature = "cli", arg(long = "include_unmerged"))]
+    pub include_unmerged: bool,
+    /// Drop reads (pairs) whose sequences repeat an earlier read's (pair's), keeping the
+    /// first in input order (fastp `-D/--dedup`; exact here, see the README).
+    #[cfg_attr(feature = "cli", arg(short = 'D', long = "dedup"))]
+    pub dedup: bool,
+    /// fastp's memory level for its duplicate hash (1-6); accepted and ignored: panelprep's
+    /// duplicate filter is exact (fastp `--dup_calc_accuracy`).
+    #[cfg_attr(feature = "cli", arg(long = "dup_calc_accuracy", value_name = "N"))]
+    pub dup_calc_accuracy: Option<u8>,
 }
 
 impl Default for TrimSettings {
@@ -324,6 +347,11 @@ impl Default for TrimSettings {
             reads_to_process: 0,
             dont_overwrite: false,
             failed_out: None,
+            merge: false,
+            merged_out: None,
+            include_unmerged: false,
+            dedup: false,
+            dup_calc_accuracy: None,
         }
     }
 }

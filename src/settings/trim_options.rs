@@ -53,12 +53,17 @@ impl TrimSettings {
     }
 
     /// Sets what holds with or without trimming: how many reads to process, whether outputs
-    /// may be overwritten, where failed reads go (fastp `--reads_to_process`,
-    /// `--dont_overwrite`, `--failed_out`).
+    /// may be overwritten, where failed and merged reads go, deduplication (fastp
+    /// `--reads_to_process`, `--dont_overwrite`, `--failed_out`, `--merge`, `--dedup`).
     pub fn apply_scope(&self, opts: &mut PipelineOptions) {
         opts.reads_to_process = self.reads_to_process;
         opts.dont_overwrite = self.dont_overwrite;
         opts.failed_out = self.failed_out.clone();
+        opts.merge = self.merge.then(|| crate::pipeline::MergeOptions {
+            out: self.merged_out.clone(),
+            include_unmerged: self.include_unmerged,
+        });
+        opts.dedup = self.dedup;
     }
 
     /// True when read 1's adapter (and read 2's, for pairs) is `auto`; with `fastp_compat`,
@@ -143,7 +148,8 @@ impl TrimSettings {
                 },
                 ..d.overlap
             },
-            correction: self.correction,
+            // fastp turns correction on for merging.
+            correction: self.correction || self.merge,
             trim_front1: self.trim_front1,
             trim_tail1: self.trim_tail1,
             trim_front2: self.trim_front2.unwrap_or(self.trim_front1),
