@@ -158,6 +158,86 @@ const PUB_FAILED: Case = Case {
     ],
 };
 
+const DEMO_R1: &str = "../../data/demo_R1.fq.gz";
+const DEMO_R2: &str = "../../data/demo_R2.fq.gz";
+
+const MERGE: Case = Case {
+    args: &[
+        "-i",
+        DEMO_R1,
+        "-I",
+        DEMO_R2,
+        "--reads_to_process",
+        "400",
+        "-m",
+        "--merged_out",
+        "merge.merged.fq",
+        "-o",
+        "merge.out1.fq",
+        "-O",
+        "merge.out2.fq",
+    ],
+    stdin: None,
+    files: &[
+        ("merge.merged.fq", false),
+        ("merge.out1.fq", false),
+        ("merge.out2.fq", false),
+    ],
+};
+
+const MERGE_INCLUDE_UNMERGED: Case = Case {
+    args: &[
+        "-i",
+        DEMO_R1,
+        "-I",
+        DEMO_R2,
+        "--reads_to_process",
+        "400",
+        "-m",
+        "--include_unmerged",
+        "--merged_out",
+        "merge.all.fq",
+    ],
+    stdin: None,
+    files: &[("merge.all.fq", true)],
+};
+
+const DEDUP_PE: Case = Case {
+    args: &[
+        "-i",
+        "dup_R1.fq",
+        "-I",
+        "dup_R2.fq",
+        "-D",
+        "-l",
+        "50",
+        "-n",
+        "5",
+        "-o",
+        "dedup.out1.fq",
+        "-O",
+        "dedup.out2.fq",
+    ],
+    stdin: None,
+    files: &[("dedup.out1.fq", false), ("dedup.out2.fq", false)],
+};
+
+const DEDUP_SE: Case = Case {
+    args: &[
+        "-i",
+        "dup_R1.fq",
+        "-D",
+        "--dup_calc_accuracy",
+        "3",
+        "-l",
+        "30",
+        "-o",
+        "dedup.se.fq",
+    ],
+    stdin: None,
+    files: &[("dedup.se.fq", false)],
+};
+
 /// The generated pairs interleaved (R1, R2, R1, R2...), as fed to `--stdin --interleaved_in`.
 fn interleaved_pairs() -> Vec<u8> {
     let (a, b) = (expected("pe_R1.fq"), expected("pe_R2.fq"));
@@ -372,6 +452,133 @@ fn fastp_test_pairs_give_fastps_outputs_and_failed_reads() {
     assert_eq!(failed.matches(" paired_read_is_failing\n").count(), 1);
 }
 
+/// The bases of a record and their qualities.
+fn seq_qual(rec: &[u8]) -> (Vec<u8>, Vec<u8>) {
+    let lines: Vec<&[u8]> = rec.split(|&b| b == b'\n').collect();
+    (lines[1].to_vec(), lines[3].to_vec())
+}
+
+/// Merged reads: the same pairs merged with the same titles (`merged_LEN1_LEN2`: the same
+/// insert), and the same bytes except where fastp's correction replaced an N of one mate by
+/// the other mate's base (panelprep's `--correction` leaves Ns, as before: a known
+/// difference). Returns the records that differ only that way.
+fn check_merged(ours: &[u8], fastp: &[u8]) -> usize {
+    let (ours, fastp) = (records(ours), records(fastp));
+    assert_eq!(ours.len(), fastp.len(), "merged read counts");
+    let mut n_fixed = 0;
+    for (a, b) in ours.iter().zip(&fastp) {
+        assert_eq!(titles(a), titles(b), "titles");
+        if a == b {
+            continue;
+        }
+        let ((s1, q1), (s2, q2)) = (seq_qual(a), seq_qual(b));
+        assert_eq!(s1.len(), s2.len());
+        for i in 0..s1.len() {
+            if s1[i] != s2[i] || q1[i] != q2[i] {
+                assert_eq!(s1[i], b'N', "only fastp's N corrections differ");
+                assert_eq!(q1[i], b'#', "an N of quality 2");
+            }
+        }
+        n_fixed += 1;
+    }
+    n_fixed
+}
+
+#[test]
+fn merge_writes_fastps_merged_reads() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    panelprep(&MERGE, dir.path());
+    let ours = std::fs::read(dir.path().join("merge.merged.fq")).expect("merged");
+    let fastp = expected("merge.merged.fq");
+    let fixed = check_merged(&ours, &fastp);
+    let n = records(&fastp).len();
+    assert!(n > 300, "most demo pairs overlap: {n}");
+    assert!(fixed <= 2, "{fixed} records differ by N corrections");
+    let text = String::from_utf8_lossy(&ours);
+    assert!(text.contains(" merged_150_"), "long inserts take read 2's bases");
+    assert!(text.contains("_0\n"), "short inserts are read 1");
+    // Unmerged pairs go to -o/-O: the same pairs as fastp's (their trimming may differ:
+    // panelprep detects adapters for pairs by default).
+    for f in ["merge.out1.fq", "merge.out2.fq"] {
+        let got = std::fs::read(dir.path().join(f)).expect("out");
+        assert_eq!(titles(&got), titles(&expected(f)), "{f}");
+    }
+}
+
+#[test]
+fn merge_include_unmerged_writes_every_read_to_merged_out() {
+    let (dir, _) = check_against_stored(&MERGE_INCLUDE_UNMERGED);
+    assert!(!dir.path().join("merge.out1.fq").exists());
+}
+
+#[test]
+fn merge_to_out1_and_to_stdout_as_fastp() {
+    // No --merged_out: -o alone takes the merged reads; --stdout takes them too.
+    let dir = tempfile::tempdir().expect("tempdir");
+    let [r1, r2] = [DEMO_R1, DEMO_R2].map(|p| expected_dir().join(p).display().to_string());
+    let base = ["trim", "--no-report", "-w", "1", "-i", &r1, "-I", &r2];
+    let base: Vec<String> = base.iter().map(|s| s.to_string()).collect();
+    let run = |extra: &[&str]| {
+        let mut args = base.clone();
+        args.extend(["--reads_to_process", "400", "-m"].map(String::from));
+        args.extend(extra.iter().map(|s| s.to_string()));
+        let out = run_in(
+            Path::new(env!("CARGO_BIN_EXE_panelprep")),
+            &args,
+            dir.path(),
+            None,
+        );
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        out
+    };
+    run(&["--merged_out", "m.fq", "-o", "u1.fq", "-O", "u2.fq"]);
+    let merged = std::fs::read(dir.path().join("m.fq")).expect("m");
+    run(&["-o", "o.fq"]);
+    assert_eq!(std::fs::read(dir.path().join("o.fq")).expect("o"), merged);
+    let out = run(&["--stdout"]);
+    assert_eq!(out.stdout, merged);
+    // Neither: refused.
+    let mut args = base.clone();
+    args.extend(["-m", "-O", "x.fq"].map(String::from));
+    let out = run_in(
+        Path::new(env!("CARGO_BIN_EXE_panelprep")),
+        &args,
+        dir.path(),
+        None,
+    );
+    assert!(!out.status.success());
+}
+
+#[test]
+fn dedup_drops_repeated_pairs_and_reads_as_fastp() {
+    let (dir, _) = check_against_stored(&DEDUP_PE);
+    check_against_stored(&DEDUP_SE);
+    // The same for any thread count and batch size.
+    let mut args = vec!["trim".to_string(), "-w".into(), "3".into()];
+    args.extend(["--batch-bytes", "3000", "-j", "r.json"].map(String::from));
+    args.extend(args_for(&DEDUP_PE));
+    let out = run_in(
+        Path::new(env!("CARGO_BIN_EXE_panelprep")),
+        &args,
+        dir.path(),
+        None,
+    );
+    assert!(out.status.success());
+    assert_eq!(
+        std::fs::read(dir.path().join("dedup.out1.fq")).expect("out1"),
+        expected("dedup.out1.fq")
+    );
+    let json: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(dir.path().join("r.json")).expect("json"))
+            .expect("json");
+    // 20 repeated pairs of the 90 (the 10 with a changed read 2 are not repeats).
+    assert_eq!(json["duplication"]["removed_reads"], 20);
+}
+
 #[test]
 fn dash_h_is_the_html_report_with_its_title_and_help_is_long_only() {
     let dir = tempfile::tempdir().expect("tempdir");
@@ -500,6 +707,10 @@ fn live_fastp_writes_the_stored_files() {
         &PE_STDIN_STDOUT,
         &PE_READS_TO_PROCESS,
         &PUB_FAILED,
+        &MERGE,
+        &MERGE_INCLUDE_UNMERGED,
+        &DEDUP_PE,
+        &DEDUP_SE,
     ];
     for case in cases {
         if case.args.contains(&PUBLIC_PAIRS) && !expected_dir().join(PUBLIC_PAIRS).exists() {

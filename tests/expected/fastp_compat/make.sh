@@ -43,3 +43,27 @@ rm pe.r25.out2.fq
 # 5. fastp's own test pairs (public data, read in place; one read 1 is empty).
 PUB=../../../../shared/data/public/fastp
 $F -i $PUB/R1.fq -I $PUB/R2.fq -o pub.out1.fq -O pub.out2.fq --failed_out pub.failed.fq
+# 6. --merge on the demo pairs (first 400): merged reads, unmerged pairs; --include_unmerged
+#    (titles only).
+$F -i $DEMO/demo_R1.fq.gz -I $DEMO/demo_R2.fq.gz --reads_to_process 400 -m \
+   --merged_out merge.merged.fq -o merge.out1.fq -O merge.out2.fq
+$F -i $DEMO/demo_R1.fq.gz -I $DEMO/demo_R2.fq.gz --reads_to_process 400 -m \
+   --include_unmerged --merged_out merge.all.fq
+titles merge.all.fq > merge.all.titles && rm merge.all.fq
+# 7. --dedup: dup_R1.fq / dup_R2.fq are the 60 generated pairs, then pairs 0-19 again, then
+#    pairs 20-29 with read 1 repeated but read 2 changed (not duplicate pairs; duplicate read
+#    1s for single-end).
+python3 - <<'PY'
+def recs(p):
+    l = open(p).read().splitlines(True)
+    return ["".join(l[i:i + 4]) for i in range(0, len(l), 4)]
+a, b = recs("pe_R1.fq"), recs("pe_R2.fq")
+def other(r):
+    h, s, p, q = r.splitlines(True)
+    return h + s[::-1].lstrip("\n") + "\n" + p + q
+with open("dup_R1.fq", "w") as f1, open("dup_R2.fq", "w") as f2:
+    f1.write("".join(a + a[:20] + a[20:30]))
+    f2.write("".join(b + b[:20] + [other(r) for r in b[20:30]]))
+PY
+$F -i dup_R1.fq -I dup_R2.fq -D -l 50 -n 5 -o dedup.out1.fq -O dedup.out2.fq
+$F -i dup_R1.fq -D --dup_calc_accuracy 3 -l 30 -o dedup.se.fq
