@@ -238,6 +238,75 @@ const DEDUP_SE: Case = Case {
     files: &[("dedup.se.fq", false)],
 };
 
+const FIX_MGI: Case = Case {
+    args: &[
+        "-i",
+        "mgi_R1.fq",
+        "-I",
+        "mgi_R2.fq",
+        "--fix_mgi_id",
+        "-o",
+        "mgi.out1.fq",
+        "-O",
+        "mgi.out2.fq",
+    ],
+    stdin: None,
+    files: &[("mgi.out1.fq", false), ("mgi.out2.fq", false)],
+};
+
+const INDEX_T0: Case = Case {
+    args: &[
+        "-i",
+        "idx_R1.fq",
+        "-I",
+        "idx_R2.fq",
+        "--filter_by_index1",
+        "bl1.txt",
+        "--filter_by_index2",
+        "bl2.txt",
+        "-o",
+        "idx.t0.out1.fq",
+        "-O",
+        "idx.t0.out2.fq",
+    ],
+    stdin: None,
+    files: &[("idx.t0.out1.fq", false), ("idx.t0.out2.fq", false)],
+};
+
+const INDEX_T1: Case = Case {
+    args: &[
+        "-i",
+        "idx_R1.fq",
+        "-I",
+        "idx_R2.fq",
+        "--filter_by_index1",
+        "bl1.txt",
+        "--filter_by_index2",
+        "bl2.txt",
+        "--filter_by_index_threshold",
+        "1",
+        "-o",
+        "idx.t1.out1.fq",
+        "-O",
+        "idx.t1.out2.fq",
+    ],
+    stdin: None,
+    files: &[("idx.t1.out1.fq", false), ("idx.t1.out2.fq", false)],
+};
+
+const INDEX_SE: Case = Case {
+    args: &[
+        "-i",
+        "idx_R1.fq",
+        "--filter_by_index1",
+        "bl1.txt",
+        "-o",
+        "idx.se.fq",
+    ],
+    stdin: None,
+    files: &[("idx.se.fq", false)],
+};
+
 /// The generated pairs interleaved (R1, R2, R1, R2...), as fed to `--stdin --interleaved_in`.
 fn interleaved_pairs() -> Vec<u8> {
     let (a, b) = (expected("pe_R1.fq"), expected("pe_R2.fq"));
@@ -293,7 +362,7 @@ fn run_in(program: &Path, args: &[String], dir: &Path, stdin: Option<Vec<u8>>) -
     out
 }
 
-/// Arguments with input paths made absolute (outputs stay relative to the run's directory).
+/// Arguments with input paths (reads, barcode lists) made absolute (outputs stay relative to the run's directory).
 fn args_for(case: &Case) -> Vec<String> {
     let mut out = Vec::new();
     let mut input = false;
@@ -303,7 +372,10 @@ fn args_for(case: &Case) -> Vec<String> {
         } else {
             out.push(a.to_string());
         }
-        input = matches!(*a, "-i" | "-I");
+        input = matches!(
+            *a,
+            "-i" | "-I" | "--filter_by_index1" | "--filter_by_index2"
+        );
     }
     out
 }
@@ -495,7 +567,10 @@ fn merge_writes_fastps_merged_reads() {
     assert!(n > 300, "most demo pairs overlap: {n}");
     assert!(fixed <= 2, "{fixed} records differ by N corrections");
     let text = String::from_utf8_lossy(&ours);
-    assert!(text.contains(" merged_150_"), "long inserts take read 2's bases");
+    assert!(
+        text.contains(" merged_150_"),
+        "long inserts take read 2's bases"
+    );
     assert!(text.contains("_0\n"), "short inserts are read 1");
     // Unmerged pairs go to -o/-O: the same pairs as fastp's (their trimming may differ:
     // panelprep detects adapters for pairs by default).
@@ -577,6 +652,24 @@ fn dedup_drops_repeated_pairs_and_reads_as_fastp() {
             .expect("json");
     // 20 repeated pairs of the 90 (the 10 with a changed read 2 are not repeats).
     assert_eq!(json["duplication"]["removed_reads"], 20);
+}
+
+#[test]
+fn fix_mgi_id_spaces_the_mate_suffix_as_fastp() {
+    let (dir, _) = check_against_stored(&FIX_MGI);
+    let out = std::fs::read_to_string(dir.path().join("mgi.out1.fq")).expect("out1");
+    assert!(out.starts_with("@V300012345L1C001R0010000000 /1\n"));
+}
+
+#[test]
+fn filter_by_index_drops_the_reads_fastp_drops() {
+    check_against_stored(&INDEX_T0);
+    check_against_stored(&INDEX_T1);
+    check_against_stored(&INDEX_SE);
+    // Fewer pairs stay with a mismatch allowed.
+    let t0 = records(&expected("idx.t0.out1.fq")).len();
+    let t1 = records(&expected("idx.t1.out1.fq")).len();
+    assert!(t1 < t0 && t0 < 40, "{t1} < {t0} < 40");
 }
 
 #[test]
@@ -711,6 +804,10 @@ fn live_fastp_writes_the_stored_files() {
         &MERGE_INCLUDE_UNMERGED,
         &DEDUP_PE,
         &DEDUP_SE,
+        &FIX_MGI,
+        &INDEX_T0,
+        &INDEX_T1,
+        &INDEX_SE,
     ];
     for case in cases {
         if case.args.contains(&PUBLIC_PAIRS) && !expected_dir().join(PUBLIC_PAIRS).exists() {

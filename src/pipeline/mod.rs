@@ -11,6 +11,7 @@ mod detect_sample;
 mod failed;
 mod feed;
 mod merge;
+mod names;
 mod options;
 mod overwrite;
 mod push;
@@ -380,6 +381,12 @@ fn execute(
             .map(|a| a.map(|a| String::from_utf8_lossy(a).into_owned())),
         _ => [None, None],
     };
+    let index_filter = if opts.filter_by_index.iter().any(Option::is_some) {
+        let t = opts.filter_by_index_threshold;
+        Some(names::IndexFilter::load(&opts.filter_by_index, t)?)
+    } else {
+        None
+    };
     let window = 2 * opts.threads + 2;
     let max_blocks = 16 * opts.threads as u64 + 16;
     let buffers = Arc::new(Buffers::new(2 * window, 2 * max_blocks as usize + 8));
@@ -391,6 +398,8 @@ fn execute(
         filter: opts.filter.as_ref().map(crate::filter::Filter::new),
         unpaired: routing.unpaired,
         failed: routing.failed,
+        fix_mgi: opts.fix_mgi_id,
+        index_filter,
         merge: opts.merge.as_ref().map(|m| merge::MergeConfig {
             stream: merge::MERGED_STREAM,
             include_unmerged: m.include_unmerged,
@@ -405,6 +414,11 @@ fn execute(
         let mut st = Box::new(crate::stats::RunStats::new(paired));
         st.dedup_removed = opts.dedup.then_some(0);
         st.merged_pairs = opts.merge.as_ref().map(|_| 0);
+        st.index_filtered = opts
+            .filter_by_index
+            .iter()
+            .any(Option::is_some)
+            .then_some(0);
         st
     });
     let seen = opts.dedup.then(dedup::Seen::default);

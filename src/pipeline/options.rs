@@ -134,6 +134,13 @@ pub struct PipelineOptions {
     /// Drop reads (pairs) whose sequences repeat an earlier one's, keeping the first in input
     /// order (fastp `--dedup`; see `pipeline::dedup`).
     pub dedup: bool,
+    /// A space before a title's trailing `/1` `/2` (fastp `--fix_mgi_id`).
+    pub fix_mgi_id: bool,
+    /// Barcode files of index 1 / index 2: reads (pairs) whose index in the title matches one
+    /// are dropped (fastp `--filter_by_index1/2`; see `pipeline::names`).
+    pub filter_by_index: [Option<PathBuf>; 2],
+    /// Mismatches allowed by `filter_by_index` (fastp `--filter_by_index_threshold`).
+    pub filter_by_index_threshold: usize,
 }
 
 impl Default for PipelineOptions {
@@ -156,6 +163,9 @@ impl Default for PipelineOptions {
             failed_out: None,
             merge: None,
             dedup: false,
+            fix_mgi_id: false,
+            filter_by_index: [None, None],
+            filter_by_index_threshold: 0,
         }
     }
 }

@@ -24,6 +24,10 @@ pub(crate) struct WorkConfig {
     pub unpaired: [Option<usize>; 2],
     /// Output stream of the reads that fail a filter (fastp `--failed_out`), if any.
     pub failed: Option<usize>,
+    /// fastp `--fix_mgi_id`.
+    pub fix_mgi: bool,
+    /// fastp `--filter_by_index1/2`, if on.
+    pub index_filter: Option<super::names::IndexFilter>,
     /// Merging of overlapping pairs (fastp `--merge`), if on.
     pub merge: Option<super::merge::MergeConfig>,
     /// Spare output buffers (batch outputs come from here and go back after compression).
@@ -231,6 +235,9 @@ fn single_step(
     {
         st.add_before_mate(0, &s.r1.as_ref());
     }
+    if name_steps(done, cfg, s, &[orig]) {
+        return;
+    }
     if let Some(t) = &cfg.trimmer {
         t.trim_se_indexed(&mut s.r1, umi, &mut s.outcome[0]);
         if let Some(st) = done.stats.as_deref_mut() {
@@ -274,6 +281,9 @@ fn pair_step(
     {
         st.add_before_mate(0, &s.r1.as_ref());
         st.add_before_mate(1, &s.r2.as_ref());
+    }
+    if name_steps(done, cfg, s, &orig) {
+        return;
     }
     if let Some(t) = &cfg.trimmer {
         let insert = t.trim_pe_indexed(&mut s.r1, &mut s.r2, umi, &mut s.outcome);
@@ -332,6 +342,32 @@ fn pair_step(
             }
         }
     }
+}
+
+/// fastp's name steps on the reads as read: `--filter_by_index1/2` (true: the read or pair is
+/// dropped, written nowhere) and `--fix_mgi_id`.
+fn name_steps(done: &mut Done, cfg: &WorkConfig, s: &mut Scratch, orig: &[RecordRef<'_>]) -> bool {
+    let pair = orig.len() == 2;
+    if let Some(f) = &cfg.index_filter
+        && f.drops(&s.r1.head, pair.then_some(&s.r2.head[..]))
+    {
+        if let Some(st) = done.stats.as_deref_mut() {
+            st.add_index_filtered(orig.len() as u64);
+            if cfg.phred_offset == 33 {
+                for (mate, o) in orig.iter().enumerate() {
+                    st.after_dropped(mate, o);
+                }
+            }
+        }
+        return true;
+    }
+    if cfg.fix_mgi {
+        super::names::fix_mgi(&mut s.r1.head);
+        if pair {
+            super::names::fix_mgi(&mut s.r2.head);
+        }
+    }
+    false
 }
 
 fn is_dup(dups: Option<&[bool]>, k: usize) -> bool {

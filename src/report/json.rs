@@ -295,6 +295,9 @@ pub struct Extra {
     /// Pairs merged into one read, with `--merge` only.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub merged_pairs: Option<u64>,
+    /// Reads dropped by their index (`--filter_by_index1/2`; fastp counts them nowhere).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub index_filtered_reads: Option<u64>,
 }
 
 /// Trimming counts of one mate.
@@ -655,6 +658,7 @@ pub fn build(stats: &RunStats, info: &RunInfo) -> FastpReport {
                 min_reads: info.overrep_min_reads,
             },
             merged_pairs: stats.merged_pairs,
+            index_filtered_reads: stats.index_filtered,
         },
     }
 }

@@ -84,6 +84,10 @@ const RUN_CASES: &[(&str, &str)] = &[
     ("include_unmerged", "true"),
     ("dedup", "true"),
     ("dup_calc_accuracy", "3"),
+    ("fix_mgi_id", "true"),
+    ("filter_by_index1", "\"i1.txt\""),
+    ("filter_by_index2", "\"i2.txt\""),
+    ("filter_by_index_threshold", "1"),
 ];
 
 const COVERAGE_CASES: &[(&str, &str)] = &[

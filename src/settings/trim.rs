@@ -284,6 +284,24 @@ pub struct TrimSettings {
     /// duplicate filter is exact (fastp `--dup_calc_accuracy`).
     #[cfg_attr(feature = "cli", arg(long = "dup_calc_accuracy", value_name = "N"))]
     pub dup_calc_accuracy: Option<u8>,
+    /// A space before a title's trailing `/1` or `/2`, as MGI names need for most tools
+    /// (fastp `--fix_mgi_id`).
+    #[cfg_attr(feature = "cli", arg(long = "fix_mgi_id"))]
+    pub fix_mgi_id: bool,
+    /// Drop reads whose index 1 (in the title, after the last `:`) is in this file of
+    /// barcodes, one a line (fastp `--filter_by_index1`).
+    #[cfg_attr(feature = "cli", arg(long = "filter_by_index1", value_name = "PATH"))]
+    pub filter_by_index1: Option<PathBuf>,
+    /// Drop pairs whose read 2 index 2 (after the last `:` or `+`) is in this file (fastp
+    /// `--filter_by_index2`).
+    #[cfg_attr(feature = "cli", arg(long = "filter_by_index2", value_name = "PATH"))]
+    pub filter_by_index2: Option<PathBuf>,
+    /// Mismatches allowed between an index and a barcode (fastp `--filter_by_index_threshold`).
+    #[cfg_attr(
+        feature = "cli",
+        arg(long = "filter_by_index_threshold", default_value_t = 0)
+    )]
+    pub filter_by_index_threshold: usize,
 }
 
 impl Default for TrimSettings {
@@ -352,6 +370,10 @@ impl Default for TrimSettings {
             include_unmerged: false,
             dedup: false,
             dup_calc_accuracy: None,
+            fix_mgi_id: false,
+            filter_by_index1: None,
+            filter_by_index2: None,
+            filter_by_index_threshold: 0,
         }
     }
 }

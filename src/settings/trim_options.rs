@@ -64,6 +64,9 @@ impl TrimSettings {
             include_unmerged: self.include_unmerged,
         });
         opts.dedup = self.dedup;
+        opts.fix_mgi_id = self.fix_mgi_id;
+        opts.filter_by_index = [self.filter_by_index1.clone(), self.filter_by_index2.clone()];
+        opts.filter_by_index_threshold = self.filter_by_index_threshold;
     }
 
     /// True when read 1's adapter (and read 2's, for pairs) is `auto`; with `fastp_compat`,
