@@ -307,6 +307,57 @@ const INDEX_SE: Case = Case {
     files: &[("idx.se.fq", false)],
 };
 
+const SPLIT_FILES: Case = Case {
+    args: &[
+        "-i",
+        "pe_R1.fq",
+        "-I",
+        "pe_R2.fq",
+        "-l",
+        "50",
+        "-n",
+        "5",
+        "-s",
+        "3",
+        "-o",
+        "split/s.out1.fq",
+        "-O",
+        "split/s.out2.fq",
+    ],
+    stdin: None,
+    files: &[
+        ("split/0001.s.out1.fq", false),
+        ("split/0002.s.out1.fq", false),
+        ("split/0003.s.out1.fq", false),
+        ("split/0001.s.out2.fq", false),
+        ("split/0002.s.out2.fq", false),
+        ("split/0003.s.out2.fq", false),
+    ],
+};
+
+const SPLIT_LINES: Case = Case {
+    args: &[
+        "-i",
+        "pe_R1.fq",
+        "-I",
+        "pe_R2.fq",
+        "-l",
+        "50",
+        "-n",
+        "5",
+        "-S",
+        "1000",
+        "-d",
+        "2",
+        "-o",
+        "split/S.out1.fq",
+        "-O",
+        "split/S.out2.fq",
+    ],
+    stdin: None,
+    files: &[("split/01.S.out1.fq", false), ("split/01.S.out2.fq", false)],
+};
+
 /// The generated pairs interleaved (R1, R2, R1, R2...), as fed to `--stdin --interleaved_in`.
 fn interleaved_pairs() -> Vec<u8> {
     let (a, b) = (expected("pe_R1.fq"), expected("pe_R2.fq"));
@@ -381,6 +432,7 @@ fn args_for(case: &Case) -> Vec<String> {
 }
 
 fn panelprep(case: &Case, dir: &Path) -> Output {
+    std::fs::create_dir_all(dir.join("split")).expect("split dir");
     let mut args = vec![
         "trim".to_string(),
         "--no-report".into(),
@@ -672,6 +724,94 @@ fn filter_by_index_drops_the_reads_fastp_drops() {
     assert!(t1 < t0 && t0 < 40, "{t1} < {t0} < 40");
 }
 
+/// Split outputs: the same file names as fastp's, and the same reads in them read in file
+/// order (fastp cuts at its packs of 1000 reads, panelprep exactly: the cuts differ).
+fn check_split(case: &Case) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("tempdir");
+    panelprep(case, dir.path());
+    let mut ours: Vec<String> = std::fs::read_dir(dir.path().join("split"))
+        .expect("split dir")
+        .map(|e| format!("split/{}", e.expect("entry").file_name().to_string_lossy()))
+        .collect();
+    ours.sort();
+    let mut theirs: Vec<String> = case.files.iter().map(|f| f.0.to_string()).collect();
+    theirs.sort();
+    assert_eq!(ours, theirs, "file names");
+    for mate in [".out1.fq", ".out2.fq"] {
+        let concat = |read: &dyn Fn(&str) -> Vec<u8>| -> Vec<u8> {
+            ours.iter()
+                .filter(|n| n.ends_with(mate))
+                .flat_map(|n| read(n))
+                .collect()
+        };
+        let got = concat(&|n| std::fs::read(dir.path().join(n)).expect("part"));
+        let want = concat(&|n| expected(n));
+        assert_eq!(got, want, "{mate}: reads in file order");
+    }
+    dir
+}
+
+#[test]
+fn split_names_files_as_fastp_and_cuts_exactly() {
+    let dir = check_split(&SPLIT_FILES);
+    // 60 pairs in 3 files: 20 input pairs each, of which 7, 7 and 6 pass.
+    let n = |f: &str| records(&std::fs::read(dir.path().join(f)).expect("part")).len();
+    let counts = [1, 2, 3].map(|i| n(&format!("split/000{i}.s.out1.fq")));
+    assert_eq!(counts, [7, 7, 6]);
+    check_split(&SPLIT_LINES);
+}
+
+#[test]
+fn split_by_lines_fills_every_file_but_the_last() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let input = expected_dir().join(DEMO_R1).display().to_string();
+    let args: Vec<String> = [
+        "trim",
+        "--no-report",
+        "-w",
+        "3",
+        "--batch-bytes",
+        "20000",
+        "-i",
+        &input,
+        "--reads_to_process",
+        "1100",
+        "-S",
+        "1000",
+        "-o",
+        "o.fq.gz",
+    ]
+    .map(String::from)
+    .to_vec();
+    let out = run_in(
+        Path::new(env!("CARGO_BIN_EXE_panelprep")),
+        &args,
+        dir.path(),
+        None,
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let mut total = 0;
+    for i in 1..=5 {
+        let p = dir.path().join(format!("000{i}.o.fq.gz"));
+        let mut text = String::new();
+        let f = std::fs::File::open(&p).unwrap_or_else(|e| panic!("{}: {e}", p.display()));
+        std::io::Read::read_to_string(&mut flate2::read::MultiGzDecoder::new(f), &mut text)
+            .expect("gzip");
+        let n = text.lines().count() / 4;
+        if i < 5 {
+            assert_eq!(n, 250, "part {i}");
+        }
+        total += n;
+    }
+    assert!(!dir.path().join("0006.o.fq.gz").exists());
+    assert!(!dir.path().join("o.fq.gz").exists());
+    assert!(total > 1000);
+}
+
 #[test]
 fn dash_h_is_the_html_report_with_its_title_and_help_is_long_only() {
     let dir = tempfile::tempdir().expect("tempdir");
@@ -808,6 +948,8 @@ fn live_fastp_writes_the_stored_files() {
         &INDEX_T0,
         &INDEX_T1,
         &INDEX_SE,
+        &SPLIT_FILES,
+        &SPLIT_LINES,
     ];
     for case in cases {
         if case.args.contains(&PUBLIC_PAIRS) && !expected_dir().join(PUBLIC_PAIRS).exists() {
@@ -815,6 +957,7 @@ fn live_fastp_writes_the_stored_files() {
             continue;
         }
         let dir = tempfile::tempdir().expect("tempdir");
+        std::fs::create_dir_all(dir.path().join("split")).expect("split dir");
         let mut args: Vec<String> = ["-w", "1", "-j", "/dev/null", "-h", "/dev/null"]
             .map(String::from)
             .to_vec();

@@ -68,6 +68,9 @@ pub struct Done {
     pub out: [Vec<u8>; super::worker::STREAMS],
     /// Records written to each output stream.
     pub written: [u64; super::worker::STREAMS],
+    /// With splitting: per passing read (pair) written to the read outputs, its number in the
+    /// input and the end of its bytes in `out[0]` and `out[1]`.
+    pub cuts: Vec<(u64, [usize; 2])>,
     /// Input counts per mate, then of the UMI index file.
     pub input: [InputCounts; 3],
     /// Input bytes the batch covered.

@@ -17,6 +17,7 @@ mod overwrite;
 mod push;
 mod reader;
 mod setup;
+mod split;
 mod umi_index;
 mod worker;
 mod writer;
@@ -35,6 +36,7 @@ pub use merge::MergeOptions;
 pub use options::{Inputs, Layout, Outputs, PipelineOptions};
 pub use overwrite::refuse_existing;
 pub use push::{PushError, PushOutput, PushSession, run_watched};
+pub use split::{SplitBy, SplitOptions, part_path};
 pub use writer::StreamSummary;
 
 use crate::error::Error;
@@ -198,9 +200,14 @@ pub fn run_staged(
         Ok(Stream::new(p.clone(), level(p))?.hash(opts.checksums))
     };
     let same_unpaired = setup::same_unpaired(outputs);
+    let splitter = split_setup(opts, inputs, outputs)?;
+    let first_part = |m: usize, p: &Option<PathBuf>| match &splitter {
+        Some(sp) => sp.path(m, 0),
+        None => p.clone(),
+    };
     let streams = vec![
-        stream(&outputs.out1)?,
-        stream(&outputs.out2)?,
+        stream(&first_part(0, &outputs.out1))?,
+        stream(&first_part(1, &outputs.out2))?,
         stream(&outputs.unpaired1)?,
         if same_unpaired {
             stream(&None)?
@@ -228,9 +235,50 @@ pub fn run_staged(
     let mut opts = opts.clone();
     let mut sources = sources;
     let detected = detect_sample::detect(&mut opts, sources.layout, &mut sources.reads, control)?;
-    let (mut summary, set) = execute(&opts, sources, streams, routing, pool, control)?;
+    let (mut summary, set) = execute(&opts, sources, streams, routing, splitter, pool, control)?;
     summary.detected = detected;
     Ok((summary, set))
+}
+
+/// The splitter of a file run with `--split`/`--split_by_lines` and a read output (fastp
+/// splits nothing without `--out1`), counting the input first for `--split`.
+fn split_setup(
+    opts: &PipelineOptions,
+    inputs: &Inputs,
+    outputs: &Outputs,
+) -> Result<Option<split::Splitter>, Error> {
+    let Some(sp) = &opts.split else {
+        return Ok(None);
+    };
+    let Some(out1) = &outputs.out1 else {
+        return Ok(None);
+    };
+    if out1.as_os_str() == "-" {
+        return Err(Error::Options(
+            "splitting cannot write to stdout: give --out1".into(),
+        ));
+    }
+    let fragments = match sp.by {
+        SplitBy::Files(_) => {
+            let path = &inputs.paths()[0];
+            let interleaved = inputs.layout() == Layout::Interleaved;
+            split::count_fragments(path, interleaved, opts.reads_to_process)?
+        }
+        SplitBy::Lines(_) => 0,
+    };
+    let level = |p: &Option<PathBuf>| match p {
+        Some(p) if opts.compresses(p) => Some(opts.compression_level),
+        _ => None,
+    };
+    let paired_out = inputs.is_paired() && outputs.out2.is_none();
+    Ok(Some(split::Splitter::new(
+        sp,
+        fragments,
+        [outputs.out1.clone(), outputs.out2.clone()],
+        [level(&outputs.out1), level(&outputs.out2)],
+        opts.checksums,
+        paired_out,
+    )))
 }
 
 /// Runs the engine on caller-supplied streams: `readers` holds one raw input (`Single`,
@@ -248,6 +296,11 @@ pub fn run_streams(
     umi_index::refuse_in_streams(opts)?;
     failed::refuse_in_streams(opts)?;
     merge::refuse_in_streams(opts)?;
+    if opts.split.is_some() {
+        return Err(Error::Options(
+            "split needs file mode: streaming runs write one output per mate".into(),
+        ));
+    }
     let want = if layout == Layout::Paired { 2 } else { 1 };
     if readers.len() != want || writers.is_empty() || writers.len() > 2 {
         return Err(Error::Options(format!(
@@ -293,7 +346,7 @@ pub fn run_streams(
         umi_index: None,
     };
     // Caller's writers only: the set holds no file.
-    let (mut summary, _) = execute(&opts, sources, streams, routing, pool, control)?;
+    let (mut summary, _) = execute(&opts, sources, streams, routing, None, pool, control)?;
     summary.detected = detected;
     Ok(summary)
 }
@@ -331,6 +384,7 @@ fn execute(
     sources: Sources,
     mut streams: Vec<Stream>,
     routing: Routing,
+    mut splitter: Option<split::Splitter>,
     pool: Arc<rayon::ThreadPool>,
     control: &Control,
 ) -> Result<(Summary, io::OutputSet), Error> {
@@ -399,6 +453,7 @@ fn execute(
         unpaired: routing.unpaired,
         failed: routing.failed,
         fix_mgi: opts.fix_mgi_id,
+        split: splitter.is_some(),
         index_filter,
         merge: opts.merge.as_ref().map(|m| merge::MergeConfig {
             stream: merge::MERGED_STREAM,
@@ -456,6 +511,10 @@ fn execute(
     let mut next = 0u64;
     let mut end: Option<u64> = None;
     let mut jobs = Vec::new();
+    let mut set = io::OutputSet::new();
+    let mut summaries = Vec::new();
+    // Split parts that take no more bytes, waiting for their last blocks.
+    let mut finishing: Vec<usize> = Vec::new();
     loop {
         loop {
             let in_flight: u64 = streams.iter().map(Stream::in_flight).sum();
@@ -471,11 +530,27 @@ fn execute(
                 c.bases += d.bases;
             }
             control.add(done.input[0].records + done.input[1].records, done.bytes);
-            for (k, stream) in streams.iter_mut().enumerate() {
-                let out = std::mem::take(&mut done.out[k]);
-                stream.push(out, done.written[k], &mut jobs, &buffers)?;
+            if let Some(sp) = splitter.as_mut() {
+                let mut push = |streams: &mut [Stream], k: usize, bytes: Vec<u8>, n: u64| {
+                    streams[k].push(bytes, n, &mut jobs, &buffers)?;
+                    spawn_blocks(&pool, &tx, k, streams[k].level(), &mut jobs, &buffers);
+                    Ok(())
+                };
+                sp.route(&mut done, &mut streams, &mut push)?;
+                close_parts(
+                    sp,
+                    &mut streams,
+                    &mut finishing,
+                    &mut jobs,
+                    (&pool, &tx, &buffers),
+                );
+            }
+            for (k, out) in done.out.iter_mut().enumerate() {
+                let stream = &mut streams[k];
+                stream.push(std::mem::take(out), done.written[k], &mut jobs, &buffers)?;
                 spawn_blocks(&pool, &tx, k, stream.level(), &mut jobs, &buffers);
             }
+            finish_parts(&mut streams, &mut finishing, &mut set, &mut summaries)?;
             let _ = token_tx.try_send(());
             next += 1;
         }
@@ -510,6 +585,16 @@ fn execute(
             kind: crate::fastq::FastqErrorKind::Empty,
         }));
     }
+    if let Some(sp) = splitter.as_mut() {
+        sp.finish(&mut streams)?;
+        close_parts(
+            sp,
+            &mut streams,
+            &mut finishing,
+            &mut jobs,
+            (&pool, &tx, &buffers),
+        );
+    }
     for (k, stream) in streams.iter_mut().enumerate() {
         stream.flush_pending(&mut jobs);
         spawn_blocks(&pool, &tx, k, stream.level(), &mut jobs, &buffers);
@@ -539,13 +624,13 @@ fn execute(
         }
         total.finish_after();
     }
-    let mut summaries = Vec::new();
-    let mut set = io::OutputSet::new();
-    for s in streams {
+    for (k, s) in streams.into_iter().enumerate() {
         if !s.path.as_os_str().is_empty() {
-            summaries.push(s.finish(&mut set)?);
+            summaries.push((k, s.finish(&mut set)?));
         }
     }
+    summaries.sort_by_key(|(k, _)| *k);
+    let summaries: Vec<StreamSummary> = summaries.into_iter().map(|(_, s)| s).collect();
     let inputs_summary = in_paths
         .iter()
         .zip(formats)
@@ -588,6 +673,45 @@ fn execute(
         detected: [None, None],
     };
     Ok((summary, set))
+}
+
+/// Split parts just closed: their last partial block goes to the pool; they are finished
+/// once every block is written.
+fn close_parts(
+    sp: &mut split::Splitter,
+    streams: &mut [Stream],
+    finishing: &mut Vec<usize>,
+    jobs: &mut Vec<(u64, BlockData)>,
+    (pool, tx, buffers): (&rayon::ThreadPool, &Sender<Msg>, &Arc<Buffers>),
+) {
+    for k in sp.closed.drain(..) {
+        streams[k].flush_pending(jobs);
+        spawn_blocks(pool, tx, k, streams[k].level(), jobs, buffers);
+        finishing.push(k);
+    }
+}
+
+/// Finishes the closed split parts whose blocks are all written (their files close: a run
+/// with many parts does not hold a descriptor per part). Summaries carry their stream's
+/// index: sorted by it at the end, their order does not depend on timing.
+fn finish_parts(
+    streams: &mut [Stream],
+    finishing: &mut Vec<usize>,
+    set: &mut io::OutputSet,
+    summaries: &mut Vec<(usize, StreamSummary)>,
+) -> Result<(), Error> {
+    let mut i = 0;
+    while i < finishing.len() {
+        let k = finishing[i];
+        if streams[k].in_flight() == 0 {
+            let s = std::mem::replace(&mut streams[k], Stream::new(None, None)?);
+            summaries.push((k, s.finish(set)?));
+            finishing.swap_remove(i);
+        } else {
+            i += 1;
+        }
+    }
+    Ok(())
 }
 
 struct ReaderCtx {

@@ -141,6 +141,9 @@ pub struct PipelineOptions {
     pub filter_by_index: [Option<PathBuf>; 2],
     /// Mismatches allowed by `filter_by_index` (fastp `--filter_by_index_threshold`).
     pub filter_by_index_threshold: usize,
+    /// Split `out1`/`out2` into numbered files (fastp `-s`, `-S`, `-d`); file mode only (see
+    /// `pipeline::split`).
+    pub split: Option<super::SplitOptions>,
 }
 
 impl Default for PipelineOptions {
@@ -166,6 +169,7 @@ impl Default for PipelineOptions {
             fix_mgi_id: false,
             filter_by_index: [None, None],
             filter_by_index_threshold: 0,
+            split: None,
         }
     }
 }
@@ -198,6 +202,14 @@ impl PipelineOptions {
                 "batch size must be 1 B - 256 MiB, got {}",
                 self.batch_bytes
             ));
+        }
+        if let Some(s) = &self.split {
+            s.validate()?;
+            if self.merge.is_some() {
+                return bad(
+                    "splitting (--split, --split_by_lines) cannot work with --merge".into(),
+                );
+            }
         }
         if let Some(u) = self.trim.as_ref().and_then(|t| t.umi.as_ref()) {
             u.validate().or_else(bad)?;

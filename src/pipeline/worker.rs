@@ -26,6 +26,8 @@ pub(crate) struct WorkConfig {
     pub failed: Option<usize>,
     /// fastp `--fix_mgi_id`.
     pub fix_mgi: bool,
+    /// Record where each passing read (pair) ends in the read outputs (`--split`).
+    pub split: bool,
     /// fastp `--filter_by_index1/2`, if on.
     pub index_filter: Option<super::names::IndexFilter>,
     /// Merging of overlapping pairs (fastp `--merge`), if on.
@@ -57,6 +59,8 @@ struct Scratch {
     r2: ReadBuf,
     merged: ReadBuf,
     outcome: [TrimOutcome; 2],
+    /// The input number of the read (pair) in hand.
+    frag: u64,
 }
 
 /// One record (pair) in [`crate::stats::OVERREP_SAMPLING`] by its number in the input, so the
@@ -92,6 +96,7 @@ pub(crate) fn process(
         }),
         out: Default::default(),
         written: [0; STREAMS],
+        cuts: Vec::new(),
         input: [InputCounts::default(); 3],
         bytes: index.map_or(0, |ix| ix.byte_len() as u64),
         qual_range: QualRange::default(),
@@ -117,6 +122,7 @@ pub(crate) fn process(
                 let umi = index_umi(&mut done, index, i, &c.record(i), cfg)?;
                 s.r1.load(&c.record(i), cfg.phred_offset);
                 let dup = is_dup(dups, i);
+                s.frag = c.first_record() + i as u64;
                 single_step(&mut done, cfg, &mut s, c.record(i), umi, dup);
             }
         }
@@ -130,6 +136,7 @@ pub(crate) fn process(
                 s.r1.load(&a.record(i), cfg.phred_offset);
                 s.r2.load(&b.record(i), cfg.phred_offset);
                 let dup = is_dup(dups, i);
+                s.frag = a.first_record() + i as u64;
                 pair_step(&mut done, cfg, &mut s, [a.record(i), b.record(i)], umi, dup);
             }
         }
@@ -143,6 +150,7 @@ pub(crate) fn process(
                 s.r1.load(&c.record(i), cfg.phred_offset);
                 s.r2.load(&c.record(i + 1), cfg.phred_offset);
                 let dup = is_dup(dups, i / 2);
+                s.frag = (c.first_record() + i as u64) / 2;
                 let pair = [c.record(i), c.record(i + 1)];
                 pair_step(&mut done, cfg, &mut s, pair, umi, dup);
             }
@@ -260,6 +268,7 @@ fn single_step(
         // fastp writes a duplicate nowhere, not even with the failed reads.
     } else if reason == Reason::Passed {
         emit(done, 0, &s.r1);
+        cut(done, cfg, s.frag);
     } else if let Some(k) = cfg.failed {
         let read = super::failed::as_written(&s.r1, &orig);
         emit_failed(done, k, &read, super::failed::fastp_tag(reason));
@@ -323,6 +332,7 @@ fn pair_step(
     if reason == Reason::Passed {
         emit(done, 0, &s.r1);
         emit(done, if cfg.interleave_out { 0 } else { 1 }, &s.r2);
+        cut(done, cfg, s.frag);
     } else if a == Reason::Passed {
         if let Some(k) = cfg.unpaired[0] {
             emit(done, k, &s.r1);
@@ -368,6 +378,14 @@ fn name_steps(done: &mut Done, cfg: &WorkConfig, s: &mut Scratch, orig: &[Record
         }
     }
     false
+}
+
+/// With `--split`: the passing read (pair) `frag` ends here in the read outputs.
+fn cut(done: &mut Done, cfg: &WorkConfig, frag: u64) {
+    if cfg.split {
+        done.cuts
+            .push((frag, [done.out[0].len(), done.out[1].len()]));
+    }
 }
 
 fn is_dup(dups: Option<&[bool]>, k: usize) -> bool {

@@ -88,6 +88,9 @@ const RUN_CASES: &[(&str, &str)] = &[
     ("filter_by_index1", "\"i1.txt\""),
     ("filter_by_index2", "\"i2.txt\""),
     ("filter_by_index_threshold", "1"),
+    ("split", "3"),
+    ("split_by_lines", "4000"),
+    ("split_prefix_digits", "2"),
 ];
 
 const COVERAGE_CASES: &[(&str, &str)] = &[

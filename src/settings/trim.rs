@@ -302,6 +302,24 @@ pub struct TrimSettings {
         arg(long = "filter_by_index_threshold", default_value_t = 0)
     )]
     pub filter_by_index_threshold: usize,
+    /// Split --out1/--out2 into this many files, 2-999, named `0001.NAME`... (fastp
+    /// `-s/--split`; the reads are counted first, so not from stdin).
+    #[cfg_attr(
+        feature = "cli",
+        arg(short = 's', long = "split", conflicts_with = "split_by_lines")
+    )]
+    pub split: Option<usize>,
+    /// Split --out1/--out2 into files of this many lines, a multiple of 4 and at least 1000
+    /// (fastp `-S/--split_by_lines`).
+    #[cfg_attr(feature = "cli", arg(short = 'S', long = "split_by_lines"))]
+    pub split_by_lines: Option<u64>,
+    /// Digits of the split file numbers, 0-10 (0: no padding) (fastp
+    /// `-d/--split_prefix_digits`).
+    #[cfg_attr(
+        feature = "cli",
+        arg(short = 'd', long = "split_prefix_digits", default_value_t = 4)
+    )]
+    pub split_prefix_digits: usize,
 }
 
 impl Default for TrimSettings {
@@ -374,6 +392,9 @@ impl Default for TrimSettings {
             filter_by_index1: None,
             filter_by_index2: None,
             filter_by_index_threshold: 0,
+            split: None,
+            split_by_lines: None,
+            split_prefix_digits: 4,
         }
     }
 }

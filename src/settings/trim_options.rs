@@ -67,6 +67,15 @@ impl TrimSettings {
         opts.fix_mgi_id = self.fix_mgi_id;
         opts.filter_by_index = [self.filter_by_index1.clone(), self.filter_by_index2.clone()];
         opts.filter_by_index_threshold = self.filter_by_index_threshold;
+        let by = match (self.split, self.split_by_lines) {
+            (Some(n), _) => Some(crate::pipeline::SplitBy::Files(n)),
+            (None, Some(l)) => Some(crate::pipeline::SplitBy::Lines(l)),
+            (None, None) => None,
+        };
+        opts.split = by.map(|by| crate::pipeline::SplitOptions {
+            by,
+            digits: self.split_prefix_digits,
+        });
     }
 
     /// True when read 1's adapter (and read 2's, for pairs) is `auto`; with `fastp_compat`,
@@ -113,6 +122,9 @@ impl TrimSettings {
             Some(c) => (c, true),
             None => (qb, false),
         };
+        if self.split.is_some() && self.split_by_lines.is_some() {
+            return Err("--split and --split_by_lines contradict: give one".into());
+        }
         if self.trim_poly_g && self.disable_trim_poly_g {
             return Err("--trim_poly_g and --disable_trim_poly_g contradict".into());
         }

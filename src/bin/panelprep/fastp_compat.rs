@@ -122,6 +122,26 @@ pub fn merge_outputs(
     Ok(notes)
 }
 
+/// fastp ignores `--unpaired1/2` when splitting (`-s`, `-S`); returns the notes to print.
+pub fn split_outputs(settings: &TrimSettings, outputs: &mut Outputs) -> Vec<String> {
+    let mut notes = Vec::new();
+    if settings.split.is_none() && settings.split_by_lines.is_none() {
+        return notes;
+    }
+    for (name, p) in [
+        ("--unpaired1", &mut outputs.unpaired1),
+        ("--unpaired2", &mut outputs.unpaired2),
+    ] {
+        if let Some(p) = p.take() {
+            notes.push(format!(
+                "{name} {} ignored: unpaired reads are not written when splitting, as in fastp",
+                p.display()
+            ));
+        }
+    }
+    notes
+}
+
 fn opts(m: &str) -> panelprep::Error {
     panelprep::Error::Options(m.into())
 }

@@ -224,7 +224,9 @@ fn trim(t: &TrimCmd, control: &Control) -> Result<(), panelprep::Error> {
         [t.unpaired1.as_deref(), t.unpaired2.as_deref()],
     )?;
     let mut settings = t.trim.clone();
-    for n in fastp_compat::merge_outputs(&mut settings, &mut outputs, t.stdout)? {
+    let mut notes = fastp_compat::merge_outputs(&mut settings, &mut outputs, t.stdout)?;
+    notes.extend(fastp_compat::split_outputs(&settings, &mut outputs));
+    for n in notes {
         note!("panelprep: {n}");
     }
     let to_stdout = [

@@ -97,3 +97,9 @@ $F -i idx_R1.fq -I idx_R2.fq --filter_by_index1 bl1.txt --filter_by_index2 bl2.t
 $F -i idx_R1.fq -I idx_R2.fq --filter_by_index1 bl1.txt --filter_by_index2 bl2.txt \
    --filter_by_index_threshold 1 -o idx.t1.out1.fq -O idx.t1.out2.fq
 $F -i idx_R1.fq --filter_by_index1 bl1.txt -o idx.se.fq
+# 9. -s/--split, -S/--split_by_lines with -d (into split/). fastp cuts at its packs of 1000
+#    reads: it writes these 20 passing pairs to the first file and leaves the others empty;
+#    panelprep cuts exactly, so only the names and the concatenation are compared.
+mkdir -p split
+$F -i pe_R1.fq -I pe_R2.fq -l 50 -n 5 -s 3 -o split/s.out1.fq -O split/s.out2.fq
+$F -i pe_R1.fq -I pe_R2.fq -l 50 -n 5 -S 1000 -d 2 -o split/S.out1.fq -O split/S.out2.fq
