@@ -643,7 +643,7 @@ fn merge_to_out1_and_to_stdout_as_fastp() {
     // No --merged_out: -o alone takes the merged reads; --stdout takes them too.
     let dir = tempfile::tempdir().expect("tempdir");
     let [r1, r2] = [DEMO_R1, DEMO_R2].map(|p| expected_dir().join(p).display().to_string());
-    let base = ["trim", "--no-report", "-w", "1", "-i", &r1, "-I", &r2];
+    let base = ["trim", "--no-report", "-i", &r1, "-I", &r2];
     let base: Vec<String> = base.iter().map(|s| s.to_string()).collect();
     let run = |extra: &[&str]| {
         let mut args = base.clone();
@@ -662,11 +662,12 @@ fn merge_to_out1_and_to_stdout_as_fastp() {
         );
         out
     };
-    run(&["--merged_out", "m.fq", "-o", "u1.fq", "-O", "u2.fq"]);
+    run(&["-w", "1", "--merged_out", "m.fq", "-o", "u1.fq", "-O", "u2.fq"]);
     let merged = std::fs::read(dir.path().join("m.fq")).expect("m");
-    run(&["-o", "o.fq"]);
+    // Also the same for another thread count and batch size.
+    run(&["-w", "3", "--batch-bytes", "20000", "-o", "o.fq"]);
     assert_eq!(std::fs::read(dir.path().join("o.fq")).expect("o"), merged);
-    let out = run(&["--stdout"]);
+    let out = run(&["-w", "2", "--stdout"]);
     assert_eq!(out.stdout, merged);
     // Neither: refused.
     let mut args = base.clone();
