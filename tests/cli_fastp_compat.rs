@@ -662,7 +662,16 @@ fn merge_to_out1_and_to_stdout_as_fastp() {
         );
         out
     };
-    run(&["-w", "1", "--merged_out", "m.fq", "-o", "u1.fq", "-O", "u2.fq"]);
+    run(&[
+        "-w",
+        "1",
+        "--merged_out",
+        "m.fq",
+        "-o",
+        "u1.fq",
+        "-O",
+        "u2.fq",
+    ]);
     let merged = std::fs::read(dir.path().join("m.fq")).expect("m");
     // Also the same for another thread count and batch size.
     run(&["-w", "3", "--batch-bytes", "20000", "-o", "o.fq"]);
