@@ -823,6 +823,47 @@ fn split_by_lines_fills_every_file_but_the_last() {
 }
 
 #[test]
+fn split_parts_respect_dont_overwrite() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let input = expected_dir().join(DEMO_R1).display().to_string();
+    for (mode, n, existing) in [("-s", "3", "0002.o.fq"), ("-S", "1000", "0003.o.fq")] {
+        std::fs::write(dir.path().join(existing), b"keep").expect("write");
+        let args: Vec<String> = [
+            "trim",
+            "--no-report",
+            "-i",
+            &input,
+            "--reads_to_process",
+            "1200",
+            mode,
+            n,
+            "-o",
+            "o.fq",
+            "--dont_overwrite",
+        ]
+        .map(String::from)
+        .to_vec();
+        let out = run_in(
+            Path::new(env!("CARGO_BIN_EXE_panelprep")),
+            &args,
+            dir.path(),
+            None,
+        );
+        assert!(!out.status.success(), "{mode}: ran over {existing}");
+        assert!(String::from_utf8_lossy(&out.stderr).contains("already exists"));
+        assert_eq!(
+            std::fs::read(dir.path().join(existing)).expect("kept"),
+            b"keep"
+        );
+        assert!(
+            !dir.path().join("0001.o.fq").exists(),
+            "{mode}: nothing written"
+        );
+        std::fs::remove_file(dir.path().join(existing)).expect("rm");
+    }
+}
+
+#[test]
 fn dash_h_is_the_html_report_with_its_title_and_help_is_long_only() {
     let dir = tempfile::tempdir().expect("tempdir");
     let input = expected_dir().join("pe_R1.fq").display().to_string();

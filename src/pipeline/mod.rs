@@ -171,6 +171,11 @@ pub fn run_staged(
     }
     let mut all_outputs = overwrite::run_outputs(outputs, opts.failed_out.as_ref());
     all_outputs.extend(merged_out.clone());
+    if opts.split.is_some() {
+        // Split runs write numbered parts, not --out1/--out2 (checked in `split_setup`).
+        let unsplit = [&outputs.out1, &outputs.out2];
+        all_outputs.retain(|p| !unsplit.iter().any(|u| u.as_ref() == Some(p)));
+    }
     refuse_existing(
         opts.dont_overwrite,
         all_outputs.iter().map(PathBuf::as_path),
@@ -271,14 +276,18 @@ fn split_setup(
         _ => None,
     };
     let paired_out = inputs.is_paired() && outputs.out2.is_none();
-    Ok(Some(split::Splitter::new(
+    let mut splitter = split::Splitter::new(
         sp,
         fragments,
         [outputs.out1.clone(), outputs.out2.clone()],
         [level(&outputs.out1), level(&outputs.out2)],
         opts.checksums,
         paired_out,
-    )))
+    );
+    splitter.dont_overwrite = opts.dont_overwrite;
+    let known = splitter.known_paths();
+    refuse_existing(opts.dont_overwrite, known.iter().map(PathBuf::as_path))?;
+    Ok(Some(splitter))
 }
 
 /// Runs the engine on caller-supplied streams: `readers` holds one raw input (`Single`,

@@ -183,6 +183,8 @@ pub(crate) struct Splitter {
     paths: [Option<PathBuf>; 2],
     levels: [Option<u32>; 2],
     checksums: bool,
+    /// fastp `--dont_overwrite`: a part name that exists stops the run.
+    pub dont_overwrite: bool,
     /// The part whose streams are open, and their indices in the run's streams.
     open: usize,
     current: [usize; 2],
@@ -211,6 +213,7 @@ impl Splitter {
             paths,
             levels,
             checksums,
+            dont_overwrite: false,
             open: 0,
             current: [0, 1],
             per_cut: [if interleave_out { 2 } else { 1 }, 1],
@@ -281,6 +284,7 @@ impl Splitter {
                 let Some(path) = self.path(m, q) else {
                     continue;
                 };
+                super::refuse_existing(self.dont_overwrite, [path.as_path()])?;
                 streams.push(Stream::new(Some(path), self.levels[m])?.hash(self.checksums));
                 let idx = streams.len() - 1;
                 if q < p {
@@ -292,6 +296,16 @@ impl Splitter {
         }
         self.open = p;
         Ok(())
+    }
+
+    /// The part names known before the run: all of them with `-s`, the first with `-S` (the
+    /// others are checked as they open).
+    pub(crate) fn known_paths(&self) -> Vec<PathBuf> {
+        let parts = self.parts.total.unwrap_or(1);
+        (0..parts)
+            .flat_map(|q| [self.path(0, q), self.path(1, q)])
+            .flatten()
+            .collect()
     }
 
     /// At the end of the input: with `-s`, the parts no read reached, written empty.
