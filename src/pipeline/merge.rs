@@ -171,6 +171,19 @@ mod tests {
     }
 
     #[test]
+    fn merge_is_for_file_runs_of_pairs_with_trimming() {
+        let mut opts = PipelineOptions {
+            merge: Some(MergeOptions::default()),
+            ..PipelineOptions::default()
+        };
+        assert!(refuse_in_streams(&opts).is_err());
+        assert!(check(&opts, true).is_ok());
+        assert!(check(&opts, false).is_err());
+        opts.trim = None;
+        assert!(check(&opts, true).is_err());
+    }
+
+    #[test]
     fn short_insert_is_read_1_up_to_the_insert() {
         let r1 = read("r", "ACGTACGTAC");
         let r2 = read("r", &revcomp("ACGTACGTAC"));

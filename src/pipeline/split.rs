@@ -332,6 +332,15 @@ mod tests {
     }
 
     #[test]
+    fn ranges_are_fastps() {
+        let ok = |by, digits| SplitOptions { by, digits }.validate().is_ok();
+        assert!(ok(SplitBy::Files(2), 4) && ok(SplitBy::Files(999), 0));
+        assert!(!ok(SplitBy::Files(1), 4) && !ok(SplitBy::Files(1000), 4));
+        assert!(ok(SplitBy::Lines(1000), 10) && !ok(SplitBy::Lines(1000), 11));
+        assert!(!ok(SplitBy::Lines(996), 4) && !ok(SplitBy::Lines(1002), 4));
+    }
+
+    #[test]
     fn by_files_the_last_part_takes_the_rest() {
         let mut parts = Parts::new(
             &SplitOptions {
