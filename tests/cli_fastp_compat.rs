@@ -158,6 +158,206 @@ const PUB_FAILED: Case = Case {
     ],
 };
 
+const DEMO_R1: &str = "../../data/demo_R1.fq.gz";
+const DEMO_R2: &str = "../../data/demo_R2.fq.gz";
+
+const MERGE: Case = Case {
+    args: &[
+        "-i",
+        DEMO_R1,
+        "-I",
+        DEMO_R2,
+        "--reads_to_process",
+        "400",
+        "-m",
+        "--merged_out",
+        "merge.merged.fq",
+        "-o",
+        "merge.out1.fq",
+        "-O",
+        "merge.out2.fq",
+    ],
+    stdin: None,
+    files: &[
+        ("merge.merged.fq", false),
+        ("merge.out1.fq", false),
+        ("merge.out2.fq", false),
+    ],
+};
+
+const MERGE_INCLUDE_UNMERGED: Case = Case {
+    args: &[
+        "-i",
+        DEMO_R1,
+        "-I",
+        DEMO_R2,
+        "--reads_to_process",
+        "400",
+        "-m",
+        "--include_unmerged",
+        "--merged_out",
+        "merge.all.fq",
+    ],
+    stdin: None,
+    files: &[("merge.all.fq", true)],
+};
+
+const DEDUP_PE: Case = Case {
+    args: &[
+        "-i",
+        "dup_R1.fq",
+        "-I",
+        "dup_R2.fq",
+        "-D",
+        "-l",
+        "50",
+        "-n",
+        "5",
+        "-o",
+        "dedup.out1.fq",
+        "-O",
+        "dedup.out2.fq",
+    ],
+    stdin: None,
+    files: &[("dedup.out1.fq", false), ("dedup.out2.fq", false)],
+};
+
+const DEDUP_SE: Case = Case {
+    args: &[
+        "-i",
+        "dup_R1.fq",
+        "-D",
+        "--dup_calc_accuracy",
+        "3",
+        "-l",
+        "30",
+        "-o",
+        "dedup.se.fq",
+    ],
+    stdin: None,
+    files: &[("dedup.se.fq", false)],
+};
+
+const FIX_MGI: Case = Case {
+    args: &[
+        "-i",
+        "mgi_R1.fq",
+        "-I",
+        "mgi_R2.fq",
+        "--fix_mgi_id",
+        "-o",
+        "mgi.out1.fq",
+        "-O",
+        "mgi.out2.fq",
+    ],
+    stdin: None,
+    files: &[("mgi.out1.fq", false), ("mgi.out2.fq", false)],
+};
+
+const INDEX_T0: Case = Case {
+    args: &[
+        "-i",
+        "idx_R1.fq",
+        "-I",
+        "idx_R2.fq",
+        "--filter_by_index1",
+        "bl1.txt",
+        "--filter_by_index2",
+        "bl2.txt",
+        "-o",
+        "idx.t0.out1.fq",
+        "-O",
+        "idx.t0.out2.fq",
+    ],
+    stdin: None,
+    files: &[("idx.t0.out1.fq", false), ("idx.t0.out2.fq", false)],
+};
+
+const INDEX_T1: Case = Case {
+    args: &[
+        "-i",
+        "idx_R1.fq",
+        "-I",
+        "idx_R2.fq",
+        "--filter_by_index1",
+        "bl1.txt",
+        "--filter_by_index2",
+        "bl2.txt",
+        "--filter_by_index_threshold",
+        "1",
+        "-o",
+        "idx.t1.out1.fq",
+        "-O",
+        "idx.t1.out2.fq",
+    ],
+    stdin: None,
+    files: &[("idx.t1.out1.fq", false), ("idx.t1.out2.fq", false)],
+};
+
+const INDEX_SE: Case = Case {
+    args: &[
+        "-i",
+        "idx_R1.fq",
+        "--filter_by_index1",
+        "bl1.txt",
+        "-o",
+        "idx.se.fq",
+    ],
+    stdin: None,
+    files: &[("idx.se.fq", false)],
+};
+
+const SPLIT_FILES: Case = Case {
+    args: &[
+        "-i",
+        "pe_R1.fq",
+        "-I",
+        "pe_R2.fq",
+        "-l",
+        "50",
+        "-n",
+        "5",
+        "-s",
+        "3",
+        "-o",
+        "split/s.out1.fq",
+        "-O",
+        "split/s.out2.fq",
+    ],
+    stdin: None,
+    files: &[
+        ("split/0001.s.out1.fq", false),
+        ("split/0002.s.out1.fq", false),
+        ("split/0003.s.out1.fq", false),
+        ("split/0001.s.out2.fq", false),
+        ("split/0002.s.out2.fq", false),
+        ("split/0003.s.out2.fq", false),
+    ],
+};
+
+const SPLIT_LINES: Case = Case {
+    args: &[
+        "-i",
+        "pe_R1.fq",
+        "-I",
+        "pe_R2.fq",
+        "-l",
+        "50",
+        "-n",
+        "5",
+        "-S",
+        "1000",
+        "-d",
+        "2",
+        "-o",
+        "split/S.out1.fq",
+        "-O",
+        "split/S.out2.fq",
+    ],
+    stdin: None,
+    files: &[("split/01.S.out1.fq", false), ("split/01.S.out2.fq", false)],
+};
+
 /// The generated pairs interleaved (R1, R2, R1, R2...), as fed to `--stdin --interleaved_in`.
 fn interleaved_pairs() -> Vec<u8> {
     let (a, b) = (expected("pe_R1.fq"), expected("pe_R2.fq"));
@@ -213,7 +413,7 @@ fn run_in(program: &Path, args: &[String], dir: &Path, stdin: Option<Vec<u8>>) -
     out
 }
 
-/// Arguments with input paths made absolute (outputs stay relative to the run's directory).
+/// Arguments with input paths (reads, barcode lists) made absolute (outputs stay relative to the run's directory).
 fn args_for(case: &Case) -> Vec<String> {
     let mut out = Vec::new();
     let mut input = false;
@@ -223,12 +423,16 @@ fn args_for(case: &Case) -> Vec<String> {
         } else {
             out.push(a.to_string());
         }
-        input = matches!(*a, "-i" | "-I");
+        input = matches!(
+            *a,
+            "-i" | "-I" | "--filter_by_index1" | "--filter_by_index2"
+        );
     }
     out
 }
 
 fn panelprep(case: &Case, dir: &Path) -> Output {
+    std::fs::create_dir_all(dir.join("split")).expect("split dir");
     let mut args = vec![
         "trim".to_string(),
         "--no-report".into(),
@@ -376,6 +580,293 @@ fn fastp_test_pairs_give_fastps_outputs_and_failed_reads() {
     assert_eq!(failed.matches(" paired_read_is_failing\n").count(), 1);
 }
 
+/// The bases of a record and their qualities.
+fn seq_qual(rec: &[u8]) -> (Vec<u8>, Vec<u8>) {
+    let lines: Vec<&[u8]> = rec.split(|&b| b == b'\n').collect();
+    (lines[1].to_vec(), lines[3].to_vec())
+}
+
+/// Merged reads: the same pairs merged with the same titles (`merged_LEN1_LEN2`: the same
+/// insert), and the same bytes except where fastp's correction replaced an N of one mate by
+/// the other mate's base (panelprep's `--correction` leaves Ns, as before: a known
+/// difference). Returns the records that differ only that way.
+fn check_merged(ours: &[u8], fastp: &[u8]) -> usize {
+    let (ours, fastp) = (records(ours), records(fastp));
+    assert_eq!(ours.len(), fastp.len(), "merged read counts");
+    let mut n_fixed = 0;
+    for (a, b) in ours.iter().zip(&fastp) {
+        assert_eq!(titles(a), titles(b), "titles");
+        if a == b {
+            continue;
+        }
+        let ((s1, q1), (s2, q2)) = (seq_qual(a), seq_qual(b));
+        assert_eq!(s1.len(), s2.len());
+        for i in 0..s1.len() {
+            if s1[i] != s2[i] || q1[i] != q2[i] {
+                assert_eq!(s1[i], b'N', "only fastp's N corrections differ");
+                assert_eq!(q1[i], b'#', "an N of quality 2");
+            }
+        }
+        n_fixed += 1;
+    }
+    n_fixed
+}
+
+#[test]
+fn merge_writes_fastps_merged_reads() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    panelprep(&MERGE, dir.path());
+    let ours = std::fs::read(dir.path().join("merge.merged.fq")).expect("merged");
+    let fastp = expected("merge.merged.fq");
+    let fixed = check_merged(&ours, &fastp);
+    let n = records(&fastp).len();
+    assert!(n > 300, "most demo pairs overlap: {n}");
+    assert!(fixed <= 2, "{fixed} records differ by N corrections");
+    let text = String::from_utf8_lossy(&ours);
+    assert!(
+        text.contains(" merged_150_"),
+        "long inserts take read 2's bases"
+    );
+    assert!(text.contains("_0\n"), "short inserts are read 1");
+    // Unmerged pairs go to -o/-O: the same pairs as fastp's (their trimming may differ:
+    // panelprep detects adapters for pairs by default).
+    for f in ["merge.out1.fq", "merge.out2.fq"] {
+        let got = std::fs::read(dir.path().join(f)).expect("out");
+        assert_eq!(titles(&got), titles(&expected(f)), "{f}");
+    }
+}
+
+#[test]
+fn merge_include_unmerged_writes_every_read_to_merged_out() {
+    let (dir, _) = check_against_stored(&MERGE_INCLUDE_UNMERGED);
+    assert!(!dir.path().join("merge.out1.fq").exists());
+}
+
+#[test]
+fn merge_to_out1_and_to_stdout_as_fastp() {
+    // No --merged_out: -o alone takes the merged reads; --stdout takes them too.
+    let dir = tempfile::tempdir().expect("tempdir");
+    let [r1, r2] = [DEMO_R1, DEMO_R2].map(|p| expected_dir().join(p).display().to_string());
+    let base = ["trim", "--no-report", "-i", &r1, "-I", &r2];
+    let base: Vec<String> = base.iter().map(|s| s.to_string()).collect();
+    let run = |extra: &[&str]| {
+        let mut args = base.clone();
+        args.extend(["--reads_to_process", "400", "-m"].map(String::from));
+        args.extend(extra.iter().map(|s| s.to_string()));
+        let out = run_in(
+            Path::new(env!("CARGO_BIN_EXE_panelprep")),
+            &args,
+            dir.path(),
+            None,
+        );
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        out
+    };
+    run(&[
+        "-w",
+        "1",
+        "--merged_out",
+        "m.fq",
+        "-o",
+        "u1.fq",
+        "-O",
+        "u2.fq",
+    ]);
+    let merged = std::fs::read(dir.path().join("m.fq")).expect("m");
+    // Also the same for another thread count and batch size.
+    run(&["-w", "3", "--batch-bytes", "20000", "-o", "o.fq"]);
+    assert_eq!(std::fs::read(dir.path().join("o.fq")).expect("o"), merged);
+    let out = run(&["-w", "2", "--stdout"]);
+    assert_eq!(out.stdout, merged);
+    // Neither: refused.
+    let mut args = base.clone();
+    args.extend(["-m", "-O", "x.fq"].map(String::from));
+    let out = run_in(
+        Path::new(env!("CARGO_BIN_EXE_panelprep")),
+        &args,
+        dir.path(),
+        None,
+    );
+    assert!(!out.status.success());
+}
+
+#[test]
+fn dedup_drops_repeated_pairs_and_reads_as_fastp() {
+    let (dir, _) = check_against_stored(&DEDUP_PE);
+    check_against_stored(&DEDUP_SE);
+    // The same for any thread count and batch size.
+    let mut args = vec!["trim".to_string(), "-w".into(), "3".into()];
+    args.extend(["--batch-bytes", "3000", "-j", "r.json"].map(String::from));
+    args.extend(args_for(&DEDUP_PE));
+    let out = run_in(
+        Path::new(env!("CARGO_BIN_EXE_panelprep")),
+        &args,
+        dir.path(),
+        None,
+    );
+    assert!(out.status.success());
+    assert_eq!(
+        std::fs::read(dir.path().join("dedup.out1.fq")).expect("out1"),
+        expected("dedup.out1.fq")
+    );
+    let json: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(dir.path().join("r.json")).expect("json"))
+            .expect("json");
+    // 20 repeated pairs of the 90 (the 10 with a changed read 2 are not repeats).
+    assert_eq!(json["duplication"]["removed_reads"], 20);
+}
+
+#[test]
+fn fix_mgi_id_spaces_the_mate_suffix_as_fastp() {
+    let (dir, _) = check_against_stored(&FIX_MGI);
+    let out = std::fs::read_to_string(dir.path().join("mgi.out1.fq")).expect("out1");
+    assert!(out.starts_with("@V300012345L1C001R0010000000 /1\n"));
+}
+
+#[test]
+fn filter_by_index_drops_the_reads_fastp_drops() {
+    check_against_stored(&INDEX_T0);
+    check_against_stored(&INDEX_T1);
+    check_against_stored(&INDEX_SE);
+    // Fewer pairs stay with a mismatch allowed.
+    let t0 = records(&expected("idx.t0.out1.fq")).len();
+    let t1 = records(&expected("idx.t1.out1.fq")).len();
+    assert!(t1 < t0 && t0 < 40, "{t1} < {t0} < 40");
+}
+
+/// Split outputs: the same file names as fastp's, and the same reads in them read in file
+/// order (fastp cuts at its packs of 1000 reads, panelprep exactly: the cuts differ).
+fn check_split(case: &Case) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("tempdir");
+    panelprep(case, dir.path());
+    let mut ours: Vec<String> = std::fs::read_dir(dir.path().join("split"))
+        .expect("split dir")
+        .map(|e| format!("split/{}", e.expect("entry").file_name().to_string_lossy()))
+        .collect();
+    ours.sort();
+    let mut theirs: Vec<String> = case.files.iter().map(|f| f.0.to_string()).collect();
+    theirs.sort();
+    assert_eq!(ours, theirs, "file names");
+    for mate in [".out1.fq", ".out2.fq"] {
+        let concat = |read: &dyn Fn(&str) -> Vec<u8>| -> Vec<u8> {
+            ours.iter()
+                .filter(|n| n.ends_with(mate))
+                .flat_map(|n| read(n))
+                .collect()
+        };
+        let got = concat(&|n| std::fs::read(dir.path().join(n)).expect("part"));
+        let want = concat(&|n| expected(n));
+        assert_eq!(got, want, "{mate}: reads in file order");
+    }
+    dir
+}
+
+#[test]
+fn split_names_files_as_fastp_and_cuts_exactly() {
+    let dir = check_split(&SPLIT_FILES);
+    // 60 pairs in 3 files: 20 input pairs each, of which 7, 6 and 7 pass (kinds 0 and 5).
+    let n = |f: &str| records(&std::fs::read(dir.path().join(f)).expect("part")).len();
+    let counts = [1, 2, 3].map(|i| n(&format!("split/000{i}.s.out1.fq")));
+    assert_eq!(counts, [7, 6, 7]);
+    check_split(&SPLIT_LINES);
+}
+
+#[test]
+fn split_by_lines_fills_every_file_but_the_last() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let input = expected_dir().join(DEMO_R1).display().to_string();
+    let args: Vec<String> = [
+        "trim",
+        "--no-report",
+        "-w",
+        "3",
+        "--batch-bytes",
+        "20000",
+        "-i",
+        &input,
+        "--reads_to_process",
+        "1100",
+        "-S",
+        "1000",
+        "-o",
+        "o.fq.gz",
+    ]
+    .map(String::from)
+    .to_vec();
+    let out = run_in(
+        Path::new(env!("CARGO_BIN_EXE_panelprep")),
+        &args,
+        dir.path(),
+        None,
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let mut total = 0;
+    for i in 1..=5 {
+        let p = dir.path().join(format!("000{i}.o.fq.gz"));
+        let mut text = String::new();
+        let f = std::fs::File::open(&p).unwrap_or_else(|e| panic!("{}: {e}", p.display()));
+        std::io::Read::read_to_string(&mut flate2::read::MultiGzDecoder::new(f), &mut text)
+            .expect("gzip");
+        let n = text.lines().count() / 4;
+        if i < 5 {
+            assert_eq!(n, 250, "part {i}");
+        }
+        total += n;
+    }
+    assert!(!dir.path().join("0006.o.fq.gz").exists());
+    assert!(!dir.path().join("o.fq.gz").exists());
+    assert!(total > 1000);
+}
+
+#[test]
+fn split_parts_respect_dont_overwrite() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let input = expected_dir().join(DEMO_R1).display().to_string();
+    for (mode, n, existing) in [("-s", "3", "0002.o.fq"), ("-S", "1000", "0003.o.fq")] {
+        std::fs::write(dir.path().join(existing), b"keep").expect("write");
+        let args: Vec<String> = [
+            "trim",
+            "--no-report",
+            "-i",
+            &input,
+            "--reads_to_process",
+            "1200",
+            mode,
+            n,
+            "-o",
+            "o.fq",
+            "--dont_overwrite",
+        ]
+        .map(String::from)
+        .to_vec();
+        let out = run_in(
+            Path::new(env!("CARGO_BIN_EXE_panelprep")),
+            &args,
+            dir.path(),
+            None,
+        );
+        assert!(!out.status.success(), "{mode}: ran over {existing}");
+        assert!(String::from_utf8_lossy(&out.stderr).contains("already exists"));
+        assert_eq!(
+            std::fs::read(dir.path().join(existing)).expect("kept"),
+            b"keep"
+        );
+        assert!(
+            !dir.path().join("0001.o.fq").exists(),
+            "{mode}: nothing written"
+        );
+        std::fs::remove_file(dir.path().join(existing)).expect("rm");
+    }
+}
+
 #[test]
 fn dash_h_is_the_html_report_with_its_title_and_help_is_long_only() {
     let dir = tempfile::tempdir().expect("tempdir");
@@ -504,6 +995,16 @@ fn live_fastp_writes_the_stored_files() {
         &PE_STDIN_STDOUT,
         &PE_READS_TO_PROCESS,
         &PUB_FAILED,
+        &MERGE,
+        &MERGE_INCLUDE_UNMERGED,
+        &DEDUP_PE,
+        &DEDUP_SE,
+        &FIX_MGI,
+        &INDEX_T0,
+        &INDEX_T1,
+        &INDEX_SE,
+        &SPLIT_FILES,
+        &SPLIT_LINES,
     ];
     for case in cases {
         if case.args.contains(&PUBLIC_PAIRS) && !expected_dir().join(PUBLIC_PAIRS).exists() {
@@ -511,6 +1012,7 @@ fn live_fastp_writes_the_stored_files() {
             continue;
         }
         let dir = tempfile::tempdir().expect("tempdir");
+        std::fs::create_dir_all(dir.path().join("split")).expect("split dir");
         let mut args: Vec<String> = ["-w", "1", "-j", "/dev/null", "-h", "/dev/null"]
             .map(String::from)
             .to_vec();

@@ -45,6 +45,8 @@ pub(crate) struct Job {
     pub batch: Batch,
     /// Record `k` belongs to read (pair) `k` of `batch`.
     pub index: Option<IndexRecords>,
+    /// With `--dedup`: per read (pair) of `batch`, true for a repeat of an earlier one.
+    pub dups: Option<Vec<bool>>,
 }
 
 /// Per-input counts for one batch (index 0 = R1 or single, 1 = R2, 2 = UMI index file).
@@ -62,10 +64,13 @@ pub struct Done {
     /// Statistics of this batch (merged exactly by the writer side).
     pub stats: Option<Box<RunStats>>,
     /// Serialized records for each output stream (reads, R2, unpaired R1, unpaired R2,
-    /// failed reads).
+    /// failed reads, merged reads).
     pub out: [Vec<u8>; super::worker::STREAMS],
     /// Records written to each output stream.
     pub written: [u64; super::worker::STREAMS],
+    /// With splitting: per passing read (pair) written to the read outputs, its number in the
+    /// input and the end of its bytes in `out[0]` and `out[1]`.
+    pub cuts: Vec<(u64, [usize; 2])>,
     /// Input counts per mate, then of the UMI index file.
     pub input: [InputCounts; 3],
     /// Input bytes the batch covered.

@@ -6,14 +6,18 @@
 mod batch;
 mod buffers;
 mod control;
+mod dedup;
 mod detect_sample;
 mod failed;
 mod feed;
+mod merge;
+mod names;
 mod options;
 mod overwrite;
 mod push;
 mod reader;
 mod setup;
+mod split;
 mod umi_index;
 mod worker;
 mod writer;
@@ -28,9 +32,11 @@ use std::time::Duration;
 pub use batch::InputCounts;
 pub use control::Control;
 pub use failed::{PAIRED_READ_IS_FAILING, fastp_tag};
+pub use merge::MergeOptions;
 pub use options::{Inputs, Layout, Outputs, PipelineOptions};
 pub use overwrite::refuse_existing;
 pub use push::{PushError, PushOutput, PushSession, run_watched};
+pub use split::{SplitBy, SplitOptions, part_path};
 pub use writer::StreamSummary;
 
 use crate::error::Error;
@@ -115,6 +121,12 @@ pub fn run_files(
             .as_ref()
             .map(|p| io::RunFile::new("--failed_out", p)),
     );
+    outs.extend(
+        opts.merge
+            .as_ref()
+            .and_then(|m| m.out.as_ref())
+            .map(|p| io::RunFile::new("--merged_out", p)),
+    );
     (setup::input_files(inputs, &in_paths), outs)
 }
 
@@ -151,11 +163,19 @@ pub fn run_staged(
     guarded.extend(opts.umi_index_file().map(|p| p.to_path_buf()));
     umi_index::check_not_a_read(opts, &in_paths)?;
     setup::check_outputs(inputs, outputs, &guarded)?;
-    if opts.failed_out.is_some() {
+    merge::check(opts, inputs.is_paired())?;
+    let merged_out = opts.merge.as_ref().and_then(|m| m.out.clone());
+    if opts.failed_out.is_some() || merged_out.is_some() {
         let (ins, outs) = run_files(opts, inputs, outputs);
         io::check_distinct(&ins, &outs)?;
     }
-    let all_outputs = overwrite::run_outputs(outputs, opts.failed_out.as_ref());
+    let mut all_outputs = overwrite::run_outputs(outputs, opts.failed_out.as_ref());
+    all_outputs.extend(merged_out.clone());
+    if opts.split.is_some() {
+        // Split runs write numbered parts, not --out1/--out2 (checked in `split_setup`).
+        let unsplit = [&outputs.out1, &outputs.out2];
+        all_outputs.retain(|p| !unsplit.iter().any(|u| u.as_ref() == Some(p)));
+    }
     refuse_existing(
         opts.dont_overwrite,
         all_outputs.iter().map(PathBuf::as_path),
@@ -185,9 +205,14 @@ pub fn run_staged(
         Ok(Stream::new(p.clone(), level(p))?.hash(opts.checksums))
     };
     let same_unpaired = setup::same_unpaired(outputs);
+    let splitter = split_setup(opts, inputs, outputs)?;
+    let first_part = |m: usize, p: &Option<PathBuf>| match &splitter {
+        Some(sp) => sp.path(m, 0),
+        None => p.clone(),
+    };
     let streams = vec![
-        stream(&outputs.out1)?,
-        stream(&outputs.out2)?,
+        stream(&first_part(0, &outputs.out1))?,
+        stream(&first_part(1, &outputs.out2))?,
         stream(&outputs.unpaired1)?,
         if same_unpaired {
             stream(&None)?
@@ -195,6 +220,7 @@ pub fn run_staged(
             stream(&outputs.unpaired2)?
         },
         stream(&opts.failed_out)?,
+        stream(&merged_out)?,
     ];
     let routing = Routing {
         interleave_out: paired && outputs.out2.is_none(),
@@ -208,14 +234,60 @@ pub fn run_staged(
         ],
         failed: opts.failed_out.as_ref().map(|_| failed::FAILED_STREAM),
     };
+    debug_assert_eq!(streams.len(), worker::STREAMS);
     // After the outputs exist (the run has started), before the engine: detection may wait
     // on a slow input, and stays cancellable.
     let mut opts = opts.clone();
     let mut sources = sources;
     let detected = detect_sample::detect(&mut opts, sources.layout, &mut sources.reads, control)?;
-    let (mut summary, set) = execute(&opts, sources, streams, routing, pool, control)?;
+    let (mut summary, set) = execute(&opts, sources, streams, routing, splitter, pool, control)?;
     summary.detected = detected;
     Ok((summary, set))
+}
+
+/// The splitter of a file run with `--split`/`--split_by_lines` and a read output (fastp
+/// splits nothing without `--out1`), counting the input first for `--split`.
+fn split_setup(
+    opts: &PipelineOptions,
+    inputs: &Inputs,
+    outputs: &Outputs,
+) -> Result<Option<split::Splitter>, Error> {
+    let Some(sp) = &opts.split else {
+        return Ok(None);
+    };
+    let Some(out1) = &outputs.out1 else {
+        return Ok(None);
+    };
+    if out1.as_os_str() == "-" {
+        return Err(Error::Options(
+            "splitting cannot write to stdout: give --out1".into(),
+        ));
+    }
+    let fragments = match sp.by {
+        SplitBy::Files(_) => {
+            let path = &inputs.paths()[0];
+            let interleaved = inputs.layout() == Layout::Interleaved;
+            split::count_fragments(path, interleaved, opts.reads_to_process)?
+        }
+        SplitBy::Lines(_) => 0,
+    };
+    let level = |p: &Option<PathBuf>| match p {
+        Some(p) if opts.compresses(p) => Some(opts.compression_level),
+        _ => None,
+    };
+    let paired_out = inputs.is_paired() && outputs.out2.is_none();
+    let mut splitter = split::Splitter::new(
+        sp,
+        fragments,
+        [outputs.out1.clone(), outputs.out2.clone()],
+        [level(&outputs.out1), level(&outputs.out2)],
+        opts.checksums,
+        paired_out,
+    );
+    splitter.dont_overwrite = opts.dont_overwrite;
+    let known = splitter.known_paths();
+    refuse_existing(opts.dont_overwrite, known.iter().map(PathBuf::as_path))?;
+    Ok(Some(splitter))
 }
 
 /// Runs the engine on caller-supplied streams: `readers` holds one raw input (`Single`,
@@ -232,6 +304,12 @@ pub fn run_streams(
     opts.validate()?;
     umi_index::refuse_in_streams(opts)?;
     failed::refuse_in_streams(opts)?;
+    merge::refuse_in_streams(opts)?;
+    if opts.split.is_some() {
+        return Err(Error::Options(
+            "split needs file mode: streaming runs write one output per mate".into(),
+        ));
+    }
     let want = if layout == Layout::Paired { 2 } else { 1 };
     if readers.len() != want || writers.is_empty() || writers.len() > 2 {
         return Err(Error::Options(format!(
@@ -277,7 +355,7 @@ pub fn run_streams(
         umi_index: None,
     };
     // Caller's writers only: the set holds no file.
-    let (mut summary, _) = execute(&opts, sources, streams, routing, pool, control)?;
+    let (mut summary, _) = execute(&opts, sources, streams, routing, None, pool, control)?;
     summary.detected = detected;
     Ok(summary)
 }
@@ -315,6 +393,7 @@ fn execute(
     sources: Sources,
     mut streams: Vec<Stream>,
     routing: Routing,
+    mut splitter: Option<split::Splitter>,
     pool: Arc<rayon::ThreadPool>,
     control: &Control,
 ) -> Result<(Summary, io::OutputSet), Error> {
@@ -365,6 +444,12 @@ fn execute(
             .map(|a| a.map(|a| String::from_utf8_lossy(a).into_owned())),
         _ => [None, None],
     };
+    let index_filter = if opts.filter_by_index.iter().any(Option::is_some) {
+        let t = opts.filter_by_index_threshold;
+        Some(names::IndexFilter::load(&opts.filter_by_index, t)?)
+    } else {
+        None
+    };
     let window = 2 * opts.threads + 2;
     let max_blocks = 16 * opts.threads as u64 + 16;
     let buffers = Arc::new(Buffers::new(2 * window, 2 * max_blocks as usize + 8));
@@ -376,11 +461,31 @@ fn execute(
         filter: opts.filter.as_ref().map(crate::filter::Filter::new),
         unpaired: routing.unpaired,
         failed: routing.failed,
+        fix_mgi: opts.fix_mgi_id,
+        split: splitter.is_some(),
+        index_filter,
+        merge: opts.merge.as_ref().map(|m| merge::MergeConfig {
+            stream: merge::MERGED_STREAM,
+            include_unmerged: m.include_unmerged,
+            overlap_require: opts
+                .trim
+                .as_ref()
+                .map_or(30, |t| t.overlap.overlap_len_require),
+        }),
         buffers: buffers.clone(),
     });
-    let mut stats = opts
-        .stats
-        .then(|| Box::new(crate::stats::RunStats::new(paired)));
+    let mut stats = opts.stats.then(|| {
+        let mut st = Box::new(crate::stats::RunStats::new(paired));
+        st.dedup_removed = opts.dedup.then_some(0);
+        st.merged_pairs = opts.merge.as_ref().map(|_| 0);
+        st.index_filtered = opts
+            .filter_by_index
+            .iter()
+            .any(Option::is_some)
+            .then_some(0);
+        st
+    });
+    let seen = opts.dedup.then(dedup::Seen::default);
     let (tx, rx) = channel::<Msg>();
     let (token_tx, token_rx) = sync_channel::<()>(window);
     for _ in 0..window {
@@ -400,7 +505,7 @@ fn execute(
                     control,
                 };
                 let run = catch_unwind(AssertUnwindSafe(|| {
-                    reader_loop(source, &ctx, token_rx, recycle_rx)
+                    reader_loop(source, seen, &ctx, token_rx, recycle_rx)
                 }));
                 if run.is_err() {
                     let _ = tx.send(Msg::Failed(Error::Internal(
@@ -415,6 +520,10 @@ fn execute(
     let mut next = 0u64;
     let mut end: Option<u64> = None;
     let mut jobs = Vec::new();
+    let mut set = io::OutputSet::new();
+    let mut summaries = Vec::new();
+    // Split parts that take no more bytes, waiting for their last blocks.
+    let mut finishing: Vec<usize> = Vec::new();
     loop {
         loop {
             let in_flight: u64 = streams.iter().map(Stream::in_flight).sum();
@@ -430,11 +539,27 @@ fn execute(
                 c.bases += d.bases;
             }
             control.add(done.input[0].records + done.input[1].records, done.bytes);
-            for (k, stream) in streams.iter_mut().enumerate() {
-                let out = std::mem::take(&mut done.out[k]);
-                stream.push(out, done.written[k], &mut jobs, &buffers)?;
+            if let Some(sp) = splitter.as_mut() {
+                let mut push = |streams: &mut [Stream], k: usize, bytes: Vec<u8>, n: u64| {
+                    streams[k].push(bytes, n, &mut jobs, &buffers)?;
+                    spawn_blocks(&pool, &tx, k, streams[k].level(), &mut jobs, &buffers);
+                    Ok(())
+                };
+                sp.route(&mut done, &mut streams, &mut push)?;
+                close_parts(
+                    sp,
+                    &mut streams,
+                    &mut finishing,
+                    &mut jobs,
+                    (&pool, &tx, &buffers),
+                );
+            }
+            for (k, out) in done.out.iter_mut().enumerate() {
+                let stream = &mut streams[k];
+                stream.push(std::mem::take(out), done.written[k], &mut jobs, &buffers)?;
                 spawn_blocks(&pool, &tx, k, stream.level(), &mut jobs, &buffers);
             }
+            finish_parts(&mut streams, &mut finishing, &mut set, &mut summaries)?;
             let _ = token_tx.try_send(());
             next += 1;
         }
@@ -469,6 +594,16 @@ fn execute(
             kind: crate::fastq::FastqErrorKind::Empty,
         }));
     }
+    if let Some(sp) = splitter.as_mut() {
+        sp.finish(&mut streams)?;
+        close_parts(
+            sp,
+            &mut streams,
+            &mut finishing,
+            &mut jobs,
+            (&pool, &tx, &buffers),
+        );
+    }
     for (k, stream) in streams.iter_mut().enumerate() {
         stream.flush_pending(&mut jobs);
         spawn_blocks(&pool, &tx, k, stream.level(), &mut jobs, &buffers);
@@ -498,13 +633,13 @@ fn execute(
         }
         total.finish_after();
     }
-    let mut summaries = Vec::new();
-    let mut set = io::OutputSet::new();
-    for s in streams {
+    for (k, s) in streams.into_iter().enumerate() {
         if !s.path.as_os_str().is_empty() {
-            summaries.push(s.finish(&mut set)?);
+            summaries.push((k, s.finish(&mut set)?));
         }
     }
+    summaries.sort_by_key(|(k, _)| *k);
+    let summaries: Vec<StreamSummary> = summaries.into_iter().map(|(_, s)| s).collect();
     let inputs_summary = in_paths
         .iter()
         .zip(formats)
@@ -549,6 +684,45 @@ fn execute(
     Ok((summary, set))
 }
 
+/// Split parts just closed: their last partial block goes to the pool; they are finished
+/// once every block is written.
+fn close_parts(
+    sp: &mut split::Splitter,
+    streams: &mut [Stream],
+    finishing: &mut Vec<usize>,
+    jobs: &mut Vec<(u64, BlockData)>,
+    (pool, tx, buffers): (&rayon::ThreadPool, &Sender<Msg>, &Arc<Buffers>),
+) {
+    for k in sp.closed.drain(..) {
+        streams[k].flush_pending(jobs);
+        spawn_blocks(pool, tx, k, streams[k].level(), jobs, buffers);
+        finishing.push(k);
+    }
+}
+
+/// Finishes the closed split parts whose blocks are all written (their files close: a run
+/// with many parts does not hold a descriptor per part). Summaries carry their stream's
+/// index: sorted by it at the end, their order does not depend on timing.
+fn finish_parts(
+    streams: &mut [Stream],
+    finishing: &mut Vec<usize>,
+    set: &mut io::OutputSet,
+    summaries: &mut Vec<(usize, StreamSummary)>,
+) -> Result<(), Error> {
+    let mut i = 0;
+    while i < finishing.len() {
+        let k = finishing[i];
+        if streams[k].in_flight() == 0 {
+            let s = std::mem::replace(&mut streams[k], Stream::new(None, None)?);
+            summaries.push((k, s.finish(set)?));
+            finishing.swap_remove(i);
+        } else {
+            i += 1;
+        }
+    }
+    Ok(())
+}
+
 struct ReaderCtx {
     pool: Arc<rayon::ThreadPool>,
     cfg: Arc<WorkConfig>,
@@ -559,6 +733,7 @@ struct ReaderCtx {
 
 fn reader_loop(
     mut source: BatchSource,
+    mut seen: Option<dedup::Seen>,
     ctx: &ReaderCtx,
     tokens: Receiver<()>,
     recycled: Receiver<(usize, Vec<u8>)>,
@@ -576,12 +751,22 @@ fn reader_loop(
             return;
         }
         match source.next() {
-            Ok(Some(job)) => {
+            Ok(Some(mut job)) => {
+                // Duplicates are decided here, batch after batch in input order.
+                if let Some(seen) = seen.as_mut() {
+                    job.dups = Some(seen.mark(&job.batch));
+                }
                 let (tx, cfg, recycle) = (ctx.tx.clone(), ctx.cfg.clone(), ctx.recycle_tx.clone());
                 let first = seq == 0;
                 ctx.pool.spawn(move || {
                     let result = catch_unwind(AssertUnwindSafe(|| {
-                        worker::process(&job.batch, job.index.as_ref(), &cfg, first)
+                        worker::process(
+                            &job.batch,
+                            job.index.as_ref(),
+                            job.dups.as_deref(),
+                            &cfg,
+                            first,
+                        )
                     }))
                     .unwrap_or_else(|_| Err(Error::Internal("worker panicked".into())));
                     let _ = tx.send(Msg::Batch { seq, result });

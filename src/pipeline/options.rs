@@ -128,6 +128,22 @@ pub struct PipelineOptions {
     /// Reads that fail a filter, with the reason in the title (fastp `--failed_out`); file
     /// mode only (see `pipeline::failed`).
     pub failed_out: Option<PathBuf>,
+    /// Merge overlapping pairs into one read (fastp `--merge`); file mode only (see
+    /// `pipeline::merge`).
+    pub merge: Option<super::MergeOptions>,
+    /// Drop reads (pairs) whose sequences repeat an earlier one's, keeping the first in input
+    /// order (fastp `--dedup`; see `pipeline::dedup`).
+    pub dedup: bool,
+    /// A space before a title's trailing `/1` `/2` (fastp `--fix_mgi_id`).
+    pub fix_mgi_id: bool,
+    /// Barcode files of index 1 / index 2: reads (pairs) whose index in the title matches one
+    /// are dropped (fastp `--filter_by_index1/2`; see `pipeline::names`).
+    pub filter_by_index: [Option<PathBuf>; 2],
+    /// Mismatches allowed by `filter_by_index` (fastp `--filter_by_index_threshold`).
+    pub filter_by_index_threshold: usize,
+    /// Split `out1`/`out2` into numbered files (fastp `-s`, `-S`, `-d`); file mode only (see
+    /// `pipeline::split`).
+    pub split: Option<super::SplitOptions>,
 }
 
 impl Default for PipelineOptions {
@@ -148,6 +164,12 @@ impl Default for PipelineOptions {
             reads_to_process: 0,
             dont_overwrite: false,
             failed_out: None,
+            merge: None,
+            dedup: false,
+            fix_mgi_id: false,
+            filter_by_index: [None, None],
+            filter_by_index_threshold: 0,
+            split: None,
         }
     }
 }
@@ -180,6 +202,14 @@ impl PipelineOptions {
                 "batch size must be 1 B - 256 MiB, got {}",
                 self.batch_bytes
             ));
+        }
+        if let Some(s) = &self.split {
+            s.validate()?;
+            if self.merge.is_some() {
+                return bad(
+                    "splitting (--split, --split_by_lines) cannot work with --merge".into(),
+                );
+            }
         }
         if let Some(u) = self.trim.as_ref().and_then(|t| t.umi.as_ref()) {
             u.validate().or_else(bad)?;

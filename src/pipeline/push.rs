@@ -224,6 +224,7 @@ impl PushSession {
     ) -> Result<Self, Error> {
         opts.validate()?;
         super::umi_index::refuse_in_streams(opts)?;
+        super::merge::refuse_in_streams(opts)?;
         let inputs = if layout == Layout::Paired { 2 } else { 1 };
         if outputs > 2 || (outputs == 2 && layout == Layout::Single) {
             return Err(Error::Options(format!(

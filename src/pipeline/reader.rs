@@ -77,7 +77,11 @@ impl BatchSource {
             Some(ix) => Some(ix.next(batch.fragments())?),
             None => None,
         };
-        Ok(Some(Job { batch, index }))
+        Ok(Some(Job {
+            batch,
+            index,
+            dups: None,
+        }))
     }
 
     /// Hands a used chunk buffer back to the chunker it came from (2 = the UMI index file).

@@ -24,6 +24,14 @@ pub(crate) struct WorkConfig {
     pub unpaired: [Option<usize>; 2],
     /// Output stream of the reads that fail a filter (fastp `--failed_out`), if any.
     pub failed: Option<usize>,
+    /// fastp `--fix_mgi_id`.
+    pub fix_mgi: bool,
+    /// Record where each passing read (pair) ends in the read outputs (`--split`).
+    pub split: bool,
+    /// fastp `--filter_by_index1/2`, if on.
+    pub index_filter: Option<super::names::IndexFilter>,
+    /// Merging of overlapping pairs (fastp `--merge`), if on.
+    pub merge: Option<super::merge::MergeConfig>,
     /// Spare output buffers (batch outputs come from here and go back after compression).
     pub buffers: std::sync::Arc<super::buffers::Buffers>,
 }
@@ -40,15 +48,19 @@ pub(crate) fn take_stats() -> Option<Box<RunStats>> {
     ACC.with(|a| a.borrow_mut().take())
 }
 
-/// Output streams: reads (R1 / single), R2, the unpaired mates, the failed reads.
-pub(crate) const STREAMS: usize = 5;
+/// Output streams: reads (R1 / single), R2, the unpaired mates, the failed reads, the merged
+/// reads.
+pub(crate) const STREAMS: usize = 6;
 
 /// Reusable per-batch scratch.
 #[derive(Default)]
 struct Scratch {
     r1: ReadBuf,
     r2: ReadBuf,
+    merged: ReadBuf,
     outcome: [TrimOutcome; 2],
+    /// The input number of the read (pair) in hand.
+    frag: u64,
 }
 
 /// One record (pair) in [`crate::stats::OVERREP_SAMPLING`] by its number in the input, so the
@@ -57,11 +69,12 @@ fn sampled(record: u64) -> bool {
     record.is_multiple_of(crate::stats::OVERREP_SAMPLING)
 }
 
-/// Processes one batch (with its UMI index records, if any); returns the serialized output and
-/// counts, or the first error in it.
+/// Processes one batch (with its UMI index records and its duplicate flags, if any); returns
+/// the serialized output and counts, or the first error in it.
 pub(crate) fn process(
     batch: &Batch,
     index: Option<&IndexRecords>,
+    dups: Option<&[bool]>,
     cfg: &WorkConfig,
     first: bool,
 ) -> Result<Done, Error> {
@@ -83,6 +96,7 @@ pub(crate) fn process(
         }),
         out: Default::default(),
         written: [0; STREAMS],
+        cuts: Vec::new(),
         input: [InputCounts::default(); 3],
         bytes: index.map_or(0, |ix| ix.byte_len() as u64),
         qual_range: QualRange::default(),
@@ -107,7 +121,9 @@ pub(crate) fn process(
                 validate(c, i, cfg.phred_offset, &mut done.qual_range)?;
                 let umi = index_umi(&mut done, index, i, &c.record(i), cfg)?;
                 s.r1.load(&c.record(i), cfg.phred_offset);
-                single_step(&mut done, cfg, &mut s, c.record(i), umi);
+                let dup = is_dup(dups, i);
+                s.frag = c.first_record() + i as u64;
+                single_step(&mut done, cfg, &mut s, c.record(i), umi, dup);
             }
         }
         Batch::Paired(a, b) => {
@@ -119,7 +135,9 @@ pub(crate) fn process(
                 let umi = index_umi(&mut done, index, i, &a.record(i), cfg)?;
                 s.r1.load(&a.record(i), cfg.phred_offset);
                 s.r2.load(&b.record(i), cfg.phred_offset);
-                pair_step(&mut done, cfg, &mut s, [a.record(i), b.record(i)], umi);
+                let dup = is_dup(dups, i);
+                s.frag = a.first_record() + i as u64;
+                pair_step(&mut done, cfg, &mut s, [a.record(i), b.record(i)], umi, dup);
             }
         }
         Batch::Interleaved(c) => {
@@ -131,7 +149,10 @@ pub(crate) fn process(
                 let umi = index_umi(&mut done, index, i / 2, &c.record(i), cfg)?;
                 s.r1.load(&c.record(i), cfg.phred_offset);
                 s.r2.load(&c.record(i + 1), cfg.phred_offset);
-                pair_step(&mut done, cfg, &mut s, [c.record(i), c.record(i + 1)], umi);
+                let dup = is_dup(dups, i / 2);
+                s.frag = (c.first_record() + i as u64) / 2;
+                let pair = [c.record(i), c.record(i + 1)];
+                pair_step(&mut done, cfg, &mut s, pair, umi, dup);
             }
         }
     }
@@ -214,12 +235,16 @@ fn single_step(
     s: &mut Scratch,
     orig: RecordRef<'_>,
     umi: Option<&[u8]>,
+    dup: bool,
 ) {
     count(done, 0, &s.r1);
     if let Some(st) = done.stats.as_deref_mut()
         && cfg.phred_offset != 33
     {
         st.add_before_mate(0, &s.r1.as_ref());
+    }
+    if name_steps(done, cfg, s, &[orig]) {
+        return;
     }
     if let Some(t) = &cfg.trimmer {
         t.trim_se_indexed(&mut s.r1, umi, &mut s.outcome[0]);
@@ -233,18 +258,17 @@ fn single_step(
         .map_or(Reason::Passed, |f| f.verdict(&s.r1));
     if let Some(st) = done.stats.as_deref_mut() {
         st.add_filter(reason, 1);
-        after_stats(
-            st,
-            cfg,
-            0,
-            reason == Reason::Passed,
-            &orig,
-            &s.r1,
-            &s.outcome[0],
-        );
+        if dup {
+            st.add_duplicate();
+        }
+        let pass = reason == Reason::Passed && !dup;
+        after_stats(st, cfg, 0, pass, &orig, &s.r1, &s.outcome[0]);
     }
-    if reason == Reason::Passed {
+    if dup {
+        // fastp writes a duplicate nowhere, not even with the failed reads.
+    } else if reason == Reason::Passed {
         emit(done, 0, &s.r1);
+        cut(done, cfg, s.frag);
     } else if let Some(k) = cfg.failed {
         let read = super::failed::as_written(&s.r1, &orig);
         emit_failed(done, k, &read, super::failed::fastp_tag(reason));
@@ -257,6 +281,7 @@ fn pair_step(
     s: &mut Scratch,
     orig: [RecordRef<'_>; 2],
     umi: Option<&[u8]>,
+    dup: bool,
 ) {
     count(done, 0, &s.r1);
     count(done, 1, &s.r2);
@@ -266,6 +291,9 @@ fn pair_step(
         st.add_before_mate(0, &s.r1.as_ref());
         st.add_before_mate(1, &s.r2.as_ref());
     }
+    if name_steps(done, cfg, s, &orig) {
+        return;
+    }
     if let Some(t) = &cfg.trimmer {
         let insert = t.trim_pe_indexed(&mut s.r1, &mut s.r2, umi, &mut s.outcome);
         if let Some(st) = done.stats.as_deref_mut() {
@@ -273,6 +301,16 @@ fn pair_step(
             tally(st, 0, &s.outcome[0]);
             tally(st, 1, &s.outcome[1]);
         }
+        if dup && let Some(st) = done.stats.as_deref_mut() {
+            st.add_duplicate();
+        }
+        if let Some(m) = cfg.merge
+            && merge_step(done, cfg, s, &orig, insert, m, dup)
+        {
+            return;
+        }
+    } else if dup && let Some(st) = done.stats.as_deref_mut() {
+        st.add_duplicate();
     }
     let (a, b) = cfg
         .filter
@@ -283,13 +321,18 @@ fn pair_step(
     let reason = a.max(b);
     if let Some(st) = done.stats.as_deref_mut() {
         st.add_filter(reason, 2);
-        let pass = reason == Reason::Passed;
+        let pass = reason == Reason::Passed && !dup;
         after_stats(st, cfg, 0, pass, &orig[0], &s.r1, &s.outcome[0]);
         after_stats(st, cfg, 1, pass, &orig[1], &s.r2, &s.outcome[1]);
+    }
+    if dup {
+        // fastp writes a duplicate pair nowhere, not even with the failed reads.
+        return;
     }
     if reason == Reason::Passed {
         emit(done, 0, &s.r1);
         emit(done, if cfg.interleave_out { 0 } else { 1 }, &s.r2);
+        cut(done, cfg, s.frag);
     } else if a == Reason::Passed {
         if let Some(k) = cfg.unpaired[0] {
             emit(done, k, &s.r1);
@@ -309,6 +352,135 @@ fn pair_step(
             }
         }
     }
+}
+
+/// fastp's name steps on the reads as read: `--filter_by_index1/2` (true: the read or pair is
+/// dropped, written nowhere) and `--fix_mgi_id`.
+fn name_steps(done: &mut Done, cfg: &WorkConfig, s: &mut Scratch, orig: &[RecordRef<'_>]) -> bool {
+    let pair = orig.len() == 2;
+    if let Some(f) = &cfg.index_filter
+        && f.drops(&s.r1.head, pair.then_some(&s.r2.head[..]))
+    {
+        if let Some(st) = done.stats.as_deref_mut() {
+            st.add_index_filtered(orig.len() as u64);
+            if cfg.phred_offset == 33 {
+                for (mate, o) in orig.iter().enumerate() {
+                    st.after_dropped(mate, o);
+                }
+            }
+        }
+        return true;
+    }
+    if cfg.fix_mgi {
+        super::names::fix_mgi(&mut s.r1.head);
+        if pair {
+            super::names::fix_mgi(&mut s.r2.head);
+        }
+    }
+    false
+}
+
+/// With `--split`: the passing read (pair) `frag` ends here in the read outputs.
+fn cut(done: &mut Done, cfg: &WorkConfig, frag: u64) {
+    if cfg.split {
+        done.cuts
+            .push((frag, [done.out[0].len(), done.out[1].len()]));
+    }
+}
+
+fn is_dup(dups: Option<&[bool]>, k: usize) -> bool {
+    dups.and_then(|d| d.get(k).copied()).unwrap_or(false)
+}
+
+/// `--merge` for a trimmed pair with insert call `insert`: the merged read (or, with
+/// `--include_unmerged`, each passing mate of a pair that does not merge) to the merged
+/// stream. Returns false when the pair takes the usual way (not merged, unmerged pairs to the
+/// read outputs).
+fn merge_step(
+    done: &mut Done,
+    cfg: &WorkConfig,
+    s: &mut Scratch,
+    orig: &[RecordRef<'_>; 2],
+    insert: Option<usize>,
+    m: super::merge::MergeConfig,
+    dup: bool,
+) -> bool {
+    let fronts = [s.outcome[0].front_bases, s.outcome[1].front_bases];
+    let merged = insert.is_some_and(|k| {
+        super::merge::merge_into(&mut s.merged, (&s.r1, &s.r2), fronts, k, m.overlap_require)
+    });
+    let verdict = |r: &ReadBuf| cfg.filter.as_ref().map_or(Reason::Passed, |f| f.verdict(r));
+    if merged {
+        let reason = verdict(&s.merged);
+        let pass = reason == Reason::Passed && !dup;
+        if let Some(st) = done.stats.as_deref_mut() {
+            st.add_filter(reason, 2);
+            st.add_merged();
+            after_merged(st, cfg, pass, orig, &s.merged);
+        }
+        if dup {
+            return true;
+        }
+        if pass {
+            emit(done, m.stream, &s.merged);
+        } else if let Some(k) = cfg.failed {
+            let tag = super::failed::fastp_tag(reason);
+            emit_failed(done, k, &s.merged.as_ref(), tag);
+        }
+        return true;
+    }
+    if !m.include_unmerged {
+        return false;
+    }
+    let reasons = [verdict(&s.r1), verdict(&s.r2)];
+    if let Some(st) = done.stats.as_deref_mut() {
+        for (mate, reason) in reasons.iter().enumerate() {
+            st.add_filter(*reason, 1);
+            let (read, o) = if mate == 0 {
+                (&s.r1, &s.outcome[0])
+            } else {
+                (&s.r2, &s.outcome[1])
+            };
+            let pass = *reason == Reason::Passed && !dup;
+            after_stats(st, cfg, mate, pass, &orig[mate], read, o);
+        }
+    }
+    if dup {
+        return true;
+    }
+    for (mate, reason) in reasons.into_iter().enumerate() {
+        let read = if mate == 0 { &s.r1 } else { &s.r2 };
+        if reason == Reason::Passed {
+            emit(done, m.stream, read);
+        } else if let Some(k) = cfg.failed {
+            let tag = super::failed::fastp_tag(reason);
+            emit_failed(done, k, &super::failed::as_written(read, &orig[mate]), tag);
+        }
+    }
+    true
+}
+
+/// After-filtering statistics of a merged pair: both mates leave, the merged read (when it
+/// passes) counts as a read 1.
+fn after_merged(
+    st: &mut RunStats,
+    cfg: &WorkConfig,
+    pass: bool,
+    orig: &[RecordRef<'_>; 2],
+    merged: &ReadBuf,
+) {
+    if cfg.phred_offset != 33 {
+        if pass {
+            st.after[0].add(&merged.seq, &merged.qual);
+        }
+        return;
+    }
+    if pass {
+        st.after_replaced(0, &orig[0], &merged.as_ref());
+    } else {
+        st.after_dropped(0, &orig[0]);
+    }
+    st.after_dropped(1, &orig[1]);
 }
 
 /// After-filtering statistics as a difference from the before-filtering ones: nothing for an

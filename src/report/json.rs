@@ -175,6 +175,10 @@ pub struct Duplication {
     pub rate: f64,
     /// `histogram[i]`: sampled reads whose sequence occurs `i + 1` times (last: or more).
     pub histogram: Vec<u64>,
+    /// Reads (pairs) dropped as repeats of an earlier one, with `--dedup` only (not in
+    /// fastp's JSON, which counts them in `passed_filter_reads` and nowhere else).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub removed_reads: Option<u64>,
 }
 
 /// `insert_size`.
@@ -288,6 +292,12 @@ pub struct Extra {
     pub reads: Vec<MateStage>,
     /// Settings of the overrepresented-sequence search.
     pub overrepresented: OverrepDetail,
+    /// Pairs merged into one read, with `--merge` only.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub merged_pairs: Option<u64>,
+    /// Reads dropped by their index (`--filter_by_index1/2`; fastp counts them nowhere).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub index_filtered_reads: Option<u64>,
 }
 
 /// Trimming counts of one mate.
@@ -596,6 +606,7 @@ pub fn build(stats: &RunStats, info: &RunInfo) -> FastpReport {
         duplication: Duplication {
             rate: round6(dup.rate),
             histogram: dup.histogram.clone(),
+            removed_reads: stats.dedup_removed,
         },
         insert_size: paired.then(|| InsertSize {
             peak: ins.peak(),
@@ -646,6 +657,8 @@ pub fn build(stats: &RunStats, info: &RunInfo) -> FastpReport {
                 min_fraction: info.overrep_min_fraction,
                 min_reads: info.overrep_min_reads,
             },
+            merged_pairs: stats.merged_pairs,
+            index_filtered_reads: stats.index_filtered,
         },
     }
 }

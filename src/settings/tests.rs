@@ -79,6 +79,18 @@ const RUN_CASES: &[(&str, &str)] = &[
     ("reads_to_process", "1000"),
     ("dont_overwrite", "true"),
     ("failed_out", "\"failed.fq.gz\""),
+    ("merge", "true"),
+    ("merged_out", "\"merged.fq.gz\""),
+    ("include_unmerged", "true"),
+    ("dedup", "true"),
+    ("dup_calc_accuracy", "3"),
+    ("fix_mgi_id", "true"),
+    ("filter_by_index1", "\"i1.txt\""),
+    ("filter_by_index2", "\"i2.txt\""),
+    ("filter_by_index_threshold", "1"),
+    ("split", "3"),
+    ("split_by_lines", "4000"),
+    ("split_prefix_digits", "2"),
 ];
 
 const COVERAGE_CASES: &[(&str, &str)] = &[

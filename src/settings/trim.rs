@@ -261,6 +261,65 @@ pub struct TrimSettings {
     /// for the passing mate of a failed pair).
     #[cfg_attr(feature = "cli", arg(long = "failed_out", value_name = "PATH"))]
     pub failed_out: Option<PathBuf>,
+
+    // --- fastp command-line compatibility (issue 20g): merging, deduplication, splitting. ---
+    /// Merge each overlapping pair into one read (fastp `-m/--merge`; turns on --correction as
+    /// fastp does): read 1 up to the end of the overlap, then read 2's reverse complement,
+    /// named `NAME COMMENT merged_LEN1_LEN2`. Unmerged pairs go to --out1/--out2.
+    #[cfg_attr(feature = "cli", arg(short = 'm', long = "merge"))]
+    pub merge: bool,
+    /// Where merged reads go with --merge (fastp `--merged_out`; without it, --stdout, or
+    /// --out1 given without --out2, takes them, as in fastp).
+    #[cfg_attr(feature = "cli", arg(long = "merged_out", value_name = "PATH"))]
+    pub merged_out: Option<PathBuf>,
+    /// With --merge: the passing reads of unmerged pairs go to --merged_out too (--out1,
+    /// --out2, --unpaired1/2 are then ignored, as in fastp).
+    #[cfg_attr(feature = "cli", arg(long = "include_unmerged"))]
+    pub include_unmerged: bool,
+    /// Drop reads (pairs) whose sequences repeat an earlier read's (pair's), keeping the
+    /// first in input order (fastp `-D/--dedup`; exact here, see the README).
+    #[cfg_attr(feature = "cli", arg(short = 'D', long = "dedup"))]
+    pub dedup: bool,
+    /// fastp's memory level for its duplicate hash (1-6); accepted and ignored: panelprep's
+    /// duplicate filter is exact (fastp `--dup_calc_accuracy`).
+    #[cfg_attr(feature = "cli", arg(long = "dup_calc_accuracy", value_name = "N"))]
+    pub dup_calc_accuracy: Option<u8>,
+    /// A space before a title's trailing `/1` or `/2`, as MGI names need for most tools
+    /// (fastp `--fix_mgi_id`).
+    #[cfg_attr(feature = "cli", arg(long = "fix_mgi_id"))]
+    pub fix_mgi_id: bool,
+    /// Drop reads whose index 1 (in the title, after the last `:`) is in this file of
+    /// barcodes, one a line (fastp `--filter_by_index1`).
+    #[cfg_attr(feature = "cli", arg(long = "filter_by_index1", value_name = "PATH"))]
+    pub filter_by_index1: Option<PathBuf>,
+    /// Drop pairs whose read 2 index 2 (after the last `:` or `+`) is in this file (fastp
+    /// `--filter_by_index2`).
+    #[cfg_attr(feature = "cli", arg(long = "filter_by_index2", value_name = "PATH"))]
+    pub filter_by_index2: Option<PathBuf>,
+    /// Mismatches allowed between an index and a barcode (fastp `--filter_by_index_threshold`).
+    #[cfg_attr(
+        feature = "cli",
+        arg(long = "filter_by_index_threshold", default_value_t = 0)
+    )]
+    pub filter_by_index_threshold: usize,
+    /// Split --out1/--out2 into this many files, 2-999, named `0001.NAME`... (fastp
+    /// `-s/--split`; the reads are counted first, so not from stdin).
+    #[cfg_attr(
+        feature = "cli",
+        arg(short = 's', long = "split", conflicts_with = "split_by_lines")
+    )]
+    pub split: Option<usize>,
+    /// Split --out1/--out2 into files of this many lines, a multiple of 4 and at least 1000
+    /// (fastp `-S/--split_by_lines`).
+    #[cfg_attr(feature = "cli", arg(short = 'S', long = "split_by_lines"))]
+    pub split_by_lines: Option<u64>,
+    /// Digits of the split file numbers, 0-10 (0: no padding) (fastp
+    /// `-d/--split_prefix_digits`).
+    #[cfg_attr(
+        feature = "cli",
+        arg(short = 'd', long = "split_prefix_digits", default_value_t = 4)
+    )]
+    pub split_prefix_digits: usize,
 }
 
 impl Default for TrimSettings {
@@ -324,6 +383,18 @@ impl Default for TrimSettings {
             reads_to_process: 0,
             dont_overwrite: false,
             failed_out: None,
+            merge: false,
+            merged_out: None,
+            include_unmerged: false,
+            dedup: false,
+            dup_calc_accuracy: None,
+            fix_mgi_id: false,
+            filter_by_index1: None,
+            filter_by_index2: None,
+            filter_by_index_threshold: 0,
+            split: None,
+            split_by_lines: None,
+            split_prefix_digits: 4,
         }
     }
 }

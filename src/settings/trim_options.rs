@@ -53,12 +53,29 @@ impl TrimSettings {
     }
 
     /// Sets what holds with or without trimming: how many reads to process, whether outputs
-    /// may be overwritten, where failed reads go (fastp `--reads_to_process`,
-    /// `--dont_overwrite`, `--failed_out`).
+    /// may be overwritten, where failed and merged reads go, deduplication (fastp
+    /// `--reads_to_process`, `--dont_overwrite`, `--failed_out`, `--merge`, `--dedup`).
     pub fn apply_scope(&self, opts: &mut PipelineOptions) {
         opts.reads_to_process = self.reads_to_process;
         opts.dont_overwrite = self.dont_overwrite;
         opts.failed_out = self.failed_out.clone();
+        opts.merge = self.merge.then(|| crate::pipeline::MergeOptions {
+            out: self.merged_out.clone(),
+            include_unmerged: self.include_unmerged,
+        });
+        opts.dedup = self.dedup;
+        opts.fix_mgi_id = self.fix_mgi_id;
+        opts.filter_by_index = [self.filter_by_index1.clone(), self.filter_by_index2.clone()];
+        opts.filter_by_index_threshold = self.filter_by_index_threshold;
+        let by = match (self.split, self.split_by_lines) {
+            (Some(n), _) => Some(crate::pipeline::SplitBy::Files(n)),
+            (None, Some(l)) => Some(crate::pipeline::SplitBy::Lines(l)),
+            (None, None) => None,
+        };
+        opts.split = by.map(|by| crate::pipeline::SplitOptions {
+            by,
+            digits: self.split_prefix_digits,
+        });
     }
 
     /// True when read 1's adapter (and read 2's, for pairs) is `auto`; with `fastp_compat`,
@@ -105,6 +122,9 @@ impl TrimSettings {
             Some(c) => (c, true),
             None => (qb, false),
         };
+        if self.split.is_some() && self.split_by_lines.is_some() {
+            return Err("--split and --split_by_lines contradict: give one".into());
+        }
         if self.trim_poly_g && self.disable_trim_poly_g {
             return Err("--trim_poly_g and --disable_trim_poly_g contradict".into());
         }
@@ -143,7 +163,8 @@ impl TrimSettings {
                 },
                 ..d.overlap
             },
-            correction: self.correction,
+            // fastp turns correction on for merging.
+            correction: self.correction || self.merge,
             trim_front1: self.trim_front1,
             trim_tail1: self.trim_tail1,
             trim_front2: self.trim_front2.unwrap_or(self.trim_front1),

@@ -158,6 +158,12 @@ pub struct RunStats {
     pub duplication: DupEstimator,
     /// Overrepresented sequences among input reads, per mate.
     pub overrep: OverrepCounter,
+    /// Reads (pairs) dropped as repeats of an earlier one (`--dedup`); `None` without it.
+    pub dedup_removed: Option<u64>,
+    /// Pairs merged into one read (`--merge`); `None` without it.
+    pub merged_pairs: Option<u64>,
+    /// Reads dropped by their index (`--filter_by_index1/2`); `None` without it.
+    pub index_filtered: Option<u64>,
     /// After-filtering statistics kept as a difference from `before` (see
     /// [`RunStats::after_tail_trimmed`]): counts added and removed, folded in by
     /// [`RunStats::finish_after`].
@@ -224,6 +230,9 @@ impl RunStats {
             insert_sizes: InsertHist::default(),
             duplication: DupEstimator::new(),
             overrep: OverrepCounter::new(),
+            dedup_removed: None,
+            merged_pairs: None,
+            index_filtered: None,
             after_delta: Default::default(),
             delta_mode: false,
         }
@@ -242,12 +251,34 @@ impl RunStats {
         self.insert_sizes.merge(&other.insert_sizes);
         self.duplication.merge(&other.duplication);
         self.overrep.merge(&other.overrep);
+        let add = |a: Option<u64>, b: Option<u64>| match (a, b) {
+            (None, None) => None,
+            (a, b) => Some(a.unwrap_or(0) + b.unwrap_or(0)),
+        };
+        self.dedup_removed = add(self.dedup_removed, other.dedup_removed);
+        self.merged_pairs = add(self.merged_pairs, other.merged_pairs);
+        self.index_filtered = add(self.index_filtered, other.index_filtered);
         self.delta_mode |= other.delta_mode;
         for (a, b) in self.after_delta.iter_mut().zip(&other.after_delta) {
             for (x, y) in a.iter_mut().zip(b) {
                 x.merge(y);
             }
         }
+    }
+
+    /// Counts a read (pair) dropped as a duplicate (`--dedup`).
+    pub fn add_duplicate(&mut self) {
+        *self.dedup_removed.get_or_insert(0) += 1;
+    }
+
+    /// Counts `reads` reads dropped by their index (`--filter_by_index1/2`).
+    pub fn add_index_filtered(&mut self, reads: u64) {
+        *self.index_filtered.get_or_insert(0) += reads;
+    }
+
+    /// Counts a pair merged into one read (`--merge`).
+    pub fn add_merged(&mut self) {
+        *self.merged_pairs.get_or_insert(0) += 1;
     }
 
     /// Counts an input read (`r2 = None`) or pair before any trimming: per-mate statistics,

@@ -211,7 +211,10 @@ fn report_error(e: &dyn std::error::Error) {
 
 fn trim(t: &TrimCmd, control: &Control) -> Result<(), panelprep::Error> {
     let start = std::time::SystemTime::now();
-    let fastp_compat::Resolved { inputs, outputs } = fastp_compat::resolve(
+    let fastp_compat::Resolved {
+        inputs,
+        mut outputs,
+    } = fastp_compat::resolve(
         t.in1.as_deref(),
         t.in2.as_deref(),
         t.interleaved,
@@ -220,11 +223,18 @@ fn trim(t: &TrimCmd, control: &Control) -> Result<(), panelprep::Error> {
         t.stdout,
         [t.unpaired1.as_deref(), t.unpaired2.as_deref()],
     )?;
+    let mut settings = t.trim.clone();
+    let mut notes = fastp_compat::merge_outputs(&mut settings, &mut outputs, t.stdout)?;
+    notes.extend(fastp_compat::split_outputs(&settings, &mut outputs));
+    for n in notes {
+        note!("panelprep: {n}");
+    }
     let to_stdout = [
         &outputs.out1,
         &outputs.out2,
         &outputs.unpaired1,
         &outputs.unpaired2,
+        &settings.merged_out,
     ]
     .iter()
     .any(|o| o.as_deref().is_some_and(|p| p.as_os_str() == "-"));
@@ -232,18 +242,18 @@ fn trim(t: &TrimCmd, control: &Control) -> Result<(), panelprep::Error> {
         return Err(stdio::closed_stdout_error());
     }
     let mut paths = reports::ReportPaths::resolve(
-        outputs.out1.as_deref(),
+        outputs.out1.as_deref().or(settings.merged_out.as_deref()),
         t.json.clone(),
         t.html.clone(),
         t.manifest.clone(),
         t.no_report,
     );
     paths.html_title = t.report_title.clone();
-    pipeline::refuse_existing(t.trim.dont_overwrite, paths.all())?;
+    pipeline::refuse_existing(settings.dont_overwrite, paths.all())?;
     let mut opts = t.engine.options();
-    t.trim.apply_scope(&mut opts);
+    settings.apply_scope(&mut opts);
     if !t.passthrough {
-        t.trim.apply(&mut opts, inputs.is_paired())?;
+        settings.apply(&mut opts, inputs.is_paired())?;
     }
     // Every file of the run by identity, reports and manifest included, before any byte is read.
     let (ins, mut outs) = pipeline::run_files(&opts, &inputs, &outputs);
