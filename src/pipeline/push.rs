@@ -377,24 +377,36 @@ impl PushSession {
     ) -> Result<Taken, Error> {
         self.tick(out)?;
         let other = 1 - input.min(1);
-        {
-            let mut q = self.shared.lock();
+        let shared = self.shared.clone();
+        loop {
+            let q = shared.lock();
             let queued = q.queued[input];
-            if self.inputs == 2
+            let ahead = self.inputs == 2
                 && q.starving[other]
                 && !q.done
                 && queued > 0
-                && queued.saturating_add(bytes.len()) > self.max_ahead
-            {
+                && queued.saturating_add(bytes.len()) > self.max_ahead;
+            if !ahead {
+                break;
+            }
+            // The other input's feed waits for bytes, but this input's feed may still be
+            // working through its queue: wait while it drains, refuse only when it does not.
+            let q = shared.wait(q, self.interval);
+            let progress = q.queued[input] < queued;
+            drop(q);
+            self.deliver(out)?;
+            if !progress {
                 return Ok(Taken::Ahead(queued));
             }
+        }
+        {
+            let mut q = self.shared.lock();
             if !bytes.is_empty() {
                 q.input[input].push_back(bytes.to_vec());
                 q.queued[input] += bytes.len();
                 self.shared.cond.notify_all();
             }
         }
-        let shared = self.shared.clone();
         loop {
             self.deliver(out)?;
             let q = shared.lock();
