@@ -30,16 +30,17 @@ pub fn have_tool(tool: &str) -> bool {
     ok
 }
 
-/// `../shared/data/public`, or `None` (with a printed reason, see [`skip`]) when it is absent.
+/// `../shared/data/public`, or `None` (with a printed SKIP reason) when it is absent.
 pub fn shared_data() -> Option<PathBuf> {
     let p = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/data/public");
     if p.is_dir() {
         Some(p)
     } else {
-        skip(&format!(
-            "{} is absent; this test needs the shared public data",
+        // Absent data is a skip even in the full suite: CI may run without it.
+        eprintln!(
+            "SKIP: {} is absent; this test needs the shared public data",
             p.display()
-        ));
+        );
         None
     }
 }
