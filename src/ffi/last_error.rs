@@ -13,7 +13,7 @@ pub const PP_OFFSET_UNKNOWN: u64 = u64::MAX;
 #[repr(C)]
 #[derive(Debug, Clone, Copy)]
 pub struct pp_error_location {
-    /// The file (as given, or "<stream>" / "<output N>" for pushed input and callbacks);
+    /// The file (as given, or `"<stream>"` / `"<output N>"` for pushed input and callbacks);
     /// "" when the error concerns no file. Lifetime: as the last error message's.
     pub file: *const c_char,
     /// 1-based record number (FASTQ record, BAM record), 0 when not known.
