@@ -11,6 +11,7 @@
 pub mod bam;
 pub mod bam_check;
 pub mod cigar;
+pub mod cram;
 pub mod depth;
 pub mod gate;
 pub mod html;
@@ -142,9 +143,26 @@ pub fn run_cancellable(
         g.check_known(&opts.thresholds)?;
     }
     let mut panel = targets::read_bed(bed)?;
-    bam_check::check_format(bam)?;
-    bam::check_eof(bam)?;
-    let (header, first) = bam::read_header(bam)?;
+    // A CRAM (magic `CRAM`) is decoded with noodles against `--reference`; a BAM is read here.
+    let cram_input = if cram::is_cram(bam)? {
+        Some(cram::CramInput::open(bam, opts.reference.as_deref())?)
+    } else {
+        None
+    };
+    let (header, first) = match &cram_input {
+        Some(c) => (
+            c.header.clone(),
+            bam::VPos {
+                block: 0,
+                within: 0,
+            },
+        ),
+        None => {
+            bam_check::check_format(bam)?;
+            bam::check_eof(bam)?;
+            bam::read_header(bam)?
+        }
+    };
     let ref_names: Vec<String> = header.references.iter().map(|r| r.name.clone()).collect();
     let rid_of: HashMap<&str, usize> = ref_names
         .iter()
@@ -199,7 +217,18 @@ pub fn run_cancellable(
     let spans: Vec<Vec<targets::Span>> =
         per_ref.into_iter().map(targets::merge_intervals).collect();
 
-    let bai = bam::find_bai(bam);
+    // A CRAM is read whole (its .crai is not used).
+    let bai = if cram_input.is_some() {
+        None
+    } else {
+        bam::find_bai(bam)
+    };
+    if cram_input.is_some() && opts.scan == ScanMode::Index {
+        return Err(CoverageError::Options(format!(
+            "{} is a CRAM, which is read whole: --scan index is for a BAM with its .bai",
+            bam.display()
+        )));
+    }
     let scan = match (opts.scan, &bai) {
         (ScanMode::Full, _) | (ScanMode::Auto, None) => ScanMode::Full,
         (ScanMode::Index | ScanMode::Auto, Some(_)) => ScanMode::Index,
@@ -242,10 +271,16 @@ pub fn run_cancellable(
         }
     };
     stop(0)?;
-    bam::scan(bam, &ranges, &pool, |rec, n| {
-        stop(n)?;
-        engine.process(rec, n)
-    })?;
+    match &cram_input {
+        Some(c) => cram::scan(c, |rec, n| {
+            stop(n)?;
+            engine.process(rec, n)
+        })?,
+        None => bam::scan(bam, &ranges, &pool, |rec, n| {
+            stop(n)?;
+            engine.process(rec, n)
+        })?,
+    };
     stop(0)?;
     engine.finish();
     if let Some(ic) = &index_counts {
