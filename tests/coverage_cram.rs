@@ -26,6 +26,7 @@ fn rules(name: &str) -> PathBuf {
 
 fn opts(preset: Preset, reference: &Path) -> CoverageOptions {
     let mut o = preset.options();
+    o.threads = 2;
     o.thresholds = vec![1, 2, 3, 10, 20, 100];
     o.scan = ScanMode::Full;
     o.reference = Some(reference.to_path_buf());
@@ -68,13 +69,22 @@ fn outputs(prefix: &Path, input: &Path) -> Vec<(String, String)> {
         .collect()
 }
 
-/// Runs `preset` on `bam` and on `cram` and asserts every output file equal.
-fn assert_same_outputs(preset: Preset, bam: &Path, cram: &Path, reference: &Path, bed: &Path) {
+/// Runs `preset` on `bam` and on `cram` with `threads` and asserts every output file equal
+/// (the BAM's outputs do not depend on the thread count: tests/coverage_panel.rs).
+fn assert_same_outputs(
+    preset: Preset,
+    threads: usize,
+    bam: &Path,
+    cram: &Path,
+    reference: &Path,
+    bed: &Path,
+) {
     let tmp = tempfile::tempdir().expect("tmp");
     for d in ["bam", "cram"] {
         std::fs::create_dir(tmp.path().join(d)).expect("mkdir");
     }
-    let o = opts(preset, reference);
+    let mut o = opts(preset, reference);
+    o.threads = threads;
     let (rb, pb) = run_to(&o, bam, bed, &tmp.path().join("bam"), "s");
     let (rc, pc) = run_to(&o, cram, bed, &tmp.path().join("cram"), "s");
     assert_eq!(rb.records, rc.records, "{preset:?}: record counts");
@@ -92,10 +102,12 @@ fn assert_same_outputs(preset: Preset, bam: &Path, cram: &Path, reference: &Path
 
 #[test]
 fn stored_cram_equals_htslib_bam_for_every_preset() {
-    for cram in ["rules.cram", "rules.v31.cram"] {
+    // rules.cram has 10 containers, decoded in parallel with 3 threads
+    for (cram, threads) in [("rules.cram", 1), ("rules.cram", 3), ("rules.v31.cram", 2)] {
         for preset in [Preset::Mosdepth, Preset::MosdepthFast, Preset::PicardHs] {
             assert_same_outputs(
                 preset,
+                threads,
                 &data("rules.from_cram.bam"),
                 &data(cram),
                 &rules("ref.fa"),
@@ -312,7 +324,9 @@ fn na12878_cram_equals_bam_for_every_preset() {
     let tmp = tempfile::tempdir().expect("tmp");
     let (bam, cram, fasta, bed) = na12878_cram(&d, tmp.path());
     for preset in [Preset::Mosdepth, Preset::MosdepthFast, Preset::PicardHs] {
-        assert_same_outputs(preset, &bam, &cram, &fasta, &bed);
+        for threads in [1, 3] {
+            assert_same_outputs(preset, threads, &bam, &cram, &fasta, &bed);
+        }
     }
 }
 

@@ -10,14 +10,17 @@
 //! Each decoded record is laid out as a raw BAM record ([`RawRecord`]: positions, flags, MAPQ,
 //! CIGAR, bases, base qualities, mate fields, read name; tags are dropped, nothing reads them),
 //! so the same depth engine and filters apply to BAM and CRAM. The whole file is read (no
-//! `.crai` region reads) on one thread; each loaded contig is dropped when the records move to
-//! the next one, so memory holds one contig of the reference at a time.
+//! `.crai` region reads): one thread reads the containers, the run's pool decodes them in
+//! parallel, and the calling thread takes their records in file order (the outputs do not
+//! depend on the thread count). The reference cache is emptied when the records move to the
+//! next contig, so memory holds the contigs of the containers in flight, not the genome.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::fs::File;
 use std::io::{Read, Seek, SeekFrom};
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::{Path, PathBuf};
+use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
 use std::sync::{Arc, Mutex, PoisonError};
 
 use md5::{Digest, Md5};
@@ -268,6 +271,9 @@ struct CheckedFasta {
     cram: PathBuf,
     fasta: PathBuf,
     expected: HashMap<Vec<u8>, Expected>,
+    /// Contigs whose MD5 was checked (a contig dropped from the cache and loaded again is not
+    /// hashed twice).
+    verified: HashSet<Vec<u8>>,
     failure: Arc<Mutex<Option<CoverageError>>>,
 }
 
@@ -321,7 +327,9 @@ impl CheckedFasta {
         let rec = reader
             .query(&Region::new(name, ..))
             .map_err(|e| self.fail(format!("contig {contig}: cannot read it: {e}")))?;
-        if let Some(Expected { md5: Some(m5), .. }) = &want {
+        if let Some(Expected { md5: Some(m5), .. }) = &want
+            && !self.verified.contains(name)
+        {
             let got = normalized_md5(rec.sequence().as_ref());
             if &got != m5 {
                 return Err(self.fail(format!(
@@ -329,6 +337,7 @@ impl CheckedFasta {
                      header: this is not the reference the CRAM was written with"
                 )));
             }
+            self.verified.insert(name.to_vec());
         }
         Ok(rec)
     }
@@ -341,8 +350,137 @@ impl fasta::repository::Adapter for CheckedFasta {
     }
 }
 
-/// Streams the records of the CRAM to `on_record(record, record_number)` in file order.
-pub fn scan<F>(input: &CramInput, mut on_record: F) -> Result<u64, CoverageError>
+/// Why a container gave no records.
+enum FailKind {
+    /// noodles could not read or decode it.
+    Decode(std::io::Error),
+    /// A decoded record cannot be laid out as a BAM record.
+    Record(String),
+    /// noodles panicked (it still has `expect`s for malformed input).
+    Panic(String),
+}
+
+/// A container that failed, after `after` of its records decoded fine.
+struct Failed {
+    after: u64,
+    kind: FailKind,
+}
+
+/// The decoded records of one container, each as `[u32 size][BAM record bytes]`.
+type Decoded = Result<Vec<u8>, Failed>;
+
+fn panic_text(p: &(dyn std::any::Any + Send)) -> String {
+    p.downcast_ref::<&str>()
+        .map(|s| (*s).to_owned())
+        .or_else(|| p.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "unknown".into())
+}
+
+/// Decodes every slice of `c` into `out`.
+fn decode_container(
+    c: &cram::io::reader::Container,
+    header: &sam::Header,
+    repository: &fasta::Repository,
+    out: &mut Vec<u8>,
+) -> Result<(), Failed> {
+    let mut count = 0u64;
+    let decode = |after: u64| {
+        move |e: std::io::Error| Failed {
+            after,
+            kind: FailKind::Decode(e),
+        }
+    };
+    let compression_header = c.compression_header().map_err(decode(0))?;
+    let mut rec = Vec::with_capacity(1024);
+    for slice in c.slices() {
+        let slice = slice.map_err(decode(count))?;
+        let (core_data_src, external_data_srcs) = slice.decode_blocks().map_err(decode(count))?;
+        let records = slice
+            .records(
+                repository.clone(),
+                header,
+                &compression_header,
+                &core_data_src,
+                &external_data_srcs,
+            )
+            .map_err(decode(count))?;
+        for r in &records {
+            let buf = RecordBuf::try_from_alignment_record(header, r).map_err(decode(count))?;
+            let record = |m: String| Failed {
+                after: count,
+                kind: FailKind::Record(m),
+            };
+            encode(&buf, &mut rec).map_err(record)?;
+            let size = u32::try_from(rec.len())
+                .map_err(|_| record(format!("record of {} bytes is too long", rec.len())))?;
+            out.extend_from_slice(&size.to_le_bytes());
+            out.extend_from_slice(&rec);
+            count += 1;
+        }
+    }
+    Ok(())
+}
+
+/// Reads the containers one after another and hands each to `pool` to decode; the receivers
+/// go to the consumer in file order.
+fn produce(
+    input: &CramInput,
+    header: &Arc<sam::Header>,
+    repository: &fasta::Repository,
+    pool: &rayon::ThreadPool,
+    tx: &SyncSender<Receiver<Decoded>>,
+) {
+    let fail = |e: std::io::Error| {
+        let (etx, erx) = sync_channel(1);
+        let _ = etx.send(Err(Failed {
+            after: 0,
+            kind: FailKind::Decode(e),
+        }));
+        let _ = tx.send(erx);
+    };
+    let mut reader = match cram::io::reader::Builder::default().build_from_path(&input.path) {
+        Ok(r) => r,
+        Err(e) => return fail(e),
+    };
+    if let Err(e) = reader.read_header() {
+        return fail(e);
+    }
+    loop {
+        let mut c = cram::io::reader::Container::default();
+        match reader.read_container(&mut c) {
+            Ok(0) => return,
+            Ok(_) => {}
+            Err(e) => return fail(e),
+        }
+        let (rtx, rrx) = sync_channel::<Decoded>(1);
+        let header = Arc::clone(header);
+        let repository = repository.clone();
+        pool.spawn(move || {
+            let res = catch_unwind(AssertUnwindSafe(|| {
+                let mut out = Vec::new();
+                decode_container(&c, &header, &repository, &mut out).map(|()| out)
+            }))
+            .unwrap_or_else(|p| {
+                Err(Failed {
+                    after: 0,
+                    kind: FailKind::Panic(panic_text(p.as_ref())),
+                })
+            });
+            let _ = rtx.send(res);
+        });
+        if tx.send(rrx).is_err() {
+            return; // the consumer stopped (it has its own error)
+        }
+    }
+}
+
+/// Streams the records of the CRAM to `on_record(record, record_number)` in file order;
+/// containers are decoded in parallel on `pool` while the calling thread handles records.
+pub fn scan<F>(
+    input: &CramInput,
+    pool: &rayon::ThreadPool,
+    mut on_record: F,
+) -> Result<u64, CoverageError>
 where
     F: FnMut(&RawRecord<'_>, u64) -> Result<(), CoverageError>,
 {
@@ -353,75 +491,86 @@ where
         cram: input.path.clone(),
         fasta: input.reference.clone(),
         expected: input.expected.clone(),
+        verified: HashSet::new(),
         failure: Arc::clone(&failure),
     });
-    let mut reader = cram::io::reader::Builder::default()
-        .set_reference_sequence_repository(repository.clone())
-        .build_from_path(path)
-        .map_err(|source| CoverageError::Io {
-            path: path.to_path_buf(),
-            action: "open CRAM",
-            source,
-        })?;
-    reader
-        .read_header()
-        .map_err(|e| cram_err(path, 0, format!("CRAM header: {e}")))?;
-    let mut n: u64 = 0;
-    let mut last_ref: Option<Option<usize>> = None;
+    let header = Arc::new(input.sam_header.clone());
     let names: Vec<&str> = input
         .header
         .references
         .iter()
         .map(|r| r.name.as_str())
         .collect();
-    // noodles' decoder still has `expect`s for malformed input; a panic there must not cross
-    // the C boundary nor end the CLI with a backtrace.
-    let outcome = catch_unwind(AssertUnwindSafe(|| -> Result<(), CoverageError> {
-        let mut buf = Vec::with_capacity(1024);
-        for result in reader.records(&input.sam_header) {
-            let rec = match result {
-                Ok(r) => r,
-                Err(e) => {
-                    let kept = failure
-                        .lock()
-                        .unwrap_or_else(PoisonError::into_inner)
-                        .take();
-                    let near = match last_ref {
-                        Some(Some(r)) => names.get(r).copied(),
-                        _ => None,
+    let (tx, rx) = sync_channel::<Receiver<Decoded>>(pool.current_num_threads() + 2);
+    std::thread::scope(|s| {
+        let producer = {
+            let (header, repository) = (&header, &repository);
+            s.spawn(move || produce(input, header, repository, pool, &tx))
+        };
+        let mut n: u64 = 0;
+        let mut last_rid: Option<i32> = None;
+        let mut consume = || -> Result<(), CoverageError> {
+            for pending in rx.iter() {
+                let decoded = pending.recv().unwrap_or_else(|_| {
+                    Err(Failed {
+                        after: 0,
+                        kind: FailKind::Panic("a CRAM decode worker stopped".into()),
+                    })
+                });
+                let buf = match decoded {
+                    Ok(b) => b,
+                    Err(f) => {
+                        let kept = failure
+                            .lock()
+                            .unwrap_or_else(PoisonError::into_inner)
+                            .take();
+                        if let Some(e) = kept {
+                            return Err(e);
+                        }
+                        let at = n + f.after + 1;
+                        let near = last_rid
+                            .and_then(|r| usize::try_from(r).ok())
+                            .and_then(|r| names.get(r).copied());
+                        return Err(match f.kind {
+                            FailKind::Decode(e) => decode_error(path, at, near, &e),
+                            FailKind::Record(m) => cram_err(path, at, m),
+                            FailKind::Panic(m) => cram_err(
+                                path,
+                                at,
+                                format!(
+                                    "the CRAM decoder failed ({m}): corrupt CRAM or wrong \
+                                     reference?"
+                                ),
+                            ),
+                        });
+                    }
+                };
+                let mut at = 0;
+                while buf.len() >= at + 4 {
+                    let size = u32::from_le_bytes([buf[at], buf[at + 1], buf[at + 2], buf[at + 3]])
+                        as usize;
+                    let Some(bytes) = buf.get(at + 4..at + 4 + size) else {
+                        return Err(cram_err(path, n + 1, "decoded record is cut short".into()));
                     };
-                    return Err(kept.unwrap_or_else(|| decode_error(path, n + 1, near, &e)));
+                    at += 4 + size;
+                    n += 1;
+                    let raw = RawRecord::new(bytes).map_err(|m| cram_err(path, n, m))?;
+                    let rid = raw.ref_id();
+                    if last_rid.is_some_and(|l| l != rid) {
+                        // coordinate-sorted: the previous contig's bases are not needed again
+                        repository.clear();
+                    }
+                    last_rid = Some(rid);
+                    on_record(&raw, n)?;
                 }
-            };
-            n += 1;
-            let rid = rec.reference_sequence_id();
-            if last_ref.is_some_and(|l| l != rid) {
-                // coordinate-sorted: the previous contig's bases are not needed again
-                repository.clear();
             }
-            last_ref = Some(rid);
-            encode(&rec, &mut buf).map_err(|m| cram_err(path, n, m))?;
-            let raw = RawRecord::new(&buf).map_err(|m| cram_err(path, n, m))?;
-            on_record(&raw, n)?;
-        }
-        Ok(())
-    }));
-    match outcome {
-        Ok(r) => r?,
-        Err(panic) => {
-            let what = panic
-                .downcast_ref::<&str>()
-                .map(|s| (*s).to_owned())
-                .or_else(|| panic.downcast_ref::<String>().cloned())
-                .unwrap_or_else(|| "unknown".into());
-            return Err(cram_err(
-                path,
-                n + 1,
-                format!("the CRAM decoder failed ({what}): corrupt CRAM or wrong reference?"),
-            ));
-        }
-    }
-    Ok(n)
+            Ok(())
+        };
+        let result = consume();
+        drop(rx);
+        let _ = producer.join();
+        result.map(|()| n)
+    })
 }
 
 fn decode_error(
