@@ -69,24 +69,16 @@ fn outputs(prefix: &Path, input: &Path) -> Vec<(String, String)> {
         .collect()
 }
 
-/// Runs `preset` on `bam` and on `cram` with `threads` and asserts every output file equal
-/// (the BAM's outputs do not depend on the thread count: tests/coverage_panel.rs).
-fn assert_same_outputs(
-    preset: Preset,
-    threads: usize,
-    bam: &Path,
-    cram: &Path,
-    reference: &Path,
-    bed: &Path,
-) {
+/// Runs `o` on `bam` and on `cram` and asserts every output file equal (the BAM's outputs do
+/// not depend on the thread count: tests/coverage_panel.rs).
+fn assert_same_outputs(o: &CoverageOptions, bam: &Path, cram: &Path, bed: &Path) {
+    let preset = o.preset;
     let tmp = tempfile::tempdir().expect("tmp");
     for d in ["bam", "cram"] {
         std::fs::create_dir(tmp.path().join(d)).expect("mkdir");
     }
-    let mut o = opts(preset, reference);
-    o.threads = threads;
-    let (rb, pb) = run_to(&o, bam, bed, &tmp.path().join("bam"), "s");
-    let (rc, pc) = run_to(&o, cram, bed, &tmp.path().join("cram"), "s");
+    let (rb, pb) = run_to(o, bam, bed, &tmp.path().join("bam"), "s");
+    let (rc, pc) = run_to(o, cram, bed, &tmp.path().join("cram"), "s");
     assert_eq!(rb.records, rc.records, "{preset:?}: record counts");
     let (a, b) = (outputs(&pb, bam), outputs(&pc, cram));
     assert!(a.len() >= 10, "{preset:?}: only {} outputs", a.len());
@@ -105,16 +97,25 @@ fn stored_cram_equals_htslib_bam_for_every_preset() {
     // rules.cram has 10 containers, decoded in parallel with 3 threads
     for (cram, threads) in [("rules.cram", 1), ("rules.cram", 3), ("rules.v31.cram", 2)] {
         for preset in [Preset::Mosdepth, Preset::MosdepthFast, Preset::PicardHs] {
+            let mut o = opts(preset, &rules("ref.fa"));
+            o.threads = threads;
             assert_same_outputs(
-                preset,
-                threads,
+                &o,
                 &data("rules.from_cram.bam"),
                 &data(cram),
-                &rules("ref.fa"),
                 &rules("targets.bed"),
             );
         }
     }
+    // base qualities decoded without the bases (mosdepth preset with a base-quality floor)
+    let mut o = opts(Preset::Mosdepth, &rules("ref.fa"));
+    o.min_base_quality = 20;
+    assert_same_outputs(
+        &o,
+        &data("rules.from_cram.bam"),
+        &data("rules.cram"),
+        &rules("targets.bed"),
+    );
 }
 
 #[test]
@@ -325,7 +326,9 @@ fn na12878_cram_equals_bam_for_every_preset() {
     let (bam, cram, fasta, bed) = na12878_cram(&d, tmp.path());
     for preset in [Preset::Mosdepth, Preset::MosdepthFast, Preset::PicardHs] {
         for threads in [1, 3] {
-            assert_same_outputs(preset, threads, &bam, &cram, &fasta, &bed);
+            let mut o = opts(preset, &fasta);
+            o.threads = threads;
+            assert_same_outputs(&o, &bam, &cram, &bed);
         }
     }
 }

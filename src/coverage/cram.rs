@@ -28,7 +28,6 @@ use noodles::core::Region;
 use noodles::cram;
 use noodles::fasta;
 use noodles::sam;
-use noodles::sam::alignment::RecordBuf;
 use noodles::sam::alignment::record::cigar::op::Kind;
 
 use super::CoverageError;
@@ -381,6 +380,7 @@ fn decode_container(
     c: &cram::io::reader::Container,
     header: &sam::Header,
     repository: &fasta::Repository,
+    fields: Fields,
     out: &mut Vec<u8>,
 ) -> Result<(), Failed> {
     let mut count = 0u64;
@@ -405,12 +405,11 @@ fn decode_container(
             )
             .map_err(decode(count))?;
         for r in &records {
-            let buf = RecordBuf::try_from_alignment_record(header, r).map_err(decode(count))?;
             let record = |m: String| Failed {
                 after: count,
                 kind: FailKind::Record(m),
             };
-            encode(&buf, &mut rec).map_err(record)?;
+            encode(r, header, fields, &mut rec).map_err(record)?;
             let size = u32::try_from(rec.len())
                 .map_err(|_| record(format!("record of {} bytes is too long", rec.len())))?;
             out.extend_from_slice(&size.to_le_bytes());
@@ -428,6 +427,7 @@ fn produce(
     header: &Arc<sam::Header>,
     repository: &fasta::Repository,
     pool: &rayon::ThreadPool,
+    fields: Fields,
     tx: &SyncSender<Receiver<Decoded>>,
 ) {
     let fail = |e: std::io::Error| {
@@ -458,7 +458,7 @@ fn produce(
         pool.spawn(move || {
             let res = catch_unwind(AssertUnwindSafe(|| {
                 let mut out = Vec::new();
-                decode_container(&c, &header, &repository, &mut out).map(|()| out)
+                decode_container(&c, &header, &repository, fields, &mut out).map(|()| out)
             }))
             .unwrap_or_else(|p| {
                 Err(Failed {
@@ -479,6 +479,7 @@ fn produce(
 pub fn scan<F>(
     input: &CramInput,
     pool: &rayon::ThreadPool,
+    fields: Fields,
     mut on_record: F,
 ) -> Result<u64, CoverageError>
 where
@@ -505,7 +506,7 @@ where
     std::thread::scope(|s| {
         let producer = {
             let (header, repository) = (&header, &repository);
-            s.spawn(move || produce(input, header, repository, pool, &tx))
+            s.spawn(move || produce(input, header, repository, pool, fields, &tx))
         };
         let mut n: u64 = 0;
         let mut last_rid: Option<i32> = None;
@@ -643,69 +644,110 @@ fn reg2bin(beg: i64, end: i64) -> u16 {
     u16::try_from(b).unwrap_or(0)
 }
 
-/// Lays `rec` out as the bytes of a BAM record after `block_size` (no tags).
-fn encode(rec: &RecordBuf, out: &mut Vec<u8>) -> Result<(), String> {
-    let id = |r: Option<usize>| -> Result<i32, String> {
-        r.map_or(Ok(-1), |v| {
-            i32::try_from(v).map_err(|_| format!("reference id {v} is out of range"))
-        })
+/// Which per-base fields the run reads; the others are not decoded (as mosdepth asks htslib
+/// for only the CRAM fields it needs).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Fields {
+    /// Bases (`picard-hs`: its adapter check).
+    pub bases: bool,
+    /// Base qualities (`picard-hs`, `--base-quality`).
+    pub qualities: bool,
+}
+
+impl Fields {
+    /// What the depth engine reads under `opts`.
+    pub fn for_options(opts: &super::CoverageOptions) -> Self {
+        let picard = opts.preset == super::Preset::PicardHs;
+        Self {
+            bases: picard,
+            qualities: picard || opts.min_base_quality > 0,
+        }
+    }
+}
+
+/// Lays `rec` out as the bytes of a BAM record after `block_size` (no tags). Bases not in
+/// `fields` are written as N and qualities as 0xFF (the lengths are kept).
+fn encode<R>(rec: &R, header: &sam::Header, fields: Fields, out: &mut Vec<u8>) -> Result<(), String>
+where
+    R: sam::alignment::Record + ?Sized,
+{
+    let text = |e: std::io::Error| e.to_string();
+    let id = |r: Option<std::io::Result<usize>>| -> Result<i32, String> {
+        match r.transpose().map_err(text)? {
+            None => Ok(-1),
+            Some(v) => i32::try_from(v).map_err(|_| format!("reference id {v} is out of range")),
+        }
     };
-    let pos = |p: Option<noodles::core::Position>| -> Result<i32, String> {
-        p.map_or(Ok(-1), |v| {
-            i32::try_from(usize::from(v) - 1).map_err(|_| format!("position {v} is out of range"))
-        })
+    let pos = |p: Option<std::io::Result<noodles::core::Position>>| -> Result<i32, String> {
+        match p.transpose().map_err(text)? {
+            None => Ok(-1),
+            Some(v) => i32::try_from(usize::from(v) - 1)
+                .map_err(|_| format!("position {v} is out of range")),
+        }
     };
     let name: &[u8] = rec.name().map_or(b"*", |n| n.as_ref());
     let lrn = u8::try_from(name.len() + 1)
         .map_err(|_| format!("read name of {} bytes is too long", name.len()))?;
-    let cigar = rec.cigar().as_ref();
+    let cigar = rec.cigar();
     let n_cigar = u16::try_from(cigar.len())
         .map_err(|_| format!("{} CIGAR operations do not fit a BAM record", cigar.len()))?;
-    let seq = rec.sequence().as_ref();
-    let qual = rec.quality_scores().as_ref();
-    let l_seq = u32::try_from(seq.len()).map_err(|_| "sequence is too long".to_owned())?;
+    let seq = rec.sequence();
+    let n_seq = seq.len();
+    let l_seq = u32::try_from(n_seq).map_err(|_| "sequence is too long".to_owned())?;
     let start = pos(rec.alignment_start())?;
-    let ref_span: i64 = cigar
-        .iter()
-        .filter(|op| op.kind().consumes_reference())
-        .map(|op| op.len() as i64)
-        .sum();
-    let bin = if start < 0 {
-        4680
-    } else {
-        reg2bin(i64::from(start), i64::from(start) + ref_span.max(1))
+    let flags = rec.flags().map_err(text)?.bits();
+    let mapq = match rec.mapping_quality().transpose().map_err(text)? {
+        Some(q) => u8::from(q),
+        None => 255,
     };
     out.clear();
-    out.extend_from_slice(&id(rec.reference_sequence_id())?.to_le_bytes());
+    out.extend_from_slice(&id(rec.reference_sequence_id(header))?.to_le_bytes());
     out.extend_from_slice(&start.to_le_bytes());
     out.push(lrn);
-    out.push(rec.mapping_quality().map_or(255, u8::from));
-    out.extend_from_slice(&bin.to_le_bytes());
+    out.push(mapq);
+    let bin_at = out.len();
+    out.extend_from_slice(&4680u16.to_le_bytes());
     out.extend_from_slice(&n_cigar.to_le_bytes());
-    out.extend_from_slice(&rec.flags().bits().to_le_bytes());
+    out.extend_from_slice(&flags.to_le_bytes());
     out.extend_from_slice(&l_seq.to_le_bytes());
-    out.extend_from_slice(&id(rec.mate_reference_sequence_id())?.to_le_bytes());
+    out.extend_from_slice(&id(rec.mate_reference_sequence_id(header))?.to_le_bytes());
     out.extend_from_slice(&pos(rec.mate_alignment_start())?.to_le_bytes());
-    out.extend_from_slice(&rec.template_length().to_le_bytes());
+    out.extend_from_slice(&rec.template_length().map_err(text)?.to_le_bytes());
     out.extend_from_slice(name);
     out.push(0);
-    for op in cigar {
+    let mut ref_span: i64 = 0;
+    for op in cigar.iter() {
+        let op = op.map_err(text)?;
+        if op.kind().consumes_reference() {
+            ref_span += op.len() as i64;
+        }
         let len = u32::try_from(op.len())
             .ok()
             .filter(|&l| l < 1 << 28)
             .ok_or_else(|| format!("CIGAR operation of length {} is too long", op.len()))?;
         out.extend_from_slice(&(len << 4 | op_code(op.kind())).to_le_bytes());
     }
-    for pair in seq.chunks(2) {
-        let hi = base_code(pair[0]) << 4;
-        let lo = pair.get(1).map_or(0, |&b| base_code(b));
-        out.push(hi | lo);
+    if start >= 0 {
+        let bin = reg2bin(i64::from(start), i64::from(start) + ref_span.max(1));
+        out[bin_at..bin_at + 2].copy_from_slice(&bin.to_le_bytes());
     }
-    if qual.len() == seq.len() {
-        out.extend_from_slice(qual);
+    if fields.bases {
+        let mut bases = seq.iter();
+        while let Some(a) = bases.next() {
+            let lo = bases.next().map_or(0, base_code);
+            out.push(base_code(a) << 4 | lo);
+        }
     } else {
-        // no qualities stored (`*`): BAM's 0xFF fill
-        out.resize(out.len() + seq.len(), 0xff);
+        out.resize(out.len() + n_seq.div_ceil(2), 0xff);
+    }
+    let qual = rec.quality_scores();
+    if fields.qualities && qual.len() == n_seq {
+        for q in qual.iter() {
+            out.push(q.map_err(text)?);
+        }
+    } else {
+        // not read, or not stored (`*`): BAM's 0xFF fill
+        out.resize(out.len() + n_seq, 0xff);
     }
     Ok(())
 }

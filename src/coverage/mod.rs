@@ -272,7 +272,7 @@ pub fn run_cancellable(
     };
     stop(0)?;
     match &cram_input {
-        Some(c) => cram::scan(c, &pool, |rec, n| {
+        Some(c) => cram::scan(c, &pool, cram::Fields::for_options(&opts), |rec, n| {
             stop(n)?;
             engine.process(rec, n)
         })?,
