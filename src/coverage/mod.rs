@@ -1,12 +1,13 @@
-//! Panel coverage from a coordinate-sorted BAM and a target BED.
+//! Panel coverage from a coordinate-sorted BAM or CRAM and a target BED.
 //!
 //! [`run`] reads the BED ([`targets`]), the BAM header and, when a BAI exists, only the chunks
-//! that hold target records ([`bam`]); the depth engine ([`depth`]) keeps one difference array
-//! per merged target span, so memory follows the panel, not the genome. [`metrics`] turns the
-//! depths into per-target, per-gene and panel numbers, [`lowcov`] finds low-coverage runs,
-//! [`gate`] checks QC limits, and [`write_outputs`] writes JSON, TSV, mosdepth-compatible
-//! files, the HTML report ([`html`]) and MultiQC tables ([`multiqc`]), all through
-//! [`crate::io::AtomicFile`] in one all-or-nothing output set.
+//! that hold target records ([`bam`]), or a whole CRAM decoded against `--reference`
+//! ([`cram`]); the depth engine ([`depth`]) keeps one difference array per merged target span,
+//! so memory follows the panel, not the genome. [`metrics`] turns the depths into per-target,
+//! per-gene and panel numbers, [`lowcov`] finds low-coverage runs, [`gate`] checks QC limits,
+//! and [`write_outputs`] writes JSON, TSV, mosdepth-compatible files, the HTML report
+//! ([`html`]) and MultiQC tables ([`multiqc`]), all through [`crate::io::AtomicFile`] in one
+//! all-or-nothing output set.
 
 pub mod bam;
 pub mod bam_check;
