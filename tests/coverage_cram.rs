@@ -360,3 +360,150 @@ fn na12878_cram_matches_live_mosdepth_on_the_cram() {
         assert_same_as_mosdepth(&ours, &theirs, true);
     }
 }
+
+/// A small deterministic generator (64-bit LCG).
+struct Lcg(u64);
+impl Lcg {
+    fn below(&mut self, n: u64) -> u64 {
+        self.0 = self
+            .0
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1_442_695_040_888_963_407);
+        (self.0 >> 33) % n
+    }
+}
+
+/// 40 small contigs with 0 to 200 pairs each (samtools puts the sparse ones together in
+/// multi-reference slices), mismatches, mixed MAPQ and qualities, one unplaced unmapped read:
+/// writes ref.fa (+ .fai), in.sam and t.bed under `dir`.
+fn write_many_contigs(dir: &Path) {
+    let mut r = Lcg(19);
+    let contigs: Vec<(String, usize)> = (0..40)
+        .map(|i| (format!("k{i}"), 300 + r.below(1500) as usize))
+        .collect();
+    let mut fasta = String::new();
+    let mut fai = String::new();
+    let mut sam = String::from("@HD\tVN:1.6\tSO:coordinate\n");
+    let mut bed = String::new();
+    let mut refs = Vec::new();
+    for (name, len) in &contigs {
+        let seq: Vec<u8> = (0..*len).map(|_| b"ACGT"[r.below(4) as usize]).collect();
+        let offset = fasta.len() + name.len() + 2;
+        fasta.push_str(&format!(">{name}\n"));
+        for line in seq.chunks(60) {
+            fasta.push_str(std::str::from_utf8(line).expect("ascii"));
+            fasta.push('\n');
+        }
+        fai.push_str(&format!("{name}\t{len}\t{offset}\t60\t61\n"));
+        sam.push_str(&format!("@SQ\tSN:{name}\tLN:{len}\n"));
+        bed.push_str(&format!("{name}\t10\t{}\t{name}\n", len - 10));
+        refs.push(seq);
+    }
+    sam.push_str("@RG\tID:1\tSM:many\n");
+    let mut lines: Vec<(usize, usize, String)> = Vec::new();
+    for (ci, (name, len)) in contigs.iter().enumerate() {
+        let pairs = [0, 1, 3, 20, 200][r.below(5) as usize];
+        for j in 0..pairs {
+            let rl = 30 + r.below(70) as usize;
+            let p = 1 + r.below((len - rl - 160) as u64) as usize;
+            let mp = p + r.below(150) as usize;
+            let tlen = mp + rl - p;
+            let mut a = refs[ci][p - 1..p - 1 + rl].to_vec();
+            for _ in 0..r.below(4) {
+                let x = r.below(rl as u64) as usize;
+                a[x] = b"ACGT"[r.below(4) as usize];
+            }
+            let b = refs[ci][mp - 1..mp - 1 + rl].to_vec();
+            let q: String = (0..rl)
+                .map(|_| b"#+5?I"[r.below(5) as usize] as char)
+                .collect();
+            let mapq = [0, 20, 60][r.below(3) as usize];
+            let s = |v: &[u8]| String::from_utf8(v.to_vec()).expect("ascii");
+            lines.push((
+                ci,
+                p,
+                format!(
+                    "r{ci}_{j}\t99\t{name}\t{p}\t{mapq}\t{rl}M\t=\t{mp}\t{tlen}\t{}\t{q}",
+                    s(&a)
+                ),
+            ));
+            lines.push((
+                ci,
+                mp,
+                format!(
+                    "r{ci}_{j}\t147\t{name}\t{mp}\t60\t{rl}M\t=\t{p}\t-{tlen}\t{}\t{q}",
+                    s(&b)
+                ),
+            ));
+        }
+    }
+    lines.sort_by(|x, y| (x.0, x.1).cmp(&(y.0, y.1)));
+    for (_, _, l) in lines {
+        sam.push_str(&l);
+        sam.push('\n');
+    }
+    sam.push_str("u1\t4\t*\t0\t0\t*\t*\t0\t0\tACGTACGT\tIIIIIIII\n");
+    for (f, text) in [
+        ("ref.fa", fasta),
+        ("ref.fa.fai", fai),
+        ("in.sam", sam),
+        ("t.bed", bed),
+    ] {
+        std::fs::write(dir.join(f), text).expect("write");
+    }
+}
+
+#[test]
+#[cfg_attr(not(pp_have_samtools), ignore = "live: needs samtools")]
+fn many_contigs_multi_reference_slices_equal_htslib_bam() {
+    if !have("samtools") {
+        return;
+    }
+    let tmp = tempfile::tempdir().expect("tmp");
+    let d = tmp.path();
+    write_many_contigs(d);
+    let samtools = |args: &[&str]| {
+        let st = Command::new("samtools")
+            .current_dir(d)
+            .args(args)
+            .status()
+            .expect("run samtools");
+        assert!(st.success(), "samtools {args:?} failed");
+    };
+    // small slices: several containers, sparse contigs share multi-reference slices
+    samtools(&[
+        "view",
+        "--no-PG",
+        "-C",
+        "-T",
+        "ref.fa",
+        "--output-fmt-option",
+        "seqs_per_slice=300",
+        "-o",
+        "m.cram",
+        "in.sam",
+    ]);
+    std::fs::create_dir(d.join("bam")).expect("mkdir");
+    samtools(&[
+        "view",
+        "--no-PG",
+        "-b",
+        "-T",
+        "ref.fa",
+        "-o",
+        "bam/m.bam",
+        "m.cram",
+    ]);
+    for preset in [Preset::Mosdepth, Preset::PicardHs] {
+        for threads in [1, 3] {
+            let mut o = opts(preset, &d.join("ref.fa"));
+            o.threads = threads;
+            assert_same_outputs(
+                &o,
+                &d.join("bam/m.bam"),
+                &d.join("m.cram"),
+                &d.join("t.bed"),
+            );
+        }
+    }
+}
