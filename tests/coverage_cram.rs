@@ -437,7 +437,7 @@ fn write_many_contigs(dir: &Path) {
             ));
         }
     }
-    lines.sort_by(|x, y| (x.0, x.1).cmp(&(y.0, y.1)));
+    lines.sort_by_key(|x| (x.0, x.1));
     for (_, _, l) in lines {
         sam.push_str(&l);
         sam.push('\n');
