@@ -217,7 +217,7 @@ fn missing_reference_or_index_is_a_clear_error() {
 }
 
 #[test]
-fn cut_short_old_and_index_scanned_crams_are_refused() {
+fn cut_short_and_old_crams_and_index_scan_without_crai_are_refused() {
     let tmp = tempfile::tempdir().expect("tmp");
     let whole = std::fs::read(data("rules.cram")).expect("read");
     let cut = tmp.path().join("cut.cram");
@@ -234,13 +234,74 @@ fn cut_short_old_and_index_scanned_crams_are_refused() {
         &run_err(Some(&rules("ref.fa")), &v2),
         &["v2.cram", "CRAM version 2.1 is not supported"],
     );
+    // --scan index without a .crai
+    let alone = tmp.path().join("alone.cram");
+    std::fs::copy(data("rules.cram"), &alone).expect("copy");
     let mut o = opts(Preset::Mosdepth, &rules("ref.fa"));
     o.scan = ScanMode::Index;
-    let e = coverage::run(&o, &data("rules.cram"), &rules("targets.bed"))
+    let e = coverage::run(&o, &alone, &rules("targets.bed"))
         .err()
         .map(|e| e.to_string())
         .unwrap_or_default();
-    contains_all(&e, &["is a CRAM, which is read whole", "--scan index"]);
+    contains_all(&e, &["index scan requested but", "alone.cram has no .crai"]);
+}
+
+/// rules.cram and its .crai copied (in that order: the index is not older) under `dir`.
+fn indexed_rules_cram(dir: &Path) -> (PathBuf, PathBuf) {
+    let cram = dir.join("rules.cram");
+    let crai = dir.join("rules.cram.crai");
+    std::fs::copy(data("rules.cram"), &cram).expect("copy cram");
+    std::fs::copy(data("rules.cram.crai"), &crai).expect("copy crai");
+    (cram, crai)
+}
+
+#[test]
+fn crai_guided_scan_equals_full_scan() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let (cram, crai) = indexed_rules_cram(tmp.path());
+    for preset in [Preset::Mosdepth, Preset::MosdepthFast] {
+        let mut runs = Vec::new();
+        for (scan, dir) in [(ScanMode::Full, "full"), (ScanMode::Auto, "auto")] {
+            let dir = tmp.path().join(format!("{dir}-{preset:?}"));
+            std::fs::create_dir(&dir).expect("mkdir");
+            let mut o = opts(preset, &rules("ref.fa"));
+            o.scan = scan;
+            o.threads = 3;
+            let (r, p) = run_to(&o, &cram, &rules("targets.bed"), &dir, "s");
+            let files: Vec<(String, String)> = outputs(&p, &cram)
+                .into_iter()
+                .filter(|(n, _)| n != ".coverage.json" && n != ".coverage.html")
+                .collect();
+            runs.push((r, files));
+        }
+        let (full, auto) = (&runs[0], &runs[1]);
+        assert_eq!(auto.0.scan, ScanMode::Index, "a .crai is used by default");
+        assert_eq!(auto.0.index.as_deref(), Some(crai.as_path()));
+        assert!(auto.0.records.records_read <= full.0.records.records_read);
+        assert!(full.1.len() >= 8);
+        assert_eq!(full.1, auto.1, "{preset:?}: index-guided outputs differ");
+    }
+}
+
+#[test]
+fn stale_crai_is_refused() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let (cram, crai) = indexed_rules_cram(tmp.path());
+    let hour_ago = std::time::SystemTime::now() - std::time::Duration::from_secs(3600);
+    std::fs::File::options()
+        .write(true)
+        .open(&crai)
+        .and_then(|f| f.set_modified(hour_ago))
+        .expect("set mtime");
+    let e = run_err(Some(&rules("ref.fa")), &cram);
+    contains_all(
+        &e,
+        &[
+            "rules.cram.crai",
+            "the index is older than the CRAM",
+            "--scan full",
+        ],
+    );
 }
 
 #[test]
@@ -275,6 +336,8 @@ fn cli_without_reference_fails_and_writes_nothing() {
         .arg(tmp.path().join("o"))
         .arg("-f")
         .arg(rules("ref.fa"))
+        // the stored .crai's age is the checkout's: not what this test is about
+        .args(["--scan", "full"])
         .output()
         .expect("run panelprep");
     assert!(
@@ -354,10 +417,14 @@ fn na12878_cram_matches_live_mosdepth_on_the_cram() {
             extra.push("-x");
         }
         let theirs = mosdepth(&cram, &bed, tmp.path(), "m", "1,10,20,50,100", &extra);
-        let mut o = opts(preset, &fasta);
-        o.thresholds = vec![1, 10, 20, 50, 100];
-        let (_, ours) = run_to(&o, &cram, &bed, tmp.path(), "o");
-        assert_same_as_mosdepth(&ours, &theirs, true);
+        // whole file, and guided by the .crai (as mosdepth reads it)
+        for scan in [ScanMode::Full, ScanMode::Index] {
+            let mut o = opts(preset, &fasta);
+            o.thresholds = vec![1, 10, 20, 50, 100];
+            o.scan = scan;
+            let (_, ours) = run_to(&o, &cram, &bed, tmp.path(), "o");
+            assert_same_as_mosdepth(&ours, &theirs, true);
+        }
     }
 }
 

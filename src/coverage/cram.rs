@@ -31,7 +31,7 @@ use noodles::sam;
 use noodles::sam::alignment::record::cigar::op::Kind;
 
 use super::CoverageError;
-use super::bam::{BamHeader, RawRecord, Reference};
+use super::bam::{BamHeader, IndexCounts, RawRecord, Reference};
 use crate::Location;
 
 /// The CRAM 3.x end-of-file container (38 bytes): a file without it was cut short.
@@ -428,6 +428,7 @@ fn produce(
     repository: &fasta::Repository,
     pool: &rayon::ThreadPool,
     fields: Fields,
+    containers: Option<&[u64]>,
     tx: &SyncSender<Receiver<Decoded>>,
 ) {
     let fail = |e: std::io::Error| {
@@ -445,9 +446,19 @@ fn produce(
     if let Err(e) = reader.read_header() {
         return fail(e);
     }
+    let mut next = containers.map(|v| v.iter());
     loop {
+        if let Some(offsets) = next.as_mut() {
+            let Some(&at) = offsets.next() else {
+                return;
+            };
+            if let Err(e) = reader.seek(SeekFrom::Start(at)) {
+                return fail(e);
+            }
+        }
         let mut c = cram::io::reader::Container::default();
         match reader.read_container(&mut c) {
+            Ok(0) if next.is_some() => continue,
             Ok(0) => return,
             Ok(_) => {}
             Err(e) => return fail(e),
@@ -474,12 +485,14 @@ fn produce(
     }
 }
 
-/// Streams the records of the CRAM to `on_record(record, record_number)` in file order;
-/// containers are decoded in parallel on `pool` while the calling thread handles records.
+/// Streams the records of the CRAM (of the containers at `containers`, else all) to
+/// `on_record(record, record_number)` in file order; containers are decoded in parallel on
+/// `pool` while the calling thread handles records.
 pub fn scan<F>(
     input: &CramInput,
     pool: &rayon::ThreadPool,
     fields: Fields,
+    containers: Option<&[u64]>,
     mut on_record: F,
 ) -> Result<u64, CoverageError>
 where
@@ -506,7 +519,7 @@ where
     std::thread::scope(|s| {
         let producer = {
             let (header, repository) = (&header, &repository);
-            s.spawn(move || produce(input, header, repository, pool, fields, &tx))
+            s.spawn(move || produce(input, header, repository, pool, fields, containers, &tx))
         };
         let mut n: u64 = 0;
         let mut last_rid: Option<i32> = None;
@@ -642,6 +655,104 @@ fn reg2bin(beg: i64, end: i64) -> u16 {
         0
     };
     u16::try_from(b).unwrap_or(0)
+}
+
+/// Path of the CRAM index: `CRAM.crai`, then `CRAM` with its extension replaced by `.crai`.
+pub fn find_crai(cram: &Path) -> Option<PathBuf> {
+    let mut a = cram.as_os_str().to_owned();
+    a.push(".crai");
+    let a = PathBuf::from(a);
+    if a.is_file() {
+        return Some(a);
+    }
+    let b = cram.with_extension("crai");
+    (b.is_file() && b != cram).then_some(b)
+}
+
+/// Offsets of the containers that the `.crai` lists as overlapping a target region (in file
+/// order, each once), and the references that have records (a CRAI has no record counts, so
+/// `mapped` stays 0). An index older than its CRAM, or pointing past its end, is refused.
+pub fn index_containers(
+    cram: &Path,
+    crai: &Path,
+    regions: &[(usize, u64, u64)],
+) -> Result<(Vec<u64>, IndexCounts), CoverageError> {
+    let index_err = |detail: String| CoverageError::Index {
+        path: crai.to_path_buf(),
+        detail,
+    };
+    let meta = |p: &Path| {
+        std::fs::metadata(p).map_err(|source| CoverageError::Io {
+            path: p.to_path_buf(),
+            action: "stat",
+            source,
+        })
+    };
+    let (cram_meta, crai_meta) = (meta(cram)?, meta(crai)?);
+    let secs = |m: &std::fs::Metadata| {
+        m.modified()
+            .ok()
+            .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+            .map(|d| d.as_secs())
+    };
+    if let (Some(a), Some(i)) = (secs(&cram_meta), secs(&crai_meta))
+        && i < a
+    {
+        return Err(index_err(format!(
+            "does not belong to {}: the index is older than the CRAM ({} s); rebuild it with \
+             `samtools index`, or run with --scan full",
+            cram.display(),
+            a - i
+        )));
+    }
+    let index =
+        cram::crai::fs::read(crai).map_err(|e| index_err(format!("cannot be read: {e}")))?;
+    let mut by_ref: HashMap<usize, Vec<(u64, u64)>> = HashMap::new();
+    for &(r, s, e) in regions {
+        if e > s {
+            by_ref.entry(r).or_default().push((s, e));
+        }
+    }
+    for v in by_ref.values_mut() {
+        v.sort_unstable();
+    }
+    let mut offsets = Vec::new();
+    let mut with_records: Vec<usize> = Vec::new();
+    for rec in index.iter() {
+        let (Some(r), Some(start)) = (rec.reference_sequence_id(), rec.alignment_start()) else {
+            continue;
+        };
+        if !with_records.contains(&r) {
+            with_records.push(r);
+        }
+        if rec.offset() >= cram_meta.len() {
+            return Err(index_err(format!(
+                "does not belong to {}: a container starts at byte {}, past the end of the \
+                 {}-byte CRAM; rebuild it with `samtools index`, or run with --scan full",
+                cram.display(),
+                rec.offset(),
+                cram_meta.len()
+            )));
+        }
+        let a = usize::from(start) as u64 - 1;
+        let b = a + rec.alignment_span().max(1) as u64;
+        let Some(spans) = by_ref.get(&r) else {
+            continue;
+        };
+        // spans sorted by start: the first span starting at or after `b` ends the search
+        let upto = spans.partition_point(|&(s, _)| s < b);
+        if spans[..upto].iter().any(|&(_, e)| e > a) {
+            offsets.push(rec.offset());
+        }
+    }
+    offsets.sort_unstable();
+    offsets.dedup();
+    let counts = IndexCounts {
+        mapped: 0,
+        per_reference: with_records.into_iter().map(|r| (r, 1)).collect(),
+        unplaced_unmapped: 0,
+    };
+    Ok((offsets, counts))
 }
 
 /// Which per-base fields the run reads; the others are not decoded (as mosdepth asks htslib

@@ -218,36 +218,42 @@ pub fn run_cancellable(
     let spans: Vec<Vec<targets::Span>> =
         per_ref.into_iter().map(targets::merge_intervals).collect();
 
-    // A CRAM is read whole (its .crai is not used).
+    // The index: a BAM's .bai, a CRAM's .crai.
     let bai = if cram_input.is_some() {
-        None
+        cram::find_crai(bam)
     } else {
         bam::find_bai(bam)
     };
-    if cram_input.is_some() && opts.scan == ScanMode::Index {
-        return Err(CoverageError::Options(format!(
-            "{} is a CRAM, which is read whole: --scan index is for a BAM with its .bai",
-            bam.display()
-        )));
-    }
     let scan = match (opts.scan, &bai) {
         (ScanMode::Full, _) | (ScanMode::Auto, None) => ScanMode::Full,
         (ScanMode::Index | ScanMode::Auto, Some(_)) => ScanMode::Index,
         (ScanMode::Index, None) => {
             return Err(CoverageError::Options(format!(
-                "index scan requested but {} has no .bai",
-                bam.display()
+                "index scan requested but {} has no {}",
+                bam.display(),
+                if cram_input.is_some() {
+                    ".crai"
+                } else {
+                    ".bai"
+                }
             )));
         }
     };
     let mut index_counts = None;
+    let mut containers = None;
+    let regions: Vec<(usize, u64, u64)> = spans
+        .iter()
+        .enumerate()
+        .flat_map(|(r, v)| v.iter().map(move |s| (r, s.start, s.end)))
+        .collect();
     let ranges = match (scan, &bai) {
+        (ScanMode::Index, Some(crai)) if cram_input.is_some() => {
+            let (offsets, counts) = cram::index_containers(bam, crai, &regions)?;
+            containers = Some(offsets);
+            index_counts = Some(counts);
+            Vec::new()
+        }
         (ScanMode::Index, Some(bai)) => {
-            let regions: Vec<(usize, u64, u64)> = spans
-                .iter()
-                .enumerate()
-                .flat_map(|(r, v)| v.iter().map(move |s| (r, s.start, s.end)))
-                .collect();
             let (ranges, counts) = bam::index_ranges(bai, &regions)?;
             bam_check::check_index(bam, bai, header.references.len(), &ranges)?;
             index_counts = Some(counts);
@@ -273,10 +279,16 @@ pub fn run_cancellable(
     };
     stop(0)?;
     match &cram_input {
-        Some(c) => cram::scan(c, &pool, cram::Fields::for_options(&opts), |rec, n| {
-            stop(n)?;
-            engine.process(rec, n)
-        })?,
+        Some(c) => cram::scan(
+            c,
+            &pool,
+            cram::Fields::for_options(&opts),
+            containers.as_deref(),
+            |rec, n| {
+                stop(n)?;
+                engine.process(rec, n)
+            },
+        )?,
         None => bam::scan(bam, &ranges, &pool, |rec, n| {
             stop(n)?;
             engine.process(rec, n)

@@ -6,6 +6,7 @@
 #   rules.cram           CRAM 3.0 (samtools' default), 50 records per slice and container (10
 #                        containers, so that they are decoded in parallel); @SQ with M5, UR
 #                        removed (it holds a local path)
+#   rules.cram.crai      its index (for --scan index / auto)
 #   rules.v31.cram       CRAM 3.1, samtools' default container size (one container)
 #   rules.from_cram.bam  htslib's decoding of rules.cram written as BAM: the same alignments as
 #                        the CRAM (CRAM keeps no =/X CIGAR operations: htslib decodes them as M,
@@ -22,3 +23,4 @@ for v in 3.0 3.1; do
   samtools reheader --no-PG -i "$T/h.sam" "$out"
 done
 samtools view --no-PG -b -T "$R/ref.fa" -o rules.from_cram.bam rules.cram
+samtools index rules.cram
