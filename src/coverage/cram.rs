@@ -9,10 +9,10 @@
 //!
 //! Each decoded record is laid out as a raw BAM record ([`RawRecord`]: positions, flags, MAPQ,
 //! CIGAR, bases, base qualities, mate fields, read name; tags are dropped, nothing reads them),
-//! so the same depth engine and filters apply to BAM and CRAM. The whole file is read (no
-//! `.crai` region reads): one thread reads the containers, the run's pool decodes them in
-//! parallel, and the calling thread takes their records in file order (the outputs do not
-//! depend on the thread count). The reference cache is emptied when the records move to the
+//! so the same depth engine and filters apply to BAM and CRAM. With a `.crai` only the
+//! containers overlapping targets are read ([`index_containers`]), else the whole file: one
+//! thread reads the containers, the run's pool decodes them in parallel, and the calling thread
+//! takes their records in file order (the outputs do not depend on the thread count). The reference cache is emptied when the records move to the
 //! next contig, so memory holds the contigs of the containers in flight, not the genome.
 
 use std::collections::{HashMap, HashSet};
