@@ -109,8 +109,18 @@ impl CramInput {
                 action: "open CRAM",
                 source,
             })?;
-        let sam_header = reader
-            .read_header()
+        // noodles' parser has `expect`s: a malformed header must not panic through the C API
+        let sam_header = catch_unwind(AssertUnwindSafe(|| reader.read_header()))
+            .map_err(|p| {
+                cram_err(
+                    path,
+                    0,
+                    format!(
+                        "CRAM header: the decoder failed ({})",
+                        panic_text(p.as_ref())
+                    ),
+                )
+            })?
             .map_err(|e| cram_err(path, 0, format!("CRAM header: {e}")))?;
         let header = bam_header(&sam_header);
         let expected = expectations(&sam_header);
