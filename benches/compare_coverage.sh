@@ -3,7 +3,7 @@
 # CollectHsMetrics (picard-hs preset) on a generated
 # gene-panel BAM (GRCh38 contigs, ~500 targets in 60 genes, ~70% of pairs on target).
 #
-# Usage: benches/compare_coverage.sh [WORKDIR=target/coverage-bench] [PAIRS=1500000] [RUNS=3]
+# Usage: [REF=GRCh38.fa] benches/compare_coverage.sh [WORKDIR=target/coverage-bench] [PAIRS=1500000] [RUNS=3]
 # Needs: cargo, samtools, mosdepth, picard-tools (PicardCommandLine), hyperfine, /usr/bin/time (GNU). Wall times are hyperfine
 # means over RUNS runs after one warm-up (page cache warm); peak RSS from /usr/bin/time -v.
 set -euo pipefail
@@ -42,6 +42,17 @@ CMD[samtools-bedcov]="samtools bedcov -j $BED $BAM"
 CMD[panelprep-picard-hs]="$PP coverage --bam $BAM --targets $BED --prefix $W/pphs -t 2 --preset picard-hs"
 CMD[picard]="PicardCommandLine CollectHsMetrics I=$BAM O=$W/picard.hs.txt BAIT_INTERVALS=$W/panel.interval_list TARGET_INTERVALS=$W/panel.interval_list VALIDATION_STRINGENCY=SILENT QUIET=true"
 ORDER="panelprep panelprep-full-scan panelprep-fast mosdepth mosdepth-fast samtools-bedcov panelprep-picard-hs picard"
+# CRAM (optional, not run by default): REF=/path/GRCh38.fa (with .fai; the panel BAM's @SQ are
+# GRCh38 primary contigs, same names and lengths). The generated reads have random bases, so the
+# CRAM is substitution-heavy: slower to decode than a real one. panelprep reads a CRAM whole on
+# one thread (no .crai region reads); mosdepth uses the .crai.
+if [ -n "${REF:-}" ]; then
+  [ -s "$W/panel.cram" ] || samtools view -C -T "$REF" -o "$W/panel.cram" "$BAM"
+  [ -s "$W/panel.cram.crai" ] || samtools index "$W/panel.cram"
+  CMD[panelprep-cram]="$PP coverage --bam $W/panel.cram -f $REF --targets $BED --prefix $W/ppcram -t 2 -T $TH"
+  CMD[mosdepth-cram]="mosdepth -t 2 -n -f $REF --by $BED --thresholds $TH $W/mdcram $W/panel.cram"
+  ORDER="$ORDER panelprep-cram mosdepth-cram"
+fi
 
 echo
 echo "## Commands"
@@ -57,7 +68,10 @@ done
 
 echo
 echo "## Equality with mosdepth"
-for pair in "pp md" "ppfast mdfast"; do
+PAIRS_EQ="pp md|ppfast mdfast"
+[ -n "${REF:-}" ] && PAIRS_EQ="$PAIRS_EQ|ppcram mdcram"
+IFS='|' read -r -a EQ <<< "$PAIRS_EQ"
+for pair in "${EQ[@]}"; do
   set -- $pair
   for f in regions.bed.gz thresholds.bed.gz; do
     if cmp -s <(zcat "$W/$1.$f") <(zcat "$W/$2.$f"); then echo "- $1.$f == $2.$f"; else echo "- $1.$f DIFFERS from $2.$f"; fi

@@ -667,7 +667,12 @@ fn cram_sam_and_plain_gzip_given_as_bam_are_named() {
     let mut cram = b"CRAM\x03\x00".to_vec();
     cram.extend_from_slice(&[0u8; 60]);
     let cases: [(&str, Vec<u8>, &str); 4] = [
-        ("x.cram", cram, "not a BAM file: it is a CRAM file"),
+        // a CRAM is read (with -f/--reference); without one the error says so
+        (
+            "x.cram",
+            cram,
+            "is a CRAM: give the reference FASTA it was written against with -f/--reference",
+        ),
         (
             "x.sam",
             b"@HD\tVN:1.6\tSO:coordinate\n@SQ\tSN:chr1\tLN:1000\n".to_vec(),

@@ -1,7 +1,8 @@
 //! What the BAM input really is, and whether its index belongs to it, checked before any depth
-//! is counted: a CRAM, SAM, plain gzip or bgzipped text file is named as such (not as a
-//! "truncated BAM"), and a BAI older than its BAM or built for another BAM is refused (reading
-//! chunks of another file gives wrong depths without any error).
+//! is counted (a CRAM is recognised earlier and read by [`super::cram`]): a SAM, plain gzip or
+//! bgzipped text file is named as such (not as a "truncated BAM"), and a BAI older than its BAM
+//! or built for another BAM is refused (reading chunks of another file gives wrong depths
+//! without any error).
 
 use std::fs::File;
 use std::io::{Read, Seek, SeekFrom};
@@ -29,7 +30,7 @@ fn describe(head: &[u8]) -> String {
         return "the file is empty".into();
     }
     if head.starts_with(b"CRAM") {
-        return "it is a CRAM file (convert it with `samtools view -b`)".into();
+        return "it is a CRAM file".into();
     }
     if head[0] == b'@'
         || head

@@ -1,16 +1,18 @@
-//! Panel coverage from a coordinate-sorted BAM and a target BED.
+//! Panel coverage from a coordinate-sorted BAM or CRAM and a target BED.
 //!
 //! [`run`] reads the BED ([`targets`]), the BAM header and, when a BAI exists, only the chunks
-//! that hold target records ([`bam`]); the depth engine ([`depth`]) keeps one difference array
-//! per merged target span, so memory follows the panel, not the genome. [`metrics`] turns the
-//! depths into per-target, per-gene and panel numbers, [`lowcov`] finds low-coverage runs,
-//! [`gate`] checks QC limits, and [`write_outputs`] writes JSON, TSV, mosdepth-compatible
-//! files, the HTML report ([`html`]) and MultiQC tables ([`multiqc`]), all through
-//! [`crate::io::AtomicFile`] in one all-or-nothing output set.
+//! that hold target records ([`bam`]), or a whole CRAM decoded against `--reference`
+//! ([`cram`]); the depth engine ([`depth`]) keeps one difference array per merged target span,
+//! so memory follows the panel, not the genome. [`metrics`] turns the depths into per-target,
+//! per-gene and panel numbers, [`lowcov`] finds low-coverage runs, [`gate`] checks QC limits,
+//! and [`write_outputs`] writes JSON, TSV, mosdepth-compatible files, the HTML report
+//! ([`html`]) and MultiQC tables ([`multiqc`]), all through [`crate::io::AtomicFile`] in one
+//! all-or-nothing output set.
 
 pub mod bam;
 pub mod bam_check;
 pub mod cigar;
+pub mod cram;
 pub mod depth;
 pub mod gate;
 pub mod html;
@@ -142,9 +144,26 @@ pub fn run_cancellable(
         g.check_known(&opts.thresholds)?;
     }
     let mut panel = targets::read_bed(bed)?;
-    bam_check::check_format(bam)?;
-    bam::check_eof(bam)?;
-    let (header, first) = bam::read_header(bam)?;
+    // A CRAM (magic `CRAM`) is decoded with noodles against `--reference`; a BAM is read here.
+    let cram_input = if cram::is_cram(bam)? {
+        Some(cram::CramInput::open(bam, opts.reference.as_deref())?)
+    } else {
+        None
+    };
+    let (header, first) = match &cram_input {
+        Some(c) => (
+            c.header.clone(),
+            bam::VPos {
+                block: 0,
+                within: 0,
+            },
+        ),
+        None => {
+            bam_check::check_format(bam)?;
+            bam::check_eof(bam)?;
+            bam::read_header(bam)?
+        }
+    };
     let ref_names: Vec<String> = header.references.iter().map(|r| r.name.clone()).collect();
     let rid_of: HashMap<&str, usize> = ref_names
         .iter()
@@ -199,25 +218,42 @@ pub fn run_cancellable(
     let spans: Vec<Vec<targets::Span>> =
         per_ref.into_iter().map(targets::merge_intervals).collect();
 
-    let bai = bam::find_bai(bam);
+    // The index: a BAM's .bai, a CRAM's .crai.
+    let bai = if cram_input.is_some() {
+        cram::find_crai(bam)
+    } else {
+        bam::find_bai(bam)
+    };
     let scan = match (opts.scan, &bai) {
         (ScanMode::Full, _) | (ScanMode::Auto, None) => ScanMode::Full,
         (ScanMode::Index | ScanMode::Auto, Some(_)) => ScanMode::Index,
         (ScanMode::Index, None) => {
             return Err(CoverageError::Options(format!(
-                "index scan requested but {} has no .bai",
-                bam.display()
+                "index scan requested but {} has no {}",
+                bam.display(),
+                if cram_input.is_some() {
+                    ".crai"
+                } else {
+                    ".bai"
+                }
             )));
         }
     };
     let mut index_counts = None;
+    let mut containers = None;
+    let regions: Vec<(usize, u64, u64)> = spans
+        .iter()
+        .enumerate()
+        .flat_map(|(r, v)| v.iter().map(move |s| (r, s.start, s.end)))
+        .collect();
     let ranges = match (scan, &bai) {
+        (ScanMode::Index, Some(crai)) if cram_input.is_some() => {
+            let (offsets, counts) = cram::index_containers(bam, crai, &regions)?;
+            containers = Some(offsets);
+            index_counts = Some(counts);
+            Vec::new()
+        }
         (ScanMode::Index, Some(bai)) => {
-            let regions: Vec<(usize, u64, u64)> = spans
-                .iter()
-                .enumerate()
-                .flat_map(|(r, v)| v.iter().map(move |s| (r, s.start, s.end)))
-                .collect();
             let (ranges, counts) = bam::index_ranges(bai, &regions)?;
             bam_check::check_index(bam, bai, header.references.len(), &ranges)?;
             index_counts = Some(counts);
@@ -242,10 +278,22 @@ pub fn run_cancellable(
         }
     };
     stop(0)?;
-    bam::scan(bam, &ranges, &pool, |rec, n| {
-        stop(n)?;
-        engine.process(rec, n)
-    })?;
+    match &cram_input {
+        Some(c) => cram::scan(
+            c,
+            &pool,
+            cram::Fields::for_options(&opts),
+            containers.as_deref(),
+            |rec, n| {
+                stop(n)?;
+                engine.process(rec, n)
+            },
+        )?,
+        None => bam::scan(bam, &ranges, &pool, |rec, n| {
+            stop(n)?;
+            engine.process(rec, n)
+        })?,
+    };
     stop(0)?;
     engine.finish();
     if let Some(ic) = &index_counts {

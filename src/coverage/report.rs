@@ -235,6 +235,9 @@ pub fn check_paths(bam: &Path, bed: &Path, prefix: &Path) -> Result<(), crate::E
     if let Some(bai) = super::bam::find_bai(bam) {
         ins.push(RunFile::new("BAM index", bai));
     }
+    if let Some(crai) = super::cram::find_crai(bam) {
+        ins.push(RunFile::new("CRAM index", crai));
+    }
     check_distinct(&ins, &[])?;
     let Some(stem) = prefix.file_name() else {
         return Err(crate::Error::Options(format!(

@@ -1,4 +1,4 @@
-//! `panelprep coverage`: panel coverage from a BAM and a target BED.
+//! `panelprep coverage`: panel coverage from a BAM or CRAM and a target BED.
 
 use std::path::PathBuf;
 
@@ -9,7 +9,8 @@ use panelprep::settings::CoverageSettings;
 /// Command-line options of `panelprep coverage`.
 #[derive(Debug, clap::Args)]
 pub struct CoverageArgs {
-    /// Coordinate-sorted BAM (its .bai is used when present).
+    /// Coordinate-sorted BAM (its .bai is used when present), or CRAM (3.0/3.1, read whole;
+    /// needs -f/--reference, the FASTA it was written against).
     #[arg(long)]
     pub bam: PathBuf,
     /// Panel BED (3-6+ columns; column 4 = target/gene name).
