@@ -419,6 +419,16 @@ pp_status pp_options_set_progress(pp_options *options,
 // and frees it independently.
 pp_status pp_options_set_cancel_token(pp_options *options, const pp_cancel_token *token);
 
+// Caps the memory a streaming session (`pp_stream_open`, `pp_stream_open_pull`) queues: each
+// input's pushed bytes not yet read by the engine, and the output not yet handed over, hold
+// at most about `bytes` each (at least 64 KiB; 0 restores the default, 4 MiB each). A push
+// into an empty queue is always taken whole, so pieces larger than the limit still work. In
+// pull mode a push is refused sooner. Not capped by it: the engine's own working memory
+// (about threads x batch size), and one input of a pair pushed ahead of the other (up to
+// 64 MiB, see `pp_stream_push`; the engine reads up to 16 MiB of one input for adapter
+// detection before the other). File mode ignores it.
+pp_status pp_options_set_memory_limit(pp_options *options, size_t bytes);
+
 // Creates a cancel token (not cancelled) in `*token_out`.
 //
 // Ownership: the caller owns one reference and releases it with `pp_cancel_token_free`.
@@ -509,6 +519,54 @@ pp_status pp_run_pe(const pp_options *options,
                     const char *out2,
                     const pp_report **report_out);
 
+// Runs as `pp_run_se` does, reading the input from the open file descriptor `fd` (a file, a
+// pipe, a socket: read from its current position to end of file) instead of a path. The
+// library reads from a duplicate of `fd` and never closes the caller's `fd` (close it
+// yourself after the call); as a duplicate shares the file position, the position is at the
+// end of what was read afterwards. Messages and the report name the input `<fd N>`.
+//
+// Unix only (`PP_STATUS_INVALID_ARGUMENT` elsewhere, and for a negative `fd`).
+pp_status pp_run_se_fd(const pp_options *options,
+                       int fd,
+                       const char *out1,
+                       const pp_report **report_out);
+
+// Runs as `pp_run_pe` does, reading R1 from file descriptor `fd1` and R2 from `fd2` (see
+// `pp_run_se_fd`: duplicates are read, the caller's descriptors stay open).
+pp_status pp_run_pe_fd(const pp_options *options,
+                       int fd1,
+                       int fd2,
+                       const char *out1,
+                       const char *out2,
+                       const pp_report **report_out);
+
+// Runs as `pp_run_se` does, with the paths given as byte strings of a length (no NUL
+// terminator): on Unix a file name is any bytes but NUL, also when not valid UTF-8 (Latin-1
+// or Shift_JIS names on old shares). `out1` NULL with `out1_len` 0 only validates and counts.
+// Messages show a non-UTF-8 name with replacement characters. Elsewhere the bytes must be
+// UTF-8 (`PP_STATUS_INVALID_UTF8`). An empty path or one holding a NUL byte gives
+// `PP_STATUS_INVALID_ARGUMENT`.
+pp_status pp_run_se_bytes(const pp_options *options,
+                          const uint8_t *in1,
+                          size_t in1_len,
+                          const uint8_t *out1,
+                          size_t out1_len,
+                          const pp_report **report_out);
+
+// Runs as `pp_run_pe` does, with the paths given as byte strings of a length (see
+// `pp_run_se_bytes`). `out1`/`out2` NULL with length 0 mean "none", as NULL does for
+// `pp_run_pe`.
+pp_status pp_run_pe_bytes(const pp_options *options,
+                          const uint8_t *in1,
+                          size_t in1_len,
+                          const uint8_t *in2,
+                          size_t in2_len,
+                          const uint8_t *out1,
+                          size_t out1_len,
+                          const uint8_t *out2,
+                          size_t out2_len,
+                          const pp_report **report_out);
+
 // A short, fixed English text for a status code, such as "malformed FASTQ input" for
 // `PP_STATUS_FORMAT_ERROR` (200); "unknown status" for a value that is no `pp_status` (a code
 // added by a later version, say). The details of a failure are in `pp_last_error_message()`.
@@ -541,6 +599,52 @@ pp_status pp_stream_open(const pp_options *options,
                          void *userdata2,
                          pp_stream **stream_out);
 
+// Opens a streaming session in pull mode (zlib style, for event loops that take no
+// callbacks) with `options` (copied) and stores it in `*stream_out`. Input goes in by
+// `pp_stream_push` as in `pp_stream_open`; output is taken with `pp_stream_pull` into the
+// caller's buffers; no write callback is ever called (a progress callback of the options
+// still is, inside `pp_stream_*` calls).
+//
+// - `inputs`: 1 or 2, as for `pp_stream_open`.
+// - `outputs`: 0 (validate and count only), 1 (single-end reads; or both mates
+//   interleaved) or 2 (R1 and R2 of paired input).
+//
+// The contract (memory stays bounded by the options' memory limit, no call waits for the
+// caller to take output):
+// - `pp_stream_push` queues the bytes and returns `PP_STATUS_OK`, or returns
+//   `PP_STATUS_WOULD_BLOCK` without taking any byte when the engine waits for the caller:
+//   pull every output (and, for pairs, push the other input), then repeat the push. It
+//   waits only while the engine is busy reading earlier input.
+// - `pp_stream_pull` copies ready output bytes; `*written` = 0 means nothing is ready now.
+// - `pp_stream_finish` ends the input. It returns `PP_STATUS_WOULD_BLOCK` (input still
+//   ended, nothing lost) while output waits to be pulled: pull every output until
+//   `*written` is 0, then call it again. It waits while the engine works and no output is
+//   ready, and returns `PP_STATUS_OK` with the report once every output byte was pulled.
+//
+// A loop that pushes, pulls every output until it gives 0 bytes, and at the end calls
+// finish and pulls until finish returns `PP_STATUS_OK` gets output byte-identical to
+// `pp_stream_open`'s callbacks and to file mode. Errors are as in `pp_stream_open`.
+//
+// Ownership: the caller frees the session with `pp_stream_free`.
+pp_status pp_stream_open_pull(const pp_options *options,
+                              uint32_t inputs,
+                              uint32_t outputs,
+                              pp_stream **stream_out);
+
+// Pull mode: copies up to `cap` ready bytes of output `output` (0 = the first output, 1 = R2)
+// into `buf` and stores their number in `*written` (0 when none is ready now; more may come
+// later). Never waits for the engine. `buf` may be NULL only when `cap` is 0.
+//
+// Returns `PP_STATUS_INVALID_STATE` on a session opened with `pp_stream_open`,
+// `PP_STATUS_INVALID_ARGUMENT` for an output the session does not have, and the session's
+// error once it failed (then `*written` is 0). After a successful finish it returns
+// `PP_STATUS_OK` with `*written` = 0.
+pp_status pp_stream_pull(pp_stream *stream,
+                         uint32_t output,
+                         uint8_t *buf,
+                         size_t cap,
+                         size_t *written);
+
 // Pushes the next `len` bytes of input `input` (0 = R1 or the only input, 1 = R2): raw FASTQ
 // exactly as stored, plain, gzip or BGZF (detected from the first bytes), in pieces of any
 // size (`len` may be 0; `data` may then be NULL). The bytes are copied; output that is ready
@@ -558,6 +662,11 @@ pp_status pp_stream_open(const pp_options *options,
 //
 // Returns the session's error once it failed (malformed input, a write callback's non-zero
 // value, cancellation), and the same error on every later push or finish.
+//
+// Pull mode (`pp_stream_open_pull`): never waits for output to be taken; returns
+// `PP_STATUS_WOULD_BLOCK` (nothing taken) when the engine waits for output to be pulled
+// (or for the other input of a pair): pull every output, then repeat the push. A push after
+// `pp_stream_finish` returns `PP_STATUS_INVALID_STATE`.
 pp_status pp_stream_push(pp_stream *stream, uint32_t input, const uint8_t *data, size_t len);
 
 // Ends the input, hands the rest of the output to the write callbacks and, on success, stores

@@ -460,6 +460,11 @@ fn expect_lines(lang: Lang, stdout: &str) {
                 "reentrant_status=104".into(),
                 "stream_cancelled_after_pushes=".into(),
                 "cancellation=ok".into(),
+                "pull_se same=1".into(),
+                "pull_pe same=1".into(),
+                "pull_mode=ok".into(),
+                "fd_input=ok".into(),
+                "byte_paths=ok".into(),
             ]
         }
         Lang::Cpp => vec![
@@ -746,4 +751,70 @@ fn run_readme_example(under_valgrind: bool) {
         "{stderr}"
     );
     assert!(!work.join("bad-file.fq.gz").exists());
+}
+
+/// The README's pull-mode example (`examples/c/pull_example.c`), built with the README's
+/// command: file mode from a file descriptor and a pull-mode session write identical bytes.
+#[test]
+fn readme_pull_example() {
+    if !have("cc") {
+        eprintln!("skipping readme_pull_example: no cc on PATH");
+        return;
+    }
+    let work = run_dir("readme-pull-example");
+    let exe = work.join("pull_example");
+    let out = Command::new("cc")
+        .args(["-std=c99", "-Wall", "-Wextra", "-Werror", "-pedantic", "-I"])
+        .arg(libs().include_dir())
+        .arg(Path::new(ROOT).join("examples/c/pull_example.c"))
+        .arg(libs().lib_dir().join("libpanelprep.a"))
+        .args(["-lpthread", "-ldl", "-lm", "-o"])
+        .arg(&exe)
+        .output()
+        .unwrap();
+    check_output("compiling the pull example", &out);
+    let (a, b) = (work.join("file.fq"), work.join("pulled.fq"));
+    let out = Command::new(&exe)
+        .arg(work.join("se.fq.gz"))
+        .arg(&a)
+        .arg(&b)
+        .output()
+        .unwrap();
+    check_output("the pull example", &out);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let n = data().se_records;
+    for line in [
+        format!("file mode: {n} reads in"),
+        format!("pulled: {n} reads in"),
+    ] {
+        assert!(stdout.contains(&line), "{stdout}");
+    }
+    let (fa, fb) = (std::fs::read(&a).unwrap(), std::fs::read(&b).unwrap());
+    assert!(
+        !fa.is_empty() && fa == fb,
+        "file-mode and pulled outputs differ"
+    );
+}
+
+/// Every C block of the README marked `<!-- excerpt: FILE -->` is copied verbatim from FILE, a
+/// program the tests compile and run.
+#[test]
+fn readme_excerpts_are_compiled_code() {
+    let readme = std::fs::read_to_string(Path::new(ROOT).join("README.md")).unwrap();
+    let mut found = 0;
+    for part in readme.split("<!-- excerpt: ").skip(1) {
+        let (file, rest) = part.split_once(" -->").unwrap();
+        let body = rest
+            .split_once("```c\n")
+            .and_then(|(_, b)| b.split_once("```"))
+            .map(|(b, _)| b)
+            .unwrap();
+        let source = std::fs::read_to_string(Path::new(ROOT).join(file)).unwrap();
+        assert!(
+            source.contains(body),
+            "README excerpt is not in {file}:\n{body}"
+        );
+        found += 1;
+    }
+    assert!(found >= 2, "README lacks the pull-mode excerpts");
 }

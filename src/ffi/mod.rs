@@ -46,17 +46,19 @@ pub use options::{
 };
 pub use options_control::{
     pp_cancel_token, pp_cancel_token_cancel, pp_cancel_token_free, pp_cancel_token_new,
-    pp_options_set_cancel_token, pp_options_set_progress, pp_progress_callback,
+    pp_options_set_cancel_token, pp_options_set_memory_limit, pp_options_set_progress,
+    pp_progress_callback,
 };
 pub use report::{
     pp_report, pp_report_bases_in, pp_report_bases_out, pp_report_bytes_out, pp_report_free,
     pp_report_json, pp_report_paired, pp_report_q30_bases_out, pp_report_reads_in,
     pp_report_reads_out, pp_report_summary_json,
 };
-pub use run::{pp_run_pe, pp_run_se};
+pub use run::{pp_run_pe, pp_run_pe_bytes, pp_run_pe_fd, pp_run_se, pp_run_se_bytes, pp_run_se_fd};
 pub use status::{pp_status, pp_status_str};
 pub use stream::{
-    pp_stream, pp_stream_finish, pp_stream_free, pp_stream_open, pp_stream_push, pp_write_callback,
+    pp_stream, pp_stream_finish, pp_stream_free, pp_stream_open, pp_stream_open_pull,
+    pp_stream_pull, pp_stream_push, pp_write_callback,
 };
 pub use validate::pp_validate_file;
 pub use version::{pp_version, pp_version_number};

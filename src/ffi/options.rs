@@ -30,6 +30,8 @@ pub(crate) struct Options {
     pub(crate) settings: RunSettings,
     pub(crate) progress: Option<Progress>,
     pub(crate) cancel: Option<Control>,
+    /// Cap on the bytes a streaming session queues (`pp_options_set_memory_limit`).
+    pub(crate) memory_limit: Option<usize>,
 }
 
 impl BoxHandle for pp_options {

@@ -98,6 +98,22 @@ pub extern "C" fn pp_options_set_cancel_token(
     })
 }
 
+/// Caps the memory a streaming session (`pp_stream_open`, `pp_stream_open_pull`) queues: each
+/// input's pushed bytes not yet read by the engine, and the output not yet handed over, hold
+/// at most about `bytes` each (at least 64 KiB; 0 restores the default, 4 MiB each). A push
+/// into an empty queue is always taken whole, so pieces larger than the limit still work. In
+/// pull mode a push is refused sooner. Not capped by it: the engine's own working memory
+/// (about threads x batch size), and one input of a pair pushed ahead of the other (up to
+/// 64 MiB, see `pp_stream_push`; the engine reads up to 16 MiB of one input for adapter
+/// detection before the other). File mode ignores it.
+#[unsafe(no_mangle)]
+pub extern "C" fn pp_options_set_memory_limit(options: *mut pp_options, bytes: usize) -> pp_status {
+    boundary(|| {
+        try_box_mut!(options).memory_limit = (bytes > 0).then_some(bytes);
+        Ok(())
+    })
+}
+
 /// Creates a cancel token (not cancelled) in `*token_out`.
 ///
 /// Ownership: the caller owns one reference and releases it with `pp_cancel_token_free`.

@@ -31,6 +31,7 @@ pub use failed::{PAIRED_READ_IS_FAILING, fastp_tag};
 pub use options::{Inputs, Layout, Outputs, PipelineOptions};
 pub use overwrite::refuse_existing;
 pub use push::{PushError, PushOutput, PushSession, run_watched};
+
 pub use writer::StreamSummary;
 
 use crate::error::Error;
@@ -136,12 +137,49 @@ pub fn run(
     Ok(summary)
 }
 
+/// Like [`run`], but reads the inputs from `readers` (one per input path of `inputs`, R1
+/// first: raw bytes in any container format) instead of opening those paths; the paths only
+/// name the inputs in messages and the report. For inputs the caller opened itself (a file
+/// descriptor, a socket). Outputs are files, as in [`run`].
+pub fn run_readers(
+    opts: &PipelineOptions,
+    inputs: &Inputs,
+    readers: Vec<Box<dyn std::io::Read + Send>>,
+    outputs: &Outputs,
+    control: &Control,
+) -> Result<Summary, Error> {
+    if readers.len() != inputs.paths().len() {
+        return Err(Error::Options(format!(
+            "{} input(s) need as many readers, got {}",
+            inputs.paths().len(),
+            readers.len()
+        )));
+    }
+    let (summary, set) = run_staged_from(opts, inputs, Some(readers), outputs, control)?;
+    if control.is_cancelled() {
+        return Err(Error::Cancelled);
+    }
+    set.commit()?;
+    Ok(summary)
+}
+
 /// Like [`run`], but the output files are left complete and synced under temporary names in
 /// the returned [`io::OutputSet`]: the caller adds its own files (reports, manifest) and
 /// commits them all together, or drops the set to remove them all.
 pub fn run_staged(
     opts: &PipelineOptions,
     inputs: &Inputs,
+    outputs: &Outputs,
+    control: &Control,
+) -> Result<(Summary, io::OutputSet), Error> {
+    run_staged_from(opts, inputs, None, outputs, control)
+}
+
+/// [`run_staged`], with the inputs read from `readers` when given instead of opened by path.
+fn run_staged_from(
+    opts: &PipelineOptions,
+    inputs: &Inputs,
+    readers: Option<Vec<Box<dyn std::io::Read + Send>>>,
     outputs: &Outputs,
     control: &Control,
 ) -> Result<(Summary, io::OutputSet), Error> {
@@ -162,14 +200,30 @@ pub fn run_staged(
     )?;
     let pool = build_pool(opts.threads)?;
     let mut sources = Vec::new();
-    for p in &in_paths {
-        sources.push(io::open_counted(
-            p,
-            pool.clone(),
-            opts.checksums && p.as_os_str() != "-",
-            io::GzipOn::Reader,
-            Some(control.input_counter()),
-        )?);
+    match readers {
+        None => {
+            for p in &in_paths {
+                sources.push(io::open_counted(
+                    p,
+                    pool.clone(),
+                    opts.checksums && p.as_os_str() != "-",
+                    io::GzipOn::Reader,
+                    Some(control.input_counter()),
+                )?);
+            }
+        }
+        Some(readers) => {
+            for (p, r) in in_paths.iter().zip(readers) {
+                let (r, slot) = if opts.checksums {
+                    io::tee(r)
+                } else {
+                    (r, None)
+                };
+                let mut src = io::from_reader_on(r, p.clone(), pool.clone(), io::GzipOn::Reader)?;
+                src.checksums = slot;
+                sources.push(src);
+            }
+        }
     }
     let sources = Sources {
         layout: inputs.layout(),

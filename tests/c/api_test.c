@@ -17,11 +17,13 @@
 
 #include "panelprep.h"
 
+#include <fcntl.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 static int failures = 0;
 
@@ -472,6 +474,209 @@ static void test_streaming(void) {
     pp_options_free(o);
 }
 
+/* Pull mode: pulls every output into `outs` until it gives 0 bytes, with a small buffer. */
+static pp_status pull_all(pp_stream *s, uint32_t outputs, buffer *outs) {
+    uint8_t chunk[997];
+    uint32_t o;
+    for (o = 0; o < outputs; o++) {
+        for (;;) {
+            size_t written = 1234;
+            pp_status st = pp_stream_pull(s, o, chunk, sizeof chunk, &written);
+            if (st != PP_STATUS_OK) return st;
+            if (written == 0) break;
+            CHECK(written <= sizeof chunk);
+            buffer_append(&outs[o], chunk, written);
+        }
+    }
+    return PP_STATUS_OK;
+}
+
+/* Pull mode (no callbacks) on `n` inputs in random pieces: the pulled bytes equal the file-mode
+ * outputs `want_names` written by stream_and_compare with the same options. Prints
+ * "<name> same=1". */
+static void pull_and_compare(const char *name, const pp_options *o, uint32_t n,
+                             const char *const *in_names, const char *const *want_names,
+                             size_t max_piece) {
+    buffer inputs[2] = {{NULL, 0, 0}, {NULL, 0, 0}};
+    buffer outs[2] = {{NULL, 0, 0}, {NULL, 0, 0}};
+    size_t pos[2] = {0, 0};
+    pp_stream *s = NULL;
+    const pp_report *r = NULL;
+    pp_status st = PP_STATUS_OK;
+    int same = 1, refused = 0;
+    uint32_t i;
+    for (i = 0; i < n; i++) inputs[i] = read_file(in_dir(in_names[i]));
+    CHECK_OK(pp_stream_open_pull(o, n, n, &s));
+    while (s && (pos[0] < inputs[0].len || (n == 2 && pos[1] < inputs[1].len))) {
+        size_t k = rng_below(n), len;
+        if (pos[k] == inputs[k].len) k = 1 - k;
+        len = rng_below(max_piece + 1);
+        if (len > inputs[k].len - pos[k]) len = inputs[k].len - pos[k];
+        st = pp_stream_push(s, (uint32_t)k, inputs[k].data + pos[k], len);
+        if (st == PP_STATUS_OK) {
+            pos[k] += len;
+        } else if (st == PP_STATUS_WOULD_BLOCK) {
+            refused++;
+        } else {
+            break;
+        }
+        st = pull_all(s, n, outs);
+        if (st != PP_STATUS_OK) break;
+    }
+    CHECK_OK(st);
+    while (s && (st = pp_stream_finish(s, &r)) == PP_STATUS_WOULD_BLOCK) CHECK_OK(pull_all(s, n, outs));
+    CHECK_OK(st);
+    CHECK(r != NULL);
+    for (i = 0; i < n; i++) {
+        buffer want = read_file(in_dir(want_names[i]));
+        same = same && want.len > 0 && outs[i].len == want.len &&
+               memcmp(outs[i].data, want.data, want.len) == 0;
+        buffer_free(&want);
+    }
+    CHECK(same);
+    printf("%s same=%d refused_pushes=%d\n", name, same, refused);
+    /* After finish: nothing more to pull, and no more input. */
+    {
+        size_t written = 7;
+        uint8_t one[1];
+        CHECK_OK(pp_stream_pull(s, 0, one, 1, &written));
+        CHECK(written == 0);
+        CHECK_STATUS(pp_stream_push(s, 0, one, 1), PP_STATUS_INVALID_STATE);
+    }
+    for (i = 0; i < n; i++) {
+        buffer_free(&inputs[i]);
+        buffer_free(&outs[i]);
+    }
+    pp_report_free(r);
+    pp_stream_free(s);
+}
+
+static void test_pull_mode(void) {
+    pp_options *o = NULL;
+    pp_stream *s = NULL;
+    size_t written = 0;
+    uint8_t byte[1];
+    const char *pe_in[2] = {"r1.fq.gz", "r2.fq.gz"};
+    const char *pe_want[2] = {"stream_pe_1.fq.gz", "stream_pe_2.fq.gz"};
+    const char *se_in[1] = {"se.fq.gz"};
+    const char *se_want[1] = {"stream_se_gz_1.fq"};
+    CHECK_OK(pp_options_new(&o));
+    CHECK_OK(pp_options_set_json(o, "{\"passthrough\": true}"));
+    CHECK_OK(pp_options_set_threads(o, 2));
+    /* The smallest memory limit (64 KiB queued per side): pushes get refused, output is the
+     * same. */
+    CHECK_OK(pp_options_set_memory_limit(o, 1));
+    pull_and_compare("pull_se", o, 1, se_in, se_want, 50000);
+    CHECK_OK(pp_options_set_memory_limit(o, 0));
+    CHECK_OK(pp_options_set_compress(o, true));
+    pull_and_compare("pull_pe", o, 2, pe_in, pe_want, 100000);
+
+    /* Misuse: NULL arguments, a pull on a callback session, an output out of range. */
+    CHECK_STATUS(pp_stream_open_pull(NULL, 1, 1, &s), PP_STATUS_NULL_ARGUMENT);
+    CHECK_STATUS(pp_stream_open_pull(o, 1, 1, NULL), PP_STATUS_NULL_ARGUMENT);
+    CHECK_STATUS(pp_stream_open_pull(o, 1, 2, &s), PP_STATUS_INVALID_ARGUMENT);
+    CHECK_STATUS(pp_stream_pull(NULL, 0, byte, 1, &written), PP_STATUS_NULL_ARGUMENT);
+    CHECK_STATUS(pp_options_set_memory_limit(NULL, 1), PP_STATUS_NULL_ARGUMENT);
+    CHECK_OK(pp_stream_open(o, 1, append_cb, NULL, NULL, NULL, &s));
+    CHECK_STATUS(pp_stream_pull(s, 0, byte, 1, &written), PP_STATUS_INVALID_STATE);
+    pp_stream_free(s);
+    s = NULL;
+    CHECK_OK(pp_stream_open_pull(o, 1, 1, &s));
+    CHECK_STATUS(pp_stream_pull(s, 0, NULL, 1, &written), PP_STATUS_NULL_ARGUMENT);
+    CHECK_STATUS(pp_stream_pull(s, 0, byte, 1, NULL), PP_STATUS_NULL_ARGUMENT);
+    CHECK_STATUS(pp_stream_pull(s, 1, byte, 1, &written), PP_STATUS_INVALID_ARGUMENT);
+    CHECK_OK(pp_stream_pull(s, 0, NULL, 0, &written));
+    CHECK(written == 0);
+    pp_stream_free(s); /* unfinished: aborted */
+    pp_options_free(o);
+    printf("pull_mode=ok\n");
+}
+
+static int same_files(const char *a, const char *b) {
+    buffer x = read_file(in_dir(a)), y = read_file(in_dir(b));
+    int same = x.len > 0 && x.len == y.len && memcmp(x.data, y.data, x.len) == 0;
+    buffer_free(&x);
+    buffer_free(&y);
+    return same;
+}
+
+/* Inputs from file descriptors (left open), and paths that are not UTF-8 given as bytes: the
+ * outputs equal those of pp_run_se/pp_run_pe on the same files. */
+static void test_fd_and_byte_paths(void) {
+    pp_options *o = NULL;
+    const pp_report *r = NULL;
+    int fd1, fd2;
+    numbers n;
+    char weird_in[4200], weird_out[4200];
+    const char *in_name = "se_\xff\xfe.fq.gz", *out_name = "out_\xe9.fq";
+    buffer copy;
+    FILE *f;
+    CHECK_OK(pp_options_new(&o));
+    CHECK_OK(pp_options_set_json(o, TRIM_JSON));
+    CHECK_OK(pp_run_se(o, in_dir("demo_R1.fq.gz"), in_dir("fd_want_se.fq"), &r));
+    pp_report_free(r);
+    r = NULL;
+    CHECK_OK(pp_run_pe(o, in_dir("demo_R1.fq.gz"), in_dir("demo_R2.fq.gz"),
+                       in_dir("fd_want_1.fq"), in_dir("fd_want_2.fq"), &r));
+    pp_report_free(r);
+    r = NULL;
+
+    fd1 = open(in_dir("demo_R1.fq.gz"), O_RDONLY);
+    CHECK(fd1 >= 0);
+    CHECK_OK(pp_run_se_fd(o, fd1, in_dir("fd_se.fq"), &r));
+    n = report_numbers("fd_se", r);
+    CHECK(n.reads_in > 0);
+    pp_report_free(r);
+    r = NULL;
+    CHECK(same_files("fd_se.fq", "fd_want_se.fq"));
+    /* The caller's descriptor is still open (read to its end). */
+    CHECK(lseek(fd1, 0, SEEK_CUR) > 0);
+    CHECK(lseek(fd1, 0, SEEK_SET) == 0);
+    fd2 = open(in_dir("demo_R2.fq.gz"), O_RDONLY);
+    CHECK(fd2 >= 0);
+    CHECK_OK(pp_run_pe_fd(o, fd1, fd2, in_dir("fd_pe_1.fq"), in_dir("fd_pe_2.fq"), &r));
+    pp_report_free(r);
+    r = NULL;
+    CHECK(same_files("fd_pe_1.fq", "fd_want_1.fq") && same_files("fd_pe_2.fq", "fd_want_2.fq"));
+    CHECK(close(fd1) == 0);
+    CHECK(close(fd2) == 0);
+    CHECK_STATUS(pp_run_se_fd(o, -1, NULL, &r), PP_STATUS_INVALID_ARGUMENT);
+    CHECK_STATUS(pp_run_se_fd(NULL, 0, NULL, &r), PP_STATUS_NULL_ARGUMENT);
+    CHECK_STATUS(pp_run_pe_fd(o, 0, 0, NULL, NULL, NULL), PP_STATUS_NULL_ARGUMENT);
+    printf("fd_input=ok\n");
+
+    /* A file name that is not UTF-8 (Latin-1 bytes). */
+    snprintf(weird_in, sizeof weird_in, "%s/%s", dir, in_name);
+    snprintf(weird_out, sizeof weird_out, "%s/%s", dir, out_name);
+    copy = read_file(in_dir("demo_R1.fq.gz"));
+    f = fopen(weird_in, "wb");
+    CHECK(f != NULL);
+    if (f) {
+        CHECK(fwrite(copy.data, 1, copy.len, f) == copy.len);
+        fclose(f);
+    }
+    buffer_free(&copy);
+    CHECK_STATUS(pp_run_se(o, weird_in, weird_out, &r), PP_STATUS_INVALID_UTF8);
+    CHECK_OK(pp_run_se_bytes(o, (const uint8_t *)weird_in, strlen(weird_in),
+                             (const uint8_t *)weird_out, strlen(weird_out), &r));
+    pp_report_free(r);
+    r = NULL;
+    CHECK(same_files(out_name, "fd_want_se.fq"));
+    CHECK_OK(pp_run_pe_bytes(o, (const uint8_t *)weird_in, strlen(weird_in),
+                             (const uint8_t *)in_dir("demo_R2.fq.gz"),
+                             strlen(in_dir("demo_R2.fq.gz")), NULL, 0, NULL, 0, &r));
+    CHECK(r != NULL);
+    pp_report_free(r);
+    r = NULL;
+    CHECK_STATUS(pp_run_se_bytes(o, NULL, 3, NULL, 0, &r), PP_STATUS_NULL_ARGUMENT);
+    CHECK_STATUS(pp_run_se_bytes(o, NULL, 0, NULL, 0, &r), PP_STATUS_NULL_ARGUMENT);
+    CHECK_STATUS(pp_run_se_bytes(o, (const uint8_t *)"a\0b", 3, NULL, 0, &r),
+                 PP_STATUS_INVALID_ARGUMENT);
+    CHECK(r == NULL);
+    pp_options_free(o);
+    printf("byte_paths=ok\n");
+}
+
 /* Structured location of the last error (bad.fq: record 3, line 12), status texts, and the
  * last error's lifetime: calls that return no status leave it untouched. Call right after the
  * failed pp_run_se on bad.fq. */
@@ -804,6 +1009,8 @@ int main(int argc, char **argv) {
     test_file_mode();
     test_json_options();
     test_streaming();
+    test_pull_mode();
+    test_fd_and_byte_paths();
     test_errors();
     test_reentrancy();
     test_cancellation();
