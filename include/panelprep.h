@@ -87,6 +87,16 @@ typedef enum {
   PP_STATUS_INTERNAL = 402,
 } pp_status;
 
+// How much a log message matters.
+typedef enum {
+  // Something failed (the call also returns an error status).
+  PP_LOG_ERROR = 1,
+  // The output may not be what you expect (targets skipped, a header's doubtful claims).
+  PP_LOG_WARNING = 2,
+  // What the run decided by itself (the adapter it detected...).
+  PP_LOG_INFO = 3,
+} pp_log_level;
+
 // A cancellation flag that can be set from any thread. Attach it to options with
 // `pp_options_set_cancel_token`; every run using those options (file mode or streaming)
 // stops with `PP_STATUS_CANCELLED` soon after `pp_cancel_token_cancel`, including runs that
@@ -141,6 +151,15 @@ typedef struct pp_report pp_report;
 // (such a call returns `PP_STATUS_INVALID_STATE`).
 typedef struct pp_stream pp_stream;
 
+// Log callback: one message of the library (UTF-8, NUL-terminated, valid during the call
+// only; no trailing newline). The library never prints to standard error itself.
+//
+// Called on the thread that made the `pp_` call (`pp_run_*`, `pp_stream_*`,
+// `pp_coverage_run_with_options`), inside that call, never concurrently, in the order the
+// messages were made. It must not call `pp_` functions on the run it reports on, nor throw or
+// longjmp.
+typedef void (*pp_log_callback)(void *userdata, pp_log_level level, const char *message);
+
 // Where the last error on a thread is (see `pp_last_error_location`).
 typedef struct {
   // The file (as given, or "<stream>" / "<output N>" for pushed input and callbacks);
@@ -164,6 +183,26 @@ typedef struct {
 // then about every interval, and once after a successful run with the final numbers. It must
 // not call `pp_` functions on the session it reports on, nor throw or longjmp.
 typedef int (*pp_progress_callback)(void *userdata, uint64_t records, uint64_t bytes);
+
+// Counters of a run so far (`pp_stream_stats`, `pp_stats_callback`). Fields may be added at
+// the end in later versions; the library only writes the fields it knows.
+typedef struct {
+  // Records read and processed (mates count one each).
+  uint64_t records_in;
+  // Bases of those records.
+  uint64_t bases_in;
+  // Uncompressed input bytes of those records.
+  uint64_t bytes_in;
+  // Records written to the read outputs (mates count one each).
+  uint64_t records_out;
+  // Raw bytes read from input files as stored (compressed; 0 for streams and descriptors).
+  uint64_t input_read;
+} pp_run_stats;
+
+// Statistics callback: the run's counters so far (`stats` is valid during the call only).
+// Called when and where a `pp_progress_callback` is; return 0 to continue, non-zero to
+// cancel the run.
+typedef int (*pp_stats_callback)(void *userdata, const pp_run_stats *stats);
 
 // Write callback: the next `len` bytes (`len` > 0) of one output, in order. `data` is valid
 // only during the call. Return 0 on success; any other value fails the session with
@@ -221,6 +260,15 @@ pp_status pp_coverage_options_to_json(const pp_coverage_options *options, char *
 // and frees it independently (`pp_cancel_token_free`).
 pp_status pp_coverage_options_set_cancel_token(pp_coverage_options *options,
                                                const pp_cancel_token *token);
+
+// Sets (or with a NULL `callback`, removes) the log callback of coverage runs using these
+// options: the report's warnings (`PP_LOG_WARNING`: BED contigs missing from the BAM,
+// targets clipped at a contig's end, a header's sort order) as soon as they are known, on
+// the calling thread inside `pp_coverage_run_with_options` (see `pp_log_callback`).
+// Ownership: `userdata` is passed back untouched; keep it valid while runs use the options.
+pp_status pp_coverage_options_set_log_callback(pp_coverage_options *options,
+                                               pp_log_callback callback,
+                                               void *userdata);
 
 // Computes depth over the targets of `bed` from the coordinate-sorted `bam` (its `.bai` is
 // used when present) with the named `preset` (`"mosdepth"`, `"mosdepth-fast"` or
@@ -411,6 +459,23 @@ pp_status pp_options_set_progress(pp_options *options,
                                   pp_progress_callback callback,
                                   void *userdata,
                                   uint32_t interval_ms);
+
+// Sets (or with a NULL `callback`, removes) a statistics callback: a progress callback that
+// gets every counter of `pp_run_stats` (records and bases in, records out...). It replaces a
+// `pp_options_set_progress` callback and vice versa; `interval_ms` as there.
+pp_status pp_options_set_stats_callback(pp_options *options,
+                                        pp_stats_callback callback,
+                                        void *userdata,
+                                        uint32_t interval_ms);
+
+// Sets (or with a NULL `callback`, removes) the log callback of runs using these options
+// (file mode and streaming): messages the library would otherwise keep to itself, such as
+// the adapter detected for each mate (`PP_LOG_INFO`). See `pp_log_callback` for when and
+// where it is called. Ownership: `userdata` is passed back untouched; keep it valid while
+// runs use these options.
+pp_status pp_options_set_log_callback(pp_options *options,
+                                      pp_log_callback callback,
+                                      void *userdata);
 
 // Attaches a cancel token to the options (NULL detaches it): runs using these options stop
 // with `PP_STATUS_CANCELLED` once the token is cancelled.
@@ -676,6 +741,11 @@ pp_status pp_stream_push(pp_stream *stream, uint32_t input, const uint8_t *data,
 // Ownership: the caller frees the report with `pp_report_free` and still frees the session
 // with `pp_stream_free`.
 pp_status pp_stream_finish(pp_stream *stream, const pp_report **report_out);
+
+// Stores the session's counters so far in `*stats_out` (records and bases read, records
+// written...: see `pp_run_stats`), for a caller that polls instead of taking a statistics
+// callback. Cheap; may be called at any time between other calls on the session.
+pp_status pp_stream_stats(pp_stream *stream, pp_run_stats *stats_out);
 
 // Frees a session. A session not finished is aborted: its engine is stopped before this
 // returns and no callback is called any more (worker threads exit on their own right after). `pp_stream_free(NULL)` does nothing; calling it

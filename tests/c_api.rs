@@ -244,7 +244,11 @@ fn expected_coverage_line(d: &Path) -> Option<String> {
     }
     let opts = panelprep::coverage::Preset::Mosdepth.options();
     let r = panelprep::coverage::run(&opts, &bam, &d.join("panel.bed")).unwrap();
-    Some(format!("coverage_mean={:.6}", r.panel.mean_target_coverage))
+    Some(format!(
+        "coverage_mean={:.6}\n{}",
+        r.panel.mean_target_coverage,
+        r.warnings.len()
+    ))
 }
 
 /// `MAJOR * 10000 + MINOR * 100 + PATCH` of this crate, computed here from Cargo's parts.
@@ -465,6 +469,8 @@ fn expect_lines(lang: Lang, stdout: &str) {
                 "pull_mode=ok".into(),
                 "fd_input=ok".into(),
                 "byte_paths=ok".into(),
+                "observability=ok".into(),
+                "log_first_info=".into(),
             ]
         }
         Lang::Cpp => vec![
@@ -506,7 +512,16 @@ fn check_run(lang: Lang, name: &str, work: &Path, out: &Output) {
     if lang == Lang::C {
         let stdout = String::from_utf8_lossy(&out.stdout);
         match expected_coverage_line(work) {
-            Some(line) => assert!(stdout.contains(&line), "{name}: wants {line:?}:\n{stdout}"),
+            Some(lines) => {
+                let (line, warnings) = lines.split_once('\n').unwrap();
+                assert!(stdout.contains(line), "{name}: wants {line:?}:\n{stdout}");
+                // Every warning of the report reached the log callback.
+                let logged = format!("coverage_log_warnings={warnings}\n");
+                assert!(
+                    stdout.contains(&logged),
+                    "{name}: wants {logged:?}:\n{stdout}"
+                );
+            }
             None => assert!(stdout.contains("coverage=skipped"), "{stdout}"),
         }
         if !stdout.contains("coverage=skipped") {

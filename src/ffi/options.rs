@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use super::boundary::{Failed, arg_opt_str, arg_str, boundary, boundary_void, string_to_c};
 use super::handle::{self, BoxHandle, try_box_mut, try_box_ref, try_out};
-use super::options_control::Progress;
+use super::options_control::{Logger, Progress};
 use super::pp_status;
 use crate::Error;
 use crate::pipeline::{Control, Layout, PipelineOptions};
@@ -32,6 +32,8 @@ pub(crate) struct Options {
     pub(crate) cancel: Option<Control>,
     /// Cap on the bytes a streaming session queues (`pp_options_set_memory_limit`).
     pub(crate) memory_limit: Option<usize>,
+    /// Where the run's messages go (`pp_options_set_log_callback`).
+    pub(crate) log: Option<Logger>,
 }
 
 impl BoxHandle for pp_options {
@@ -41,15 +43,23 @@ impl BoxHandle for pp_options {
 impl Options {
     /// Polls the cancel token and reports progress; `false` means cancel.
     pub(crate) fn watch(&self, control: &Control) -> bool {
+        self.flush_log(control);
         if self.cancel.as_ref().is_some_and(Control::is_cancelled) {
             return false;
         }
         self.progress.is_none_or(|p| p.report(control))
     }
 
-    /// True when runs need a watcher (a progress callback or a cancel token).
+    /// Hands the run's queued messages to the log callback, if any (caller's thread).
+    pub(crate) fn flush_log(&self, control: &Control) {
+        if let Some(l) = &self.log {
+            l.drain(control.log());
+        }
+    }
+
+    /// True when runs need a watcher (a progress callback, a cancel token, a log callback).
     pub(crate) fn watched(&self) -> bool {
-        self.progress.is_some() || self.cancel.is_some()
+        self.progress.is_some() || self.cancel.is_some() || self.log.is_some()
     }
 
     pub(crate) fn interval(&self) -> Duration {

@@ -1,7 +1,9 @@
 //! Run control attached to `pp_options`: the progress callback and the cancel token.
 
-use std::ffi::{c_int, c_void};
+use std::ffi::{CString, c_char, c_int, c_void};
 use std::time::Duration;
+
+use crate::log::{Level, Log};
 
 use super::boundary::{boundary, boundary_void};
 use super::handle::{self, ArcHandle, try_arc_ref, try_box_mut, try_out};
@@ -32,10 +34,52 @@ pub struct pp_cancel_token {
 pub type pp_progress_callback =
     Option<unsafe extern "C" fn(userdata: *mut c_void, records: u64, bytes: u64) -> c_int>;
 
+/// Counters of a run so far (`pp_stream_stats`, `pp_stats_callback`). Fields may be added at
+/// the end in later versions; the library only writes the fields it knows.
+#[repr(C)]
+#[derive(Debug, Clone, Copy, Default)]
+pub struct pp_run_stats {
+    /// Records read and processed (mates count one each).
+    pub records_in: u64,
+    /// Bases of those records.
+    pub bases_in: u64,
+    /// Uncompressed input bytes of those records.
+    pub bytes_in: u64,
+    /// Records written to the read outputs (mates count one each).
+    pub records_out: u64,
+    /// Raw bytes read from input files as stored (compressed; 0 for streams and descriptors).
+    pub input_read: u64,
+}
+
+impl pp_run_stats {
+    /// The counters of `control`.
+    pub(crate) fn of(control: &Control) -> Self {
+        Self {
+            records_in: control.records(),
+            bases_in: control.bases(),
+            bytes_in: control.bytes(),
+            records_out: control.records_out(),
+            input_read: control.input_read(),
+        }
+    }
+}
+
+/// Statistics callback: the run's counters so far (`stats` is valid during the call only).
+/// Called when and where a `pp_progress_callback` is; return 0 to continue, non-zero to
+/// cancel the run.
+pub type pp_stats_callback =
+    Option<unsafe extern "C" fn(userdata: *mut c_void, stats: *const pp_run_stats) -> c_int>;
+
+#[derive(Debug, Clone, Copy)]
+enum ProgressFn {
+    Counts(unsafe extern "C" fn(*mut c_void, u64, u64) -> c_int),
+    Stats(unsafe extern "C" fn(*mut c_void, *const pp_run_stats) -> c_int),
+}
+
 /// A progress callback with its context.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Progress {
-    callback: unsafe extern "C" fn(*mut c_void, u64, u64) -> c_int,
+    callback: ProgressFn,
     userdata: *mut c_void,
     pub(crate) interval: Duration,
 }
@@ -43,9 +87,72 @@ pub(crate) struct Progress {
 impl Progress {
     /// Reports `control`'s counters; `false` when the callback asks to cancel.
     pub(crate) fn report(&self, control: &Control) -> bool {
-        // SAFETY: the caller registered a valid function and promises `userdata` stays valid
-        // while the options are used; we call it on the caller's thread only.
-        unsafe { (self.callback)(self.userdata, control.records(), control.bytes()) == 0 }
+        let rc = match self.callback {
+            // SAFETY: the caller registered a valid function and promises `userdata` stays
+            // valid while the options are used; we call it on the caller's thread only.
+            ProgressFn::Counts(f) => unsafe {
+                f(self.userdata, control.records(), control.bytes())
+            },
+            ProgressFn::Stats(f) => {
+                let stats = pp_run_stats::of(control);
+                // SAFETY: as above; `stats` lives for the call.
+                unsafe { f(self.userdata, &stats) }
+            }
+        };
+        rc == 0
+    }
+}
+
+/// How much a log message matters.
+#[repr(C)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum pp_log_level {
+    /// Something failed (the call also returns an error status).
+    PP_LOG_ERROR = 1,
+    /// The output may not be what you expect (targets skipped, a header's doubtful claims).
+    PP_LOG_WARNING = 2,
+    /// What the run decided by itself (the adapter it detected...).
+    PP_LOG_INFO = 3,
+}
+
+/// Log callback: one message of the library (UTF-8, NUL-terminated, valid during the call
+/// only; no trailing newline). The library never prints to standard error itself.
+///
+/// Called on the thread that made the `pp_` call (`pp_run_*`, `pp_stream_*`,
+/// `pp_coverage_run_with_options`), inside that call, never concurrently, in the order the
+/// messages were made. It must not call `pp_` functions on the run it reports on, nor throw or
+/// longjmp.
+pub type pp_log_callback = Option<
+    unsafe extern "C" fn(userdata: *mut c_void, level: pp_log_level, message: *const c_char),
+>;
+
+/// A log callback with its context.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Logger {
+    callback: unsafe extern "C" fn(*mut c_void, pp_log_level, *const c_char),
+    userdata: *mut c_void,
+}
+
+impl Logger {
+    /// Hands every queued message of `log` to the callback (call on the caller's thread).
+    pub(crate) fn drain(&self, log: &Log) {
+        log.drain(|level, message| {
+            let level = match level {
+                Level::Error => pp_log_level::PP_LOG_ERROR,
+                Level::Warning => pp_log_level::PP_LOG_WARNING,
+                Level::Info => pp_log_level::PP_LOG_INFO,
+            };
+            let text = CString::new(message.replace('\0', "\\0")).unwrap_or_default();
+            // SAFETY: the caller registered a valid function and promises `userdata` stays
+            // valid while the options are used; `text` lives for the call, which is made on
+            // the caller's thread.
+            unsafe { (self.callback)(self.userdata, level, text.as_ptr()) }
+        });
+    }
+
+    /// A logger from the C arguments; `None` for a NULL callback.
+    pub(crate) fn new(callback: pp_log_callback, userdata: *mut c_void) -> Option<Self> {
+        callback.map(|callback| Self { callback, userdata })
     }
 }
 
@@ -72,11 +179,53 @@ pub extern "C" fn pp_options_set_progress(
         u64::from(interval_ms)
     });
     boundary(|| {
-        try_box_mut!(options).progress = callback.map(|callback| Progress {
-            callback,
+        try_box_mut!(options).progress = callback.map(|f| Progress {
+            callback: ProgressFn::Counts(f),
             userdata,
             interval,
         });
+        Ok(())
+    })
+}
+
+/// Sets (or with a NULL `callback`, removes) a statistics callback: a progress callback that
+/// gets every counter of `pp_run_stats` (records and bases in, records out...). It replaces a
+/// `pp_options_set_progress` callback and vice versa; `interval_ms` as there.
+#[unsafe(no_mangle)]
+pub extern "C" fn pp_options_set_stats_callback(
+    options: *mut pp_options,
+    callback: pp_stats_callback,
+    userdata: *mut c_void,
+    interval_ms: u32,
+) -> pp_status {
+    let interval = Duration::from_millis(if interval_ms == 0 {
+        100
+    } else {
+        u64::from(interval_ms)
+    });
+    boundary(|| {
+        try_box_mut!(options).progress = callback.map(|f| Progress {
+            callback: ProgressFn::Stats(f),
+            userdata,
+            interval,
+        });
+        Ok(())
+    })
+}
+
+/// Sets (or with a NULL `callback`, removes) the log callback of runs using these options
+/// (file mode and streaming): messages the library would otherwise keep to itself, such as
+/// the adapter detected for each mate (`PP_LOG_INFO`). See `pp_log_callback` for when and
+/// where it is called. Ownership: `userdata` is passed back untouched; keep it valid while
+/// runs use these options.
+#[unsafe(no_mangle)]
+pub extern "C" fn pp_options_set_log_callback(
+    options: *mut pp_options,
+    callback: pp_log_callback,
+    userdata: *mut c_void,
+) -> pp_status {
+    boundary(|| {
+        try_box_mut!(options).log = Logger::new(callback, userdata);
         Ok(())
     })
 }

@@ -37,11 +37,13 @@ fn run_from(
         Some(r) => pipeline::run_readers(p, inputs, r, outputs, c),
         None => pipeline::run(p, inputs, outputs, c),
     };
-    let summary = if o.watched() {
-        run_watched(&control, o.interval(), &mut |c| o.watch(c), go)?
+    let result = if o.watched() {
+        run_watched(&control, o.interval(), &mut |c| o.watch(c), go)
     } else {
-        go(&control)?
+        go(&control)
     };
+    o.flush_log(&control);
+    let summary = result?;
     Ok(Report::into_c(summary, command))
 }
 

@@ -8,7 +8,7 @@ use std::path::PathBuf;
 use super::boundary::{Failed, boundary, boundary_void};
 use super::handle::{self, BoxHandle, try_box_ref, try_out, try_slice, try_slice_mut};
 use super::options::{Options, pp_options};
-use super::options_control::Progress;
+use super::options_control::{Logger, Progress, pp_run_stats};
 use super::pp_status;
 use super::report::{Report, pp_report};
 use crate::Error;
@@ -43,6 +43,9 @@ struct Callbacks {
     writers: Vec<(WriteFn, *mut c_void)>,
     progress: Option<Progress>,
     cancel: Option<Control>,
+    log: Option<Logger>,
+    /// One message at a time: the logger drains a `Log`.
+    pending: crate::log::Log,
 }
 
 impl PushOutput for Callbacks {
@@ -66,6 +69,13 @@ impl PushOutput for Callbacks {
 
     fn progress(&mut self, control: &Control) -> bool {
         self.progress.is_none_or(|p| p.report(control))
+    }
+
+    fn log(&mut self, level: crate::log::Level, message: &str) {
+        if let Some(l) = &self.log {
+            self.pending.push(level, message);
+            l.drain(&self.pending);
+        }
     }
 
     fn cancel_requested(&self) -> bool {
@@ -201,6 +211,8 @@ fn open(
         writers,
         progress: o.progress,
         cancel: o.cancel.clone(),
+        log: o.log,
+        pending: crate::log::Log::new(),
     };
     Ok(handle::box_into(Stream {
         inner: RefCell::new((session, callbacks)),
@@ -347,6 +359,23 @@ pub extern "C" fn pp_stream_finish(
                 _ => format!("panelprep trim -i {}", names.join(" ")),
             };
             *out = Report::into_c(summary, command);
+            Ok(())
+        })
+    })
+}
+
+/// Stores the session's counters so far in `*stats_out` (records and bases read, records
+/// written...: see `pp_run_stats`), for a caller that polls instead of taking a statistics
+/// callback. Cheap; may be called at any time between other calls on the session.
+#[unsafe(no_mangle)]
+pub extern "C" fn pp_stream_stats(
+    stream: *mut pp_stream,
+    stats_out: *mut pp_run_stats,
+) -> pp_status {
+    boundary(|| {
+        let out = try_out!(stats_out);
+        with_session(stream, |s, _| {
+            *out = pp_run_stats::of(s.control());
             Ok(())
         })
     })

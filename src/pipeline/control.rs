@@ -16,6 +16,9 @@ struct Inner {
     bytes: AtomicU64,
     /// Raw (compressed) bytes read from input files; shared with their readers.
     input_read: Arc<AtomicU64>,
+    bases: AtomicU64,
+    records_out: AtomicU64,
+    log: crate::log::Log,
 }
 
 impl Control {
@@ -44,6 +47,22 @@ impl Control {
         self.inner.bytes.load(Ordering::Relaxed)
     }
 
+    /// Bases of the records counted by [`Control::records`].
+    pub fn bases(&self) -> u64 {
+        self.inner.bases.load(Ordering::Relaxed)
+    }
+
+    /// Records written to the run's read outputs so far (mates count one each).
+    pub fn records_out(&self) -> u64 {
+        self.inner.records_out.load(Ordering::Relaxed)
+    }
+
+    /// The run's messages for a person (detected adapter, skipped targets...): drain them on
+    /// the thread that shows them.
+    pub fn log(&self) -> &crate::log::Log {
+        &self.inner.log
+    }
+
     /// Raw bytes read so far from the run's input files (as stored, before decompression; not
     /// counted for stdin or caller streams): with the files' sizes, the share of input read.
     pub fn input_read(&self) -> u64 {
@@ -58,5 +77,13 @@ impl Control {
     pub(crate) fn add(&self, records: u64, bytes: u64) {
         self.inner.records.fetch_add(records, Ordering::Relaxed);
         self.inner.bytes.fetch_add(bytes, Ordering::Relaxed);
+    }
+
+    /// Adds the bases of the records just counted and the records written.
+    pub(crate) fn add_more(&self, bases: u64, records_out: u64) {
+        self.inner.bases.fetch_add(bases, Ordering::Relaxed);
+        self.inner
+            .records_out
+            .fetch_add(records_out, Ordering::Relaxed);
     }
 }

@@ -484,6 +484,10 @@ fn execute(
                 c.bases += d.bases;
             }
             control.add(done.input[0].records + done.input[1].records, done.bytes);
+            control.add_more(
+                done.input[0].bases + done.input[1].bases,
+                done.written[0] + done.written[1],
+            );
             for (k, stream) in streams.iter_mut().enumerate() {
                 let out = std::mem::take(&mut done.out[k]);
                 stream.push(out, done.written[k], &mut jobs, &buffers)?;

@@ -58,6 +58,12 @@ pub trait PushOutput {
         true
     }
 
+    /// A message of the run for a person (see [`crate::log`]), on the caller's thread, during
+    /// any call of the session. The default drops it.
+    fn log(&mut self, level: crate::log::Level, message: &str) {
+        let _ = (level, message);
+    }
+
     /// Polled with [`PushOutput::progress`]: return `true` to cancel the run (e.g. a cancel token
     /// set by another thread).
     fn cancel_requested(&self) -> bool {
@@ -411,6 +417,7 @@ impl PushSession {
                 Err(e) => self.fail(e),
             }
         }
+        self.flush_log(out);
         match &self.outcome {
             None => Ok(()),
             Some(Err(e)) => Err(PushError::Run(e)),
@@ -445,6 +452,7 @@ impl PushSession {
                 Err(e) => self.fail(e),
             }
         }
+        self.flush_log(out);
         match &self.outcome {
             Some(Ok(s)) => Ok(s.clone()),
             Some(Err(e)) => Err(PushError::Run(e)),
@@ -528,6 +536,7 @@ impl PushSession {
                 Err(e) => self.fail(e),
             }
         }
+        self.flush_log(out);
         if !matches!(self.outcome, Some(Err(_))) {
             return Ok(self.take_staged(output, buf));
         }
@@ -711,8 +720,14 @@ impl PushSession {
         }
     }
 
+    /// Hands the run's queued messages to `out`.
+    fn flush_log(&self, out: &mut dyn PushOutput) {
+        self.control.log().drain(|level, m| out.log(level, m));
+    }
+
     /// Polls cancellation and, at the first call and then every interval, reports progress.
     fn tick(&mut self, out: &mut dyn PushOutput) -> Result<(), Error> {
+        self.flush_log(out);
         if out.cancel_requested() {
             return Err(Error::Cancelled);
         }

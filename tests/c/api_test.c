@@ -677,6 +677,86 @@ static void test_fd_and_byte_paths(void) {
     printf("byte_paths=ok\n");
 }
 
+/* The log callback: counts messages by level, remembers the first INFO text, checks the
+ * thread. */
+typedef struct {
+    int info, warning, error, wrong_thread;
+    char first_info[512];
+    pthread_t thread;
+} log_seen;
+
+static void log_cb(void *userdata, pp_log_level level, const char *message) {
+    log_seen *l = (log_seen *)userdata;
+    if (!pthread_equal(pthread_self(), l->thread)) l->wrong_thread++;
+    if (level == PP_LOG_INFO) {
+        if (l->info++ == 0) snprintf(l->first_info, sizeof l->first_info, "%s", message);
+    } else if (level == PP_LOG_WARNING) {
+        l->warning++;
+    } else {
+        l->error++;
+    }
+}
+
+static pp_run_stats last_stats;
+static int stats_calls = 0;
+static int stats_cb(void *userdata, const pp_run_stats *stats) {
+    (void)userdata;
+    if (stats->records_in < last_stats.records_in) stats_calls = -1000; /* must not go back */
+    last_stats = *stats;
+    stats_calls++;
+    return 0;
+}
+
+/* Log callback (adapter detection reported, on the calling thread), statistics callback and
+ * pp_stream_stats: the final counters equal the report's. */
+static void test_observability(void) {
+    pp_options *o = NULL;
+    pp_stream *s = NULL;
+    const pp_report *r = NULL;
+    log_seen seen;
+    pp_run_stats st;
+    buffer in = read_file(in_dir("demo_R1.fq.gz")), out = {NULL, 0, 0};
+    uint64_t reads_in = 0, reads_out = 0, bases_in = 0;
+    memset(&seen, 0, sizeof seen);
+    seen.thread = pthread_self();
+    memset(&last_stats, 0, sizeof last_stats);
+    CHECK_OK(pp_options_new(&o));
+    CHECK_STATUS(pp_options_set_log_callback(NULL, log_cb, &seen), PP_STATUS_NULL_ARGUMENT);
+    CHECK_STATUS(pp_options_set_stats_callback(NULL, stats_cb, NULL, 1), PP_STATUS_NULL_ARGUMENT);
+    CHECK_OK(pp_options_set_log_callback(o, log_cb, &seen));
+    CHECK_OK(pp_options_set_stats_callback(o, stats_cb, NULL, 1));
+    /* File mode, default options: the adapter is detected from the reads and logged. */
+    CHECK_OK(pp_run_se(o, in_dir("demo_R1.fq.gz"), NULL, &r));
+    CHECK_OK(pp_report_reads_in(r, &reads_in));
+    CHECK_OK(pp_report_reads_out(r, &reads_out));
+    CHECK_OK(pp_report_bases_in(r, &bases_in));
+    pp_report_free(r);
+    r = NULL;
+    CHECK(seen.info >= 1 && strstr(seen.first_info, "adapter") != NULL);
+    CHECK(stats_calls >= 2);
+    CHECK(last_stats.records_in == reads_in && last_stats.records_out == reads_out);
+    CHECK(last_stats.bases_in == bases_in && last_stats.bytes_in > 0);
+    printf("log_first_info=%s\n", seen.first_info);
+    /* Streaming: the same message, and pp_stream_stats polled. */
+    seen.info = 0;
+    CHECK_OK(pp_options_set_stats_callback(o, NULL, NULL, 0));
+    CHECK_OK(pp_stream_open(o, 1, append_cb, &out, NULL, NULL, &s));
+    CHECK_STATUS(pp_stream_stats(s, NULL), PP_STATUS_NULL_ARGUMENT);
+    CHECK_STATUS(pp_stream_stats(NULL, &st), PP_STATUS_NULL_ARGUMENT);
+    CHECK_OK(pp_stream_push(s, 0, in.data, in.len));
+    CHECK_OK(pp_stream_finish(s, &r));
+    CHECK_OK(pp_stream_stats(s, &st));
+    CHECK(st.records_in == reads_in && st.records_out == reads_out && st.bases_in == bases_in);
+    CHECK(seen.info >= 1);
+    CHECK(seen.wrong_thread == 0 && seen.error == 0);
+    pp_report_free(r);
+    pp_stream_free(s);
+    buffer_free(&in);
+    buffer_free(&out);
+    pp_options_free(o);
+    printf("observability=ok records_in=%llu\n", (unsigned long long)st.records_in);
+}
+
 /* Structured location of the last error (bad.fq: record 3, line 12), status texts, and the
  * last error's lifetime: calls that return no status leave it untouched. Call right after the
  * failed pp_run_se on bad.fq. */
@@ -994,6 +1074,20 @@ static void test_coverage(void) {
     CHECK_STATUS(pp_coverage_report_pct_bases_at_least(c, 20, &pct), PP_STATUS_INVALID_ARGUMENT);
     CHECK_OK(pp_coverage_report_mean(c, &mean));
     printf("coverage_options_mean=%.6f\n", mean);
+    {
+        log_seen cov_seen;
+        memset(&cov_seen, 0, sizeof cov_seen);
+        cov_seen.thread = pthread_self();
+        pp_coverage_report_free(c);
+        c = NULL;
+        CHECK_STATUS(pp_coverage_options_set_log_callback(NULL, log_cb, &cov_seen),
+                     PP_STATUS_NULL_ARGUMENT);
+        CHECK_OK(pp_coverage_options_set_log_callback(co, log_cb, &cov_seen));
+        CHECK_OK(pp_coverage_run_with_options(in_dir("panel.bam"), in_dir("panel.bed"), co, NULL,
+                                              &c));
+        CHECK(cov_seen.wrong_thread == 0 && cov_seen.error == 0);
+        printf("coverage_log_warnings=%d\n", cov_seen.warning);
+    }
     pp_coverage_report_free(c);
     pp_coverage_options_free(co);
 }
@@ -1011,6 +1105,7 @@ int main(int argc, char **argv) {
     test_streaming();
     test_pull_mode();
     test_fd_and_byte_paths();
+    test_observability();
     test_errors();
     test_reentrancy();
     test_cancellation();
