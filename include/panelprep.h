@@ -132,6 +132,15 @@ typedef struct pp_coverage_report pp_coverage_report;
 // start, so changing options affects later runs only.
 typedef struct pp_options pp_options;
 
+// A pool of worker threads that runs (file mode and streaming sessions) can share, so that
+// several sessions at once do not each start their own workers. Attach it to options with
+// `pp_options_set_pool`.
+//
+// Ownership: reference-counted; options and running sessions hold their own references, so
+// the caller may free its handle with `pp_pool_free` at any time; the threads exit when the
+// last reference is gone. Threading: may be used by runs on any threads at once.
+typedef struct pp_pool pp_pool;
+
 // The result of a successful run (file mode or streaming): what was read, filtered and
 // written, with the QC statistics when they were collected (the default).
 //
@@ -493,6 +502,25 @@ pp_status pp_options_set_cancel_token(pp_options *options, const pp_cancel_token
 // 64 MiB, see `pp_stream_push`; the engine reads up to 16 MiB of one input for adapter
 // detection before the other). File mode ignores it.
 pp_status pp_options_set_memory_limit(pp_options *options, size_t bytes);
+
+// Starts a pool of `threads` worker threads (1-256) and stores it in `*pool_out`. Runs on
+// the pool interleave their batches on its threads; each run or session still has a few
+// light threads of its own (input reader, output ordering). Output bytes do not depend on
+// the pool.
+//
+// Ownership: the caller owns one reference and releases it with `pp_pool_free`.
+pp_status pp_pool_new(uint32_t threads, const pp_pool **pool_out);
+
+// Releases the caller's reference to a pool. `pp_pool_free(NULL)` does nothing. Options and
+// sessions using the pool keep it alive.
+void pp_pool_free(const pp_pool *pool);
+
+// Runs using these options run on `pool` instead of starting `threads` workers of their own
+// (NULL detaches it: runs start their own again). The options' thread count then only sets
+// how many batches a run keeps in flight.
+//
+// Ownership: the options take their own reference to the pool.
+pp_status pp_options_set_pool(pp_options *options, const pp_pool *pool);
 
 // Creates a cancel token (not cancelled) in `*token_out`.
 //

@@ -470,6 +470,7 @@ fn expect_lines(lang: Lang, stdout: &str) {
                 "fd_input=ok".into(),
                 "byte_paths=ok".into(),
                 "observability=ok".into(),
+                "pool=ok".into(),
                 "log_first_info=".into(),
             ]
         }
@@ -831,5 +832,62 @@ fn readme_excerpts_are_compiled_code() {
         );
         found += 1;
     }
-    assert!(found >= 2, "README lacks the pull-mode excerpts");
+    assert!(
+        found >= 3,
+        "README lacks the pull-mode and observability excerpts"
+    );
+}
+
+/// The README's observability example (`examples/c/observe_example.c`): two sessions on one
+/// shared pool, the detected adapter through the log callback, counters through the
+/// statistics callback and `pp_stream_stats`.
+#[test]
+fn readme_observe_example() {
+    if !have("cc") {
+        eprintln!("skipping readme_observe_example: no cc on PATH");
+        return;
+    }
+    let work = run_dir("readme-observe-example");
+    let exe = work.join("observe_example");
+    let out = Command::new("cc")
+        .args(["-std=c99", "-Wall", "-Wextra", "-Werror", "-pedantic", "-I"])
+        .arg(libs().include_dir())
+        .arg(Path::new(ROOT).join("examples/c/observe_example.c"))
+        .arg(libs().lib_dir().join("libpanelprep.a"))
+        .args(["-lpthread", "-ldl", "-lm", "-o"])
+        .arg(&exe)
+        .output()
+        .unwrap();
+    check_output("compiling the observe example", &out);
+    let out = Command::new(&exe)
+        .arg(work.join("demo_R1.fq.gz"))
+        .output()
+        .unwrap();
+    check_output("the observe example", &out);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    // One detection message per session, on the caller's thread, and equal counters.
+    assert_eq!(
+        stdout
+            .matches("read 1 adapter detected: AGATCGGAAGAGC")
+            .count(),
+        2,
+        "{stdout}"
+    );
+    let counts: Vec<&str> = stdout
+        .lines()
+        .filter(|l| l.starts_with("session "))
+        .map(|l| l.split_once(": ").unwrap().1)
+        .collect();
+    assert!(counts.len() == 2 && counts[0] == counts[1], "{stdout}");
+    let out_records = counts[0]
+        .split(", ")
+        .nth(1)
+        .unwrap()
+        .trim_end_matches(" out");
+    assert!(
+        stdout.contains(&format!(
+            "stats callback last saw {out_records} records out"
+        )),
+        "{stdout}"
+    );
 }

@@ -9,7 +9,7 @@ use super::handle::{self, BoxHandle, try_box_mut, try_box_ref, try_out};
 use super::options_control::{Logger, Progress};
 use super::pp_status;
 use crate::Error;
-use crate::pipeline::{Control, Layout, PipelineOptions};
+use crate::pipeline::{Control, Layout, PipelineOptions, WorkerPool};
 use crate::settings::RunSettings;
 
 /// Options for a run (file mode or streaming). Create with `pp_options_new`, change with
@@ -34,6 +34,8 @@ pub(crate) struct Options {
     pub(crate) memory_limit: Option<usize>,
     /// Where the run's messages go (`pp_options_set_log_callback`).
     pub(crate) log: Option<Logger>,
+    /// The shared worker pool (`pp_options_set_pool`).
+    pub(crate) pool: Option<WorkerPool>,
 }
 
 impl BoxHandle for pp_options {
@@ -74,7 +76,9 @@ impl Options {
 
     /// The engine options of a run on input laid out as `layout`.
     pub(crate) fn pipeline(&self, layout: Layout) -> Result<PipelineOptions, Error> {
-        self.settings.pipeline_options(layout)
+        let mut p = self.settings.pipeline_options(layout)?;
+        p.pool = self.pool.clone();
+        Ok(p)
     }
 }
 

@@ -3,7 +3,9 @@
 use std::ffi::{CString, c_char, c_int, c_void};
 use std::time::Duration;
 
+use super::boundary::Failed;
 use crate::log::{Level, Log};
+use crate::pipeline::WorkerPool;
 
 use super::boundary::{boundary, boundary_void};
 use super::handle::{self, ArcHandle, try_arc_ref, try_box_mut, try_out};
@@ -259,6 +261,59 @@ pub extern "C" fn pp_options_set_cancel_token(
 pub extern "C" fn pp_options_set_memory_limit(options: *mut pp_options, bytes: usize) -> pp_status {
     boundary(|| {
         try_box_mut!(options).memory_limit = (bytes > 0).then_some(bytes);
+        Ok(())
+    })
+}
+
+/// A pool of worker threads that runs (file mode and streaming sessions) can share, so that
+/// several sessions at once do not each start their own workers. Attach it to options with
+/// `pp_options_set_pool`.
+///
+/// Ownership: reference-counted; options and running sessions hold their own references, so
+/// the caller may free its handle with `pp_pool_free` at any time; the threads exit when the
+/// last reference is gone. Threading: may be used by runs on any threads at once.
+pub struct pp_pool {
+    _private: [u8; 0],
+}
+
+impl ArcHandle for pp_pool {
+    type Target = WorkerPool;
+}
+
+/// Starts a pool of `threads` worker threads (1-256) and stores it in `*pool_out`. Runs on
+/// the pool interleave their batches on its threads; each run or session still has a few
+/// light threads of its own (input reader, output ordering). Output bytes do not depend on
+/// the pool.
+///
+/// Ownership: the caller owns one reference and releases it with `pp_pool_free`.
+#[unsafe(no_mangle)]
+pub extern "C" fn pp_pool_new(threads: u32, pool_out: *mut *const pp_pool) -> pp_status {
+    boundary(|| {
+        let out = try_out!(pool_out);
+        let pool = WorkerPool::new(threads as usize)
+            .map_err(|e| Failed::with(pp_status::PP_STATUS_INVALID_ARGUMENT, &e.to_string()))?;
+        *out = handle::arc_into(std::sync::Arc::new(pool));
+        Ok(())
+    })
+}
+
+/// Releases the caller's reference to a pool. `pp_pool_free(NULL)` does nothing. Options and
+/// sessions using the pool keep it alive.
+#[unsafe(no_mangle)]
+pub extern "C" fn pp_pool_free(pool: *const pp_pool) {
+    boundary_void(|| handle::arc_free(pool));
+}
+
+/// Runs using these options run on `pool` instead of starting `threads` workers of their own
+/// (NULL detaches it: runs start their own again). The options' thread count then only sets
+/// how many batches a run keeps in flight.
+///
+/// Ownership: the options take their own reference to the pool.
+#[unsafe(no_mangle)]
+pub extern "C" fn pp_options_set_pool(options: *mut pp_options, pool: *const pp_pool) -> pp_status {
+    boundary(|| {
+        let pool = handle::arc_ref(pool).cloned();
+        try_box_mut!(options).pool = pool;
         Ok(())
     })
 }

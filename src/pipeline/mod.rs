@@ -28,7 +28,7 @@ use std::time::Duration;
 pub use batch::InputCounts;
 pub use control::Control;
 pub use failed::{PAIRED_READ_IS_FAILING, fastp_tag};
-pub use options::{Inputs, Layout, Outputs, PipelineOptions};
+pub use options::{Inputs, Layout, Outputs, PipelineOptions, WorkerPool};
 pub use overwrite::refuse_existing;
 pub use push::{PushError, PushOutput, PushSession, run_watched};
 
@@ -198,7 +198,7 @@ fn run_staged_from(
         opts.dont_overwrite,
         all_outputs.iter().map(PathBuf::as_path),
     )?;
-    let pool = build_pool(opts.threads)?;
+    let pool = run_pool(opts)?;
     let mut sources = Vec::new();
     match readers {
         None => {
@@ -297,7 +297,7 @@ pub fn run_streams(
     if layout == Layout::Single && writers.len() == 2 {
         return Err(Error::Options("a second output needs paired input".into()));
     }
-    let pool = build_pool(opts.threads)?;
+    let pool = run_pool(opts)?;
     let mut sources = Vec::new();
     for (name, r) in readers {
         let (r, slot) = if opts.checksums {
@@ -334,6 +334,14 @@ pub fn run_streams(
     let (mut summary, _) = execute(&opts, sources, streams, routing, pool, control)?;
     summary.detected = detected;
     Ok(summary)
+}
+
+/// The run's pool: the shared one of the options, or a new one of `opts.threads` threads.
+fn run_pool(opts: &PipelineOptions) -> Result<Arc<rayon::ThreadPool>, Error> {
+    match &opts.pool {
+        Some(p) => Ok(p.rayon()),
+        None => build_pool(opts.threads),
+    }
 }
 
 fn build_pool(threads: usize) -> Result<Arc<rayon::ThreadPool>, Error> {
