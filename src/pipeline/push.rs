@@ -1113,6 +1113,42 @@ mod tests {
     }
 
     #[test]
+    fn memory_limit_bounds_callback_mode_queues() {
+        // A writer that checks the engine never queues more output than the limit (plus one
+        // piece) while the caller is away.
+        struct Check {
+            out: Vec<u8>,
+            shared: Arc<Shared>,
+            most: usize,
+        }
+        impl PushOutput for Check {
+            fn write(&mut self, _o: usize, bytes: &[u8]) -> Result<(), Error> {
+                let q = self.shared.lock();
+                self.most = self.most.max(q.out_bytes + q.queued[0]);
+                drop(q);
+                self.out.extend_from_slice(bytes);
+                Ok(())
+            }
+        }
+        let data = fastq(40_000, 14, 1);
+        let opts = PipelineOptions::passthrough();
+        let mut s = PushSession::start(&opts, Layout::Single, 1, Control::new()).unwrap();
+        s.set_memory_limit(100_000);
+        let mut out = Check {
+            out: Vec::new(),
+            shared: s.shared.clone(),
+            most: 0,
+        };
+        for piece in data.chunks(30_000) {
+            s.push(0, piece, &mut out).unwrap();
+        }
+        s.finish(&mut out).unwrap();
+        assert!(out.out == data);
+        // Input and output queues each at most the limit plus one piece (a batch, a push).
+        assert!(out.most < 2 * 100_000 + (1 << 20) + 30_000, "{}", out.most);
+    }
+
+    #[test]
     fn pull_mode_misuse() {
         let opts = PipelineOptions::passthrough();
         let mut out = Collect::new();
