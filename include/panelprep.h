@@ -97,6 +97,24 @@ typedef enum {
   PP_LOG_INFO = 3,
 } pp_log_level;
 
+// Why a read was dropped (`pp_read_result`); the numbers never change.
+typedef enum {
+  // Passed every filter.
+  PP_FILTER_PASSED = 0,
+  // Too many bases below the qualified quality (fastp `low_quality_reads`).
+  PP_FILTER_LOW_QUALITY = 1,
+  // Mean quality below the limit.
+  PP_FILTER_LOW_MEAN_QUALITY = 2,
+  // Too many N bases (fastp `too_many_N_reads`).
+  PP_FILTER_TOO_MANY_N = 3,
+  // Low sequence complexity (fastp `low_complexity_reads`).
+  PP_FILTER_LOW_COMPLEXITY = 4,
+  // Shorter than the required length after trimming (fastp `too_short_reads`).
+  PP_FILTER_TOO_SHORT = 5,
+  // Longer than the maximum length (fastp `too_long_reads`).
+  PP_FILTER_TOO_LONG = 6,
+} pp_filter_reason;
+
 // A cancellation flag that can be set from any thread. Attach it to options with
 // `pp_options_set_cancel_token`; every run using those options (file mode or streaming)
 // stops with `PP_STATUS_CANCELLED` soon after `pp_cancel_token_cancel`, including runs that
@@ -182,6 +200,31 @@ typedef struct {
   // (gzip) or the start of the bad block (BGZF, BAM). `PP_OFFSET_UNKNOWN` when not known.
   uint64_t byte_offset;
 } pp_error_location;
+
+// What happened to one read (`pp_read_results_callback`).
+typedef struct {
+  // The read's number in the input, from 0; both mates of a pair share it.
+  uint64_t record;
+  // 0 = read 1 (or single-end), 1 = read 2.
+  uint32_t mate;
+  // Bases removed from the 5' end (UMI, fixed and quality cuts).
+  uint32_t trimmed_front;
+  // Bases removed as adapter (with anything after it).
+  uint32_t adapter_bases;
+  // Length after trimming.
+  uint32_t length;
+  // This read's own filter verdict.
+  pp_filter_reason reason;
+  // 1 when written to the read output (for a pair: both mates passed), else 0.
+  uint32_t kept;
+} pp_read_result;
+
+// Read results callback: `n` results (`n` > 0) of consecutive reads in input order, valid
+// during the call only. Called where and when the progress callback is (the calling thread,
+// inside `pp_run_*` / `pp_stream_*`), with the reads processed since the last call. Return 0
+// to continue, non-zero to cancel the run (ignored when the results are the last ones of a run
+// that already succeeded).
+typedef int (*pp_read_results_callback)(void *userdata, const pp_read_result *results, size_t n);
 
 // Progress callback: `records` (mates count as one each) and uncompressed input `bytes`
 // processed so far. Return 0 to continue, non-zero to cancel the run (it then returns
@@ -457,6 +500,15 @@ pp_status pp_options_set_length_required(pp_options *options, uint32_t length);
 // false restores the default: on for two-colour instruments (NextSeq, NovaSeq...), detected
 // from the read names. JSON `disable_trim_poly_g` turns it off.
 pp_status pp_options_set_trim_poly_g(pp_options *options, bool trim_poly_g);
+
+// Sets (or with a NULL `callback`, removes) the read results callback of runs using these
+// options: for every read, its number, bases trimmed at the 5' end and as adapter, length
+// after trimming, filter verdict and whether it was written (see `pp_read_result`). Off by
+// default: with it, results wait in memory (about 50 bytes a read) until the next callback.
+// Ownership: `userdata` is passed back untouched; keep it valid while runs use the options.
+pp_status pp_options_set_read_results_callback(pp_options *options,
+                                               pp_read_results_callback callback,
+                                               void *userdata);
 
 // Sets (or with a NULL `callback`, removes) the progress callback of runs using these
 // options, called about every `interval_ms` milliseconds (0 = 100 ms); see

@@ -471,6 +471,7 @@ fn expect_lines(lang: Lang, stdout: &str) {
                 "byte_paths=ok".into(),
                 "observability=ok".into(),
                 "pool=ok".into(),
+                "read_results=ok".into(),
                 "log_first_info=".into(),
             ]
         }

@@ -42,7 +42,8 @@ fn run_from(
     } else {
         go(&control)
     };
-    o.flush_log(&control);
+    // After the run: a cancel request from the last callbacks comes too late to matter.
+    let _ = o.flush_log(&control);
     let summary = result?;
     Ok(Report::into_c(summary, command))
 }

@@ -8,7 +8,7 @@ use std::path::PathBuf;
 use super::boundary::{Failed, boundary, boundary_void};
 use super::handle::{self, BoxHandle, try_box_ref, try_out, try_slice, try_slice_mut};
 use super::options::{Options, pp_options};
-use super::options_control::{Logger, Progress, pp_run_stats};
+use super::options_control::{Logger, Progress, ReadResults, pp_run_stats};
 use super::pp_status;
 use super::report::{Report, pp_report};
 use crate::Error;
@@ -44,6 +44,7 @@ struct Callbacks {
     progress: Option<Progress>,
     cancel: Option<Control>,
     log: Option<Logger>,
+    results: Option<ReadResults>,
     /// One message at a time: the logger drains a `Log`.
     pending: crate::log::Log,
 }
@@ -76,6 +77,10 @@ impl PushOutput for Callbacks {
             self.pending.push(level, message);
             l.drain(&self.pending);
         }
+    }
+
+    fn read_results(&mut self, results: &[crate::pipeline::ReadResult]) -> bool {
+        self.results.is_none_or(|r| r.deliver(results))
     }
 
     fn cancel_requested(&self) -> bool {
@@ -212,6 +217,7 @@ fn open(
         progress: o.progress,
         cancel: o.cancel.clone(),
         log: o.log,
+        results: o.read_results,
         pending: crate::log::Log::new(),
     };
     Ok(handle::box_into(Stream {

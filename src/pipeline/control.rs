@@ -19,6 +19,8 @@ struct Inner {
     bases: AtomicU64,
     records_out: AtomicU64,
     log: crate::log::Log,
+    /// Read results not yet taken, and the number of reads (pairs) numbered so far.
+    results: std::sync::Mutex<(Vec<super::ReadResult>, u64)>,
 }
 
 impl Control {
@@ -77,6 +79,29 @@ impl Control {
     pub(crate) fn add(&self, records: u64, bytes: u64) {
         self.inner.records.fetch_add(records, Ordering::Relaxed);
         self.inner.bytes.fetch_add(bytes, Ordering::Relaxed);
+    }
+
+    /// Numbers `results` (in input order, after the earlier ones) and keeps them until taken.
+    pub(crate) fn add_read_results(&self, mut results: Vec<super::ReadResult>) {
+        let mut g = self.inner.results.lock().unwrap_or_else(|p| p.into_inner());
+        for r in &mut results {
+            if r.mate == 0 {
+                g.1 += 1;
+            }
+            r.record = g.1.saturating_sub(1);
+        }
+        if g.0.is_empty() {
+            g.0 = results;
+        } else {
+            g.0.extend(results);
+        }
+    }
+
+    /// The read results recorded since the last call, in input order
+    /// (`PipelineOptions::read_results`).
+    pub fn take_read_results(&self) -> Vec<super::ReadResult> {
+        let mut g = self.inner.results.lock().unwrap_or_else(|p| p.into_inner());
+        std::mem::take(&mut g.0)
     }
 
     /// Adds the bases of the records just counted and the records written.

@@ -60,6 +60,25 @@ pub struct InputSummary {
     pub checksums: Option<io::Checksums>,
 }
 
+/// What happened to one read (`PipelineOptions::read_results`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ReadResult {
+    /// The read's number in the input (0-based); mates of a pair share it.
+    pub record: u64,
+    /// 0 = read 1 (or single-end), 1 = read 2.
+    pub mate: u8,
+    /// Bases removed from the 5' end (UMI, fixed and quality cuts).
+    pub trimmed_front: usize,
+    /// Bases removed as adapter (with anything after it).
+    pub adapter_bases: usize,
+    /// Length after trimming.
+    pub length: usize,
+    /// This read's filter verdict.
+    pub reason: crate::filter::Reason,
+    /// Written to the read output (for a pair: both mates passed).
+    pub kept: bool,
+}
+
 /// The result of a run.
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct Summary {
@@ -439,6 +458,7 @@ fn execute(
         unpaired: routing.unpaired,
         failed: routing.failed,
         buffers: buffers.clone(),
+        read_results: opts.read_results,
     });
     let mut stats = opts
         .stats
@@ -496,6 +516,9 @@ fn execute(
                 done.input[0].bases + done.input[1].bases,
                 done.written[0] + done.written[1],
             );
+            if !done.results.is_empty() {
+                control.add_read_results(std::mem::take(&mut done.results));
+            }
             for (k, stream) in streams.iter_mut().enumerate() {
                 let out = std::mem::take(&mut done.out[k]);
                 stream.push(out, done.written[k], &mut jobs, &buffers)?;

@@ -134,6 +134,9 @@ pub struct PipelineOptions {
     /// parallel (de)compression on the given pool instead (then `threads` only sizes the
     /// number of batches in flight).
     pub pool: Option<WorkerPool>,
+    /// Record what happened to every read ([`super::ReadResult`]) for
+    /// [`super::Control::take_read_results`]. Off by default: costs memory until taken.
+    pub read_results: bool,
 }
 
 /// A pool of worker threads several runs can share (three sessions on a 4-thread pool use 4
@@ -195,6 +198,7 @@ impl Default for PipelineOptions {
             dont_overwrite: false,
             failed_out: None,
             pool: None,
+            read_results: false,
         }
     }
 }

@@ -64,6 +64,14 @@ pub trait PushOutput {
         let _ = (level, message);
     }
 
+    /// What happened to the reads processed since the last call, in input order (only with
+    /// `PipelineOptions::read_results`), on the caller's thread; return `false` to cancel the
+    /// run.
+    fn read_results(&mut self, results: &[super::ReadResult]) -> bool {
+        let _ = results;
+        true
+    }
+
     /// Polled with [`PushOutput::progress`]: return `true` to cancel the run (e.g. a cancel token
     /// set by another thread).
     fn cancel_requested(&self) -> bool {
@@ -417,7 +425,7 @@ impl PushSession {
                 Err(e) => self.fail(e),
             }
         }
-        self.flush_log(out);
+        self.flush_final(out);
         match &self.outcome {
             None => Ok(()),
             Some(Err(e)) => Err(PushError::Run(e)),
@@ -452,7 +460,7 @@ impl PushSession {
                 Err(e) => self.fail(e),
             }
         }
-        self.flush_log(out);
+        self.flush_final(out);
         match &self.outcome {
             Some(Ok(s)) => Ok(s.clone()),
             Some(Err(e)) => Err(PushError::Run(e)),
@@ -536,7 +544,7 @@ impl PushSession {
                 Err(e) => self.fail(e),
             }
         }
-        self.flush_log(out);
+        self.flush_final(out);
         if !matches!(self.outcome, Some(Err(_))) {
             return Ok(self.take_staged(output, buf));
         }
@@ -720,14 +728,27 @@ impl PushSession {
         }
     }
 
-    /// Hands the run's queued messages to `out`.
-    fn flush_log(&self, out: &mut dyn PushOutput) {
+    /// Hands the run's queued messages and read results to `out`; `false` when `out` asks to
+    /// cancel.
+    fn flush_log(&self, out: &mut dyn PushOutput) -> bool {
         self.control.log().drain(|level, m| out.log(level, m));
+        let results = self.control.take_read_results();
+        results.is_empty() || out.read_results(&results)
+    }
+
+    /// [`PushSession::flush_log`] at the end of a call: a cancel request fails a session still
+    /// running (a finished one stays finished).
+    fn flush_final(&mut self, out: &mut dyn PushOutput) {
+        if !self.flush_log(out) && self.outcome.is_none() {
+            self.fail(Error::Cancelled);
+        }
     }
 
     /// Polls cancellation and, at the first call and then every interval, reports progress.
     fn tick(&mut self, out: &mut dyn PushOutput) -> Result<(), Error> {
-        self.flush_log(out);
+        if !self.flush_log(out) {
+            return Err(Error::Cancelled);
+        }
         if out.cancel_requested() {
             return Err(Error::Cancelled);
         }
