@@ -87,6 +87,34 @@ typedef enum {
   PP_STATUS_INTERNAL = 402,
 } pp_status;
 
+// How much a log message matters.
+typedef enum {
+  // Something failed (the call also returns an error status).
+  PP_LOG_ERROR = 1,
+  // The output may not be what you expect (targets skipped, a header's doubtful claims).
+  PP_LOG_WARNING = 2,
+  // What the run decided by itself (the adapter it detected...).
+  PP_LOG_INFO = 3,
+} pp_log_level;
+
+// Why a read was dropped (`pp_read_result`); the numbers never change.
+typedef enum {
+  // Passed every filter.
+  PP_FILTER_PASSED = 0,
+  // Too many bases below the qualified quality (fastp `low_quality_reads`).
+  PP_FILTER_LOW_QUALITY = 1,
+  // Mean quality below the limit.
+  PP_FILTER_LOW_MEAN_QUALITY = 2,
+  // Too many N bases (fastp `too_many_N_reads`).
+  PP_FILTER_TOO_MANY_N = 3,
+  // Low sequence complexity (fastp `low_complexity_reads`).
+  PP_FILTER_LOW_COMPLEXITY = 4,
+  // Shorter than the required length after trimming (fastp `too_short_reads`).
+  PP_FILTER_TOO_SHORT = 5,
+  // Longer than the maximum length (fastp `too_long_reads`).
+  PP_FILTER_TOO_LONG = 6,
+} pp_filter_reason;
+
 // A cancellation flag that can be set from any thread. Attach it to options with
 // `pp_options_set_cancel_token`; every run using those options (file mode or streaming)
 // stops with `PP_STATUS_CANCELLED` soon after `pp_cancel_token_cancel`, including runs that
@@ -122,6 +150,15 @@ typedef struct pp_coverage_report pp_coverage_report;
 // start, so changing options affects later runs only.
 typedef struct pp_options pp_options;
 
+// A pool of worker threads that runs (file mode and streaming sessions) can share, so that
+// several sessions at once do not each start their own workers. Attach it to options with
+// `pp_options_set_pool`.
+//
+// Ownership: reference-counted; options and running sessions hold their own references, so
+// the caller may free its handle with `pp_pool_free` at any time; the threads exit when the
+// last reference is gone. Threading: may be used by runs on any threads at once.
+typedef struct pp_pool pp_pool;
+
 // The result of a successful run (file mode or streaming): what was read, filtered and
 // written, with the QC statistics when they were collected (the default).
 //
@@ -141,6 +178,15 @@ typedef struct pp_report pp_report;
 // (such a call returns `PP_STATUS_INVALID_STATE`).
 typedef struct pp_stream pp_stream;
 
+// Log callback: one message of the library (UTF-8, NUL-terminated, valid during the call
+// only; no trailing newline). The library never prints to standard error itself.
+//
+// Called on the thread that made the `pp_` call (`pp_run_*`, `pp_stream_*`,
+// `pp_coverage_run_with_options`), inside that call, never concurrently, in the order the
+// messages were made. It must not call `pp_` functions on the run it reports on, nor throw or
+// longjmp.
+typedef void (*pp_log_callback)(void *userdata, pp_log_level level, const char *message);
+
 // Where the last error on a thread is (see `pp_last_error_location`).
 typedef struct {
   // The file (as given, or "<stream>" / "<output N>" for pushed input and callbacks);
@@ -155,6 +201,31 @@ typedef struct {
   uint64_t byte_offset;
 } pp_error_location;
 
+// What happened to one read (`pp_read_results_callback`).
+typedef struct {
+  // The read's number in the input, from 0; both mates of a pair share it.
+  uint64_t record;
+  // 0 = read 1 (or single-end), 1 = read 2.
+  uint32_t mate;
+  // Bases removed from the 5' end (UMI, fixed and quality cuts).
+  uint32_t trimmed_front;
+  // Bases removed as adapter (with anything after it).
+  uint32_t adapter_bases;
+  // Length after trimming.
+  uint32_t length;
+  // This read's own filter verdict.
+  pp_filter_reason reason;
+  // 1 when written to the read output (for a pair: both mates passed), else 0.
+  uint32_t kept;
+} pp_read_result;
+
+// Read results callback: `n` results (`n` > 0) of consecutive reads in input order, valid
+// during the call only. Called where and when the progress callback is (the calling thread,
+// inside `pp_run_*` / `pp_stream_*`), with the reads processed since the last call. Return 0
+// to continue, non-zero to cancel the run (ignored when the results are the last ones of a run
+// that already succeeded).
+typedef int (*pp_read_results_callback)(void *userdata, const pp_read_result *results, size_t n);
+
 // Progress callback: `records` (mates count as one each) and uncompressed input `bytes`
 // processed so far. Return 0 to continue, non-zero to cancel the run (it then returns
 // `PP_STATUS_CANCELLED`).
@@ -164,6 +235,26 @@ typedef struct {
 // then about every interval, and once after a successful run with the final numbers. It must
 // not call `pp_` functions on the session it reports on, nor throw or longjmp.
 typedef int (*pp_progress_callback)(void *userdata, uint64_t records, uint64_t bytes);
+
+// Counters of a run so far (`pp_stream_stats`, `pp_stats_callback`). Fields may be added at
+// the end in later versions; the library only writes the fields it knows.
+typedef struct {
+  // Records read and processed (mates count one each).
+  uint64_t records_in;
+  // Bases of those records.
+  uint64_t bases_in;
+  // Uncompressed input bytes of those records.
+  uint64_t bytes_in;
+  // Records written to the read outputs (mates count one each).
+  uint64_t records_out;
+  // Raw bytes read from input files as stored (compressed; 0 for streams and descriptors).
+  uint64_t input_read;
+} pp_run_stats;
+
+// Statistics callback: the run's counters so far (`stats` is valid during the call only).
+// Called when and where a `pp_progress_callback` is; return 0 to continue, non-zero to
+// cancel the run.
+typedef int (*pp_stats_callback)(void *userdata, const pp_run_stats *stats);
 
 // Write callback: the next `len` bytes (`len` > 0) of one output, in order. `data` is valid
 // only during the call. Return 0 on success; any other value fails the session with
@@ -221,6 +312,15 @@ pp_status pp_coverage_options_to_json(const pp_coverage_options *options, char *
 // and frees it independently (`pp_cancel_token_free`).
 pp_status pp_coverage_options_set_cancel_token(pp_coverage_options *options,
                                                const pp_cancel_token *token);
+
+// Sets (or with a NULL `callback`, removes) the log callback of coverage runs using these
+// options: the report's warnings (`PP_LOG_WARNING`: BED contigs missing from the BAM,
+// targets clipped at a contig's end, a header's sort order) as soon as they are known, on
+// the calling thread inside `pp_coverage_run_with_options` (see `pp_log_callback`).
+// Ownership: `userdata` is passed back untouched; keep it valid while runs use the options.
+pp_status pp_coverage_options_set_log_callback(pp_coverage_options *options,
+                                               pp_log_callback callback,
+                                               void *userdata);
 
 // Computes depth over the targets of `bed` from the coordinate-sorted `bam` (its `.bai` is
 // used when present) with the named `preset` (`"mosdepth"`, `"mosdepth-fast"` or
@@ -401,6 +501,15 @@ pp_status pp_options_set_length_required(pp_options *options, uint32_t length);
 // from the read names. JSON `disable_trim_poly_g` turns it off.
 pp_status pp_options_set_trim_poly_g(pp_options *options, bool trim_poly_g);
 
+// Sets (or with a NULL `callback`, removes) the read results callback of runs using these
+// options: for every read, its number, bases trimmed at the 5' end and as adapter, length
+// after trimming, filter verdict and whether it was written (see `pp_read_result`). Off by
+// default: with it, results wait in memory (about 50 bytes a read) until the next callback.
+// Ownership: `userdata` is passed back untouched; keep it valid while runs use the options.
+pp_status pp_options_set_read_results_callback(pp_options *options,
+                                               pp_read_results_callback callback,
+                                               void *userdata);
+
 // Sets (or with a NULL `callback`, removes) the progress callback of runs using these
 // options, called about every `interval_ms` milliseconds (0 = 100 ms); see
 // `pp_progress_callback` for when and where it is called.
@@ -412,12 +521,58 @@ pp_status pp_options_set_progress(pp_options *options,
                                   void *userdata,
                                   uint32_t interval_ms);
 
+// Sets (or with a NULL `callback`, removes) a statistics callback: a progress callback that
+// gets every counter of `pp_run_stats` (records and bases in, records out...). It replaces a
+// `pp_options_set_progress` callback and vice versa; `interval_ms` as there.
+pp_status pp_options_set_stats_callback(pp_options *options,
+                                        pp_stats_callback callback,
+                                        void *userdata,
+                                        uint32_t interval_ms);
+
+// Sets (or with a NULL `callback`, removes) the log callback of runs using these options
+// (file mode and streaming): messages the library would otherwise keep to itself, such as
+// the adapter detected for each mate (`PP_LOG_INFO`). See `pp_log_callback` for when and
+// where it is called. Ownership: `userdata` is passed back untouched; keep it valid while
+// runs use these options.
+pp_status pp_options_set_log_callback(pp_options *options,
+                                      pp_log_callback callback,
+                                      void *userdata);
+
 // Attaches a cancel token to the options (NULL detaches it): runs using these options stop
 // with `PP_STATUS_CANCELLED` once the token is cancelled.
 //
 // Ownership: the options take their own reference to the token; the caller keeps its handle
 // and frees it independently.
 pp_status pp_options_set_cancel_token(pp_options *options, const pp_cancel_token *token);
+
+// Caps the memory a streaming session (`pp_stream_open`, `pp_stream_open_pull`) queues: each
+// input's pushed bytes not yet read by the engine, and the output not yet handed over, hold
+// at most about `bytes` each (at least 64 KiB; 0 restores the default, 4 MiB each). A push
+// into an empty queue is always taken whole, so pieces larger than the limit still work. In
+// pull mode a push is refused sooner. Not capped by it: the engine's own working memory
+// (about threads x batch size), and one input of a pair pushed ahead of the other (up to
+// 64 MiB, see `pp_stream_push`; the engine reads up to 16 MiB of one input for adapter
+// detection before the other). File mode ignores it.
+pp_status pp_options_set_memory_limit(pp_options *options, size_t bytes);
+
+// Starts a pool of `threads` worker threads (1-256) and stores it in `*pool_out`. Runs on
+// the pool interleave their batches on its threads; each run or session still has a few
+// light threads of its own (input reader, output ordering). Output bytes do not depend on
+// the pool.
+//
+// Ownership: the caller owns one reference and releases it with `pp_pool_free`.
+pp_status pp_pool_new(uint32_t threads, const pp_pool **pool_out);
+
+// Releases the caller's reference to a pool. `pp_pool_free(NULL)` does nothing. Options and
+// sessions using the pool keep it alive.
+void pp_pool_free(const pp_pool *pool);
+
+// Runs using these options run on `pool` instead of starting `threads` workers of their own
+// (NULL detaches it: runs start their own again). The options' thread count then only sets
+// how many batches a run keeps in flight.
+//
+// Ownership: the options take their own reference to the pool.
+pp_status pp_options_set_pool(pp_options *options, const pp_pool *pool);
 
 // Creates a cancel token (not cancelled) in `*token_out`.
 //
@@ -509,6 +664,54 @@ pp_status pp_run_pe(const pp_options *options,
                     const char *out2,
                     const pp_report **report_out);
 
+// Runs as `pp_run_se` does, reading the input from the open file descriptor `fd` (a file, a
+// pipe, a socket: read from its current position to end of file) instead of a path. The
+// library reads from a duplicate of `fd` and never closes the caller's `fd` (close it
+// yourself after the call); as a duplicate shares the file position, the position is at the
+// end of what was read afterwards. Messages and the report name the input `<fd N>`.
+//
+// Unix only (`PP_STATUS_INVALID_ARGUMENT` elsewhere, and for a negative `fd`).
+pp_status pp_run_se_fd(const pp_options *options,
+                       int fd,
+                       const char *out1,
+                       const pp_report **report_out);
+
+// Runs as `pp_run_pe` does, reading R1 from file descriptor `fd1` and R2 from `fd2` (see
+// `pp_run_se_fd`: duplicates are read, the caller's descriptors stay open).
+pp_status pp_run_pe_fd(const pp_options *options,
+                       int fd1,
+                       int fd2,
+                       const char *out1,
+                       const char *out2,
+                       const pp_report **report_out);
+
+// Runs as `pp_run_se` does, with the paths given as byte strings of a length (no NUL
+// terminator): on Unix a file name is any bytes but NUL, also when not valid UTF-8 (Latin-1
+// or Shift_JIS names on old shares). `out1` NULL with `out1_len` 0 only validates and counts.
+// Messages show a non-UTF-8 name with replacement characters. Elsewhere the bytes must be
+// UTF-8 (`PP_STATUS_INVALID_UTF8`). An empty path or one holding a NUL byte gives
+// `PP_STATUS_INVALID_ARGUMENT`.
+pp_status pp_run_se_bytes(const pp_options *options,
+                          const uint8_t *in1,
+                          size_t in1_len,
+                          const uint8_t *out1,
+                          size_t out1_len,
+                          const pp_report **report_out);
+
+// Runs as `pp_run_pe` does, with the paths given as byte strings of a length (see
+// `pp_run_se_bytes`). `out1`/`out2` NULL with length 0 mean "none", as NULL does for
+// `pp_run_pe`.
+pp_status pp_run_pe_bytes(const pp_options *options,
+                          const uint8_t *in1,
+                          size_t in1_len,
+                          const uint8_t *in2,
+                          size_t in2_len,
+                          const uint8_t *out1,
+                          size_t out1_len,
+                          const uint8_t *out2,
+                          size_t out2_len,
+                          const pp_report **report_out);
+
 // A short, fixed English text for a status code, such as "malformed FASTQ input" for
 // `PP_STATUS_FORMAT_ERROR` (200); "unknown status" for a value that is no `pp_status` (a code
 // added by a later version, say). The details of a failure are in `pp_last_error_message()`.
@@ -541,6 +744,52 @@ pp_status pp_stream_open(const pp_options *options,
                          void *userdata2,
                          pp_stream **stream_out);
 
+// Opens a streaming session in pull mode (zlib style, for event loops that take no
+// callbacks) with `options` (copied) and stores it in `*stream_out`. Input goes in by
+// `pp_stream_push` as in `pp_stream_open`; output is taken with `pp_stream_pull` into the
+// caller's buffers; no write callback is ever called (a progress callback of the options
+// still is, inside `pp_stream_*` calls).
+//
+// - `inputs`: 1 or 2, as for `pp_stream_open`.
+// - `outputs`: 0 (validate and count only), 1 (single-end reads; or both mates
+//   interleaved) or 2 (R1 and R2 of paired input).
+//
+// The contract (memory stays bounded by the options' memory limit, no call waits for the
+// caller to take output):
+// - `pp_stream_push` queues the bytes and returns `PP_STATUS_OK`, or returns
+//   `PP_STATUS_WOULD_BLOCK` without taking any byte when the engine waits for the caller:
+//   pull every output (and, for pairs, push the other input), then repeat the push. It
+//   waits only while the engine is busy reading earlier input.
+// - `pp_stream_pull` copies ready output bytes; `*written` = 0 means nothing is ready now.
+// - `pp_stream_finish` ends the input. It returns `PP_STATUS_WOULD_BLOCK` (input still
+//   ended, nothing lost) while output waits to be pulled: pull every output until
+//   `*written` is 0, then call it again. It waits while the engine works and no output is
+//   ready, and returns `PP_STATUS_OK` with the report once every output byte was pulled.
+//
+// A loop that pushes, pulls every output until it gives 0 bytes, and at the end calls
+// finish and pulls until finish returns `PP_STATUS_OK` gets output byte-identical to
+// `pp_stream_open`'s callbacks and to file mode. Errors are as in `pp_stream_open`.
+//
+// Ownership: the caller frees the session with `pp_stream_free`.
+pp_status pp_stream_open_pull(const pp_options *options,
+                              uint32_t inputs,
+                              uint32_t outputs,
+                              pp_stream **stream_out);
+
+// Pull mode: copies up to `cap` ready bytes of output `output` (0 = the first output, 1 = R2)
+// into `buf` and stores their number in `*written` (0 when none is ready now; more may come
+// later). Never waits for the engine. `buf` may be NULL only when `cap` is 0.
+//
+// Returns `PP_STATUS_INVALID_STATE` on a session opened with `pp_stream_open`,
+// `PP_STATUS_INVALID_ARGUMENT` for an output the session does not have, and the session's
+// error once it failed (then `*written` is 0). After a successful finish it returns
+// `PP_STATUS_OK` with `*written` = 0.
+pp_status pp_stream_pull(pp_stream *stream,
+                         uint32_t output,
+                         uint8_t *buf,
+                         size_t cap,
+                         size_t *written);
+
 // Pushes the next `len` bytes of input `input` (0 = R1 or the only input, 1 = R2): raw FASTQ
 // exactly as stored, plain, gzip or BGZF (detected from the first bytes), in pieces of any
 // size (`len` may be 0; `data` may then be NULL). The bytes are copied; output that is ready
@@ -558,6 +807,11 @@ pp_status pp_stream_open(const pp_options *options,
 //
 // Returns the session's error once it failed (malformed input, a write callback's non-zero
 // value, cancellation), and the same error on every later push or finish.
+//
+// Pull mode (`pp_stream_open_pull`): never waits for output to be taken; returns
+// `PP_STATUS_WOULD_BLOCK` (nothing taken) when the engine waits for output to be pulled
+// (or for the other input of a pair): pull every output, then repeat the push. A push after
+// `pp_stream_finish` returns `PP_STATUS_INVALID_STATE`.
 pp_status pp_stream_push(pp_stream *stream, uint32_t input, const uint8_t *data, size_t len);
 
 // Ends the input, hands the rest of the output to the write callbacks and, on success, stores
@@ -567,6 +821,11 @@ pp_status pp_stream_push(pp_stream *stream, uint32_t input, const uint8_t *data,
 // Ownership: the caller frees the report with `pp_report_free` and still frees the session
 // with `pp_stream_free`.
 pp_status pp_stream_finish(pp_stream *stream, const pp_report **report_out);
+
+// Stores the session's counters so far in `*stats_out` (records and bases read, records
+// written...: see `pp_run_stats`), for a caller that polls instead of taking a statistics
+// callback. Cheap; may be called at any time between other calls on the session.
+pp_status pp_stream_stats(pp_stream *stream, pp_run_stats *stats_out);
 
 // Frees a session. A session not finished is aborted: its engine is stopped before this
 // returns and no callback is called any more (worker threads exit on their own right after). `pp_stream_free(NULL)` does nothing; calling it

@@ -22,6 +22,7 @@ pub mod fastq;
 pub mod ffi;
 pub mod filter;
 pub mod io;
+pub mod log;
 pub mod pipeline;
 pub mod report;
 pub mod settings;

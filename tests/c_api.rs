@@ -244,7 +244,11 @@ fn expected_coverage_line(d: &Path) -> Option<String> {
     }
     let opts = panelprep::coverage::Preset::Mosdepth.options();
     let r = panelprep::coverage::run(&opts, &bam, &d.join("panel.bed")).unwrap();
-    Some(format!("coverage_mean={:.6}", r.panel.mean_target_coverage))
+    Some(format!(
+        "coverage_mean={:.6}\n{}",
+        r.panel.mean_target_coverage,
+        r.warnings.len()
+    ))
 }
 
 /// `MAJOR * 10000 + MINOR * 100 + PATCH` of this crate, computed here from Cargo's parts.
@@ -460,6 +464,15 @@ fn expect_lines(lang: Lang, stdout: &str) {
                 "reentrant_status=104".into(),
                 "stream_cancelled_after_pushes=".into(),
                 "cancellation=ok".into(),
+                "pull_se same=1".into(),
+                "pull_pe same=1".into(),
+                "pull_mode=ok".into(),
+                "fd_input=ok".into(),
+                "byte_paths=ok".into(),
+                "observability=ok".into(),
+                "pool=ok".into(),
+                "read_results=ok".into(),
+                "log_first_info=".into(),
             ]
         }
         Lang::Cpp => vec![
@@ -501,7 +514,16 @@ fn check_run(lang: Lang, name: &str, work: &Path, out: &Output) {
     if lang == Lang::C {
         let stdout = String::from_utf8_lossy(&out.stdout);
         match expected_coverage_line(work) {
-            Some(line) => assert!(stdout.contains(&line), "{name}: wants {line:?}:\n{stdout}"),
+            Some(lines) => {
+                let (line, warnings) = lines.split_once('\n').unwrap();
+                assert!(stdout.contains(line), "{name}: wants {line:?}:\n{stdout}");
+                // Every warning of the report reached the log callback.
+                let logged = format!("coverage_log_warnings={warnings}\n");
+                assert!(
+                    stdout.contains(&logged),
+                    "{name}: wants {logged:?}:\n{stdout}"
+                );
+            }
             None => assert!(stdout.contains("coverage=skipped"), "{stdout}"),
         }
         if !stdout.contains("coverage=skipped") {
@@ -746,4 +768,127 @@ fn run_readme_example(under_valgrind: bool) {
         "{stderr}"
     );
     assert!(!work.join("bad-file.fq.gz").exists());
+}
+
+/// The README's pull-mode example (`examples/c/pull_example.c`), built with the README's
+/// command: file mode from a file descriptor and a pull-mode session write identical bytes.
+#[test]
+fn readme_pull_example() {
+    if !have("cc") {
+        eprintln!("skipping readme_pull_example: no cc on PATH");
+        return;
+    }
+    let work = run_dir("readme-pull-example");
+    let exe = work.join("pull_example");
+    let out = Command::new("cc")
+        .args(["-std=c99", "-Wall", "-Wextra", "-Werror", "-pedantic", "-I"])
+        .arg(libs().include_dir())
+        .arg(Path::new(ROOT).join("examples/c/pull_example.c"))
+        .arg(libs().lib_dir().join("libpanelprep.a"))
+        .args(["-lpthread", "-ldl", "-lm", "-o"])
+        .arg(&exe)
+        .output()
+        .unwrap();
+    check_output("compiling the pull example", &out);
+    let (a, b) = (work.join("file.fq"), work.join("pulled.fq"));
+    let out = Command::new(&exe)
+        .arg(work.join("se.fq.gz"))
+        .arg(&a)
+        .arg(&b)
+        .output()
+        .unwrap();
+    check_output("the pull example", &out);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let n = data().se_records;
+    for line in [
+        format!("file mode: {n} reads in"),
+        format!("pulled: {n} reads in"),
+    ] {
+        assert!(stdout.contains(&line), "{stdout}");
+    }
+    let (fa, fb) = (std::fs::read(&a).unwrap(), std::fs::read(&b).unwrap());
+    assert!(
+        !fa.is_empty() && fa == fb,
+        "file-mode and pulled outputs differ"
+    );
+}
+
+/// Every C block of the README marked `<!-- excerpt: FILE -->` is copied verbatim from FILE, a
+/// program the tests compile and run.
+#[test]
+fn readme_excerpts_are_compiled_code() {
+    let readme = std::fs::read_to_string(Path::new(ROOT).join("README.md")).unwrap();
+    let mut found = 0;
+    for part in readme.split("<!-- excerpt: ").skip(1) {
+        let (file, rest) = part.split_once(" -->").unwrap();
+        let body = rest
+            .split_once("```c\n")
+            .and_then(|(_, b)| b.split_once("```"))
+            .map(|(b, _)| b)
+            .unwrap();
+        let source = std::fs::read_to_string(Path::new(ROOT).join(file)).unwrap();
+        assert!(
+            source.contains(body),
+            "README excerpt is not in {file}:\n{body}"
+        );
+        found += 1;
+    }
+    assert!(
+        found >= 3,
+        "README lacks the pull-mode and observability excerpts"
+    );
+}
+
+/// The README's observability example (`examples/c/observe_example.c`): two sessions on one
+/// shared pool, the detected adapter through the log callback, counters through the
+/// statistics callback and `pp_stream_stats`.
+#[test]
+fn readme_observe_example() {
+    if !have("cc") {
+        eprintln!("skipping readme_observe_example: no cc on PATH");
+        return;
+    }
+    let work = run_dir("readme-observe-example");
+    let exe = work.join("observe_example");
+    let out = Command::new("cc")
+        .args(["-std=c99", "-Wall", "-Wextra", "-Werror", "-pedantic", "-I"])
+        .arg(libs().include_dir())
+        .arg(Path::new(ROOT).join("examples/c/observe_example.c"))
+        .arg(libs().lib_dir().join("libpanelprep.a"))
+        .args(["-lpthread", "-ldl", "-lm", "-o"])
+        .arg(&exe)
+        .output()
+        .unwrap();
+    check_output("compiling the observe example", &out);
+    let out = Command::new(&exe)
+        .arg(work.join("demo_R1.fq.gz"))
+        .output()
+        .unwrap();
+    check_output("the observe example", &out);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    // One detection message per session, on the caller's thread, and equal counters.
+    assert_eq!(
+        stdout
+            .matches("read 1 adapter detected: AGATCGGAAGAGC")
+            .count(),
+        2,
+        "{stdout}"
+    );
+    let counts: Vec<&str> = stdout
+        .lines()
+        .filter(|l| l.starts_with("session "))
+        .map(|l| l.split_once(": ").unwrap().1)
+        .collect();
+    assert!(counts.len() == 2 && counts[0] == counts[1], "{stdout}");
+    let out_records = counts[0]
+        .split(", ")
+        .nth(1)
+        .unwrap()
+        .trim_end_matches(" out");
+    assert!(
+        stdout.contains(&format!(
+            "stats callback last saw {out_records} records out"
+        )),
+        "{stdout}"
+    );
 }

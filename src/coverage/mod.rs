@@ -138,6 +138,18 @@ pub fn run_cancellable(
     bed: &Path,
     cancelled: &dyn Fn() -> bool,
 ) -> Result<CoverageReport, CoverageError> {
+    run_logged(opts, bam, bed, cancelled, &crate::log::Log::new())
+}
+
+/// Like [`run_cancellable`], adding every warning of the report to `log` as soon as it is
+/// known (before the depth pass), for callers that show messages while the run goes on.
+pub fn run_logged(
+    opts: &CoverageOptions,
+    bam: &Path,
+    bed: &Path,
+    cancelled: &dyn Fn() -> bool,
+    log: &crate::log::Log,
+) -> Result<CoverageReport, CoverageError> {
     let mut opts = opts.clone();
     opts.validate()?;
     for g in &opts.gate {
@@ -208,6 +220,9 @@ pub fn run_cancellable(
                 .collect::<Vec<_>>()
                 .join(", ")
         ));
+    }
+    for w in &warnings {
+        log.push(crate::log::Level::Warning, w.clone());
     }
     let mut per_ref: Vec<Vec<(u64, u64)>> = vec![Vec::new(); ref_names.len()];
     for (t, r) in panel.targets.iter().zip(&rids) {

@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 
 use super::boundary::{Failed, arg_opt_str, arg_str, boundary, boundary_void, string_to_c};
 use super::handle::{self, ArcHandle, BoxHandle, try_arc_ref, try_box_mut, try_box_ref, try_out};
-use super::options_control::pp_cancel_token;
+use super::options_control::{Logger, pp_cancel_token, pp_log_callback};
 use super::pp_status;
 use crate::Error;
 use crate::coverage::{self, CoverageError, CoverageOptions, CoverageReport};
@@ -28,6 +28,7 @@ pub struct pp_coverage_options {
 pub(crate) struct CoverageOptionsC {
     settings: CoverageSettings,
     cancel: Option<Control>,
+    log: Option<Logger>,
 }
 
 impl BoxHandle for pp_coverage_options {
@@ -129,11 +130,29 @@ pub extern "C" fn pp_coverage_options_set_cancel_token(
     })
 }
 
+/// Sets (or with a NULL `callback`, removes) the log callback of coverage runs using these
+/// options: the report's warnings (`PP_LOG_WARNING`: BED contigs missing from the BAM,
+/// targets clipped at a contig's end, a header's sort order) as soon as they are known, on
+/// the calling thread inside `pp_coverage_run_with_options` (see `pp_log_callback`).
+/// Ownership: `userdata` is passed back untouched; keep it valid while runs use the options.
+#[unsafe(no_mangle)]
+pub extern "C" fn pp_coverage_options_set_log_callback(
+    options: *mut pp_coverage_options,
+    callback: pp_log_callback,
+    userdata: *mut std::ffi::c_void,
+) -> pp_status {
+    boundary(|| {
+        try_box_mut!(options).log = Logger::new(callback, userdata);
+        Ok(())
+    })
+}
+
 /// Runs coverage with `opts` and stores the report: the body of both entry points. `cancel`
 /// stops the run (nothing written, no report).
 fn run(
     opts: &CoverageOptions,
     cancel: Option<&Control>,
+    logger: Option<&Logger>,
     bam: *const c_char,
     bed: *const c_char,
     prefix: *const c_char,
@@ -143,8 +162,19 @@ fn run(
     let bed = PathBuf::from(arg_str(bed, "bed")?);
     let prefix = arg_opt_str(prefix, "prefix")?.map(PathBuf::from);
     let out = try_out!(report_out);
-    let cancelled = || cancel.is_some_and(Control::is_cancelled);
-    let report = coverage::run_cancellable(opts, &bam, &bed, &cancelled).map_err(Error::from)?;
+    let log = crate::log::Log::new();
+    // Asked on this thread while the run goes on: the place to hand over its messages too.
+    let cancelled = || {
+        if let Some(l) = logger {
+            l.drain(&log);
+        }
+        cancel.is_some_and(Control::is_cancelled)
+    };
+    let result = coverage::run_logged(opts, &bam, &bed, &cancelled, &log);
+    if let Some(l) = logger {
+        l.drain(&log);
+    }
+    let report = result.map_err(Error::from)?;
     if cancelled() {
         return Err(Error::from(CoverageError::Cancelled).into());
     }
@@ -187,7 +217,15 @@ pub extern "C" fn pp_coverage_run(
             threads: if threads == 0 { 2 } else { threads as usize },
             ..CoverageSettings::default()
         };
-        run(&options_of(&settings)?, None, bam, bed, prefix, report_out)
+        run(
+            &options_of(&settings)?,
+            None,
+            None,
+            bam,
+            bed,
+            prefix,
+            report_out,
+        )
     })
 }
 
@@ -214,7 +252,15 @@ pub extern "C" fn pp_coverage_run_with_options(
     boundary(|| {
         let o = try_box_ref!(options);
         let opts = options_of(&o.settings)?;
-        run(&opts, o.cancel.as_ref(), bam, bed, prefix, report_out)
+        run(
+            &opts,
+            o.cancel.as_ref(),
+            o.log.as_ref(),
+            bam,
+            bed,
+            prefix,
+            report_out,
+        )
     })
 }
 

@@ -88,6 +88,19 @@ pub(crate) fn slice<'a>(p: *const u8, len: usize) -> Option<&'a [u8]> {
     Some(unsafe { std::slice::from_raw_parts(p, len) })
 }
 
+/// Mutably borrows the caller's buffer `(ptr, len)`; NULL is allowed only with `len == 0`.
+pub(crate) fn slice_mut<'a>(p: *mut u8, len: usize) -> Option<&'a mut [u8]> {
+    if len == 0 {
+        return Some(&mut []);
+    }
+    if p.is_null() {
+        return None;
+    }
+    // SAFETY: `p` is non-NULL and the caller promises `len` writable bytes that nothing else
+    // reads or writes for the duration of the call.
+    Some(unsafe { std::slice::from_raw_parts_mut(p, len) })
+}
+
 /// Borrows an out-pointer so that a result can be stored through it; `None` for NULL.
 pub(crate) fn out<'a, T>(p: *mut T) -> Option<&'a mut T> {
     // SAFETY: a non-NULL `p` points to writable storage for a `T` (the caller's promise);
@@ -124,6 +137,14 @@ macro_rules! try_slice {
     };
 }
 
+/// `&mut [u8]` from `(ptr, len)`, or return NULL_ARGUMENT.
+macro_rules! try_slice_mut {
+    ($p:ident, $len:expr) => {
+        $crate::ffi::handle::slice_mut($p, $len)
+            .ok_or_else(|| $crate::ffi::handle::null(stringify!($p)))?
+    };
+}
+
 /// `&mut T` from an out-pointer, or return NULL_ARGUMENT.
 macro_rules! try_out {
     ($p:ident) => {
@@ -131,7 +152,7 @@ macro_rules! try_out {
     };
 }
 
-pub(crate) use {try_arc_ref, try_box_mut, try_box_ref, try_out, try_slice};
+pub(crate) use {try_arc_ref, try_box_mut, try_box_ref, try_out, try_slice, try_slice_mut};
 
 /// Reads one value of an Arc handle into an out-pointer: the body of every `pp_*_report_*`
 /// getter (NULL handle or out-pointer give `PP_STATUS_NULL_ARGUMENT`).

@@ -28,9 +28,10 @@ mod version;
 pub use boundary::pp_string_free;
 pub use coverage::{
     pp_coverage_options, pp_coverage_options_free, pp_coverage_options_new,
-    pp_coverage_options_set_json, pp_coverage_options_to_json, pp_coverage_report,
-    pp_coverage_report_free, pp_coverage_report_gate, pp_coverage_report_json,
-    pp_coverage_report_mean, pp_coverage_report_median, pp_coverage_report_pct_bases_at_least,
+    pp_coverage_options_set_json, pp_coverage_options_set_log_callback,
+    pp_coverage_options_to_json, pp_coverage_report, pp_coverage_report_free,
+    pp_coverage_report_gate, pp_coverage_report_json, pp_coverage_report_mean,
+    pp_coverage_report_median, pp_coverage_report_pct_bases_at_least,
     pp_coverage_report_zero_coverage_targets, pp_coverage_run, pp_coverage_run_with_options,
 };
 pub use last_error::{
@@ -46,17 +47,22 @@ pub use options::{
 };
 pub use options_control::{
     pp_cancel_token, pp_cancel_token_cancel, pp_cancel_token_free, pp_cancel_token_new,
-    pp_options_set_cancel_token, pp_options_set_progress, pp_progress_callback,
+    pp_filter_reason, pp_log_callback, pp_log_level, pp_options_set_cancel_token,
+    pp_options_set_log_callback, pp_options_set_memory_limit, pp_options_set_pool,
+    pp_options_set_progress, pp_options_set_read_results_callback, pp_options_set_stats_callback,
+    pp_pool, pp_pool_free, pp_pool_new, pp_progress_callback, pp_read_result,
+    pp_read_results_callback, pp_run_stats, pp_stats_callback,
 };
 pub use report::{
     pp_report, pp_report_bases_in, pp_report_bases_out, pp_report_bytes_out, pp_report_free,
     pp_report_json, pp_report_paired, pp_report_q30_bases_out, pp_report_reads_in,
     pp_report_reads_out, pp_report_summary_json,
 };
-pub use run::{pp_run_pe, pp_run_se};
+pub use run::{pp_run_pe, pp_run_pe_bytes, pp_run_pe_fd, pp_run_se, pp_run_se_bytes, pp_run_se_fd};
 pub use status::{pp_status, pp_status_str};
 pub use stream::{
-    pp_stream, pp_stream_finish, pp_stream_free, pp_stream_open, pp_stream_push, pp_write_callback,
+    pp_stream, pp_stream_finish, pp_stream_free, pp_stream_open, pp_stream_open_pull,
+    pp_stream_pull, pp_stream_push, pp_stream_stats, pp_write_callback,
 };
 pub use validate::pp_validate_file;
 pub use version::{pp_version, pp_version_number};

@@ -6,10 +6,10 @@ use std::time::Duration;
 
 use super::boundary::{Failed, arg_opt_str, arg_str, boundary, boundary_void, string_to_c};
 use super::handle::{self, BoxHandle, try_box_mut, try_box_ref, try_out};
-use super::options_control::Progress;
+use super::options_control::{Logger, Progress, ReadResults};
 use super::pp_status;
 use crate::Error;
-use crate::pipeline::{Control, Layout, PipelineOptions};
+use crate::pipeline::{Control, Layout, PipelineOptions, WorkerPool};
 use crate::settings::RunSettings;
 
 /// Options for a run (file mode or streaming). Create with `pp_options_new`, change with
@@ -30,6 +30,14 @@ pub(crate) struct Options {
     pub(crate) settings: RunSettings,
     pub(crate) progress: Option<Progress>,
     pub(crate) cancel: Option<Control>,
+    /// Cap on the bytes a streaming session queues (`pp_options_set_memory_limit`).
+    pub(crate) memory_limit: Option<usize>,
+    /// Where the run's messages go (`pp_options_set_log_callback`).
+    pub(crate) log: Option<Logger>,
+    /// The shared worker pool (`pp_options_set_pool`).
+    pub(crate) pool: Option<WorkerPool>,
+    /// Where per-read results go (`pp_options_set_read_results_callback`).
+    pub(crate) read_results: Option<ReadResults>,
 }
 
 impl BoxHandle for pp_options {
@@ -39,15 +47,33 @@ impl BoxHandle for pp_options {
 impl Options {
     /// Polls the cancel token and reports progress; `false` means cancel.
     pub(crate) fn watch(&self, control: &Control) -> bool {
+        if !self.flush_log(control) {
+            return false;
+        }
         if self.cancel.as_ref().is_some_and(Control::is_cancelled) {
             return false;
         }
         self.progress.is_none_or(|p| p.report(control))
     }
 
-    /// True when runs need a watcher (a progress callback or a cancel token).
+    /// Hands the run's queued messages and read results to their callbacks, if any (caller's
+    /// thread); `false` when the read results callback asks to cancel.
+    pub(crate) fn flush_log(&self, control: &Control) -> bool {
+        if let Some(l) = &self.log {
+            l.drain(control.log());
+        }
+        match &self.read_results {
+            Some(r) => r.deliver(&control.take_read_results()),
+            None => true,
+        }
+    }
+
+    /// True when runs need a watcher (a progress callback, a cancel token, a log callback).
     pub(crate) fn watched(&self) -> bool {
-        self.progress.is_some() || self.cancel.is_some()
+        self.progress.is_some()
+            || self.cancel.is_some()
+            || self.log.is_some()
+            || self.read_results.is_some()
     }
 
     pub(crate) fn interval(&self) -> Duration {
@@ -62,7 +88,10 @@ impl Options {
 
     /// The engine options of a run on input laid out as `layout`.
     pub(crate) fn pipeline(&self, layout: Layout) -> Result<PipelineOptions, Error> {
-        self.settings.pipeline_options(layout)
+        let mut p = self.settings.pipeline_options(layout)?;
+        p.pool = self.pool.clone();
+        p.read_results = self.read_results.is_some();
+        Ok(p)
     }
 }
 

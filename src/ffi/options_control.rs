@@ -1,7 +1,11 @@
 //! Run control attached to `pp_options`: the progress callback and the cancel token.
 
-use std::ffi::{c_int, c_void};
+use std::ffi::{CString, c_char, c_int, c_void};
 use std::time::Duration;
+
+use super::boundary::Failed;
+use crate::log::{Level, Log};
+use crate::pipeline::WorkerPool;
 
 use super::boundary::{boundary, boundary_void};
 use super::handle::{self, ArcHandle, try_arc_ref, try_box_mut, try_out};
@@ -32,10 +36,52 @@ pub struct pp_cancel_token {
 pub type pp_progress_callback =
     Option<unsafe extern "C" fn(userdata: *mut c_void, records: u64, bytes: u64) -> c_int>;
 
+/// Counters of a run so far (`pp_stream_stats`, `pp_stats_callback`). Fields may be added at
+/// the end in later versions; the library only writes the fields it knows.
+#[repr(C)]
+#[derive(Debug, Clone, Copy, Default)]
+pub struct pp_run_stats {
+    /// Records read and processed (mates count one each).
+    pub records_in: u64,
+    /// Bases of those records.
+    pub bases_in: u64,
+    /// Uncompressed input bytes of those records.
+    pub bytes_in: u64,
+    /// Records written to the read outputs (mates count one each).
+    pub records_out: u64,
+    /// Raw bytes read from input files as stored (compressed; 0 for streams and descriptors).
+    pub input_read: u64,
+}
+
+impl pp_run_stats {
+    /// The counters of `control`.
+    pub(crate) fn of(control: &Control) -> Self {
+        Self {
+            records_in: control.records(),
+            bases_in: control.bases(),
+            bytes_in: control.bytes(),
+            records_out: control.records_out(),
+            input_read: control.input_read(),
+        }
+    }
+}
+
+/// Statistics callback: the run's counters so far (`stats` is valid during the call only).
+/// Called when and where a `pp_progress_callback` is; return 0 to continue, non-zero to
+/// cancel the run.
+pub type pp_stats_callback =
+    Option<unsafe extern "C" fn(userdata: *mut c_void, stats: *const pp_run_stats) -> c_int>;
+
+#[derive(Debug, Clone, Copy)]
+enum ProgressFn {
+    Counts(unsafe extern "C" fn(*mut c_void, u64, u64) -> c_int),
+    Stats(unsafe extern "C" fn(*mut c_void, *const pp_run_stats) -> c_int),
+}
+
 /// A progress callback with its context.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Progress {
-    callback: unsafe extern "C" fn(*mut c_void, u64, u64) -> c_int,
+    callback: ProgressFn,
     userdata: *mut c_void,
     pub(crate) interval: Duration,
 }
@@ -43,9 +89,183 @@ pub(crate) struct Progress {
 impl Progress {
     /// Reports `control`'s counters; `false` when the callback asks to cancel.
     pub(crate) fn report(&self, control: &Control) -> bool {
+        let rc = match self.callback {
+            // SAFETY: the caller registered a valid function and promises `userdata` stays
+            // valid while the options are used; we call it on the caller's thread only.
+            ProgressFn::Counts(f) => unsafe {
+                f(self.userdata, control.records(), control.bytes())
+            },
+            ProgressFn::Stats(f) => {
+                let stats = pp_run_stats::of(control);
+                // SAFETY: as above; `stats` lives for the call.
+                unsafe { f(self.userdata, &stats) }
+            }
+        };
+        rc == 0
+    }
+}
+
+/// Why a read was dropped (`pp_read_result`); the numbers never change.
+#[repr(C)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum pp_filter_reason {
+    /// Passed every filter.
+    PP_FILTER_PASSED = 0,
+    /// Too many bases below the qualified quality (fastp `low_quality_reads`).
+    PP_FILTER_LOW_QUALITY = 1,
+    /// Mean quality below the limit.
+    PP_FILTER_LOW_MEAN_QUALITY = 2,
+    /// Too many N bases (fastp `too_many_N_reads`).
+    PP_FILTER_TOO_MANY_N = 3,
+    /// Low sequence complexity (fastp `low_complexity_reads`).
+    PP_FILTER_LOW_COMPLEXITY = 4,
+    /// Shorter than the required length after trimming (fastp `too_short_reads`).
+    PP_FILTER_TOO_SHORT = 5,
+    /// Longer than the maximum length (fastp `too_long_reads`).
+    PP_FILTER_TOO_LONG = 6,
+}
+
+/// What happened to one read (`pp_read_results_callback`).
+#[repr(C)]
+#[derive(Debug, Clone, Copy)]
+pub struct pp_read_result {
+    /// The read's number in the input, from 0; both mates of a pair share it.
+    pub record: u64,
+    /// 0 = read 1 (or single-end), 1 = read 2.
+    pub mate: u32,
+    /// Bases removed from the 5' end (UMI, fixed and quality cuts).
+    pub trimmed_front: u32,
+    /// Bases removed as adapter (with anything after it).
+    pub adapter_bases: u32,
+    /// Length after trimming.
+    pub length: u32,
+    /// This read's own filter verdict.
+    pub reason: pp_filter_reason,
+    /// 1 when written to the read output (for a pair: both mates passed), else 0.
+    pub kept: u32,
+}
+
+impl pp_read_result {
+    fn of(r: &crate::pipeline::ReadResult) -> Self {
+        use crate::filter::Reason;
+        let small = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
+        Self {
+            record: r.record,
+            mate: u32::from(r.mate),
+            trimmed_front: small(r.trimmed_front),
+            adapter_bases: small(r.adapter_bases),
+            length: small(r.length),
+            reason: match r.reason {
+                Reason::Passed => pp_filter_reason::PP_FILTER_PASSED,
+                Reason::LowQuality => pp_filter_reason::PP_FILTER_LOW_QUALITY,
+                Reason::LowMeanQuality => pp_filter_reason::PP_FILTER_LOW_MEAN_QUALITY,
+                Reason::TooManyN => pp_filter_reason::PP_FILTER_TOO_MANY_N,
+                Reason::LowComplexity => pp_filter_reason::PP_FILTER_LOW_COMPLEXITY,
+                Reason::TooShort => pp_filter_reason::PP_FILTER_TOO_SHORT,
+                Reason::TooLong => pp_filter_reason::PP_FILTER_TOO_LONG,
+            },
+            kept: u32::from(r.kept),
+        }
+    }
+}
+
+/// Read results callback: `n` results (`n` > 0) of consecutive reads in input order, valid
+/// during the call only. Called where and when the progress callback is (the calling thread,
+/// inside `pp_run_*` / `pp_stream_*`), with the reads processed since the last call. Return 0
+/// to continue, non-zero to cancel the run (ignored when the results are the last ones of a run
+/// that already succeeded).
+pub type pp_read_results_callback = Option<
+    unsafe extern "C" fn(userdata: *mut c_void, results: *const pp_read_result, n: usize) -> c_int,
+>;
+
+/// A read results callback with its context.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct ReadResults {
+    callback: unsafe extern "C" fn(*mut c_void, *const pp_read_result, usize) -> c_int,
+    userdata: *mut c_void,
+}
+
+impl ReadResults {
+    /// Hands `results` over; `false` when the callback asks to cancel.
+    pub(crate) fn deliver(&self, results: &[crate::pipeline::ReadResult]) -> bool {
+        if results.is_empty() {
+            return true;
+        }
+        let c: Vec<pp_read_result> = results.iter().map(pp_read_result::of).collect();
         // SAFETY: the caller registered a valid function and promises `userdata` stays valid
-        // while the options are used; we call it on the caller's thread only.
-        unsafe { (self.callback)(self.userdata, control.records(), control.bytes()) == 0 }
+        // while the options are used; `c` lives for the call, made on the caller's thread.
+        unsafe { (self.callback)(self.userdata, c.as_ptr(), c.len()) == 0 }
+    }
+}
+
+/// Sets (or with a NULL `callback`, removes) the read results callback of runs using these
+/// options: for every read, its number, bases trimmed at the 5' end and as adapter, length
+/// after trimming, filter verdict and whether it was written (see `pp_read_result`). Off by
+/// default: with it, results wait in memory (about 50 bytes a read) until the next callback.
+/// Ownership: `userdata` is passed back untouched; keep it valid while runs use the options.
+#[unsafe(no_mangle)]
+pub extern "C" fn pp_options_set_read_results_callback(
+    options: *mut pp_options,
+    callback: pp_read_results_callback,
+    userdata: *mut c_void,
+) -> pp_status {
+    boundary(|| {
+        try_box_mut!(options).read_results =
+            callback.map(|callback| ReadResults { callback, userdata });
+        Ok(())
+    })
+}
+
+/// How much a log message matters.
+#[repr(C)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum pp_log_level {
+    /// Something failed (the call also returns an error status).
+    PP_LOG_ERROR = 1,
+    /// The output may not be what you expect (targets skipped, a header's doubtful claims).
+    PP_LOG_WARNING = 2,
+    /// What the run decided by itself (the adapter it detected...).
+    PP_LOG_INFO = 3,
+}
+
+/// Log callback: one message of the library (UTF-8, NUL-terminated, valid during the call
+/// only; no trailing newline). The library never prints to standard error itself.
+///
+/// Called on the thread that made the `pp_` call (`pp_run_*`, `pp_stream_*`,
+/// `pp_coverage_run_with_options`), inside that call, never concurrently, in the order the
+/// messages were made. It must not call `pp_` functions on the run it reports on, nor throw or
+/// longjmp.
+pub type pp_log_callback = Option<
+    unsafe extern "C" fn(userdata: *mut c_void, level: pp_log_level, message: *const c_char),
+>;
+
+/// A log callback with its context.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Logger {
+    callback: unsafe extern "C" fn(*mut c_void, pp_log_level, *const c_char),
+    userdata: *mut c_void,
+}
+
+impl Logger {
+    /// Hands every queued message of `log` to the callback (call on the caller's thread).
+    pub(crate) fn drain(&self, log: &Log) {
+        log.drain(|level, message| {
+            let level = match level {
+                Level::Error => pp_log_level::PP_LOG_ERROR,
+                Level::Warning => pp_log_level::PP_LOG_WARNING,
+                Level::Info => pp_log_level::PP_LOG_INFO,
+            };
+            let text = CString::new(message.replace('\0', "\\0")).unwrap_or_default();
+            // SAFETY: the caller registered a valid function and promises `userdata` stays
+            // valid while the options are used; `text` lives for the call, which is made on
+            // the caller's thread.
+            unsafe { (self.callback)(self.userdata, level, text.as_ptr()) }
+        });
+    }
+
+    /// A logger from the C arguments; `None` for a NULL callback.
+    pub(crate) fn new(callback: pp_log_callback, userdata: *mut c_void) -> Option<Self> {
+        callback.map(|callback| Self { callback, userdata })
     }
 }
 
@@ -72,11 +292,53 @@ pub extern "C" fn pp_options_set_progress(
         u64::from(interval_ms)
     });
     boundary(|| {
-        try_box_mut!(options).progress = callback.map(|callback| Progress {
-            callback,
+        try_box_mut!(options).progress = callback.map(|f| Progress {
+            callback: ProgressFn::Counts(f),
             userdata,
             interval,
         });
+        Ok(())
+    })
+}
+
+/// Sets (or with a NULL `callback`, removes) a statistics callback: a progress callback that
+/// gets every counter of `pp_run_stats` (records and bases in, records out...). It replaces a
+/// `pp_options_set_progress` callback and vice versa; `interval_ms` as there.
+#[unsafe(no_mangle)]
+pub extern "C" fn pp_options_set_stats_callback(
+    options: *mut pp_options,
+    callback: pp_stats_callback,
+    userdata: *mut c_void,
+    interval_ms: u32,
+) -> pp_status {
+    let interval = Duration::from_millis(if interval_ms == 0 {
+        100
+    } else {
+        u64::from(interval_ms)
+    });
+    boundary(|| {
+        try_box_mut!(options).progress = callback.map(|f| Progress {
+            callback: ProgressFn::Stats(f),
+            userdata,
+            interval,
+        });
+        Ok(())
+    })
+}
+
+/// Sets (or with a NULL `callback`, removes) the log callback of runs using these options
+/// (file mode and streaming): messages the library would otherwise keep to itself, such as
+/// the adapter detected for each mate (`PP_LOG_INFO`). See `pp_log_callback` for when and
+/// where it is called. Ownership: `userdata` is passed back untouched; keep it valid while
+/// runs use these options.
+#[unsafe(no_mangle)]
+pub extern "C" fn pp_options_set_log_callback(
+    options: *mut pp_options,
+    callback: pp_log_callback,
+    userdata: *mut c_void,
+) -> pp_status {
+    boundary(|| {
+        try_box_mut!(options).log = Logger::new(callback, userdata);
         Ok(())
     })
 }
@@ -94,6 +356,75 @@ pub extern "C" fn pp_options_set_cancel_token(
     boundary(|| {
         let token = handle::arc_ref(token).cloned();
         try_box_mut!(options).cancel = token;
+        Ok(())
+    })
+}
+
+/// Caps the memory a streaming session (`pp_stream_open`, `pp_stream_open_pull`) queues: each
+/// input's pushed bytes not yet read by the engine, and the output not yet handed over, hold
+/// at most about `bytes` each (at least 64 KiB; 0 restores the default, 4 MiB each). A push
+/// into an empty queue is always taken whole, so pieces larger than the limit still work. In
+/// pull mode a push is refused sooner. Not capped by it: the engine's own working memory
+/// (about threads x batch size), and one input of a pair pushed ahead of the other (up to
+/// 64 MiB, see `pp_stream_push`; the engine reads up to 16 MiB of one input for adapter
+/// detection before the other). File mode ignores it.
+#[unsafe(no_mangle)]
+pub extern "C" fn pp_options_set_memory_limit(options: *mut pp_options, bytes: usize) -> pp_status {
+    boundary(|| {
+        try_box_mut!(options).memory_limit = (bytes > 0).then_some(bytes);
+        Ok(())
+    })
+}
+
+/// A pool of worker threads that runs (file mode and streaming sessions) can share, so that
+/// several sessions at once do not each start their own workers. Attach it to options with
+/// `pp_options_set_pool`.
+///
+/// Ownership: reference-counted; options and running sessions hold their own references, so
+/// the caller may free its handle with `pp_pool_free` at any time; the threads exit when the
+/// last reference is gone. Threading: may be used by runs on any threads at once.
+pub struct pp_pool {
+    _private: [u8; 0],
+}
+
+impl ArcHandle for pp_pool {
+    type Target = WorkerPool;
+}
+
+/// Starts a pool of `threads` worker threads (1-256) and stores it in `*pool_out`. Runs on
+/// the pool interleave their batches on its threads; each run or session still has a few
+/// light threads of its own (input reader, output ordering). Output bytes do not depend on
+/// the pool.
+///
+/// Ownership: the caller owns one reference and releases it with `pp_pool_free`.
+#[unsafe(no_mangle)]
+pub extern "C" fn pp_pool_new(threads: u32, pool_out: *mut *const pp_pool) -> pp_status {
+    boundary(|| {
+        let out = try_out!(pool_out);
+        let pool = WorkerPool::new(threads as usize)
+            .map_err(|e| Failed::with(pp_status::PP_STATUS_INVALID_ARGUMENT, &e.to_string()))?;
+        *out = handle::arc_into(std::sync::Arc::new(pool));
+        Ok(())
+    })
+}
+
+/// Releases the caller's reference to a pool. `pp_pool_free(NULL)` does nothing. Options and
+/// sessions using the pool keep it alive.
+#[unsafe(no_mangle)]
+pub extern "C" fn pp_pool_free(pool: *const pp_pool) {
+    boundary_void(|| handle::arc_free(pool));
+}
+
+/// Runs using these options run on `pool` instead of starting `threads` workers of their own
+/// (NULL detaches it: runs start their own again). The options' thread count then only sets
+/// how many batches a run keeps in flight.
+///
+/// Ownership: the options take their own reference to the pool.
+#[unsafe(no_mangle)]
+pub extern "C" fn pp_options_set_pool(options: *mut pp_options, pool: *const pp_pool) -> pp_status {
+    boundary(|| {
+        let pool = handle::arc_ref(pool).cloned();
+        try_box_mut!(options).pool = pool;
         Ok(())
     })
 }

@@ -6,9 +6,9 @@ use std::ffi::{c_int, c_void};
 use std::path::PathBuf;
 
 use super::boundary::{Failed, boundary, boundary_void};
-use super::handle::{self, BoxHandle, try_box_ref, try_out, try_slice};
+use super::handle::{self, BoxHandle, try_box_ref, try_out, try_slice, try_slice_mut};
 use super::options::{Options, pp_options};
-use super::options_control::Progress;
+use super::options_control::{Logger, Progress, ReadResults, pp_run_stats};
 use super::pp_status;
 use super::report::{Report, pp_report};
 use crate::Error;
@@ -43,6 +43,10 @@ struct Callbacks {
     writers: Vec<(WriteFn, *mut c_void)>,
     progress: Option<Progress>,
     cancel: Option<Control>,
+    log: Option<Logger>,
+    results: Option<ReadResults>,
+    /// One message at a time: the logger drains a `Log`.
+    pending: crate::log::Log,
 }
 
 impl PushOutput for Callbacks {
@@ -66,6 +70,17 @@ impl PushOutput for Callbacks {
 
     fn progress(&mut self, control: &Control) -> bool {
         self.progress.is_none_or(|p| p.report(control))
+    }
+
+    fn log(&mut self, level: crate::log::Level, message: &str) {
+        if let Some(l) = &self.log {
+            self.pending.push(level, message);
+            l.drain(&self.pending);
+        }
+    }
+
+    fn read_results(&mut self, results: &[crate::pipeline::ReadResult]) -> bool {
+        self.results.is_none_or(|r| r.deliver(results))
     }
 
     fn cancel_requested(&self) -> bool {
@@ -137,23 +152,7 @@ pub extern "C" fn pp_stream_open(
     boundary(|| {
         let o: &Options = try_box_ref!(options);
         let out = try_out!(stream_out);
-        let layout = match (inputs, o.interleaved_in()) {
-            (1, false) => Layout::Single,
-            (1, true) => Layout::Interleaved,
-            (2, false) => Layout::Paired,
-            (2, true) => {
-                return Err(Failed::with(
-                    pp_status::PP_STATUS_INVALID_ARGUMENT,
-                    "interleaved_in is set: a paired session has one input",
-                ));
-            }
-            (n, _) => {
-                return Err(Failed::with(
-                    pp_status::PP_STATUS_INVALID_ARGUMENT,
-                    &format!("inputs must be 1 or 2, got {n}"),
-                ));
-            }
-        };
+        let layout = layout_of(o, inputs)?;
         let writers: Vec<(WriteFn, *mut c_void)> = match (write1, write2) {
             (None, Some(_)) => {
                 return Err(Failed::with(
@@ -172,20 +171,134 @@ pub extern "C" fn pp_stream_open(
                 "write2 needs paired input",
             ));
         }
-        let mut session =
-            PushSession::start(&o.pipeline(layout)?, layout, writers.len(), Control::new())?;
-        if let Some(p) = &o.progress {
-            session.set_progress_interval(p.interval);
-        }
-        let callbacks = Callbacks {
-            writers,
-            progress: o.progress,
-            cancel: o.cancel.clone(),
-        };
-        *out = handle::box_into(Stream {
-            inner: RefCell::new((session, callbacks)),
-        });
+        *out = open(o, layout, writers, None)?;
         Ok(())
+    })
+}
+
+/// The layout of a session on `inputs` inputs with options `o`.
+fn layout_of(o: &Options, inputs: u32) -> Result<Layout, Failed> {
+    match (inputs, o.interleaved_in()) {
+        (1, false) => Ok(Layout::Single),
+        (1, true) => Ok(Layout::Interleaved),
+        (2, false) => Ok(Layout::Paired),
+        (2, true) => Err(Failed::with(
+            pp_status::PP_STATUS_INVALID_ARGUMENT,
+            "interleaved_in is set: a paired session has one input",
+        )),
+        (n, _) => Err(Failed::with(
+            pp_status::PP_STATUS_INVALID_ARGUMENT,
+            &format!("inputs must be 1 or 2, got {n}"),
+        )),
+    }
+}
+
+/// Starts a session with `writers` (callback mode) or, with `pull_outputs`, that many pulled
+/// outputs.
+fn open(
+    o: &Options,
+    layout: Layout,
+    writers: Vec<(WriteFn, *mut c_void)>,
+    pull_outputs: Option<usize>,
+) -> Result<*mut pp_stream, Failed> {
+    let outputs = pull_outputs.unwrap_or(writers.len());
+    let mut session = PushSession::start(&o.pipeline(layout)?, layout, outputs, Control::new())?;
+    if let Some(p) = &o.progress {
+        session.set_progress_interval(p.interval);
+    }
+    if let Some(limit) = o.memory_limit {
+        session.set_memory_limit(limit);
+    }
+    if pull_outputs.is_some() {
+        session.set_pull_mode();
+    }
+    let callbacks = Callbacks {
+        writers,
+        progress: o.progress,
+        cancel: o.cancel.clone(),
+        log: o.log,
+        results: o.read_results,
+        pending: crate::log::Log::new(),
+    };
+    Ok(handle::box_into(Stream {
+        inner: RefCell::new((session, callbacks)),
+    }))
+}
+
+/// Opens a streaming session in pull mode (zlib style, for event loops that take no
+/// callbacks) with `options` (copied) and stores it in `*stream_out`. Input goes in by
+/// `pp_stream_push` as in `pp_stream_open`; output is taken with `pp_stream_pull` into the
+/// caller's buffers; no write callback is ever called (a progress callback of the options
+/// still is, inside `pp_stream_*` calls).
+///
+/// - `inputs`: 1 or 2, as for `pp_stream_open`.
+/// - `outputs`: 0 (validate and count only), 1 (single-end reads; or both mates
+///   interleaved) or 2 (R1 and R2 of paired input).
+///
+/// The contract (memory stays bounded by the options' memory limit, no call waits for the
+/// caller to take output):
+/// - `pp_stream_push` queues the bytes and returns `PP_STATUS_OK`, or returns
+///   `PP_STATUS_WOULD_BLOCK` without taking any byte when the engine waits for the caller:
+///   pull every output (and, for pairs, push the other input), then repeat the push. It
+///   waits only while the engine is busy reading earlier input.
+/// - `pp_stream_pull` copies ready output bytes; `*written` = 0 means nothing is ready now.
+/// - `pp_stream_finish` ends the input. It returns `PP_STATUS_WOULD_BLOCK` (input still
+///   ended, nothing lost) while output waits to be pulled: pull every output until
+///   `*written` is 0, then call it again. It waits while the engine works and no output is
+///   ready, and returns `PP_STATUS_OK` with the report once every output byte was pulled.
+///
+/// A loop that pushes, pulls every output until it gives 0 bytes, and at the end calls
+/// finish and pulls until finish returns `PP_STATUS_OK` gets output byte-identical to
+/// `pp_stream_open`'s callbacks and to file mode. Errors are as in `pp_stream_open`.
+///
+/// Ownership: the caller frees the session with `pp_stream_free`.
+#[unsafe(no_mangle)]
+pub extern "C" fn pp_stream_open_pull(
+    options: *const pp_options,
+    inputs: u32,
+    outputs: u32,
+    stream_out: *mut *mut pp_stream,
+) -> pp_status {
+    boundary(|| {
+        let o: &Options = try_box_ref!(options);
+        let out = try_out!(stream_out);
+        let layout = layout_of(o, inputs)?;
+        let max = if layout == Layout::Single { 1 } else { 2 };
+        if outputs > max {
+            return Err(Failed::with(
+                pp_status::PP_STATUS_INVALID_ARGUMENT,
+                &format!("outputs must be 0 to {max} for this input, got {outputs}"),
+            ));
+        }
+        *out = open(o, layout, Vec::new(), Some(outputs as usize))?;
+        Ok(())
+    })
+}
+
+/// Pull mode: copies up to `cap` ready bytes of output `output` (0 = the first output, 1 = R2)
+/// into `buf` and stores their number in `*written` (0 when none is ready now; more may come
+/// later). Never waits for the engine. `buf` may be NULL only when `cap` is 0.
+///
+/// Returns `PP_STATUS_INVALID_STATE` on a session opened with `pp_stream_open`,
+/// `PP_STATUS_INVALID_ARGUMENT` for an output the session does not have, and the session's
+/// error once it failed (then `*written` is 0). After a successful finish it returns
+/// `PP_STATUS_OK` with `*written` = 0.
+#[unsafe(no_mangle)]
+pub extern "C" fn pp_stream_pull(
+    stream: *mut pp_stream,
+    output: u32,
+    buf: *mut u8,
+    cap: usize,
+    written: *mut usize,
+) -> pp_status {
+    boundary(|| {
+        let written = try_out!(written);
+        *written = 0;
+        let buf = try_slice_mut!(buf, cap);
+        with_session(stream, |s, cb| {
+            *written = s.pull(output as usize, buf, cb).map_err(push_failed)?;
+            Ok(())
+        })
     })
 }
 
@@ -206,6 +319,11 @@ pub extern "C" fn pp_stream_open(
 ///
 /// Returns the session's error once it failed (malformed input, a write callback's non-zero
 /// value, cancellation), and the same error on every later push or finish.
+///
+/// Pull mode (`pp_stream_open_pull`): never waits for output to be taken; returns
+/// `PP_STATUS_WOULD_BLOCK` (nothing taken) when the engine waits for output to be pulled
+/// (or for the other input of a pair): pull every output, then repeat the push. A push after
+/// `pp_stream_finish` returns `PP_STATUS_INVALID_STATE`.
 #[unsafe(no_mangle)]
 pub extern "C" fn pp_stream_push(
     stream: *mut pp_stream,
@@ -247,6 +365,23 @@ pub extern "C" fn pp_stream_finish(
                 _ => format!("panelprep trim -i {}", names.join(" ")),
             };
             *out = Report::into_c(summary, command);
+            Ok(())
+        })
+    })
+}
+
+/// Stores the session's counters so far in `*stats_out` (records and bases read, records
+/// written...: see `pp_run_stats`), for a caller that polls instead of taking a statistics
+/// callback. Cheap; may be called at any time between other calls on the session.
+#[unsafe(no_mangle)]
+pub extern "C" fn pp_stream_stats(
+    stream: *mut pp_stream,
+    stats_out: *mut pp_run_stats,
+) -> pp_status {
+    boundary(|| {
+        let out = try_out!(stats_out);
+        with_session(stream, |s, _| {
+            *out = pp_run_stats::of(s.control());
             Ok(())
         })
     })

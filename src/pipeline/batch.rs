@@ -77,4 +77,7 @@ pub struct Done {
     pub bytes: u64,
     /// Range of quality characters seen (for Phred+64 detection).
     pub qual_range: QualRange,
+    /// What happened to each read, in input order (when `read_results` is on; `record` not
+    /// yet numbered).
+    pub results: Vec<super::ReadResult>,
 }

@@ -62,6 +62,10 @@ pub(super) fn detect(
                 .copied()
                 .collect();
             let found = crate::trim::detect_adapter(&mine);
+            control.log().push(
+                crate::log::Level::Info,
+                describe(&src.path, m, mine.len(), found.as_ref()),
+            );
             let seq = found.as_ref().map(|d| d.seq.clone());
             if m == 0 {
                 trim.adapter_r1 = seq;
@@ -74,6 +78,26 @@ pub(super) fn detect(
         src.reader = Box::new(Cursor::new(buf).chain(rest));
     }
     Ok(detected)
+}
+
+/// The log line of one mate's detection.
+fn describe(
+    path: &std::path::Path,
+    mate: usize,
+    sample: usize,
+    found: Option<&Detection>,
+) -> String {
+    let who = format!("{}: read {}", path.display(), mate + 1);
+    match found {
+        Some(d) => format!(
+            "{who} adapter detected: {}{} (in {} of {} sampled reads)",
+            String::from_utf8_lossy(&d.seq),
+            d.name.map(|n| format!(", {n}")).unwrap_or_default(),
+            d.reads_with_adapter,
+            d.sample
+        ),
+        None => format!("{who}: no adapter detected in {sample} sampled reads"),
+    }
 }
 
 /// [`read_sample`] on a thread of its own, so that a stalled input (a fifo, a pipe) cannot

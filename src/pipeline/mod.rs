@@ -33,7 +33,7 @@ pub use batch::InputCounts;
 pub use control::Control;
 pub use failed::{PAIRED_READ_IS_FAILING, fastp_tag};
 pub use merge::MergeOptions;
-pub use options::{Inputs, Layout, Outputs, PipelineOptions};
+pub use options::{Inputs, Layout, Outputs, PipelineOptions, WorkerPool};
 pub use overwrite::refuse_existing;
 pub use push::{PushError, PushOutput, PushSession, run_watched};
 pub use split::{SplitBy, SplitOptions, part_path};
@@ -63,6 +63,25 @@ pub struct InputSummary {
     pub bases: u64,
     /// MD5/SHA-256 of the file as stored, when checksums were asked for (not for stdin).
     pub checksums: Option<io::Checksums>,
+}
+
+/// What happened to one read (`PipelineOptions::read_results`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ReadResult {
+    /// The read's number in the input (0-based); mates of a pair share it.
+    pub record: u64,
+    /// 0 = read 1 (or single-end), 1 = read 2.
+    pub mate: u8,
+    /// Bases removed from the 5' end (UMI, fixed and quality cuts).
+    pub trimmed_front: usize,
+    /// Bases removed as adapter (with anything after it).
+    pub adapter_bases: usize,
+    /// Length after trimming.
+    pub length: usize,
+    /// This read's filter verdict.
+    pub reason: crate::filter::Reason,
+    /// Written to the read output (for a pair: both mates passed).
+    pub kept: bool,
 }
 
 /// The result of a run.
@@ -148,12 +167,49 @@ pub fn run(
     Ok(summary)
 }
 
+/// Like [`run`], but reads the inputs from `readers` (one per input path of `inputs`, R1
+/// first: raw bytes in any container format) instead of opening those paths; the paths only
+/// name the inputs in messages and the report. For inputs the caller opened itself (a file
+/// descriptor, a socket). Outputs are files, as in [`run`].
+pub fn run_readers(
+    opts: &PipelineOptions,
+    inputs: &Inputs,
+    readers: Vec<Box<dyn std::io::Read + Send>>,
+    outputs: &Outputs,
+    control: &Control,
+) -> Result<Summary, Error> {
+    if readers.len() != inputs.paths().len() {
+        return Err(Error::Options(format!(
+            "{} input(s) need as many readers, got {}",
+            inputs.paths().len(),
+            readers.len()
+        )));
+    }
+    let (summary, set) = run_staged_from(opts, inputs, Some(readers), outputs, control)?;
+    if control.is_cancelled() {
+        return Err(Error::Cancelled);
+    }
+    set.commit()?;
+    Ok(summary)
+}
+
 /// Like [`run`], but the output files are left complete and synced under temporary names in
 /// the returned [`io::OutputSet`]: the caller adds its own files (reports, manifest) and
 /// commits them all together, or drops the set to remove them all.
 pub fn run_staged(
     opts: &PipelineOptions,
     inputs: &Inputs,
+    outputs: &Outputs,
+    control: &Control,
+) -> Result<(Summary, io::OutputSet), Error> {
+    run_staged_from(opts, inputs, None, outputs, control)
+}
+
+/// [`run_staged`], with the inputs read from `readers` when given instead of opened by path.
+fn run_staged_from(
+    opts: &PipelineOptions,
+    inputs: &Inputs,
+    readers: Option<Vec<Box<dyn std::io::Read + Send>>>,
     outputs: &Outputs,
     control: &Control,
 ) -> Result<(Summary, io::OutputSet), Error> {
@@ -180,16 +236,32 @@ pub fn run_staged(
         opts.dont_overwrite,
         all_outputs.iter().map(PathBuf::as_path),
     )?;
-    let pool = build_pool(opts.threads)?;
+    let pool = run_pool(opts)?;
     let mut sources = Vec::new();
-    for p in &in_paths {
-        sources.push(io::open_counted(
-            p,
-            pool.clone(),
-            opts.checksums && p.as_os_str() != "-",
-            io::GzipOn::Reader,
-            Some(control.input_counter()),
-        )?);
+    match readers {
+        None => {
+            for p in &in_paths {
+                sources.push(io::open_counted(
+                    p,
+                    pool.clone(),
+                    opts.checksums && p.as_os_str() != "-",
+                    io::GzipOn::Reader,
+                    Some(control.input_counter()),
+                )?);
+            }
+        }
+        Some(readers) => {
+            for (p, r) in in_paths.iter().zip(readers) {
+                let (r, slot) = if opts.checksums {
+                    io::tee(r)
+                } else {
+                    (r, None)
+                };
+                let mut src = io::from_reader_on(r, p.clone(), pool.clone(), io::GzipOn::Reader)?;
+                src.checksums = slot;
+                sources.push(src);
+            }
+        }
     }
     let sources = Sources {
         layout: inputs.layout(),
@@ -321,7 +393,7 @@ pub fn run_streams(
     if layout == Layout::Single && writers.len() == 2 {
         return Err(Error::Options("a second output needs paired input".into()));
     }
-    let pool = build_pool(opts.threads)?;
+    let pool = run_pool(opts)?;
     let mut sources = Vec::new();
     for (name, r) in readers {
         let (r, slot) = if opts.checksums {
@@ -358,6 +430,14 @@ pub fn run_streams(
     let (mut summary, _) = execute(&opts, sources, streams, routing, None, pool, control)?;
     summary.detected = detected;
     Ok(summary)
+}
+
+/// The run's pool: the shared one of the options, or a new one of `opts.threads` threads.
+fn run_pool(opts: &PipelineOptions) -> Result<Arc<rayon::ThreadPool>, Error> {
+    match &opts.pool {
+        Some(p) => Ok(p.rayon()),
+        None => build_pool(opts.threads),
+    }
 }
 
 fn build_pool(threads: usize) -> Result<Arc<rayon::ThreadPool>, Error> {
@@ -473,6 +553,7 @@ fn execute(
                 .map_or(30, |t| t.overlap.overlap_len_require),
         }),
         buffers: buffers.clone(),
+        read_results: opts.read_results,
     });
     let mut stats = opts.stats.then(|| {
         let mut st = Box::new(crate::stats::RunStats::new(paired));
@@ -539,6 +620,13 @@ fn execute(
                 c.bases += d.bases;
             }
             control.add(done.input[0].records + done.input[1].records, done.bytes);
+            control.add_more(
+                done.input[0].bases + done.input[1].bases,
+                done.written[0] + done.written[1],
+            );
+            if !done.results.is_empty() {
+                control.add_read_results(std::mem::take(&mut done.results));
+            }
             if let Some(sp) = splitter.as_mut() {
                 let mut push = |streams: &mut [Stream], k: usize, bytes: Vec<u8>, n: u64| {
                     streams[k].push(bytes, n, &mut jobs, &buffers)?;

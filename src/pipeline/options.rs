@@ -144,6 +144,55 @@ pub struct PipelineOptions {
     /// Split `out1`/`out2` into numbered files (fastp `-s`, `-S`, `-d`); file mode only (see
     /// `pipeline::split`).
     pub split: Option<super::SplitOptions>,
+
+    /// A worker pool shared with other runs: `None` (the default) starts a pool of
+    /// [`PipelineOptions::threads`] threads for each run; `Some` runs the batches and the
+    /// parallel (de)compression on the given pool instead (then `threads` only sizes the
+    /// number of batches in flight).
+    pub pool: Option<WorkerPool>,
+    /// Record what happened to every read ([`super::ReadResult`]) for
+    /// [`super::Control::take_read_results`]. Off by default: costs memory until taken.
+    pub read_results: bool,
+}
+
+/// A pool of worker threads several runs can share (three sessions on a 4-thread pool use 4
+/// worker threads, not 3 x 4). Cheap to clone; the threads exit when the last clone is
+/// dropped. Runs never touch rayon's global pool.
+#[derive(Clone)]
+pub struct WorkerPool(std::sync::Arc<rayon::ThreadPool>);
+
+impl WorkerPool {
+    /// Starts `threads` worker threads (1-256).
+    pub fn new(threads: usize) -> Result<Self, crate::Error> {
+        if !(1..=256).contains(&threads) {
+            return Err(crate::Error::Options(format!(
+                "a worker pool has 1 to 256 threads, not {threads}"
+            )));
+        }
+        super::build_pool(threads).map(Self)
+    }
+
+    /// Its number of threads.
+    pub fn threads(&self) -> usize {
+        self.0.current_num_threads()
+    }
+
+    pub(crate) fn rayon(&self) -> std::sync::Arc<rayon::ThreadPool> {
+        self.0.clone()
+    }
+}
+
+impl std::fmt::Debug for WorkerPool {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "WorkerPool({} threads)", self.threads())
+    }
+}
+
+impl PartialEq for WorkerPool {
+    /// The same pool.
+    fn eq(&self, other: &Self) -> bool {
+        std::sync::Arc::ptr_eq(&self.0, &other.0)
+    }
 }
 
 impl Default for PipelineOptions {
@@ -170,6 +219,8 @@ impl Default for PipelineOptions {
             filter_by_index: [None, None],
             filter_by_index_threshold: 0,
             split: None,
+            pool: None,
+            read_results: false,
         }
     }
 }

@@ -58,6 +58,20 @@ pub trait PushOutput {
         true
     }
 
+    /// A message of the run for a person (see [`crate::log`]), on the caller's thread, during
+    /// any call of the session. The default drops it.
+    fn log(&mut self, level: crate::log::Level, message: &str) {
+        let _ = (level, message);
+    }
+
+    /// What happened to the reads processed since the last call, in input order (only with
+    /// `PipelineOptions::read_results`), on the caller's thread; return `false` to cancel the
+    /// run.
+    fn read_results(&mut self, results: &[super::ReadResult]) -> bool {
+        let _ = results;
+        true
+    }
+
     /// Polled with [`PushOutput::progress`]: return `true` to cancel the run (e.g. a cancel token
     /// set by another thread).
     fn cancel_requested(&self) -> bool {
@@ -91,6 +105,23 @@ pub struct PushSession {
     interval: Duration,
     last_progress: Option<Instant>,
     max_ahead: usize,
+    /// Caller outputs (0-2).
+    outputs: usize,
+    /// Pull mode: output the caller has not pulled yet, taken from the engine's queue.
+    pull: Option<Staging>,
+    /// The input was ended (finish called).
+    input_closed: bool,
+}
+
+/// Output of a pull-mode session taken off the engine's queue, per output, waiting for
+/// [`PushSession::pull`].
+#[derive(Default)]
+struct Staging {
+    pieces: [VecDeque<Vec<u8>>; 2],
+    /// How much of each output's front piece was pulled already.
+    head: [usize; 2],
+    /// Bytes held, all outputs.
+    bytes: usize,
 }
 
 impl std::fmt::Debug for PushSession {
@@ -124,6 +155,9 @@ struct Queues {
     abort: bool,
     /// The engine returned.
     done: bool,
+    /// Bytes each input queue, and the undelivered output, may hold before the producer waits
+    /// ([`PushSession::MAX_QUEUED`] unless [`PushSession::set_memory_limit`] lowered it).
+    limit: usize,
 }
 
 impl Shared {
@@ -186,7 +220,7 @@ struct PushWriter {
 impl Write for PushWriter {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
         let mut q = self.shared.lock();
-        while !q.abort && q.out_bytes >= PushSession::MAX_QUEUED {
+        while !q.abort && q.out_bytes >= q.limit {
             q = self.shared.wait(q, Duration::from_secs(1));
         }
         if q.abort {
@@ -232,7 +266,10 @@ impl PushSession {
             )));
         }
         let shared = Arc::new(Shared {
-            state: Mutex::new(Queues::default()),
+            state: Mutex::new(Queues {
+                limit: Self::MAX_QUEUED,
+                ..Queues::default()
+            }),
             cond: Condvar::new(),
         });
         let names: &[&str] = if inputs == 2 {
@@ -292,7 +329,35 @@ impl PushSession {
             interval: Duration::from_millis(100),
             last_progress: None,
             max_ahead: Self::MAX_AHEAD,
+            outputs,
+            pull: None,
+            input_closed: false,
         })
+    }
+
+    /// Turns the session into pull mode (call before the first push): output is not handed to
+    /// [`PushOutput::write`] but kept until the caller takes it with [`PushSession::pull`], and
+    /// no call waits for the caller to take output. A push that cannot be queued without
+    /// exceeding the limits returns [`PushError::WouldBlock`] (nothing taken) when the engine
+    /// waits for output to be pulled (or for the other input of a pair), and otherwise waits
+    /// for the engine to read its input; [`PushSession::finish`] returns
+    /// [`PushError::WouldBlock`] while output waits to be pulled.
+    pub fn set_pull_mode(&mut self) {
+        self.pull.get_or_insert_with(Staging::default);
+    }
+
+    /// Caps the bytes this session queues: each input's pushed bytes not yet read by the engine,
+    /// and the output not yet delivered (or, in pull mode, not yet pulled, counted once on the
+    /// engine's side and once taken off it), each at most `bytes` (at least 64 KiB; default
+    /// [`PushSession::MAX_QUEUED`]) — except that a push into an empty queue is always taken
+    /// whole. The engine's own batches (threads x batch size) come on top, and so does one
+    /// input of a pair held while the engine waits for the other, up to the max-ahead bound
+    /// ([`PushSession::set_max_ahead`]; the engine may read up to 16 MiB of one input for
+    /// adapter detection before it reads the other).
+    pub fn set_memory_limit(&mut self, bytes: usize) {
+        let limit = bytes.max(64 << 10);
+        self.shared.lock().limit = limit;
+        self.max_ahead = self.max_ahead.max(limit);
     }
 
     /// How often [`PushOutput::progress`] is called while the session works (default 100 ms).
@@ -301,9 +366,11 @@ impl PushSession {
     }
 
     /// How many bytes one input of a pair may hold queued while the engine waits for the other
-    /// (default [`PushSession::MAX_AHEAD`]; at least [`PushSession::MAX_QUEUED`]).
+    /// (default [`PushSession::MAX_AHEAD`]; at least the memory limit,
+    /// [`PushSession::MAX_QUEUED`] by default).
     pub fn set_max_ahead(&mut self, bytes: usize) {
-        self.max_ahead = bytes.max(Self::MAX_QUEUED);
+        let limit = self.shared.lock().limit;
+        self.max_ahead = bytes.max(limit);
     }
 
     /// The run's progress counters and cancel flag.
@@ -328,9 +395,24 @@ impl PushSession {
                 self.inputs
             )));
         }
+        if self.outcome.is_none() && self.input_closed {
+            return Err(PushError::State(
+                "the input was ended (finish was called): no more input can be pushed".into(),
+            ));
+        }
         if self.outcome.is_none() {
-            match self.push_inner(input, bytes, out) {
+            let taken = if self.pull.is_some() {
+                self.push_pull(input, bytes, out)
+            } else {
+                self.push_inner(input, bytes, out)
+            };
+            match taken {
                 Ok(Taken::Yes) => {}
+                Ok(Taken::Full) => {
+                    return Err(PushError::WouldBlock(
+                        "the output is full: pull every output, then repeat the push".into(),
+                    ));
+                }
                 Ok(Taken::Ahead(queued)) => {
                     return Err(PushError::WouldBlock(format!(
                         "input {} is {queued} bytes ahead of input {} (at most {} while the \
@@ -344,6 +426,7 @@ impl PushSession {
                 Err(e) => self.fail(e),
             }
         }
+        self.flush_final(out);
         match &self.outcome {
             None => Ok(()),
             Some(Err(e)) => Err(PushError::Run(e)),
@@ -355,13 +438,30 @@ impl PushSession {
 
     /// Ends the input, delivers the rest of the output to `out` and returns the run's summary.
     /// Calling it again returns the same result.
+    ///
+    /// In pull mode, returns [`PushError::WouldBlock`] (the session goes on, the input stays
+    /// ended) while output waits to be pulled: pull every output until it gives no byte, then
+    /// call `finish` again. It waits while the engine works and no output is ready.
     pub fn finish(&mut self, out: &mut dyn PushOutput) -> Result<Summary, PushError<'_>> {
         if self.outcome.is_none() {
-            match self.finish_inner(out) {
-                Ok(s) => self.outcome = Some(Ok(s)),
+            let result = if self.pull.is_some() {
+                self.finish_pull(out)
+            } else {
+                self.finish_inner(out).map(Some)
+            };
+            match result {
+                Ok(Some(s)) => self.outcome = Some(Ok(s)),
+                Ok(None) => {
+                    return Err(PushError::WouldBlock(
+                        "output is ready: pull every output until it gives 0 bytes, then call \
+                         finish again"
+                            .into(),
+                    ));
+                }
                 Err(e) => self.fail(e),
             }
         }
+        self.flush_final(out);
         match &self.outcome {
             Some(Ok(s)) => Ok(s.clone()),
             Some(Err(e)) => Err(PushError::Run(e)),
@@ -410,9 +510,8 @@ impl PushSession {
         loop {
             self.deliver(out)?;
             let q = shared.lock();
-            let blocked = q.queued[input] > Self::MAX_QUEUED
-                && !(self.inputs == 2 && q.starving[other])
-                && !q.done;
+            let blocked =
+                q.queued[input] > q.limit && !(self.inputs == 2 && q.starving[other]) && !q.done;
             if !blocked {
                 let stopped = q.done && q.output.is_empty();
                 drop(q);
@@ -431,13 +530,165 @@ impl PushSession {
         }
     }
 
+    /// Takes up to `buf.len()` bytes of output `output` (pull mode only) and returns how many;
+    /// 0 when none is ready now (more may come while the engine works). Never waits for the
+    /// engine. Output is pulled in order per output; pulling one output also takes the others'
+    /// ready bytes off the engine's queue (up to the memory limit), so pull every output.
+    pub fn pull(
+        &mut self,
+        output: usize,
+        buf: &mut [u8],
+        out: &mut dyn PushOutput,
+    ) -> Result<usize, PushError<'_>> {
+        if self.pull.is_none() {
+            return Err(PushError::State(
+                "not a pull session: output goes to the write callbacks".into(),
+            ));
+        }
+        if output >= self.outputs {
+            return Err(PushError::Argument(format!(
+                "output index {output} out of range: this session has {} output(s)",
+                self.outputs
+            )));
+        }
+        if self.outcome.is_none() {
+            match self.pull_inner(output, buf, out) {
+                Ok(n) => return Ok(n),
+                Err(e) => self.fail(e),
+            }
+        }
+        self.flush_final(out);
+        if !matches!(self.outcome, Some(Err(_))) {
+            return Ok(self.take_staged(output, buf));
+        }
+        match &self.outcome {
+            Some(Err(e)) => Err(PushError::Run(e)),
+            _ => Ok(0),
+        }
+    }
+
+    fn pull_inner(
+        &mut self,
+        output: usize,
+        buf: &mut [u8],
+        out: &mut dyn PushOutput,
+    ) -> Result<usize, Error> {
+        self.tick(out)?;
+        let stopped = {
+            let mut q = self.shared.lock();
+            if let Some(st) = self.pull.as_mut() {
+                while st.pieces[output].is_empty() && st.bytes < q.limit {
+                    let Some((i, piece)) = q.output.pop_front() else {
+                        break;
+                    };
+                    q.out_bytes -= piece.len();
+                    st.bytes += piece.len();
+                    st.pieces[i.min(1)].push_back(piece);
+                    self.shared.cond.notify_all();
+                }
+            }
+            q.done && q.output.is_empty() && !self.input_closed
+        };
+        let n = self.take_staged(output, buf);
+        if n == 0 && stopped {
+            // The engine stopped before the input ended: that is an error.
+            return Err(self.join());
+        }
+        Ok(n)
+    }
+
+    /// Copies staged bytes of `output` into `buf`.
+    fn take_staged(&mut self, output: usize, buf: &mut [u8]) -> usize {
+        let Some(st) = self.pull.as_mut() else {
+            return 0;
+        };
+        let mut n = 0;
+        while n < buf.len() {
+            let head = st.head[output];
+            let Some(front) = st.pieces[output].front() else {
+                break;
+            };
+            let k = (buf.len() - n).min(front.len() - head);
+            buf[n..n + k].copy_from_slice(&front[head..head + k]);
+            n += k;
+            if head + k == front.len() {
+                st.pieces[output].pop_front();
+                st.head[output] = 0;
+            } else {
+                st.head[output] = head + k;
+            }
+        }
+        st.bytes -= n;
+        n
+    }
+
+    /// A pull-mode push: queued when it fits, refused when the engine waits for the caller
+    /// (output to pull, or the other input), otherwise waits for the engine to read input.
+    fn push_pull(
+        &mut self,
+        input: usize,
+        bytes: &[u8],
+        out: &mut dyn PushOutput,
+    ) -> Result<Taken, Error> {
+        let other = 1 - input.min(1);
+        loop {
+            self.tick(out)?;
+            let mut q = self.shared.lock();
+            if q.done {
+                drop(q);
+                // The engine stopped before the input ended: that is an error.
+                return Err(self.join());
+            }
+            let queued = q.queued[input];
+            let starving = self.inputs == 2 && q.starving[other];
+            let after = queued.saturating_add(bytes.len());
+            if starving && queued > 0 && after > self.max_ahead {
+                return Ok(Taken::Ahead(queued));
+            }
+            if queued == 0 || starving || after <= q.limit {
+                if !bytes.is_empty() {
+                    q.input[input].push_back(bytes.to_vec());
+                    q.queued[input] += bytes.len();
+                    self.shared.cond.notify_all();
+                }
+                return Ok(Taken::Yes);
+            }
+            if q.out_bytes >= q.limit {
+                return Ok(Taken::Full);
+            }
+            drop(self.shared.wait(q, self.interval));
+        }
+    }
+
+    /// Pull-mode finish: ends the input, then `None` while output waits to be pulled, the
+    /// summary once the engine is done and every byte was pulled.
+    fn finish_pull(&mut self, out: &mut dyn PushOutput) -> Result<Option<Summary>, Error> {
+        self.close_input();
+        loop {
+            self.tick(out)?;
+            let staged = self.pull.as_ref().map_or(0, |st| st.bytes);
+            let q = self.shared.lock();
+            if staged > 0 || !q.output.is_empty() {
+                return Ok(None);
+            }
+            if q.done {
+                break;
+            }
+            drop(self.shared.wait(q, self.interval));
+        }
+        self.conclude(out).map(Some)
+    }
+
+    fn close_input(&mut self) {
+        self.input_closed = true;
+        let mut q = self.shared.lock();
+        q.closed = true;
+        self.shared.cond.notify_all();
+    }
+
     fn finish_inner(&mut self, out: &mut dyn PushOutput) -> Result<Summary, Error> {
         self.tick(out)?;
-        {
-            let mut q = self.shared.lock();
-            q.closed = true;
-            self.shared.cond.notify_all();
-        }
+        self.close_input();
         let shared = self.shared.clone();
         loop {
             self.deliver(out)?;
@@ -452,6 +703,11 @@ impl PushSession {
             }
             self.tick(out)?;
         }
+        self.conclude(out)
+    }
+
+    /// Joins the engine after it returned and every output byte was handed over.
+    fn conclude(&mut self, out: &mut dyn PushOutput) -> Result<Summary, Error> {
         let engine = self.engine.take();
         let result = engine
             .map(|h| h.join())
@@ -485,8 +741,27 @@ impl PushSession {
         }
     }
 
+    /// Hands the run's queued messages and read results to `out`; `false` when `out` asks to
+    /// cancel.
+    fn flush_log(&self, out: &mut dyn PushOutput) -> bool {
+        self.control.log().drain(|level, m| out.log(level, m));
+        let results = self.control.take_read_results();
+        results.is_empty() || out.read_results(&results)
+    }
+
+    /// [`PushSession::flush_log`] at the end of a call: a cancel request fails a session still
+    /// running (a finished one stays finished).
+    fn flush_final(&mut self, out: &mut dyn PushOutput) {
+        if !self.flush_log(out) && self.outcome.is_none() {
+            self.fail(Error::Cancelled);
+        }
+    }
+
     /// Polls cancellation and, at the first call and then every interval, reports progress.
     fn tick(&mut self, out: &mut dyn PushOutput) -> Result<(), Error> {
+        if !self.flush_log(out) {
+            return Err(Error::Cancelled);
+        }
         if out.cancel_requested() {
             return Err(Error::Cancelled);
         }
@@ -552,6 +827,8 @@ impl PushSession {
 /// Whether a push took its bytes.
 enum Taken {
     Yes,
+    /// Refused (pull mode): the engine waits for output to be pulled.
+    Full,
     /// Refused: the input holds this many bytes queued, ahead of the other input.
     Ahead(usize),
 }
@@ -785,6 +1062,156 @@ mod tests {
         assert_eq!(sum.inputs[1].records, 60_000);
         assert!(out.out[0] == r1 && out.out[1] == r2);
         assert!(refused > 1, "{refused}");
+    }
+
+    /// Drives a pull-mode session the way an event loop would: push pieces, pull every output
+    /// after each push and whenever a push is refused, then finish until it stops refusing.
+    fn pull_all(
+        opts: &PipelineOptions,
+        layout: Layout,
+        ins: &[&[u8]],
+        limit: Option<usize>,
+        rng: &mut rand_pcg::Pcg64,
+    ) -> ([Vec<u8>; 2], Summary) {
+        let n = ins.len();
+        let mut s = PushSession::start(opts, layout, n, Control::new()).unwrap();
+        s.set_pull_mode();
+        if let Some(l) = limit {
+            s.set_memory_limit(l);
+        }
+        let mut out = Collect::new();
+        let mut got = [Vec::new(), Vec::new()];
+        let mut buf = vec![0u8; 1000];
+        let mut drain = |s: &mut PushSession, got: &mut [Vec<u8>; 2]| {
+            for (o, g) in got.iter_mut().enumerate().take(n) {
+                loop {
+                    let k = s.pull(o, &mut buf, &mut Collect::new()).unwrap();
+                    if k == 0 {
+                        break;
+                    }
+                    g.extend_from_slice(&buf[..k]);
+                }
+            }
+        };
+        let mut rest: Vec<&[u8]> = ins.to_vec();
+        while rest.iter().any(|r| !r.is_empty()) {
+            let which = rng.random_range(0..n);
+            let n_bytes = rng.random_range(0..=100_000).min(rest[which].len());
+            match s.push(which, &rest[which][..n_bytes], &mut out) {
+                Ok(()) => rest[which] = &rest[which][n_bytes..],
+                Err(PushError::WouldBlock(_)) => {}
+                Err(e) => panic!("{e:?}"),
+            }
+            drain(&mut s, &mut got);
+        }
+        let summary = loop {
+            match s.finish(&mut out) {
+                Ok(sum) => break sum,
+                Err(PushError::WouldBlock(_)) => drain(&mut s, &mut got),
+                Err(e) => panic!("{e:?}"),
+            }
+        };
+        assert!(out.out[0].is_empty(), "pull mode never calls write");
+        assert_eq!(s.pull(0, &mut buf, &mut out).unwrap(), 0);
+        (got, summary)
+    }
+
+    #[test]
+    fn pull_mode_matches_file_mode() {
+        let dir = tempfile::tempdir().unwrap();
+        let r1 = fastq(3000, 11, 1);
+        let r2 = fastq(3000, 12, 2);
+        let opts = PipelineOptions {
+            compress: Some(true),
+            batch_bytes: 50_000,
+            threads: 2,
+            ..Default::default()
+        };
+        let want = file_mode(&opts, dir.path(), &[&r1, &r2]);
+        let mut rng = rand_pcg::Pcg64::seed_from_u64(21);
+        for limit in [None, Some(1)] {
+            let (got, sum) = pull_all(&opts, Layout::Paired, &[&r1, &r2], limit, &mut rng);
+            assert_eq!(sum.inputs[1].records, 3000);
+            assert!(got[0] == want[0] && got[1] == want[1], "limit {limit:?}");
+        }
+        let big = fastq(40_000, 13, 1);
+        let (got, sum) = pull_all(
+            &PipelineOptions::passthrough(),
+            Layout::Single,
+            &[&big],
+            Some(1),
+            &mut rng,
+        );
+        assert_eq!(sum.inputs[0].records, 40_000);
+        assert!(got[0] == big);
+    }
+
+    #[test]
+    fn memory_limit_bounds_callback_mode_queues() {
+        // A writer that checks the engine never queues more output than the limit (plus one
+        // piece) while the caller is away.
+        struct Check {
+            out: Vec<u8>,
+            shared: Arc<Shared>,
+            most: usize,
+        }
+        impl PushOutput for Check {
+            fn write(&mut self, _o: usize, bytes: &[u8]) -> Result<(), Error> {
+                let q = self.shared.lock();
+                self.most = self.most.max(q.out_bytes + q.queued[0]);
+                drop(q);
+                self.out.extend_from_slice(bytes);
+                Ok(())
+            }
+        }
+        let data = fastq(40_000, 14, 1);
+        let opts = PipelineOptions::passthrough();
+        let mut s = PushSession::start(&opts, Layout::Single, 1, Control::new()).unwrap();
+        s.set_memory_limit(100_000);
+        let mut out = Check {
+            out: Vec::new(),
+            shared: s.shared.clone(),
+            most: 0,
+        };
+        for piece in data.chunks(30_000) {
+            s.push(0, piece, &mut out).unwrap();
+        }
+        s.finish(&mut out).unwrap();
+        assert!(out.out == data);
+        // Input and output queues each at most the limit plus one piece (a batch, a push).
+        assert!(out.most < 2 * 100_000 + (1 << 20) + 30_000, "{}", out.most);
+    }
+
+    #[test]
+    fn pull_mode_misuse() {
+        let opts = PipelineOptions::passthrough();
+        let mut out = Collect::new();
+        let mut buf = [0u8; 8];
+        let mut s = PushSession::start(&opts, Layout::Single, 1, Control::new()).unwrap();
+        assert!(matches!(
+            s.pull(0, &mut buf, &mut out),
+            Err(PushError::State(_))
+        ));
+        s.set_pull_mode();
+        assert!(matches!(
+            s.pull(1, &mut buf, &mut out),
+            Err(PushError::Argument(_))
+        ));
+        s.push(0, b"@r1\nACGT\n+\nIII\n", &mut out).unwrap();
+        let failed = loop {
+            match s.finish(&mut out) {
+                Err(PushError::WouldBlock(_)) => {
+                    while s.pull(0, &mut buf, &mut out).unwrap() > 0 {}
+                }
+                Err(PushError::Run(e)) => break e.to_string(),
+                other => panic!("{other:?}"),
+            }
+        };
+        assert!(failed.contains("<stream>"), "{failed}");
+        assert!(matches!(
+            s.pull(0, &mut buf, &mut out),
+            Err(PushError::Run(_))
+        ));
     }
 
     #[test]

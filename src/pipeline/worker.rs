@@ -34,6 +34,8 @@ pub(crate) struct WorkConfig {
     pub merge: Option<super::merge::MergeConfig>,
     /// Spare output buffers (batch outputs come from here and go back after compression).
     pub buffers: std::sync::Arc<super::buffers::Buffers>,
+    /// Record a [`super::ReadResult`] per read.
+    pub read_results: bool,
 }
 
 thread_local! {
@@ -100,6 +102,7 @@ pub(crate) fn process(
         input: [InputCounts::default(); 3],
         bytes: index.map_or(0, |ix| ix.byte_len() as u64),
         qual_range: QualRange::default(),
+        results: Vec::new(),
     };
     // Output is at most about the input's size: room for it once, in a reused buffer.
     match batch {
@@ -264,6 +267,15 @@ fn single_step(
         let pass = reason == Reason::Passed && !dup;
         after_stats(st, cfg, 0, pass, &orig, &s.r1, &s.outcome[0]);
     }
+    if cfg.read_results {
+        done.results.push(result(
+            0,
+            &s.r1,
+            &s.outcome[0],
+            reason,
+            reason == Reason::Passed && !dup,
+        ));
+    }
     if dup {
         // fastp writes a duplicate nowhere, not even with the failed reads.
     } else if reason == Reason::Passed {
@@ -319,6 +331,11 @@ fn pair_step(
             f.verdict_pair(&s.r1, &s.r2)
         });
     let reason = a.max(b);
+    if cfg.read_results {
+        let kept = reason == Reason::Passed && !dup;
+        done.results.push(result(0, &s.r1, &s.outcome[0], a, kept));
+        done.results.push(result(1, &s.r2, &s.outcome[1], b, kept));
+    }
     if let Some(st) = done.stats.as_deref_mut() {
         st.add_filter(reason, 2);
         let pass = reason == Reason::Passed && !dup;
@@ -481,6 +498,25 @@ fn after_merged(
         st.after_dropped(0, &orig[0]);
     }
     st.after_dropped(1, &orig[1]);
+}
+
+/// The result of one read (its number is given later, in input order).
+fn result(
+    mate: u8,
+    read: &ReadBuf,
+    o: &TrimOutcome,
+    reason: Reason,
+    kept: bool,
+) -> super::ReadResult {
+    super::ReadResult {
+        record: 0,
+        mate,
+        trimmed_front: o.front_bases,
+        adapter_bases: o.adapter_bases,
+        length: read.seq.len(),
+        reason,
+        kept,
+    }
 }
 
 /// After-filtering statistics as a difference from the before-filtering ones: nothing for an

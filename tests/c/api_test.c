@@ -17,11 +17,14 @@
 
 #include "panelprep.h"
 
+#include <dirent.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 static int failures = 0;
 
@@ -472,6 +475,442 @@ static void test_streaming(void) {
     pp_options_free(o);
 }
 
+/* Pull mode: pulls every output into `outs` until it gives 0 bytes, with a small buffer. */
+static pp_status pull_all(pp_stream *s, uint32_t outputs, buffer *outs) {
+    uint8_t chunk[997];
+    uint32_t o;
+    for (o = 0; o < outputs; o++) {
+        for (;;) {
+            size_t written = 1234;
+            pp_status st = pp_stream_pull(s, o, chunk, sizeof chunk, &written);
+            if (st != PP_STATUS_OK) return st;
+            if (written == 0) break;
+            CHECK(written <= sizeof chunk);
+            buffer_append(&outs[o], chunk, written);
+        }
+    }
+    return PP_STATUS_OK;
+}
+
+/* Pull mode (no callbacks) on `n` inputs in random pieces: the pulled bytes equal the file-mode
+ * outputs `want_names` written by stream_and_compare with the same options. Prints
+ * "<name> same=1". */
+static void pull_and_compare(const char *name, const pp_options *o, uint32_t n,
+                             const char *const *in_names, const char *const *want_names,
+                             size_t max_piece) {
+    buffer inputs[2] = {{NULL, 0, 0}, {NULL, 0, 0}};
+    buffer outs[2] = {{NULL, 0, 0}, {NULL, 0, 0}};
+    size_t pos[2] = {0, 0};
+    pp_stream *s = NULL;
+    const pp_report *r = NULL;
+    pp_status st = PP_STATUS_OK;
+    int same = 1, refused = 0;
+    uint32_t i;
+    for (i = 0; i < n; i++) inputs[i] = read_file(in_dir(in_names[i]));
+    CHECK_OK(pp_stream_open_pull(o, n, n, &s));
+    while (s && (pos[0] < inputs[0].len || (n == 2 && pos[1] < inputs[1].len))) {
+        size_t k = rng_below(n), len;
+        if (pos[k] == inputs[k].len) k = 1 - k;
+        len = rng_below(max_piece + 1);
+        if (len > inputs[k].len - pos[k]) len = inputs[k].len - pos[k];
+        st = pp_stream_push(s, (uint32_t)k, inputs[k].data + pos[k], len);
+        if (st == PP_STATUS_OK) {
+            pos[k] += len;
+        } else if (st == PP_STATUS_WOULD_BLOCK) {
+            refused++;
+        } else {
+            break;
+        }
+        st = pull_all(s, n, outs);
+        if (st != PP_STATUS_OK) break;
+    }
+    CHECK_OK(st);
+    while (s && (st = pp_stream_finish(s, &r)) == PP_STATUS_WOULD_BLOCK) CHECK_OK(pull_all(s, n, outs));
+    CHECK_OK(st);
+    CHECK(r != NULL);
+    for (i = 0; i < n; i++) {
+        buffer want = read_file(in_dir(want_names[i]));
+        same = same && want.len > 0 && outs[i].len == want.len &&
+               memcmp(outs[i].data, want.data, want.len) == 0;
+        buffer_free(&want);
+    }
+    CHECK(same);
+    printf("%s same=%d refused_pushes=%d\n", name, same, refused);
+    /* After finish: nothing more to pull, and no more input. */
+    {
+        size_t written = 7;
+        uint8_t one[1];
+        CHECK_OK(pp_stream_pull(s, 0, one, 1, &written));
+        CHECK(written == 0);
+        CHECK_STATUS(pp_stream_push(s, 0, one, 1), PP_STATUS_INVALID_STATE);
+    }
+    for (i = 0; i < n; i++) {
+        buffer_free(&inputs[i]);
+        buffer_free(&outs[i]);
+    }
+    pp_report_free(r);
+    pp_stream_free(s);
+}
+
+static void test_pull_mode(void) {
+    pp_options *o = NULL;
+    pp_stream *s = NULL;
+    size_t written = 0;
+    uint8_t byte[1];
+    const char *pe_in[2] = {"r1.fq.gz", "r2.fq.gz"};
+    const char *pe_want[2] = {"stream_pe_1.fq.gz", "stream_pe_2.fq.gz"};
+    const char *se_in[1] = {"se.fq.gz"};
+    const char *se_want[1] = {"stream_se_gz_1.fq"};
+    CHECK_OK(pp_options_new(&o));
+    CHECK_OK(pp_options_set_json(o, "{\"passthrough\": true}"));
+    CHECK_OK(pp_options_set_threads(o, 2));
+    /* The smallest memory limit (64 KiB queued per side): pushes get refused, output is the
+     * same. */
+    CHECK_OK(pp_options_set_memory_limit(o, 1));
+    pull_and_compare("pull_se", o, 1, se_in, se_want, 50000);
+    CHECK_OK(pp_options_set_memory_limit(o, 0));
+    CHECK_OK(pp_options_set_compress(o, true));
+    pull_and_compare("pull_pe", o, 2, pe_in, pe_want, 100000);
+
+    /* Misuse: NULL arguments, a pull on a callback session, an output out of range. */
+    CHECK_STATUS(pp_stream_open_pull(NULL, 1, 1, &s), PP_STATUS_NULL_ARGUMENT);
+    CHECK_STATUS(pp_stream_open_pull(o, 1, 1, NULL), PP_STATUS_NULL_ARGUMENT);
+    CHECK_STATUS(pp_stream_open_pull(o, 1, 2, &s), PP_STATUS_INVALID_ARGUMENT);
+    CHECK_STATUS(pp_stream_pull(NULL, 0, byte, 1, &written), PP_STATUS_NULL_ARGUMENT);
+    CHECK_STATUS(pp_options_set_memory_limit(NULL, 1), PP_STATUS_NULL_ARGUMENT);
+    CHECK_OK(pp_stream_open(o, 1, append_cb, NULL, NULL, NULL, &s));
+    CHECK_STATUS(pp_stream_pull(s, 0, byte, 1, &written), PP_STATUS_INVALID_STATE);
+    pp_stream_free(s);
+    s = NULL;
+    CHECK_OK(pp_stream_open_pull(o, 1, 1, &s));
+    CHECK_STATUS(pp_stream_pull(s, 0, NULL, 1, &written), PP_STATUS_NULL_ARGUMENT);
+    CHECK_STATUS(pp_stream_pull(s, 0, byte, 1, NULL), PP_STATUS_NULL_ARGUMENT);
+    CHECK_STATUS(pp_stream_pull(s, 1, byte, 1, &written), PP_STATUS_INVALID_ARGUMENT);
+    CHECK_OK(pp_stream_pull(s, 0, NULL, 0, &written));
+    CHECK(written == 0);
+    pp_stream_free(s); /* unfinished: aborted */
+    pp_options_free(o);
+    printf("pull_mode=ok\n");
+}
+
+static int same_files(const char *a, const char *b) {
+    buffer x = read_file(in_dir(a)), y = read_file(in_dir(b));
+    int same = x.len > 0 && x.len == y.len && memcmp(x.data, y.data, x.len) == 0;
+    buffer_free(&x);
+    buffer_free(&y);
+    return same;
+}
+
+/* Inputs from file descriptors (left open), and paths that are not UTF-8 given as bytes: the
+ * outputs equal those of pp_run_se/pp_run_pe on the same files. */
+static void test_fd_and_byte_paths(void) {
+    pp_options *o = NULL;
+    const pp_report *r = NULL;
+    int fd1, fd2;
+    numbers n;
+    char weird_in[4200], weird_out[4200];
+    const char *in_name = "se_\xff\xfe.fq.gz", *out_name = "out_\xe9.fq";
+    buffer copy;
+    FILE *f;
+    CHECK_OK(pp_options_new(&o));
+    CHECK_OK(pp_options_set_json(o, TRIM_JSON));
+    CHECK_OK(pp_run_se(o, in_dir("demo_R1.fq.gz"), in_dir("fd_want_se.fq"), &r));
+    pp_report_free(r);
+    r = NULL;
+    CHECK_OK(pp_run_pe(o, in_dir("demo_R1.fq.gz"), in_dir("demo_R2.fq.gz"),
+                       in_dir("fd_want_1.fq"), in_dir("fd_want_2.fq"), &r));
+    pp_report_free(r);
+    r = NULL;
+
+    fd1 = open(in_dir("demo_R1.fq.gz"), O_RDONLY);
+    CHECK(fd1 >= 0);
+    CHECK_OK(pp_run_se_fd(o, fd1, in_dir("fd_se.fq"), &r));
+    n = report_numbers("fd_se", r);
+    CHECK(n.reads_in > 0);
+    pp_report_free(r);
+    r = NULL;
+    CHECK(same_files("fd_se.fq", "fd_want_se.fq"));
+    /* The caller's descriptor is still open (read to its end). */
+    CHECK(lseek(fd1, 0, SEEK_CUR) > 0);
+    CHECK(lseek(fd1, 0, SEEK_SET) == 0);
+    fd2 = open(in_dir("demo_R2.fq.gz"), O_RDONLY);
+    CHECK(fd2 >= 0);
+    CHECK_OK(pp_run_pe_fd(o, fd1, fd2, in_dir("fd_pe_1.fq"), in_dir("fd_pe_2.fq"), &r));
+    pp_report_free(r);
+    r = NULL;
+    CHECK(same_files("fd_pe_1.fq", "fd_want_1.fq") && same_files("fd_pe_2.fq", "fd_want_2.fq"));
+    CHECK(close(fd1) == 0);
+    CHECK(close(fd2) == 0);
+    CHECK_STATUS(pp_run_se_fd(o, -1, NULL, &r), PP_STATUS_INVALID_ARGUMENT);
+    CHECK_STATUS(pp_run_se_fd(NULL, 0, NULL, &r), PP_STATUS_NULL_ARGUMENT);
+    CHECK_STATUS(pp_run_pe_fd(o, 0, 0, NULL, NULL, NULL), PP_STATUS_NULL_ARGUMENT);
+    printf("fd_input=ok\n");
+
+    /* A file name that is not UTF-8 (Latin-1 bytes). */
+    snprintf(weird_in, sizeof weird_in, "%s/%s", dir, in_name);
+    snprintf(weird_out, sizeof weird_out, "%s/%s", dir, out_name);
+    copy = read_file(in_dir("demo_R1.fq.gz"));
+    f = fopen(weird_in, "wb");
+    CHECK(f != NULL);
+    if (f) {
+        CHECK(fwrite(copy.data, 1, copy.len, f) == copy.len);
+        fclose(f);
+    }
+    buffer_free(&copy);
+    CHECK_STATUS(pp_run_se(o, weird_in, weird_out, &r), PP_STATUS_INVALID_UTF8);
+    CHECK_OK(pp_run_se_bytes(o, (const uint8_t *)weird_in, strlen(weird_in),
+                             (const uint8_t *)weird_out, strlen(weird_out), &r));
+    pp_report_free(r);
+    r = NULL;
+    CHECK(same_files(out_name, "fd_want_se.fq"));
+    CHECK_OK(pp_run_pe_bytes(o, (const uint8_t *)weird_in, strlen(weird_in),
+                             (const uint8_t *)in_dir("demo_R2.fq.gz"),
+                             strlen(in_dir("demo_R2.fq.gz")), NULL, 0, NULL, 0, &r));
+    CHECK(r != NULL);
+    pp_report_free(r);
+    r = NULL;
+    CHECK_STATUS(pp_run_se_bytes(o, NULL, 3, NULL, 0, &r), PP_STATUS_NULL_ARGUMENT);
+    CHECK_STATUS(pp_run_se_bytes(o, NULL, 0, NULL, 0, &r), PP_STATUS_NULL_ARGUMENT);
+    CHECK_STATUS(pp_run_se_bytes(o, (const uint8_t *)"a\0b", 3, NULL, 0, &r),
+                 PP_STATUS_INVALID_ARGUMENT);
+    CHECK(r == NULL);
+    pp_options_free(o);
+    printf("byte_paths=ok\n");
+}
+
+/* The log callback: counts messages by level, remembers the first INFO text, checks the
+ * thread. */
+typedef struct {
+    int info, warning, error, wrong_thread;
+    char first_info[512];
+    pthread_t thread;
+} log_seen;
+
+static void log_cb(void *userdata, pp_log_level level, const char *message) {
+    log_seen *l = (log_seen *)userdata;
+    if (!pthread_equal(pthread_self(), l->thread)) l->wrong_thread++;
+    if (level == PP_LOG_INFO) {
+        if (l->info++ == 0) snprintf(l->first_info, sizeof l->first_info, "%s", message);
+    } else if (level == PP_LOG_WARNING) {
+        l->warning++;
+    } else {
+        l->error++;
+    }
+}
+
+static pp_run_stats last_stats;
+static int stats_calls = 0;
+static int stats_cb(void *userdata, const pp_run_stats *stats) {
+    (void)userdata;
+    if (stats->records_in < last_stats.records_in) stats_calls = -1000; /* must not go back */
+    last_stats = *stats;
+    stats_calls++;
+    return 0;
+}
+
+/* Log callback (adapter detection reported, on the calling thread), statistics callback and
+ * pp_stream_stats: the final counters equal the report's. */
+static void test_observability(void) {
+    pp_options *o = NULL;
+    pp_stream *s = NULL;
+    const pp_report *r = NULL;
+    log_seen seen;
+    pp_run_stats st;
+    buffer in = read_file(in_dir("demo_R1.fq.gz")), out = {NULL, 0, 0};
+    uint64_t reads_in = 0, reads_out = 0, bases_in = 0;
+    memset(&seen, 0, sizeof seen);
+    seen.thread = pthread_self();
+    memset(&last_stats, 0, sizeof last_stats);
+    CHECK_OK(pp_options_new(&o));
+    CHECK_STATUS(pp_options_set_log_callback(NULL, log_cb, &seen), PP_STATUS_NULL_ARGUMENT);
+    CHECK_STATUS(pp_options_set_stats_callback(NULL, stats_cb, NULL, 1), PP_STATUS_NULL_ARGUMENT);
+    CHECK_OK(pp_options_set_log_callback(o, log_cb, &seen));
+    CHECK_OK(pp_options_set_stats_callback(o, stats_cb, NULL, 1));
+    /* File mode, default options: the adapter is detected from the reads and logged. */
+    CHECK_OK(pp_run_se(o, in_dir("demo_R1.fq.gz"), NULL, &r));
+    CHECK_OK(pp_report_reads_in(r, &reads_in));
+    CHECK_OK(pp_report_reads_out(r, &reads_out));
+    CHECK_OK(pp_report_bases_in(r, &bases_in));
+    pp_report_free(r);
+    r = NULL;
+    CHECK(seen.info >= 1 && strstr(seen.first_info, "adapter") != NULL);
+    CHECK(stats_calls >= 2);
+    CHECK(last_stats.records_in == reads_in && last_stats.records_out == reads_out);
+    CHECK(last_stats.bases_in == bases_in && last_stats.bytes_in > 0);
+    printf("log_first_info=%s\n", seen.first_info);
+    /* Streaming: the same message, and pp_stream_stats polled. */
+    seen.info = 0;
+    CHECK_OK(pp_options_set_stats_callback(o, NULL, NULL, 0));
+    CHECK_OK(pp_stream_open(o, 1, append_cb, &out, NULL, NULL, &s));
+    CHECK_STATUS(pp_stream_stats(s, NULL), PP_STATUS_NULL_ARGUMENT);
+    CHECK_STATUS(pp_stream_stats(NULL, &st), PP_STATUS_NULL_ARGUMENT);
+    CHECK_OK(pp_stream_push(s, 0, in.data, in.len));
+    CHECK_OK(pp_stream_finish(s, &r));
+    CHECK_OK(pp_stream_stats(s, &st));
+    CHECK(st.records_in == reads_in && st.records_out == reads_out && st.bases_in == bases_in);
+    CHECK(seen.info >= 1);
+    CHECK(seen.wrong_thread == 0 && seen.error == 0);
+    pp_report_free(r);
+    pp_stream_free(s);
+    buffer_free(&in);
+    buffer_free(&out);
+    pp_options_free(o);
+    printf("observability=ok records_in=%llu\n", (unsigned long long)st.records_in);
+}
+
+/* Read results: every read once, numbered in order, mates alternating, the kept ones adding up
+ * to the report's output numbers. */
+typedef struct {
+    uint64_t n, kept, kept_bases, next_record, trimmed, bad_order, cancel_after;
+    int paired;
+} results_seen;
+
+static int results_cb(void *userdata, const pp_read_result *r, size_t n) {
+    results_seen *t = (results_seen *)userdata;
+    size_t i;
+    for (i = 0; i < n; i++) {
+        uint64_t want = t->paired ? t->n / 2 : t->n;
+        if (r[i].record != want || r[i].mate != (t->paired ? t->n % 2 : 0)) t->bad_order++;
+        if (r[i].kept) {
+            t->kept++;
+            t->kept_bases += r[i].length;
+        } else if (r[i].reason == PP_FILTER_PASSED && !t->paired) {
+            t->bad_order++; /* a single read that passed is written */
+        }
+        if (r[i].trimmed_front || r[i].adapter_bases) t->trimmed++;
+        t->n++;
+    }
+    return t->cancel_after && t->n >= t->cancel_after;
+}
+
+static void test_read_results(void) {
+    pp_options *o = NULL;
+    const pp_report *r = NULL;
+    pp_stream *s = NULL;
+    results_seen t;
+    numbers n;
+    buffer in[2];
+    CHECK_OK(pp_options_new(&o));
+    CHECK_OK(pp_options_set_json(o, TRIM_JSON));
+    CHECK_STATUS(pp_options_set_read_results_callback(NULL, results_cb, &t),
+                 PP_STATUS_NULL_ARGUMENT);
+    CHECK_OK(pp_options_set_read_results_callback(o, results_cb, &t));
+    memset(&t, 0, sizeof t);
+    CHECK_OK(pp_run_se(o, in_dir("demo_R1.fq.gz"), NULL, &r));
+    n = report_numbers("read_results_se", r);
+    pp_report_free(r);
+    r = NULL;
+    CHECK(t.n == n.reads_in && t.kept == n.reads_out && t.kept_bases == n.bases_out);
+    CHECK(t.bad_order == 0 && t.trimmed > 0);
+    /* Paired, streaming. */
+    memset(&t, 0, sizeof t);
+    t.paired = 1;
+    in[0] = read_file(in_dir("demo_R1.fq.gz"));
+    in[1] = read_file(in_dir("demo_R2.fq.gz"));
+    CHECK_OK(pp_stream_open(o, 2, NULL, NULL, NULL, NULL, &s));
+    CHECK_OK(push_randomly(s, in, 2, 50000));
+    CHECK_OK(pp_stream_finish(s, &r));
+    n = report_numbers("read_results_pe", r);
+    pp_report_free(r);
+    r = NULL;
+    pp_stream_free(s);
+    CHECK(t.n == n.reads_in && t.kept == n.reads_out && t.kept_bases == n.bases_out);
+    CHECK(t.bad_order == 0);
+    /* A non-zero return cancels a run still going (this small one may be over by the time
+     * the first results are handed over: then it succeeds, with every result delivered). */
+    memset(&t, 0, sizeof t);
+    t.cancel_after = 1;
+    {
+        pp_status st = pp_run_se(o, in_dir("demo_R1.fq.gz"), NULL, &r);
+        CHECK(st == PP_STATUS_CANCELLED || st == PP_STATUS_OK);
+        CHECK((st == PP_STATUS_CANCELLED) == (r == NULL));
+        pp_report_free(r);
+        r = NULL;
+    }
+    buffer_free(&in[0]);
+    buffer_free(&in[1]);
+    pp_options_free(o);
+    printf("read_results=ok\n");
+}
+
+/* Threads of this process named like the library's workers ("panelprep-worker-N", cut to 15
+ * characters by Linux); -1 where /proc is missing. */
+static int worker_threads(void) {
+    DIR *d = opendir("/proc/self/task");
+    struct dirent *e;
+    int n = 0;
+    if (!d) return -1;
+    while ((e = readdir(d)) != NULL) {
+        char path[300], comm[64] = "";
+        FILE *f;
+        if (e->d_name[0] == '.') continue;
+        snprintf(path, sizeof path, "/proc/self/task/%s/comm", e->d_name);
+        f = fopen(path, "r");
+        if (!f) continue;
+        if (fgets(comm, sizeof comm, f) && strncmp(comm, "panelprep-worke", 15) == 0) n++;
+        fclose(f);
+    }
+    closedir(d);
+    return n;
+}
+
+/* Three sessions at once on one shared 2-thread pool (options ask 4 threads each): the
+ * library's worker threads are the pool's 2, not 3 x 4, and every output is unchanged. */
+static void test_pool(void) {
+    const pp_pool *pool = NULL;
+    pp_options *o = NULL;
+    pp_stream *s[3] = {NULL, NULL, NULL};
+    buffer outs[3] = {{NULL, 0, 0}, {NULL, 0, 0}, {NULL, 0, 0}};
+    buffer in = read_file(in_dir("se.fq.gz")), want = read_file(in_dir("stream_se_gz_1.fq"));
+    int i, most = 0, tries, base;
+    /* Workers of earlier runs exit on their own shortly after those runs: wait for them. */
+    for (tries = 0; tries < 200 && worker_threads() > 0; tries++)
+        nanosleep(&(struct timespec){0, 10 * 1000 * 1000}, NULL);
+    base = worker_threads();
+    CHECK_STATUS(pp_pool_new(0, &pool), PP_STATUS_INVALID_ARGUMENT);
+    CHECK_STATUS(pp_pool_new(2, NULL), PP_STATUS_NULL_ARGUMENT);
+    CHECK_OK(pp_pool_new(2, &pool));
+    CHECK_OK(pp_options_new(&o));
+    CHECK_STATUS(pp_options_set_pool(NULL, pool), PP_STATUS_NULL_ARGUMENT);
+    CHECK_OK(pp_options_set_json(o, "{\"passthrough\": true}"));
+    CHECK_OK(pp_options_set_threads(o, 4));
+    CHECK_OK(pp_options_set_pool(o, pool));
+    pp_pool_free(pool); /* the options keep it */
+    for (i = 0; i < 3; i++) CHECK_OK(pp_stream_open(o, 1, append_cb, &outs[i], NULL, NULL, &s[i]));
+    /* Interleaved pushes to the three sessions, a few pieces each. */
+    {
+        size_t pos = 0, piece = in.len / 5 + 1;
+        while (pos < in.len) {
+            size_t len = in.len - pos < piece ? in.len - pos : piece;
+            for (i = 0; i < 3; i++) CHECK_OK(pp_stream_push(s[i], 0, in.data + pos, len));
+            pos += len;
+        }
+    }
+    /* The engines work on the queued input meanwhile (their own pools would show here). */
+    for (tries = 0; tries < 30; tries++) {
+        int n = worker_threads();
+        if (n > most || n < 0) most = n;
+        if (n < 0) break;
+        nanosleep(&(struct timespec){0, 10 * 1000 * 1000}, NULL);
+    }
+    CHECK(most < 0 || (most >= 2 && most <= base + 2));
+    for (i = 0; i < 3; i++) {
+        const pp_report *r = NULL;
+        CHECK_OK(pp_stream_finish(s[i], &r));
+        pp_report_free(r);
+        CHECK(outs[i].len == want.len && memcmp(outs[i].data, want.data, want.len) == 0);
+        pp_stream_free(s[i]);
+        buffer_free(&outs[i]);
+    }
+    CHECK(worker_threads() <= base + 2);
+    CHECK_OK(pp_options_set_pool(o, NULL));
+    pp_options_free(o); /* the last reference: the pool's threads exit */
+    buffer_free(&in);
+    buffer_free(&want);
+    printf("pool worker_threads=%d before=%d\n", most, base);
+    printf("pool=ok\n");
+}
+
 /* Structured location of the last error (bad.fq: record 3, line 12), status texts, and the
  * last error's lifetime: calls that return no status leave it untouched. Call right after the
  * failed pp_run_se on bad.fq. */
@@ -789,6 +1228,20 @@ static void test_coverage(void) {
     CHECK_STATUS(pp_coverage_report_pct_bases_at_least(c, 20, &pct), PP_STATUS_INVALID_ARGUMENT);
     CHECK_OK(pp_coverage_report_mean(c, &mean));
     printf("coverage_options_mean=%.6f\n", mean);
+    {
+        log_seen cov_seen;
+        memset(&cov_seen, 0, sizeof cov_seen);
+        cov_seen.thread = pthread_self();
+        pp_coverage_report_free(c);
+        c = NULL;
+        CHECK_STATUS(pp_coverage_options_set_log_callback(NULL, log_cb, &cov_seen),
+                     PP_STATUS_NULL_ARGUMENT);
+        CHECK_OK(pp_coverage_options_set_log_callback(co, log_cb, &cov_seen));
+        CHECK_OK(pp_coverage_run_with_options(in_dir("panel.bam"), in_dir("panel.bed"), co, NULL,
+                                              &c));
+        CHECK(cov_seen.wrong_thread == 0 && cov_seen.error == 0);
+        printf("coverage_log_warnings=%d\n", cov_seen.warning);
+    }
     pp_coverage_report_free(c);
     pp_coverage_options_free(co);
 }
@@ -804,6 +1257,11 @@ int main(int argc, char **argv) {
     test_file_mode();
     test_json_options();
     test_streaming();
+    test_pull_mode();
+    test_fd_and_byte_paths();
+    test_observability();
+    test_pool();
+    test_read_results();
     test_errors();
     test_reentrancy();
     test_cancellation();
