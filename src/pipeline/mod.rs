@@ -166,7 +166,7 @@ pub fn run_staged(
         sources.push(io::open_counted(
             p,
             pool.clone(),
-            opts.checksums && p.as_os_str() != "-",
+            opts.hasher().filter(|_| p.as_os_str() != "-"),
             io::GzipOn::Reader,
             Some(control.input_counter()),
         )?);
@@ -182,7 +182,7 @@ pub fn run_staged(
         _ => None,
     };
     let stream = |p: &Option<PathBuf>| -> Result<Stream, Error> {
-        Ok(Stream::new(p.clone(), level(p))?.hash(opts.checksums))
+        Ok(Stream::new(p.clone(), level(p))?.hash(opts.hasher()))
     };
     let same_unpaired = setup::same_unpaired(outputs);
     let streams = vec![
@@ -246,10 +246,9 @@ pub fn run_streams(
     let pool = build_pool(opts.threads)?;
     let mut sources = Vec::new();
     for (name, r) in readers {
-        let (r, slot) = if opts.checksums {
-            io::tee(r)
-        } else {
-            (r, None)
+        let (r, slot) = match opts.hasher() {
+            Some(h) => io::tee_with(r, h),
+            None => (r, None),
         };
         let mut src = io::from_reader_on(r, name, pool.clone(), io::GzipOn::Reader)?;
         src.checksums = slot;
@@ -259,7 +258,7 @@ pub fn run_streams(
     let n = writers.len();
     let mut streams: Vec<Stream> = writers
         .into_iter()
-        .map(|(name, w)| Stream::to_writer(name, w, level).hash(opts.checksums))
+        .map(|(name, w)| Stream::to_writer(name, w, level).hash(opts.hasher()))
         .collect();
     while streams.len() < worker::STREAMS {
         streams.push(Stream::new(None, None)?);
