@@ -3,10 +3,11 @@
 # processing, interleaved, REPS runs each (single runs on a VM vary by several percent):
 #   panelprep --no-report   panelprep --json --html   panelprep default (JSON, HTML, manifest)
 #   chelae (its defaults, BGZF out)   fastp (only with FASTP=1; its JSON and HTML)
+#   panelprep default with --manifest-checksums md5,sha256 (only with MD5=1)
 # Prints best and median wall seconds, median CPU seconds, median peak RSS and the median wall
 # and CPU ratios to chelae.
 #
-#   [PROFILE=novaseq|miseq|hiseq|legacy] [FASTP=1] benches/vs_chelae.sh [PAIRS] [THREADS] [LEVEL] [REPS]
+#   [PROFILE=novaseq|miseq|hiseq|legacy] [FASTP=1] [MD5=1] benches/vs_chelae.sh [PAIRS] [THREADS] [LEVEL] [REPS]
 #   (defaults: legacy, 2000000 2 1 5)
 #
 # Needs chelae (cargo install chelae; $CHELAE or PATH or /tmp/chelae-root/bin/chelae).
@@ -35,6 +36,7 @@ for _ in $(seq "$REPS"); do
   run pp_none "${PPT[@]}" --no-report
   run pp_report "${PPT[@]}" --json "$WORK/vs.json" --html "$WORK/vs.html"
   run pp_default "${PPT[@]}"
+  [ -n "${MD5:-}" ] && run pp_md5 "${PPT[@]}" --manifest-checksums md5,sha256
   run chelae "$CHELAE" trim -t "$T" -c "$Z" -i "$WORK/R1.fq.gz" "$WORK/R2.fq.gz" -o "$WORK/out_1.fq.gz" "$WORK/out_2.fq.gz"
   if [ -n "${FASTP:-}" ]; then
     run fastp fastp -w "$T" -z "$Z" -i "$WORK/R1.fq.gz" -I "$WORK/R2.fq.gz" -o "$WORK/out_1.fq.gz" -O "$WORK/out_2.fq.gz" -j "$WORK/vs.fastp.json" -h "$WORK/vs.fastp.html"
@@ -45,5 +47,6 @@ echo "# profile=$PROFILE pairs=$PAIRS threads=$T level=$Z reps=$REPS machine=$(n
 echo "# panelprep $("$PP" --version | awk '{print $2}'), chelae $("$CHELAE" --version 2>/dev/null | awk '{print $2}'), fastp $(fastp --version 2>&1 | awk '{print $2}')"
 FILES=("$WORK/pp_none.vs=panelprep --no-report" "$WORK/pp_report.vs=panelprep --json --html"
   "$WORK/pp_default.vs=panelprep default" "$WORK/chelae.vs=chelae trim")
+[ -n "${MD5:-}" ] && FILES+=("$WORK/pp_md5.vs=panelprep default + MD5")
 [ -n "${FASTP:-}" ] && FILES+=("$WORK/fastp.vs=fastp")
 table "/ chelae" "$WORK/chelae.vs" "${FILES[@]}"
