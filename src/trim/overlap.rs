@@ -80,7 +80,31 @@ fn for_each_window_at_least(
     min: u8,
     mut f: impl FnMut(usize),
 ) {
-    for w0 in (0..n).step_by(16) {
+    let mut from = 0;
+    #[cfg(target_arch = "x86_64")]
+    if std::arch::is_x86_feature_detected!("avx2") {
+        // Thirty-two windows per step while more than sixteen are left (from stays a multiple
+        // of 16, so the sixteen-window steps below need no more padding than before).
+        while n - from > 16 {
+            let Some(block) = text.get(from..from + 32 + SCREEN - 1) else {
+                break;
+            };
+            let lanes = if n - from >= 32 {
+                u32::MAX
+            } else {
+                (1u32 << (n - from)) - 1
+            };
+            #[allow(unsafe_code)]
+            // SAFETY: AVX2 is present (checked above).
+            let mut hits = unsafe { screen32(pat, block, min) } & lanes;
+            while hits != 0 {
+                f(from + hits.trailing_zeros() as usize);
+                hits &= hits - 1;
+            }
+            from += 32;
+        }
+    }
+    for w0 in (from..n).step_by(16) {
         let Some(block) = text.get(w0..w0 + 16 + SCREEN - 1) else {
             return;
         };
@@ -115,6 +139,33 @@ fn screen16(pat: &[u8; SCREEN], block: &[u8], min: u8) -> u32 {
         }
         let ge = _mm_cmpeq_epi8(_mm_max_epu8(acc, _mm_set1_epi8(min as i8)), acc);
         _mm_movemask_epi8(ge) as u32
+    }
+}
+
+/// [`screen16`] for the thirty-two windows of a 47-byte block, in 32-byte AVX2 registers:
+/// half the passes over the pattern.
+///
+/// # Safety
+/// The processor must support AVX2.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+#[allow(unsafe_code)] // measured hot spot: the pair screen (docs/speed-realistic.md)
+unsafe fn screen32(pat: &[u8; SCREEN], block: &[u8], min: u8) -> u32 {
+    use std::arch::x86_64::{
+        __m256i, _mm256_cmpeq_epi8, _mm256_loadu_si256, _mm256_max_epu8, _mm256_movemask_epi8,
+        _mm256_set1_epi8, _mm256_setzero_si256, _mm256_sub_epi8,
+    };
+    let block = &block[..32 + SCREEN - 1];
+    // SAFETY: AVX2 is present (the caller's contract); each load reads bytes p..p + 32 of
+    // `block` with p < SCREEN, inside its length of 32 + SCREEN - 1 (sliced above).
+    unsafe {
+        let mut acc = _mm256_setzero_si256();
+        for (p, &c) in pat.iter().enumerate() {
+            let t = _mm256_loadu_si256(block.as_ptr().add(p).cast::<__m256i>());
+            acc = _mm256_sub_epi8(acc, _mm256_cmpeq_epi8(t, _mm256_set1_epi8(c as i8)));
+        }
+        let ge = _mm256_cmpeq_epi8(_mm256_max_epu8(acc, _mm256_set1_epi8(min as i8)), acc);
+        _mm256_movemask_epi8(ge) as u32
     }
 }
 
