@@ -2,7 +2,7 @@
 # Side-by-side comparison of panelprep with its peers on the same generated data, same threads,
 # same compression level, in one run; prints wall time, peak RSS and ratios.
 #
-#   benches/compare.sh [PAIRS] [THREADS] [LEVEL]      (defaults: 2000000 2 1)
+#   [PROFILE=novaseq|miseq|hiseq|legacy] benches/compare.sh [PAIRS] [THREADS] [LEVEL]      (defaults: 2000000 2 1)
 #
 # Needs: fastp, igzip (Debian isal), libdeflate-gzip (Debian libdeflate-tools), pigz, GNU time.
 # Optional: chelae (cargo install chelae), cutadapt. Data and outputs go to $WORK (default /tmp/pp-compare).
@@ -52,7 +52,7 @@ else
   fi
 fi
 
-echo "# mode=$MODE pairs=$PAIRS threads=$T level=$Z machine=$(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"
+echo "# mode=$MODE profile=$PROFILE pairs=$PAIRS threads=$T level=$Z machine=$(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"
 echo "# panelprep $("$PP" --version | awk '{print $2}'), fastp $(fastp --version 2>&1 | awk '{print $2}'), chelae $("${CHELAE:-/tmp/chelae-root/bin/chelae}" --version 2>/dev/null | awk '{print $2}'), cutadapt $(cutadapt --version 2>/dev/null), isal $(dpkg-query -W -f='${Version}' isal 2>/dev/null), libdeflate $(dpkg-query -W -f='${Version}' libdeflate-tools 2>/dev/null)"
 read -r PT PM < "$WORK/panelprep.time"
 printf "%-10s %9s %11s %16s\n" tool seconds "peak MiB" "time / panelprep"

@@ -144,3 +144,60 @@ fn peak_memory_is_bounded_on_a_large_input() {
     );
     assert!(kib < 256 << 10, "peak RSS {kib} KiB exceeds 256 MiB");
 }
+
+/// The manifest lists SHA-256 by default and MD5 only when asked for; both equal a hash of the
+/// files as stored, and the reads written are the same either way.
+#[test]
+fn manifest_checksums_default_sha256_md5_on_request() {
+    use md5::Digest;
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("in.fq");
+    fs::write(&input, fastq(500, 7, "")).unwrap();
+    let mut outs = Vec::new();
+    for (name, extra) in [
+        ("a", &[][..]),
+        ("b", &["--manifest-checksums", "md5,sha256"][..]),
+    ] {
+        let out_path = dir.path().join(format!("{name}.fq.gz"));
+        let manifest = dir.path().join(format!("{name}.manifest.json"));
+        let mut args = vec![
+            "trim",
+            "-i",
+            input.to_str().unwrap(),
+            "-o",
+            out_path.to_str().unwrap(),
+            "--manifest",
+            manifest.to_str().unwrap(),
+        ];
+        args.extend_from_slice(extra);
+        let out = panelprep(&args);
+        assert!(out.status.success(), "{out:?}");
+        let v: serde_json::Value = serde_json::from_slice(&fs::read(&manifest).unwrap()).unwrap();
+        assert_eq!(v["manifest_format"], 2);
+        let files = v["files"].as_array().unwrap();
+        assert_eq!(files.len(), 2);
+        for f in files {
+            let bytes = fs::read(f["path"].as_str().unwrap()).unwrap();
+            let hex = |d: &[u8]| d.iter().map(|b| format!("{b:02x}")).collect::<String>();
+            let sha = hex(&sha2::Sha256::digest(&bytes));
+            assert_eq!(f["sha256"], sha.as_str());
+            match name {
+                "a" => assert!(f.get("md5").is_none(), "{f}"),
+                _ => assert_eq!(f["md5"], hex(&md5::Md5::digest(&bytes)).as_str()),
+            }
+        }
+        outs.push(fs::read(&out_path).unwrap());
+    }
+    assert_eq!(outs[0], outs[1]);
+    let bad = panelprep(&[
+        "trim",
+        "-i",
+        input.to_str().unwrap(),
+        "-o",
+        dir.path().join("c.fq.gz").to_str().unwrap(),
+        "--manifest-checksums",
+        "md5",
+    ]);
+    assert!(!bad.status.success());
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("sha256"));
+}

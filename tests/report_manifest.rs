@@ -67,7 +67,7 @@ fn checksums_match_coreutils_and_manifest_lists_files() {
         assert_eq!(sums.bytes, std::fs::metadata(path).expect("stat").len());
         match (tool_sum("md5sum", path), tool_sum("sha256sum", path)) {
             (Some(md5), Some(sha)) => {
-                assert_eq!(sums.md5, md5, "{}", path.display());
+                assert_eq!(sums.md5.as_deref(), Some(&*md5), "{}", path.display());
                 assert_eq!(sums.sha256, sha, "{}", path.display());
             }
             _ => eprintln!("SKIP: md5sum/sha256sum not available; size checked only"),
@@ -110,6 +110,17 @@ fn checksums_match_coreutils_and_manifest_lists_files() {
     assert_eq!(v["files"][1]["sha256"], out_sums.sha256.as_str());
     assert!(v["files"][2].get("records").is_none());
     assert_eq!(v["files"][2]["md5"], "d41d8cd98f00b204e9800998ecf8427e");
+    assert_eq!(v["manifest_format"], 2);
     let back: Manifest = serde_json::from_value(v).expect("manifest round-trips");
     assert_eq!(back, m);
+
+    // SHA-256 only (the CLI's default): no `md5` key.
+    let mut h = Hasher::sha256_only();
+    h.update(&content);
+    let sha_only = h.finish();
+    assert_eq!(sha_only.sha256, in_sums.sha256);
+    let e = FileEntry::new(FileRole::Input, &input, &sha_only, Some(5000));
+    let v = serde_json::to_value(&e).expect("json");
+    assert!(v.get("md5").is_none());
+    assert_eq!(v["sha256"], in_sums.sha256.as_str());
 }

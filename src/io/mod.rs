@@ -20,4 +20,5 @@ pub use sink::{AtomicFile, check_not_input};
 pub use sniff::{Format, sniff};
 pub use source::{
     ChecksumSlot, GzipOn, Source, from_reader, from_reader_on, open, open_counted, open_on, tee,
+    tee_with,
 };

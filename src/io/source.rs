@@ -83,6 +83,7 @@ pub enum GzipOn {
 }
 
 /// Opens `path` (`-` = stdin). BGZF blocks are inflated on `pool`; gzip on a thread of its own.
+/// With `hash`, MD5 and SHA-256 of the raw bytes are computed as they are read.
 pub fn open(path: &Path, pool: Arc<rayon::ThreadPool>, hash: bool) -> Result<Source, IoError> {
     open_on(path, pool, hash, GzipOn::OwnThread)
 }
@@ -94,15 +95,16 @@ pub fn open_on(
     hash: bool,
     gzip: GzipOn,
 ) -> Result<Source, IoError> {
-    open_counted(path, pool, hash, gzip, None)
+    open_counted(path, pool, hash.then(Hasher::new), gzip, None)
 }
 
-/// Like [`open_on`]; every raw (still compressed) byte read is also added to `read`, so that a
-/// caller can show how much of a file has been read.
+/// Like [`open_on`]; the raw (still compressed) bytes go through `hasher` when one is given
+/// (its checksums appear in [`Source::checksums`] at the end), and every raw byte read is also
+/// added to `read`, so that a caller can show how much of a file has been read.
 pub fn open_counted(
     path: &Path,
     pool: Arc<rayon::ThreadPool>,
-    hash: bool,
+    hasher: Option<Hasher>,
     gzip: GzipOn,
     read: Option<Arc<AtomicU64>>,
 ) -> Result<Source, IoError> {
@@ -122,18 +124,29 @@ pub fn open_counted(
             None => Box::new(file),
         }
     };
-    let (raw, slot) = if hash { tee(raw) } else { (raw, None) };
+    let (raw, slot) = match hasher {
+        Some(h) => tee_with(raw, h),
+        None => (raw, None),
+    };
     let mut src = from_reader_on(raw, path.to_path_buf(), pool, gzip)?;
     src.checksums = slot;
     Ok(src)
 }
 
-/// Wraps `raw` so that its bytes are hashed as they stream through.
+/// Wraps `raw` so that its bytes are hashed (MD5 and SHA-256) as they stream through.
 pub fn tee(raw: Box<dyn Read + Send>) -> (Box<dyn Read + Send>, Option<ChecksumSlot>) {
+    tee_with(raw, Hasher::new())
+}
+
+/// Wraps `raw` so that its bytes go through `hasher` as they stream through.
+pub fn tee_with(
+    raw: Box<dyn Read + Send>,
+    hasher: Hasher,
+) -> (Box<dyn Read + Send>, Option<ChecksumSlot>) {
     let slot: ChecksumSlot = Arc::new(Mutex::new(None));
     let tee = HashTee {
         inner: raw,
-        hasher: Some(Hasher::new()),
+        hasher: Some(hasher),
         slot: slot.clone(),
     };
     (Box::new(tee), Some(slot))

@@ -244,7 +244,7 @@ fn run_staged_from(
                 sources.push(io::open_counted(
                     p,
                     pool.clone(),
-                    opts.checksums && p.as_os_str() != "-",
+                    opts.hasher().filter(|_| p.as_os_str() != "-"),
                     io::GzipOn::Reader,
                     Some(control.input_counter()),
                 )?);
@@ -252,10 +252,9 @@ fn run_staged_from(
         }
         Some(readers) => {
             for (p, r) in in_paths.iter().zip(readers) {
-                let (r, slot) = if opts.checksums {
-                    io::tee(r)
-                } else {
-                    (r, None)
+                let (r, slot) = match opts.hasher() {
+                    Some(h) => io::tee_with(r, h),
+                    None => (r, None),
                 };
                 let mut src = io::from_reader_on(r, p.clone(), pool.clone(), io::GzipOn::Reader)?;
                 src.checksums = slot;
@@ -274,7 +273,7 @@ fn run_staged_from(
         _ => None,
     };
     let stream = |p: &Option<PathBuf>| -> Result<Stream, Error> {
-        Ok(Stream::new(p.clone(), level(p))?.hash(opts.checksums))
+        Ok(Stream::new(p.clone(), level(p))?.hash(opts.hasher()))
     };
     let same_unpaired = setup::same_unpaired(outputs);
     let splitter = split_setup(opts, inputs, outputs)?;
@@ -353,7 +352,7 @@ fn split_setup(
         fragments,
         [outputs.out1.clone(), outputs.out2.clone()],
         [level(&outputs.out1), level(&outputs.out2)],
-        opts.checksums,
+        opts.hasher(),
         paired_out,
     );
     splitter.dont_overwrite = opts.dont_overwrite;
@@ -396,10 +395,9 @@ pub fn run_streams(
     let pool = run_pool(opts)?;
     let mut sources = Vec::new();
     for (name, r) in readers {
-        let (r, slot) = if opts.checksums {
-            io::tee(r)
-        } else {
-            (r, None)
+        let (r, slot) = match opts.hasher() {
+            Some(h) => io::tee_with(r, h),
+            None => (r, None),
         };
         let mut src = io::from_reader_on(r, name, pool.clone(), io::GzipOn::Reader)?;
         src.checksums = slot;
@@ -409,7 +407,7 @@ pub fn run_streams(
     let n = writers.len();
     let mut streams: Vec<Stream> = writers
         .into_iter()
-        .map(|(name, w)| Stream::to_writer(name, w, level).hash(opts.checksums))
+        .map(|(name, w)| Stream::to_writer(name, w, level).hash(opts.hasher()))
         .collect();
     while streams.len() < worker::STREAMS {
         streams.push(Stream::new(None, None)?);

@@ -114,9 +114,12 @@ pub struct PipelineOptions {
     /// Collect the QC statistics (before/after filtering, duplication, overrepresented
     /// sequences...) that feed the JSON and HTML reports.
     pub stats: bool,
-    /// Compute MD5 and SHA-256 of every input and output file as the bytes stream through
-    /// (for the upload manifest).
+    /// Compute SHA-256 (and MD5 unless `checksum_md5` is off) of every input and output file
+    /// as the bytes stream through (for the upload manifest).
     pub checksums: bool,
+    /// With `checksums`, MD5 too (default true; `panelprep trim` turns it off unless
+    /// `--manifest-checksums` names `md5`: MD5 costs ~2.7 times SHA-256 per byte).
+    pub checksum_md5: bool,
 
     // --- fastp command-line compatibility (issue 20). ---
     /// Process only the first N reads (single-end) or pairs, 0 = all (fastp
@@ -210,6 +213,7 @@ impl Default for PipelineOptions {
             allow_empty: false,
             stats: true,
             checksums: false,
+            checksum_md5: true,
             reads_to_process: 0,
             dont_overwrite: false,
             failed_out: None,
@@ -226,6 +230,12 @@ impl Default for PipelineOptions {
 }
 
 impl PipelineOptions {
+    /// A fresh hasher for one input or output when checksums are on.
+    pub(crate) fn hasher(&self) -> Option<crate::io::Hasher> {
+        self.checksums
+            .then(|| crate::io::Hasher::with_md5(self.checksum_md5))
+    }
+
     /// Validation only: no trimming, no filtering, reads copied unchanged.
     pub fn passthrough() -> Self {
         Self {

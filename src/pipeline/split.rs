@@ -90,7 +90,7 @@ pub(crate) fn count_fragments(path: &Path, interleaved: bool, limit: u64) -> Res
             .build()
             .map_err(|e| Error::Internal(format!("cannot start a counting thread: {e}")))?,
     );
-    let mut src = crate::io::open_counted(path, pool, false, crate::io::GzipOn::Reader, None)?;
+    let mut src = crate::io::open_counted(path, pool, None, crate::io::GzipOn::Reader, None)?;
     let mut buf = vec![0u8; 1 << 20];
     let (mut lines, mut last) = (0u64, b'\n');
     loop {
@@ -182,7 +182,8 @@ pub(crate) struct Splitter {
     /// The unsplit `--out1`, `--out2` paths.
     paths: [Option<PathBuf>; 2],
     levels: [Option<u32>; 2],
-    checksums: bool,
+    /// Hasher for each part (`None`: no checksums).
+    checksums: Option<crate::io::Hasher>,
     /// fastp `--dont_overwrite`: a part name that exists stops the run.
     pub dont_overwrite: bool,
     /// The part whose streams are open, and their indices in the run's streams.
@@ -204,7 +205,7 @@ impl Splitter {
         fragments: u64,
         paths: [Option<PathBuf>; 2],
         levels: [Option<u32>; 2],
-        checksums: bool,
+        checksums: Option<crate::io::Hasher>,
         interleave_out: bool,
     ) -> Self {
         Splitter {
@@ -285,7 +286,7 @@ impl Splitter {
                     continue;
                 };
                 super::refuse_existing(self.dont_overwrite, [path.as_path()])?;
-                streams.push(Stream::new(Some(path), self.levels[m])?.hash(self.checksums));
+                streams.push(Stream::new(Some(path), self.levels[m])?.hash(self.checksums.clone()));
                 let idx = streams.len() - 1;
                 if q < p {
                     self.closed.push(idx);

@@ -136,8 +136,14 @@ pub(crate) fn open(
     let Some(path) = opts.umi_index_file() else {
         return Ok(None);
     };
-    let hash = opts.checksums && path.as_os_str() != "-";
-    Ok(Some(io::open(path, pool.clone(), hash)?))
+    let hasher = opts.hasher().filter(|_| path.as_os_str() != "-");
+    Ok(Some(io::open_counted(
+        path,
+        pool.clone(),
+        hasher,
+        io::GzipOn::OwnThread,
+        None,
+    )?))
 }
 
 /// Refuses a UMI index file that is one of the read inputs (by file identity).

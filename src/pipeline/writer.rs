@@ -59,10 +59,10 @@ pub(crate) struct Stream {
 }
 
 impl Stream {
-    /// Hashes every byte written from now on (MD5 and SHA-256 of the file as stored).
-    pub(crate) fn hash(mut self, on: bool) -> Self {
-        if on && !matches!(self.sink, Sink::Discard) {
-            self.hasher = Some(Hasher::new());
+    /// Hashes every byte written from now on with `hasher` (of the file as stored).
+    pub(crate) fn hash(mut self, hasher: Option<Hasher>) -> Self {
+        if !matches!(self.sink, Sink::Discard) {
+            self.hasher = hasher;
         }
         self
     }

@@ -9,7 +9,9 @@ use serde::{Deserialize, Serialize};
 use crate::io::{Checksums, IoError};
 
 /// Version of the manifest layout (bumped when a field changes meaning or is removed).
-pub const MANIFEST_FORMAT: u32 = 1;
+/// Format 2: `md5` is present only when MD5 was asked for (`panelprep trim` computes SHA-256
+/// only unless `--manifest-checksums md5,sha256`); format 1 always had it.
+pub const MANIFEST_FORMAT: u32 = 2;
 
 /// Whether a file was read or written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -32,8 +34,9 @@ pub struct FileEntry {
     pub path: String,
     /// Size in bytes (of the file as stored: compressed bytes for a compressed file).
     pub size: u64,
-    /// MD5 of those bytes, lower-case hex.
-    pub md5: String,
+    /// MD5 of those bytes, lower-case hex, when MD5 was computed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub md5: Option<String>,
     /// SHA-256 of those bytes, lower-case hex.
     pub sha256: String,
     /// FASTQ records in the file (`None` for files that are not FASTQ, e.g. reports).

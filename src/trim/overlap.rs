@@ -80,7 +80,31 @@ fn for_each_window_at_least(
     min: u8,
     mut f: impl FnMut(usize),
 ) {
-    for w0 in (0..n).step_by(16) {
+    let mut from = 0;
+    #[cfg(target_arch = "x86_64")]
+    if std::arch::is_x86_feature_detected!("avx2") {
+        // Thirty-two windows per step while more than sixteen are left (from stays a multiple
+        // of 16, so the sixteen-window steps below need no more padding than before).
+        while n - from > 16 {
+            let Some(block) = text.get(from..from + 32 + SCREEN - 1) else {
+                break;
+            };
+            let lanes = if n - from >= 32 {
+                u32::MAX
+            } else {
+                (1u32 << (n - from)) - 1
+            };
+            #[allow(unsafe_code)]
+            // SAFETY: AVX2 is present (checked above).
+            let mut hits = unsafe { screen32(pat, block, min) } & lanes;
+            while hits != 0 {
+                f(from + hits.trailing_zeros() as usize);
+                hits &= hits - 1;
+            }
+            from += 32;
+        }
+    }
+    for w0 in (from..n).step_by(16) {
         let Some(block) = text.get(w0..w0 + 16 + SCREEN - 1) else {
             return;
         };
@@ -115,6 +139,33 @@ fn screen16(pat: &[u8; SCREEN], block: &[u8], min: u8) -> u32 {
         }
         let ge = _mm_cmpeq_epi8(_mm_max_epu8(acc, _mm_set1_epi8(min as i8)), acc);
         _mm_movemask_epi8(ge) as u32
+    }
+}
+
+/// [`screen16`] for the thirty-two windows of a 47-byte block, in 32-byte AVX2 registers:
+/// half the passes over the pattern.
+///
+/// # Safety
+/// The processor must support AVX2.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+#[allow(unsafe_code)] // measured hot spot: the pair screen (docs/speed-realistic.md)
+unsafe fn screen32(pat: &[u8; SCREEN], block: &[u8], min: u8) -> u32 {
+    use std::arch::x86_64::{
+        __m256i, _mm256_cmpeq_epi8, _mm256_loadu_si256, _mm256_max_epu8, _mm256_movemask_epi8,
+        _mm256_set1_epi8, _mm256_setzero_si256, _mm256_sub_epi8,
+    };
+    let block = &block[..32 + SCREEN - 1];
+    // SAFETY: AVX2 is present (the caller's contract); each load reads bytes p..p + 32 of
+    // `block` with p < SCREEN, inside its length of 32 + SCREEN - 1 (sliced above).
+    unsafe {
+        let mut acc = _mm256_setzero_si256();
+        for (p, &c) in pat.iter().enumerate() {
+            let t = _mm256_loadu_si256(block.as_ptr().add(p).cast::<__m256i>());
+            acc = _mm256_sub_epi8(acc, _mm256_cmpeq_epi8(t, _mm256_set1_epi8(c as i8)));
+        }
+        let ge = _mm256_cmpeq_epi8(_mm256_max_epu8(acc, _mm256_set1_epi8(min as i8)), acc);
+        _mm256_movemask_epi8(ge) as u32
     }
 }
 
@@ -165,9 +216,15 @@ fn score_overlap(
 ) -> Option<(usize, usize, i32)> {
     let n = s1.len().min(s2.len()).min(q1.len()).min(q2.len());
     let (mut cmp, mut mm, mut hard, mut sc) = (0usize, 0usize, 0usize, 0i32);
-    let mut block = |a: &[u8], b: &[u8], qa: &[u8], qb: &[u8]| -> bool {
-        let (valid, miss, qmin) = lanes16(a, b, qa, qb);
-        sc += qmin.iter().map(|&q| w.by_char[usize::from(q)]).sum::<i32>();
+    // Lanes below `from` are not part of this block (the tail block overlaps the one before).
+    let mut block = |a: &[u8], b: &[u8], qa: &[u8], qb: &[u8], from: usize| -> bool {
+        let (mut valid, mut miss, qmin) = lanes16(a, b, qa, qb);
+        let keep = 0xFFFF_u32 << from & 0xFFFF;
+        (valid, miss) = (valid & keep, miss & keep);
+        sc += qmin[from..]
+            .iter()
+            .map(|&q| w.by_char[usize::from(q)])
+            .sum::<i32>();
         let mut bits = miss;
         while bits != 0 {
             let j = bits.trailing_zeros();
@@ -192,17 +249,25 @@ fn score_overlap(
     let full = n - n % 16;
     for i in (0..full).step_by(16) {
         let r = i..i + 16;
-        if !block(&s1[r.clone()], &s2[r.clone()], &q1[r.clone()], &q2[r]) {
+        if !block(&s1[r.clone()], &s2[r.clone()], &q1[r.clone()], &q2[r], 0) {
             return None;
         }
     }
-    if full < n {
-        // The tail, padded with code 0 (not compared).
+    if full < n && n >= 16 {
+        // The tail: the last sixteen bases, with the lanes already scored left out (loading
+        // them in place; a copy into a padded array stalled on store forwarding).
+        let r = n - 16..n;
+        let from = 16 - (n - full);
+        if !block(&s1[r.clone()], &s2[r.clone()], &q1[r.clone()], &q2[r], from) {
+            return None;
+        }
+    } else if full < n {
+        // A short overlap, padded with code 0 (not compared).
         let mut t = [[0u8; 16]; 4];
         for (d, s) in t.iter_mut().zip([s1, s2, q1, q2]) {
             d[..n - full].copy_from_slice(&s[full..n]);
         }
-        if !block(&t[0], &t[1], &t[2], &t[3]) {
+        if !block(&t[0], &t[1], &t[2], &t[3], 0) {
             return None;
         }
     }
@@ -275,10 +340,13 @@ fn score_candidate(
     if !has_ad && ov < p.overlap_len_require {
         return None;
     }
-    let limit = p
-        .overlap_diff_limit
-        .min((ov as f64 * p.overlap_diff_percent_limit / 100.0) as usize);
-    let ov_cap = if has_ad { usize::MAX } else { limit };
+    // Computed only where needed: the float division cost a fifth of this function's time
+    // when it ran for each of the ~16 unscreened short-insert candidates of every pair.
+    let limit = || {
+        p.overlap_diff_limit
+            .min((ov as f64 * p.overlap_diff_percent_limit / 100.0) as usize)
+    };
+    let ov_cap = if has_ad { usize::MAX } else { limit() };
     let soft = if p.soft_below == 0 {
         0
     } else {
@@ -329,7 +397,7 @@ fn score_candidate(
         // fastp's requirements.
         mm = ov_mm;
         sc = ov_sc;
-        if ov < p.overlap_len_require || mm > limit {
+        if ov < p.overlap_len_require || mm > limit() {
             return None;
         }
     }

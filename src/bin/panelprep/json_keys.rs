@@ -21,6 +21,7 @@ const TRIM_NOT_KEYS: &[&str] = &[
     "json",
     "html",
     "manifest",
+    "manifest-checksums",
     "no-report",
     "unpaired1",
     "unpaired2",

@@ -14,6 +14,8 @@ pub struct ReportPaths {
     pub manifest: Option<PathBuf>,
     /// Title and heading of the HTML report (fastp `-R/--report_title`); `None`: panelprep's.
     pub html_title: Option<String>,
+    /// The manifest lists MD5 besides SHA-256 (`--manifest-checksums md5,sha256`).
+    pub md5: bool,
 }
 
 impl ReportPaths {
@@ -35,7 +37,7 @@ impl ReportPaths {
                 json,
                 html,
                 manifest,
-                html_title: None,
+                ..Self::default()
             };
         }
         let base = out1.filter(|p| p.as_os_str() != "-").map(stem_path);
@@ -47,7 +49,7 @@ impl ReportPaths {
             json: json.or_else(|| beside(".panelprep.json")),
             html: html.or_else(|| beside(".panelprep.html")),
             manifest: manifest.or_else(|| beside(".manifest.json")),
-            html_title: None,
+            ..Self::default()
         }
     }
 
@@ -138,7 +140,7 @@ pub fn write(
             }
         }
         for (path, bytes) in &written {
-            let mut h = panelprep::io::Hasher::new();
+            let mut h = panelprep::io::Hasher::with_md5(paths.md5);
             h.update(bytes);
             m.push(FileEntry::new(FileRole::Report, path, &h.finish(), None));
         }

@@ -163,3 +163,33 @@ proptest::proptest! {
         );
     }
 }
+
+/// The AVX2 screen gives the same windows as two SSE2 screens of sixteen.
+#[cfg(target_arch = "x86_64")]
+#[test]
+fn screen32_equals_two_screen16() {
+    if !std::arch::is_x86_feature_detected!("avx2") {
+        return;
+    }
+    let mut x: u64 = 0x9E37_79B9_7F4A_7C15;
+    let mut next = || {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        x
+    };
+    for round in 0..2000 {
+        // Few symbols, so that every count from 0 to 16 occurs.
+        let k = 1 + round % 4;
+        let pat: [u8; SCREEN] = std::array::from_fn(|_| (next() % k) as u8);
+        let block: Vec<u8> = (0..32 + SCREEN - 1).map(|_| (next() % k) as u8).collect();
+        for min in [0, 1, 4, 10, 15, 16] {
+            let two = screen16(&pat, &block[..16 + SCREEN - 1], min)
+                | screen16(&pat, &block[16..], min) << 16;
+            #[allow(unsafe_code)]
+            // SAFETY: AVX2 is present (checked above).
+            let one = unsafe { screen32(&pat, &block, min) };
+            assert_eq!(one, two, "round {round} min {min}");
+        }
+    }
+}
