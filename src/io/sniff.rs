@@ -23,7 +23,7 @@ impl Format {
 }
 
 /// Detects the format from the first bytes: a BGZF block header is recognised when `head`
-/// holds its whole extra field ([`header_len`] bytes).
+/// holds its whole extra field.
 pub fn sniff(head: &[u8]) -> Format {
     if head.len() < 2 || head[0] != 0x1f || head[1] != 0x8b {
         return Format::Plain;

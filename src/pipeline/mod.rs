@@ -112,7 +112,7 @@ const CANCEL_POLL: Duration = Duration::from_millis(50);
 enum Msg {
     Batch {
         seq: u64,
-        result: Result<Done, Error>,
+        result: Result<Box<Done>, Error>,
     },
     /// Compressed blocks of one stream, with their numbers.
     Blocks {
@@ -595,7 +595,7 @@ fn execute(
             .map_err(|e| Error::Internal(format!("cannot start reader thread: {e}")))?;
     }
     let mut counts = [InputCounts::default(); 3];
-    let mut pending: BTreeMap<u64, Result<Done, Error>> = BTreeMap::new();
+    let mut pending: BTreeMap<u64, Result<Box<Done>, Error>> = BTreeMap::new();
     let mut next = 0u64;
     let mut end: Option<u64> = None;
     let mut jobs = Vec::new();
@@ -854,7 +854,8 @@ fn reader_loop(
                             first,
                         )
                     }))
-                    .unwrap_or_else(|_| Err(Error::Internal("worker panicked".into())));
+                    .unwrap_or_else(|_| Err(Error::Internal("worker panicked".into())))
+                    .map(Box::new);
                     let _ = tx.send(Msg::Batch { seq, result });
                     let bufs = match job.batch {
                         Batch::Single(c) | Batch::Interleaved(c) => [Some(c), None],
