@@ -189,7 +189,7 @@ typedef void (*pp_log_callback)(void *userdata, pp_log_level level, const char *
 
 // Where the last error on a thread is (see `pp_last_error_location`).
 typedef struct {
-  // The file (as given, or "<stream>" / "<output N>" for pushed input and callbacks);
+  // The file (as given, or `"<stream>"` / `"<output N>"` for pushed input and callbacks);
   // "" when the error concerns no file. Lifetime: as the last error message's.
   const char *file;
   // 1-based record number (FASTQ record, BAM record), 0 when not known.

@@ -85,7 +85,7 @@ fn for_each_window_at_least(
     if std::arch::is_x86_feature_detected!("avx2") {
         // Thirty-two windows per step while more than sixteen are left (from stays a multiple
         // of 16, so the sixteen-window steps below need no more padding than before).
-        while n - from > 16 {
+        while n.saturating_sub(from) > 16 {
             let Some(block) = text.get(from..from + 32 + SCREEN - 1) else {
                 break;
             };
