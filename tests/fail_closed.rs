@@ -755,11 +755,14 @@ fn signal_during_coverage(signal: &str) {
         return;
     };
     let big = dir.path().join("big.bam");
-    big_bam(&bam, &big, 25);
+    big_bam(&bam, &big, 60);
     let out = tempfile::tempdir().unwrap();
+    // One thread and a 60-fold BAM: the run lasts well beyond the signal on a fast machine.
     let mut child = Command::new(bin())
         .args([
             "coverage",
+            "-t",
+            "1",
             "--scan",
             "full",
             "--bam",
@@ -772,7 +775,7 @@ fn signal_during_coverage(signal: &str) {
         .stderr(std::process::Stdio::piped())
         .spawn()
         .unwrap();
-    std::thread::sleep(std::time::Duration::from_millis(400));
+    std::thread::sleep(std::time::Duration::from_millis(250));
     assert!(
         child.try_wait().unwrap().is_none(),
         "the run ended before the signal: make the BAM bigger"
