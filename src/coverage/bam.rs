@@ -182,17 +182,21 @@ impl<'a> RawRecord<'a> {
 
 /// Path of the BAI for `bam`: `BAM.bai`, then `BAM` with `.bam` replaced by `.bai`.
 pub fn find_bai(bam: &Path) -> Option<PathBuf> {
-    let mut a = bam.as_os_str().to_owned();
-    a.push(".bai");
+    find_index(bam, "bai")
+}
+
+/// The index of `data` with extension `ext`: `DATA.ext`, then `DATA` with its extension
+/// replaced by `.ext` (as samtools looks for `.bai` and `.crai`).
+pub(crate) fn find_index(data: &Path, ext: &str) -> Option<PathBuf> {
+    let mut a = data.as_os_str().to_owned();
+    a.push(".");
+    a.push(ext);
     let a = PathBuf::from(a);
     if a.is_file() {
         return Some(a);
     }
-    let b = bam.with_extension("bai");
-    if b.is_file() && b != bam {
-        return Some(b);
-    }
-    None
+    let b = data.with_extension(ext);
+    (b.is_file() && b != data).then_some(b)
 }
 
 fn io_err<'a>(

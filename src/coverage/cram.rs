@@ -669,14 +669,7 @@ fn reg2bin(beg: i64, end: i64) -> u16 {
 
 /// Path of the CRAM index: `CRAM.crai`, then `CRAM` with its extension replaced by `.crai`.
 pub fn find_crai(cram: &Path) -> Option<PathBuf> {
-    let mut a = cram.as_os_str().to_owned();
-    a.push(".crai");
-    let a = PathBuf::from(a);
-    if a.is_file() {
-        return Some(a);
-    }
-    let b = cram.with_extension("crai");
-    (b.is_file() && b != cram).then_some(b)
+    super::bam::find_index(cram, "crai")
 }
 
 /// Offsets of the containers that the `.crai` lists as overlapping a target region (in file

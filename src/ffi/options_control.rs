@@ -286,19 +286,23 @@ pub extern "C" fn pp_options_set_progress(
     userdata: *mut c_void,
     interval_ms: u32,
 ) -> pp_status {
-    let interval = Duration::from_millis(if interval_ms == 0 {
-        100
-    } else {
-        u64::from(interval_ms)
-    });
     boundary(|| {
-        try_box_mut!(options).progress = callback.map(|f| Progress {
-            callback: ProgressFn::Counts(f),
-            userdata,
-            interval,
-        });
+        try_box_mut!(options).progress =
+            callback.map(|f| Progress::new(ProgressFn::Counts(f), userdata, interval_ms));
         Ok(())
     })
+}
+
+impl Progress {
+    /// A progress callback called every `interval_ms` milliseconds (0: every 100 ms).
+    fn new(callback: ProgressFn, userdata: *mut c_void, interval_ms: u32) -> Self {
+        let ms = if interval_ms == 0 { 100 } else { interval_ms };
+        Progress {
+            callback,
+            userdata,
+            interval: Duration::from_millis(u64::from(ms)),
+        }
+    }
 }
 
 /// Sets (or with a NULL `callback`, removes) a statistics callback: a progress callback that
@@ -311,17 +315,9 @@ pub extern "C" fn pp_options_set_stats_callback(
     userdata: *mut c_void,
     interval_ms: u32,
 ) -> pp_status {
-    let interval = Duration::from_millis(if interval_ms == 0 {
-        100
-    } else {
-        u64::from(interval_ms)
-    });
     boundary(|| {
-        try_box_mut!(options).progress = callback.map(|f| Progress {
-            callback: ProgressFn::Stats(f),
-            userdata,
-            interval,
-        });
+        try_box_mut!(options).progress =
+            callback.map(|f| Progress::new(ProgressFn::Stats(f), userdata, interval_ms));
         Ok(())
     })
 }

@@ -48,8 +48,13 @@ fn run_from(
     Ok(Report::into_c(summary, command))
 }
 
-fn out_path(p: Option<&str>) -> Option<PathBuf> {
-    p.map(PathBuf::from)
+/// The read outputs named by C strings (NULL: no such output).
+fn outputs(out1: *const c_char, out2: *const c_char) -> Result<Outputs, Failed> {
+    Ok(Outputs {
+        out1: arg_opt_str(out1, "out1")?.map(PathBuf::from),
+        out2: arg_opt_str(out2, "out2")?.map(PathBuf::from),
+        ..Outputs::default()
+    })
 }
 
 /// Runs on one input file: single-end reads, or pairs when the options set `interleaved_in`.
@@ -75,10 +80,7 @@ pub extern "C" fn pp_run_se(
         let o = try_box_ref!(options);
         let out = try_out!(report_out);
         let inputs = single(o, PathBuf::from(arg_str(in1, "in1")?));
-        let outputs = Outputs {
-            out1: out_path(arg_opt_str(out1, "out1")?),
-            ..Outputs::default()
-        };
+        let outputs = outputs(out1, std::ptr::null())?;
         *out = run(o, &inputs, &outputs)?;
         Ok(())
     })
@@ -106,11 +108,7 @@ pub extern "C" fn pp_run_pe(
             PathBuf::from(arg_str(in1, "in1")?),
             PathBuf::from(arg_str(in2, "in2")?),
         );
-        let outputs = Outputs {
-            out1: out_path(arg_opt_str(out1, "out1")?),
-            out2: out_path(arg_opt_str(out2, "out2")?),
-            ..Outputs::default()
-        };
+        let outputs = outputs(out1, out2)?;
         *out = run(o, &inputs, &outputs)?;
         Ok(())
     })
@@ -175,10 +173,7 @@ pub extern "C" fn pp_run_se_fd(
         let out = try_out!(report_out);
         let readers = vec![fd_reader(fd, "fd")?];
         let inputs = single(o, PathBuf::from(format!("<fd {fd}>")));
-        let outputs = Outputs {
-            out1: out_path(arg_opt_str(out1, "out1")?),
-            ..Outputs::default()
-        };
+        let outputs = outputs(out1, std::ptr::null())?;
         *out = run_from(o, &inputs, Some(readers), &outputs)?;
         Ok(())
     })
@@ -203,11 +198,7 @@ pub extern "C" fn pp_run_pe_fd(
             PathBuf::from(format!("<fd {fd1}>")),
             PathBuf::from(format!("<fd {fd2}>")),
         );
-        let outputs = Outputs {
-            out1: out_path(arg_opt_str(out1, "out1")?),
-            out2: out_path(arg_opt_str(out2, "out2")?),
-            ..Outputs::default()
-        };
+        let outputs = outputs(out1, out2)?;
         *out = run_from(o, &inputs, Some(readers), &outputs)?;
         Ok(())
     })
