@@ -215,16 +215,13 @@ fn run_staged_from(
 ) -> Result<(Summary, io::OutputSet), Error> {
     opts.validate()?;
     let in_paths = inputs.paths();
-    let mut guarded = in_paths.clone();
-    guarded.extend(opts.umi_index_file().map(|p| p.to_path_buf()));
     umi_index::check_not_a_read(opts, &in_paths)?;
-    setup::check_outputs(inputs, outputs, &guarded)?;
+    setup::check_outputs(inputs, outputs)?;
+    // Every input and output of the run (failed and merged reads included) by identity.
+    let (ins, outs) = run_files(opts, inputs, outputs);
+    io::check_distinct(&ins, &outs)?;
     merge::check(opts, inputs.is_paired())?;
     let merged_out = opts.merge.as_ref().and_then(|m| m.out.clone());
-    if opts.failed_out.is_some() || merged_out.is_some() {
-        let (ins, outs) = run_files(opts, inputs, outputs);
-        io::check_distinct(&ins, &outs)?;
-    }
     let mut all_outputs = overwrite::run_outputs(outputs, opts.failed_out.as_ref());
     all_outputs.extend(merged_out.clone());
     if opts.split.is_some() {

@@ -7,13 +7,9 @@ use super::{Inputs, Outputs};
 use crate::error::Error;
 use crate::io;
 
-/// Refuses outputs that contradict the inputs or each other, or that would overwrite an input
-/// (`in_paths`: every input file, the UMI index file included).
-pub(super) fn check_outputs(
-    inputs: &Inputs,
-    outputs: &Outputs,
-    in_paths: &[PathBuf],
-) -> Result<(), Error> {
+/// Refuses outputs that contradict the inputs or each other (file identities: see
+/// [`super::run_files`] and [`io::check_distinct`]).
+pub(super) fn check_outputs(inputs: &Inputs, outputs: &Outputs) -> Result<(), Error> {
     if !inputs.is_paired() && outputs.out2.is_some() {
         return Err(Error::Options("a second output needs paired input".into()));
     }
@@ -25,7 +21,6 @@ pub(super) fn check_outputs(
     if !inputs.is_paired() && (outputs.unpaired1.is_some() || outputs.unpaired2.is_some()) {
         return Err(Error::Options("unpaired outputs need paired input".into()));
     }
-    io::check_distinct(&input_files(inputs, in_paths), &output_files(outputs))?;
     Ok(())
 }
 
