@@ -8,6 +8,7 @@ use memchr::memmem;
 
 use super::tables::{IUPAC, READ_MASK, Weights};
 use tail::AdapterBits;
+pub(crate) use tail::Window;
 
 /// Illumina TruSeq read 1 adapter.
 pub const TRUSEQ_R1: &[u8] = b"AGATCGGAAGAGCACACGTCTGAACTCCAGTCA";
@@ -185,6 +186,13 @@ impl Adapter {
     #[inline]
     pub(crate) fn mask(&self, j: usize) -> u8 {
         self.masks[j]
+    }
+
+    /// (compared, mismatched) bases of the adapter at read position `at` of the read behind
+    /// `w`, as the pair analysis counts them; `None` past the window's 64 bases.
+    #[inline]
+    pub(crate) fn count_at(&self, w: &Window, at: usize) -> Option<(u32, u32)> {
+        w.count(&self.bits, self.seq.len(), at)
     }
 
     /// Compares the adapter at read position `p`; `None` if more than the allowed mismatches.

@@ -17,6 +17,8 @@ pub(super) const WIDTH: usize = 64;
 #[derive(Clone, Debug, Default)]
 pub(super) struct AdapterBits {
     by_base: [u64; 4],
+    /// Positions that are not `N` (an `N` in the adapter is not compared).
+    compared: u64,
     /// `floor(n * rate)` for n = 0..=64.
     allowed: Vec<u8>,
 }
@@ -30,10 +32,19 @@ impl AdapterBits {
                 *set |= u64::from((m >> c) & 1) << j;
             }
         }
+        let compared = masks
+            .iter()
+            .take(WIDTH)
+            .enumerate()
+            .fold(0u64, |set, (j, &m)| set | u64::from(m != 15) << j);
         let allowed = (0..=WIDTH)
             .map(|n| ((n as f64 * rate + 1e-9) as usize).min(255) as u8)
             .collect();
-        AdapterBits { by_base, allowed }
+        AdapterBits {
+            by_base,
+            compared,
+            allowed,
+        }
     }
 }
 
@@ -70,6 +81,42 @@ pub(super) fn first_hit(
         }
     }
     None
+}
+
+/// A read's first ≤ 64 bases as bit sets, to count an adapter's mismatches at any start.
+pub(crate) struct Window {
+    by_base: [u64; 4],
+    len: usize,
+}
+
+impl Window {
+    /// The bit sets of `seq[..64]`.
+    pub(crate) fn new(seq: &[u8]) -> Self {
+        let (by_base, _) = read_sets(&seq[..seq.len().min(WIDTH)], None, 0);
+        Window {
+            by_base,
+            len: seq.len(),
+        }
+    }
+
+    /// (compared, mismatched) bases of the adapter placed at read position `at`, over the
+    /// `min(adapter, read - at)` aligned bases, counted as the pair analysis does (a read `N`
+    /// or an adapter `N` is not compared); `None` when they reach past the window.
+    #[inline]
+    pub(super) fn count(&self, a: &AdapterBits, a_len: usize, at: usize) -> Option<(u32, u32)> {
+        let n = a_len.min(self.len.checked_sub(at)?);
+        if at + n > WIDTH || n == 0 {
+            return (n == 0).then_some((0, 0));
+        }
+        let mut hit = 0u64;
+        let mut letter = 0u64;
+        for (set, r) in a.by_base.iter().zip(&self.by_base) {
+            hit |= set & (r >> at);
+            letter |= r >> at;
+        }
+        let valid = letter & a.compared & (u64::MAX >> (WIDTH - n));
+        Some((valid.count_ones(), (valid & !hit).count_ones()))
+    }
 }
 
 /// `seq[from..]` (≤ 64 bases) as bit sets per letter A, C, G, T/U (either case; bit i = read
