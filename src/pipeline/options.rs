@@ -172,7 +172,7 @@ impl WorkerPool {
                 "a worker pool has 1 to 256 threads, not {threads}"
             )));
         }
-        super::build_pool(threads).map(Self)
+        super::run::build_pool(threads).map(Self)
     }
 
     /// Its number of threads.
