@@ -165,7 +165,8 @@ fn pipe(
             (PathBuf::from(format!("out{i}.fq")), w)
         })
         .collect();
-    run_readers_writers(&opts, layout, readers, writers, &Control::new()).map_err(|e| e.to_string())?;
+    run_readers_writers(&opts, layout, readers, writers, &Control::new())
+        .map_err(|e| e.to_string())?;
     Ok(sinks.iter().map(|s| s.0.lock().unwrap().clone()).collect())
 }
 

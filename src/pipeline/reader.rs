@@ -150,9 +150,9 @@ pub(super) fn spawn(
                 reader_loop(source, seen, &ctx, tokens, recycled)
             }));
             if run.is_err() {
-                let _ = ctx
-                    .tx
-                    .send(Msg::Failed(Error::Internal("reader thread panicked".into())));
+                let _ = ctx.tx.send(Msg::Failed(Error::Internal(
+                    "reader thread panicked".into(),
+                )));
             }
         })
         .map(drop)

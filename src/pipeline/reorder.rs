@@ -4,18 +4,18 @@
 //! flight (tokens handed back to the reader) and its cap on blocks in flight are the run's
 //! backpressure: memory depends on threads x batch size, never on input size.
 
-use std::collections::BTreeMap;
-use std::sync::Arc;
-use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender, SyncSender};
 use super::Control;
-use super::control::CANCEL_POLL;
 use super::batch::{Done, InputCounts};
 use super::buffers::Buffers;
+use super::control::CANCEL_POLL;
 use super::route::{Input, Output, PerInput};
 use super::split::Splitter;
 use super::writer::{BlockData, OutputSummary, OutputWriter, WriterId, Writers, spawn_blocks};
 use crate::error::Error;
 use crate::io;
+use std::collections::BTreeMap;
+use std::sync::Arc;
+use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender, SyncSender};
 
 /// What the reader, the workers and the compression tasks tell the coordinator.
 pub(crate) enum Msg {
@@ -254,7 +254,14 @@ impl<'a> Reorder<'a> {
         for id in sp.closed.drain(..) {
             let w = &mut self.writers[id];
             w.flush_pending(&mut self.jobs);
-            spawn_blocks(&links.pool, &links.tx, id, w.level(), &mut self.jobs, &links.buffers);
+            spawn_blocks(
+                &links.pool,
+                &links.tx,
+                id,
+                w.level(),
+                &mut self.jobs,
+                &links.buffers,
+            );
             self.finishing.push(id);
         }
     }

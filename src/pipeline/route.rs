@@ -57,7 +57,10 @@ impl<T> PerOutput<T> {
     }
 
     /// Maps every value in report order, stopping at the first error.
-    pub(crate) fn try_map<U, E>(self, mut f: impl FnMut(T) -> Result<U, E>) -> Result<PerOutput<U>, E> {
+    pub(crate) fn try_map<U, E>(
+        self,
+        mut f: impl FnMut(T) -> Result<U, E>,
+    ) -> Result<PerOutput<U>, E> {
         let [a, b, c, d, e, g] = self.0;
         Ok(PerOutput([f(a)?, f(b)?, f(c)?, f(d)?, f(e)?, f(g)?]))
     }

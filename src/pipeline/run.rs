@@ -225,7 +225,6 @@ fn run_staged_from(
     Ok((summary, set))
 }
 
-
 /// The splitter of a file run with `--split`/`--split_by_lines` and a read output (fastp
 /// splits nothing without `--out1`), counting the input first for `--split`.
 fn split_setup(

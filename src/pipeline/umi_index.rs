@@ -75,8 +75,7 @@ pub(crate) struct IndexSource {
 impl IndexSource {
     /// Wraps the opened index file; records longer than `opts.max_record_bytes` are errors.
     pub(crate) fn new(src: io::Source, opts: &PipelineOptions) -> Self {
-        let copts =
-            ChunkerOptions::new(src.path.clone(), opts.batch_bytes, opts.max_record_bytes);
+        let copts = ChunkerOptions::new(src.path.clone(), opts.batch_bytes, opts.max_record_bytes);
         Self {
             chunker: Chunker::new(src.reader, copts),
             path: src.path,

@@ -326,7 +326,10 @@ impl Writers {
 
     /// Every writer with its id, taken.
     pub(crate) fn into_entries(self) -> impl Iterator<Item = (WriterId, OutputWriter)> {
-        self.0.into_iter().enumerate().map(|(k, w)| (WriterId(k), w))
+        self.0
+            .into_iter()
+            .enumerate()
+            .map(|(k, w)| (WriterId(k), w))
     }
 }
 

@@ -47,8 +47,8 @@ mod session;
 #[cfg(test)]
 mod tests;
 
-use std::thread::JoinHandle;
 use std::sync::Arc;
+use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
 use super::{Control, Summary};

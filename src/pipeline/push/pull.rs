@@ -114,7 +114,10 @@ impl PushSession {
 
     /// Pull-mode finish: ends the input, then `None` while output waits to be pulled, the
     /// summary once the engine is done and every byte was pulled.
-    pub(super) fn finish_pull(&mut self, out: &mut dyn PushOutput) -> Result<Option<Summary>, Error> {
+    pub(super) fn finish_pull(
+        &mut self,
+        out: &mut dyn PushOutput,
+    ) -> Result<Option<Summary>, Error> {
         self.close_input();
         loop {
             self.tick(out)?;

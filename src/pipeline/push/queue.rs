@@ -41,7 +41,11 @@ impl Shared {
         self.state.lock().unwrap_or_else(|p| p.into_inner())
     }
 
-    pub(super) fn wait<'a>(&self, q: MutexGuard<'a, Queues>, timeout: Duration) -> MutexGuard<'a, Queues> {
+    pub(super) fn wait<'a>(
+        &self,
+        q: MutexGuard<'a, Queues>,
+        timeout: Duration,
+    ) -> MutexGuard<'a, Queues> {
         match self.cond.wait_timeout(q, timeout) {
             Ok((q, _)) => q,
             Err(p) => p.into_inner().0,

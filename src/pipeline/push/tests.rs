@@ -313,9 +313,7 @@ fn pull_mode_misuse() {
     s.push(0, b"@r1\nACGT\n+\nIII\n", &mut out).unwrap();
     let failed = loop {
         match s.finish(&mut out) {
-            Err(PushError::WouldBlock(_)) => {
-                while s.pull(0, &mut buf, &mut out).unwrap() > 0 {}
-            }
+            Err(PushError::WouldBlock(_)) => while s.pull(0, &mut buf, &mut out).unwrap() > 0 {},
             Err(PushError::Run(e)) => break e.to_string(),
             other => panic!("{other:?}"),
         }

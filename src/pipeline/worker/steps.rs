@@ -6,10 +6,10 @@ use crate::filter::Reason;
 use crate::stats::RunStats;
 use crate::trim::TrimOutcome;
 
+use super::WorkConfig;
 use crate::pipeline::batch::Done;
 use crate::pipeline::route::{Input, Output};
 use crate::pipeline::{failed, merge, names};
-use super::WorkConfig;
 
 /// Reusable per-batch scratch.
 #[derive(Default)]
