@@ -5,7 +5,10 @@
 
 #![allow(clippy::unwrap_used)]
 use super::*;
-use crate::pipeline::{Inputs, Outputs, run};
+use std::sync::Arc;
+
+use crate::pipeline::{Inputs, Layout, Outputs, PipelineOptions, run};
+use queue::Shared;
 use rand::{RngExt, SeedableRng};
 
 struct Collect {
