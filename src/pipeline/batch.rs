@@ -1,7 +1,8 @@
 //! The units that travel through the pipeline.
 
-use super::route::{PerInput, PerOutput};
+use super::route::{PerInput, PerOutput, WriterId};
 use super::umi_index::IndexRecords;
+use crate::error::Error;
 use crate::fastq::Chunk;
 use crate::fastq::parse::QualRange;
 use crate::stats::RunStats;
@@ -81,4 +82,22 @@ pub(crate) struct Done {
     /// What happened to each read, in input order (when `read_results` is on; `record` not
     /// yet numbered).
     pub results: Vec<super::ReadResult>,
+}
+
+/// What the reader, the workers and the compression tasks tell the coordinator.
+pub(crate) enum Msg {
+    /// Batch `seq` (numbered by the reader in input order) is done, or failed.
+    Batch {
+        seq: u64,
+        result: Result<Box<Done>, Error>,
+    },
+    /// Compressed blocks of one writer, with their numbers.
+    Blocks {
+        writer: WriterId,
+        blocks: Vec<(u64, Vec<u8>)>,
+    },
+    /// The reader handed out `batches` batches in all.
+    End { batches: u64 },
+    /// A thread of the run failed outside any batch.
+    Failed(Error),
 }

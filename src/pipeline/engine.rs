@@ -6,11 +6,11 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::mpsc::{channel, sync_channel};
 
-use super::batch::InputCounts;
+use super::batch::{InputCounts, Msg};
 use super::buffers::Buffers;
 use super::feed::Feed;
 use super::reader::{self, BatchSource, Framing, ReaderCtx};
-use super::reorder::{Links, Msg, Reorder};
+use super::reorder::{Links, Reorder};
 use super::route::{Input, PerOutput, Routing};
 use super::split::Splitter;
 use super::umi_index::IndexSource;

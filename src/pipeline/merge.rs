@@ -17,22 +17,10 @@
 //! filter counts, as fastp counts it). One deliberate difference: fastp drops a failing merged
 //! read silently, here it goes to `--failed_out` with its reason, like any failed read.
 
-use std::path::PathBuf;
-
 use crate::error::Error;
 use crate::fastq::ReadBuf;
 
 use super::PipelineOptions;
-
-/// fastp's merging mode.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct MergeOptions {
-    /// Where merged reads go (`-` = stdout; `None` discards them).
-    pub out: Option<PathBuf>,
-    /// Unmerged pairs' passing reads go to `out` too, one by one (fastp
-    /// `--include_unmerged`), instead of the read outputs.
-    pub include_unmerged: bool,
-}
 
 /// What a worker needs to merge.
 #[derive(Debug, Clone, Copy)]

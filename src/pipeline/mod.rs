@@ -38,12 +38,13 @@ use std::path::PathBuf;
 pub use batch::InputCounts;
 pub use control::Control;
 pub use failed::{PAIRED_READ_IS_FAILING, fastp_tag};
-pub use merge::MergeOptions;
-pub use options::{Inputs, Layout, Outputs, PipelineOptions, WorkerPool};
+pub use options::{
+    Inputs, Layout, MergeOptions, Outputs, PipelineOptions, SplitBy, SplitOptions, WorkerPool,
+};
 pub use overwrite::refuse_existing;
 pub use push::{PushError, PushOutput, PushSession};
 pub use run::{run, run_files, run_readers, run_readers_writers, run_staged};
-pub use split::{SplitBy, SplitOptions, part_path};
+pub use split::part_path;
 pub use watch::run_watched;
 pub use writer::OutputSummary;
 

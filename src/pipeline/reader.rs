@@ -10,10 +10,9 @@ use std::sync::mpsc::{Receiver, Sender, SyncSender};
 use crate::error::Error;
 
 use super::Control;
-use super::batch::{Batch, Job};
+use super::batch::{Batch, Job, Msg};
 use super::dedup;
 use super::feed::Feed;
-use super::reorder::Msg;
 use super::route::Input;
 use super::umi_index::IndexSource;
 use super::worker::{self, WorkConfig};

@@ -5,35 +5,17 @@
 //! backpressure: memory depends on threads x batch size, never on input size.
 
 use super::Control;
-use super::batch::{Done, InputCounts};
+use super::batch::{Done, InputCounts, Msg};
 use super::buffers::Buffers;
 use super::control::CANCEL_POLL;
-use super::route::{Input, Output, PerInput};
+use super::route::{Input, Output, PerInput, WriterId};
 use super::split::Splitter;
-use super::writer::{BlockData, OutputSummary, OutputWriter, WriterId, Writers, spawn_blocks};
+use super::writer::{BlockData, OutputSummary, OutputWriter, Writers, spawn_blocks};
 use crate::error::Error;
 use crate::io;
 use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender, SyncSender};
-
-/// What the reader, the workers and the compression tasks tell the coordinator.
-pub(crate) enum Msg {
-    /// Batch `seq` (numbered by the reader in input order) is done, or failed.
-    Batch {
-        seq: u64,
-        result: Result<Box<Done>, Error>,
-    },
-    /// Compressed blocks of one writer, with their numbers.
-    Blocks {
-        writer: WriterId,
-        blocks: Vec<(u64, Vec<u8>)>,
-    },
-    /// The reader handed out `batches` batches in all.
-    End { batches: u64 },
-    /// A thread of the run failed outside any batch.
-    Failed(Error),
-}
 
 /// The channels and shared parts the coordinator works with.
 pub(super) struct Links<'a> {

@@ -1,6 +1,7 @@
 //! Names for the run's inputs and outputs, and containers indexed by them: a batch's bytes and
 //! counts say which output or input they belong to by name ([`Output::Unpaired1`],
-//! [`Input::UmiIndex`]), never by a bare array position.
+//! [`Input::UmiIndex`]), never by a bare array position; a writer (fixed output or split
+//! part) is a [`WriterId`].
 
 use std::ops::{Index, IndexMut};
 
@@ -76,6 +77,30 @@ impl<T> Index<Output> for PerOutput<T> {
 impl<T> IndexMut<Output> for PerOutput<T> {
     fn index_mut(&mut self, o: Output) -> &mut T {
         &mut self.0[o as usize]
+    }
+}
+
+/// A writer's place in the run's writers (`writer::Writers`): one of the fixed outputs, or a
+/// split part opened during the run (after them, in opening order: the order of their
+/// summaries).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub(crate) struct WriterId(usize);
+
+impl From<Output> for WriterId {
+    fn from(o: Output) -> Self {
+        WriterId(o as usize)
+    }
+}
+
+impl WriterId {
+    /// The writer at position `k` of the run's writers.
+    pub(crate) fn at(k: usize) -> Self {
+        WriterId(k)
+    }
+
+    /// Its position in the run's writers.
+    pub(crate) fn index(self) -> usize {
+        self.0
     }
 }
 

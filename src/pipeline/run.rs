@@ -7,8 +7,9 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use super::engine::{self, Sources};
+use super::options::{SplitBy, build_pool};
 use super::route::{Output, PerOutput, Routing};
-use super::split::{self, SplitBy};
+use super::split;
 use super::writer::OutputWriter;
 use super::{
     Control, Inputs, Layout, Outputs, PipelineOptions, Summary, detect_sample, failed, merge,
@@ -349,14 +350,4 @@ pub(super) fn run_pool(opts: &PipelineOptions) -> Result<Arc<rayon::ThreadPool>,
         Some(p) => Ok(p.rayon()),
         None => build_pool(opts.threads),
     }
-}
-
-/// A pool of `threads` worker threads, named `panelprep-worker-N`.
-pub(super) fn build_pool(threads: usize) -> Result<Arc<rayon::ThreadPool>, Error> {
-    rayon::ThreadPoolBuilder::new()
-        .num_threads(threads)
-        .thread_name(|i| format!("panelprep-worker-{i}"))
-        .build()
-        .map(Arc::new)
-        .map_err(|e| Error::Internal(format!("cannot start worker threads: {e}")))
 }

@@ -19,49 +19,10 @@ use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use super::batch::Done;
-use super::route::Output;
-use super::writer::{OutputWriter, WriterId, Writers};
+use super::options::{SplitBy, SplitOptions};
+use super::route::{Output, WriterId};
+use super::writer::{OutputWriter, Writers};
 use crate::error::Error;
-
-/// How the read outputs are split.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum SplitBy {
-    /// Into this many files (fastp `-s`), 2-999.
-    Files(usize),
-    /// Into files of this many lines (fastp `-S`): a multiple of 4, at least 1000.
-    Lines(u64),
-}
-
-/// fastp's splitting of the read outputs.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct SplitOptions {
-    /// By file count or by lines.
-    pub by: SplitBy,
-    /// Digits of the file number, 0-10 (fastp `-d`, default 4; 0 = no padding).
-    pub digits: usize,
-}
-
-impl SplitOptions {
-    /// fastp's ranges.
-    pub fn validate(&self) -> Result<(), Error> {
-        let bad = |m: String| Err(Error::Options(m));
-        if self.digits > 10 {
-            return bad(format!(
-                "--split_prefix_digits must be 0-10, got {}",
-                self.digits
-            ));
-        }
-        match self.by {
-            SplitBy::Files(n) if !(2..=999).contains(&n) => {
-                bad(format!("--split must be 2-999, got {n}"))
-            }
-            SplitBy::Lines(l) if l % 4 != 0 || l < 1000 => bad(format!(
-                "--split_by_lines must be a multiple of 4 and at least 1000, got {l}"
-            )),
-            _ => Ok(()),
-        }
-    }
-}
 
 /// fastp's name of part `part` (0-based) of `path`: `DIR/NNNN.NAME`.
 pub fn part_path(path: &Path, part: usize, digits: usize) -> PathBuf {

@@ -11,9 +11,9 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::mpsc::Sender;
 
+use super::batch::Msg;
 use super::buffers::{BufferPool, Buffers};
-use super::reorder::Msg;
-use super::route::{Output, PerOutput};
+use super::route::{PerOutput, WriterId};
 use crate::error::Error;
 use crate::io::bgzf::{self, BLOCK_DATA, EOF_BLOCK};
 use crate::io::{AtomicFile, Checksums, Hasher, IoError, OutputSet};
@@ -288,17 +288,6 @@ pub struct OutputSummary {
     pub checksums: Option<Checksums>,
 }
 
-/// A writer's place in the run's [`Writers`]: one of the fixed outputs, or a split part
-/// opened during the run (after them, in opening order: the order of their summaries).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub(crate) struct WriterId(usize);
-
-impl From<Output> for WriterId {
-    fn from(o: Output) -> Self {
-        WriterId(o as usize)
-    }
-}
-
 /// The run's output writers: one per [`Output`], then the split parts as they open.
 pub(crate) struct Writers(Vec<OutputWriter>);
 
@@ -311,7 +300,7 @@ impl Writers {
     /// Adds the writer of a split part.
     pub(crate) fn add(&mut self, w: OutputWriter) -> WriterId {
         self.0.push(w);
-        WriterId(self.0.len() - 1)
+        WriterId::at(self.0.len() - 1)
     }
 
     /// Blocks compressing but not yet written, all writers.
@@ -321,7 +310,10 @@ impl Writers {
 
     /// Every writer with its id.
     pub(crate) fn iter_mut(&mut self) -> impl Iterator<Item = (WriterId, &mut OutputWriter)> {
-        self.0.iter_mut().enumerate().map(|(k, w)| (WriterId(k), w))
+        self.0
+            .iter_mut()
+            .enumerate()
+            .map(|(k, w)| (WriterId::at(k), w))
     }
 
     /// Every writer with its id, taken.
@@ -329,20 +321,20 @@ impl Writers {
         self.0
             .into_iter()
             .enumerate()
-            .map(|(k, w)| (WriterId(k), w))
+            .map(|(k, w)| (WriterId::at(k), w))
     }
 }
 
 impl Index<WriterId> for Writers {
     type Output = OutputWriter;
     fn index(&self, id: WriterId) -> &OutputWriter {
-        &self.0[id.0]
+        &self.0[id.index()]
     }
 }
 
 impl IndexMut<WriterId> for Writers {
     fn index_mut(&mut self, id: WriterId) -> &mut OutputWriter {
-        &mut self.0[id.0]
+        &mut self.0[id.index()]
     }
 }
 
