@@ -126,6 +126,7 @@ pub(crate) fn check(opts: &PipelineOptions, paired: bool) -> Result<(), Error> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::pipeline::MergeOptions;
 
     fn read(head: &str, seq: &str) -> ReadBuf {
         ReadBuf {
