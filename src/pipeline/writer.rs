@@ -26,6 +26,7 @@ pub(crate) enum BlockData {
 }
 
 impl BlockData {
+    /// The block's bytes.
     pub(crate) fn bytes(&self) -> &[u8] {
         match self {
             BlockData::Owned(v) => v,
@@ -183,6 +184,7 @@ impl OutputWriter {
         }
     }
 
+    /// The BGZF level, `None` for plain (or discarded) output.
     pub(crate) fn level(&self) -> Option<u32> {
         self.level
     }

@@ -6,6 +6,8 @@ use crate::error::Error;
 use crate::pipeline::Summary;
 
 impl PushSession {
+    /// A callback-mode push: waits (delivering output) while this input holds too much,
+    /// refuses when it is too far ahead of the other input of a pair.
     pub(super) fn push_inner(
         &mut self,
         input: usize,
@@ -67,6 +69,7 @@ impl PushSession {
         }
     }
 
+    /// A callback-mode finish: ends the input and delivers output until the engine is done.
     pub(super) fn finish_inner(&mut self, out: &mut dyn PushOutput) -> Result<Summary, Error> {
         self.tick(out)?;
         self.close_input();

@@ -8,6 +8,7 @@ use crate::error::Error;
 use crate::pipeline::Summary;
 
 impl PushSession {
+    /// Ends the input: the engine reads the end of every input once its queue is empty.
     pub(super) fn close_input(&mut self) {
         self.input_closed = true;
         let mut q = self.shared.lock();
@@ -95,6 +96,7 @@ impl PushSession {
         }
     }
 
+    /// Fails the engine's reads and writes, drops every queued byte and joins the engine.
     pub(super) fn abort(&mut self) {
         {
             let mut q = self.shared.lock();

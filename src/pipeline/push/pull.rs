@@ -19,6 +19,8 @@ pub(super) struct Staging {
 }
 
 impl PushSession {
+    /// Moves ready output off the engine's queue (up to the memory limit) and copies
+    /// `output`'s staged bytes into `buf`.
     pub(super) fn pull_inner(
         &mut self,
         output: usize,

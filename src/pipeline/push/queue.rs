@@ -7,11 +7,13 @@ use std::io::{self, Read, Write};
 use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 use std::time::Duration;
 
+/// The queues with the lock and condition variable that guard them.
 pub(super) struct Shared {
     pub(super) state: Mutex<Queues>,
     pub(super) cond: Condvar,
 }
 
+/// Everything the caller's thread and the engine exchange.
 #[derive(Default)]
 pub(super) struct Queues {
     /// Pushed bytes not yet read by the engine, per input, and how much of the front piece was.
@@ -35,12 +37,14 @@ pub(super) struct Queues {
 }
 
 impl Shared {
+    /// Locks the queues.
     pub(super) fn lock(&self) -> MutexGuard<'_, Queues> {
         // A poisoned lock only means a thread panicked while holding it; the queues are still
         // consistent (every update is a single push/pop), and the panic is reported elsewhere.
         self.state.lock().unwrap_or_else(|p| p.into_inner())
     }
 
+    /// Waits for a change of the queues, at most `timeout`.
     pub(super) fn wait<'a>(
         &self,
         q: MutexGuard<'a, Queues>,
@@ -53,6 +57,7 @@ impl Shared {
     }
 }
 
+/// The engine's reader of one pushed input: takes queued bytes, waits while there are none.
 pub(super) struct PushReader {
     pub(super) shared: Arc<Shared>,
     pub(super) index: usize,
@@ -90,6 +95,8 @@ impl Read for PushReader {
     }
 }
 
+/// The engine's writer of one output: queues a copy of each write, waits while the queue is
+/// full.
 pub(super) struct PushWriter {
     pub(super) shared: Arc<Shared>,
     pub(super) index: usize,

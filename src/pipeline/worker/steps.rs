@@ -197,6 +197,7 @@ fn cut(done: &mut Done, cfg: &WorkConfig, frag: u64) {
     }
 }
 
+/// Whether read (pair) `k` of the batch repeats an earlier one (`--dedup`).
 pub(super) fn is_dup(dups: Option<&[bool]>, k: usize) -> bool {
     dups.and_then(|d| d.get(k).copied()).unwrap_or(false)
 }
