@@ -17,6 +17,7 @@ mod handle;
 mod last_error;
 mod options;
 mod options_control;
+mod progress;
 mod report;
 mod run;
 mod status;
@@ -50,9 +51,9 @@ pub use options_control::{
     pp_filter_reason, pp_log_callback, pp_log_level, pp_options_set_cancel_token,
     pp_options_set_log_callback, pp_options_set_memory_limit, pp_options_set_pool,
     pp_options_set_progress, pp_options_set_read_results_callback, pp_options_set_stats_callback,
-    pp_pool, pp_pool_free, pp_pool_new, pp_progress_callback, pp_read_result,
-    pp_read_results_callback, pp_run_stats, pp_stats_callback,
+    pp_pool, pp_pool_free, pp_pool_new, pp_read_result, pp_read_results_callback,
 };
+pub use progress::{pp_progress_callback, pp_run_stats, pp_stats_callback};
 pub use report::{
     pp_report, pp_report_bases_in, pp_report_bases_out, pp_report_bytes_out, pp_report_free,
     pp_report_json, pp_report_paired, pp_report_q30_bases_out, pp_report_reads_in,
