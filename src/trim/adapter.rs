@@ -190,7 +190,7 @@ impl Adapter {
 
     /// (compared, mismatched) bases of the adapter at read position `at` of the read behind
     /// `w`, as the pair analysis counts them; `None` past the window's 64 bases.
-    #[inline]
+    #[inline(always)]
     pub(crate) fn count_at(&self, w: &Window, at: usize) -> Option<(u32, u32)> {
         w.count(&self.bits, self.seq.len(), at)
     }
