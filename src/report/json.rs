@@ -86,7 +86,7 @@ impl<'de> Deserialize<'de> for OrderedCounts {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct FastpReport {
     /// Totals before and after filtering (both mates together).
-    pub summary: Summary,
+    pub summary: FastpSummary,
     /// Reads per filtering outcome.
     pub filtering_result: FilteringResult,
     /// Duplication-rate estimate.
@@ -114,7 +114,7 @@ pub struct FastpReport {
 
 /// `summary`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Summary {
+pub struct FastpSummary {
     /// panelprep's version (fastp writes `fastp_version` here).
     pub panelprep_version: String,
     /// `single end (N cycles)` or `paired end (N cycles + M cycles)`.
@@ -589,7 +589,7 @@ pub fn build(stats: &RunStats, info: &RunInfo) -> FastpReport {
         reads.push(mate_stage(&stats.after[m], m as u8 + 1, "after_filtering"));
     }
     FastpReport {
-        summary: Summary {
+        summary: FastpSummary {
             panelprep_version: crate::VERSION.to_string(),
             sequencing,
             before_filtering: stage_summary(&stats.before, paired),

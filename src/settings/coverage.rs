@@ -16,10 +16,10 @@ use crate::coverage::{
 #[serde(deny_unknown_fields, default)]
 pub struct CoverageSettings {
     /// Threads inflating BGZF blocks.
-    #[cfg_attr(feature = "cli", arg(short = 't', long, default_value_t = 2))]
+    #[cfg_attr(feature = "cli", arg(short = 't', long, default_value_t = CoverageSettings::default().threads))]
     pub threads: usize,
     /// Preset: mosdepth (default), mosdepth-fast, picard-hs.
-    #[cfg_attr(feature = "cli", arg(long, default_value = "mosdepth"))]
+    #[cfg_attr(feature = "cli", arg(long, default_value_t = CoverageSettings::default().preset))]
     pub preset: String,
     /// mosdepth fast mode: whole alignment span, no mate-overlap correction.
     #[cfg_attr(feature = "cli", arg(short = 'x', long))]
@@ -46,17 +46,17 @@ pub struct CoverageSettings {
     #[cfg_attr(feature = "cli", arg(long))]
     pub base_quality: Option<u8>,
     /// Depth below which target bases go to PREFIX.lowcov.bed.
-    #[cfg_attr(feature = "cli", arg(long, default_value_t = 100))]
+    #[cfg_attr(feature = "cli", arg(long, default_value_t = CoverageSettings::default().low_coverage))]
     pub low_coverage: u32,
     /// Which records to read: auto (index when a .bai exists), full, index.
-    #[cfg_attr(feature = "cli", arg(long, default_value = "auto"))]
+    #[cfg_attr(feature = "cli", arg(long, default_value_t = CoverageSettings::default().scan))]
     pub scan: String,
     /// QC limit, repeatable: METRIC>=VALUE or METRIC<=VALUE (e.g. median_target_coverage>=150).
     #[cfg_attr(feature = "cli", arg(long = "gate"))]
     pub gate: Vec<String>,
     /// picard-hs: depth cap of Picard's histogram (MEDIAN_TARGET_COVERAGE, FOLD_80), as
     /// Picard's COVERAGE_CAP.
-    #[cfg_attr(feature = "cli", arg(long, default_value_t = crate::coverage::options::DEFAULT_COVERAGE_CAP))]
+    #[cfg_attr(feature = "cli", arg(long, default_value_t = CoverageSettings::default().coverage_cap))]
     pub coverage_cap: u32,
     /// Reference FASTA with its .fai (as mosdepth -f): required for CRAM; gives picard-hs its
     /// %gc column and AT/GC_DROPOUT.
