@@ -11,6 +11,28 @@ use crate::coverage::{
 
 /// Coverage settings with the CLI's names (JSON keys take `-` or `_`). [`Default`] is the
 /// CLI's defaults: the `mosdepth` preset, 2 threads.
+///
+/// # Examples
+///
+/// Panel coverage as `panelprep coverage --bam cov_ok.bam --targets cov_panel.bed -T 1,5`
+/// computes it (without writing the files of `--prefix`):
+///
+/// ```
+/// use panelprep::CoverageSettings;
+/// let data = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/corpus");
+/// let mut settings = CoverageSettings::default();
+/// settings.set_json(r#"{"thresholds": [1, 5]}"#)?;
+/// let options = settings.to_options()?;
+/// let report = panelprep::coverage::run(
+///     &options,
+///     &data.join("cov_ok.bam"),
+///     &data.join("cov_panel.bed"),
+/// )?;
+/// assert_eq!(report.panel.targets, 3);
+/// assert_eq!(report.panel.target_territory, 1300);
+/// assert!((report.panel.mean_target_coverage - 2.31).abs() < 0.01);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "cli", derive(clap::Args))]
 #[serde(deny_unknown_fields, default)]

@@ -100,6 +100,24 @@ impl Default for EngineSettings {
     }
 }
 
+impl EngineSettings {
+    /// The engine options of a validation-only run on input laid out as `layout`
+    /// (`panelprep validate`, `pp_validate_file`): every record checked and counted, nothing
+    /// trimmed or filtered, no report statistics.
+    pub fn validation_options(&self, layout: Layout) -> Result<PipelineOptions, Error> {
+        RunSettings {
+            engine: EngineSettings {
+                interleaved_in: layout == Layout::Interleaved,
+                passthrough: true,
+                stats: false,
+                ..self.clone()
+            },
+            trim: TrimSettings::default(),
+        }
+        .pipeline_options(layout)
+    }
+}
+
 /// Other names accepted for keys: `(alias, key)`.
 pub const RUN_ALIASES: &[(&str, &str)] = &[
     ("threads", "thread"),

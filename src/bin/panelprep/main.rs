@@ -290,16 +290,7 @@ fn validate(v: &ValidateCmd, control: &Control) -> Result<(), panelprep::Error> 
         } else {
             Inputs::Single(f.clone())
         };
-        let opts = RunSettings {
-            engine: EngineSettings {
-                interleaved_in: v.interleaved,
-                passthrough: true,
-                stats: false,
-                ..v.engine.clone()
-            },
-            ..RunSettings::default()
-        }
-        .pipeline_options(inputs.layout())?;
+        let opts = v.engine.validation_options(inputs.layout())?;
         let watch = progress::Watch {
             inputs: std::slice::from_ref(f),
             paired: v.interleaved,
