@@ -36,17 +36,23 @@ pub struct EngineSettings {
     ))]
     pub compression: u32,
     /// Input qualities are Phred+64 (`-6/--phred64`). Default false.
-    #[cfg_attr(feature = "cli", arg(
-        short = '6',
-        long = "phred64",
-        help = "Input qualities are Phred+64 (converted to Phred+33 on output)"
-    ))]
+    #[cfg_attr(
+        feature = "cli",
+        arg(
+            short = '6',
+            long = "phred64",
+            help = "Input qualities are Phred+64 (converted to Phred+33 on output)"
+        )
+    )]
     pub phred64: bool,
     /// Accept an input without records (`--allow-empty`). Default false.
-    #[cfg_attr(feature = "cli", arg(
-        long = "allow-empty",
-        help = "Accept inputs that hold no record (an error by default)"
-    ))]
+    #[cfg_attr(
+        feature = "cli",
+        arg(
+            long = "allow-empty",
+            help = "Accept inputs that hold no record (an error by default)"
+        )
+    )]
     pub allow_empty: bool,
     /// One input holds interleaved pairs (`--interleaved_in`, alias `interleaved`). Default
     /// false. The CLI sets it from its input options.
