@@ -212,7 +212,7 @@ pub extern "C" fn pp_coverage_run(
     boundary(|| {
         let mut settings = CoverageSettings::default();
         if let Some(p) = arg_opt_str(preset, "preset")? {
-            settings.preset = p.to_string();
+            settings.preset = p.parse()?;
         }
         if threads > 0 {
             settings.threads = threads as usize;

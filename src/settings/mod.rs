@@ -29,6 +29,6 @@ mod trim_options;
 #[cfg(test)]
 mod tests;
 
-pub use coverage::{COVERAGE_ALIASES, CoverageSettings};
+pub use coverage::{COVERAGE_ALIASES, CoverageSettings, MateOverlapName, PresetName, ScanName};
 pub use run::{EngineSettings, RUN_ALIASES, RunSettings};
 pub use trim::TrimSettings;
