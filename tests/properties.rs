@@ -13,7 +13,7 @@ use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 
 use panelprep::fastq::{Chunker, ChunkerOptions, write_record};
-use panelprep::pipeline::{Control, Layout, PipelineOptions, run_streams};
+use panelprep::pipeline::{Control, Layout, PipelineOptions, run_readers_writers};
 use proptest::prelude::*;
 
 type Owned = (Vec<u8>, Vec<u8>, Vec<u8>, Vec<u8>);
@@ -165,7 +165,8 @@ fn pipe(
             (PathBuf::from(format!("out{i}.fq")), w)
         })
         .collect();
-    run_streams(&opts, layout, readers, writers, &Control::new()).map_err(|e| e.to_string())?;
+    run_readers_writers(&opts, layout, readers, writers, &Control::new())
+        .map_err(|e| e.to_string())?;
     Ok(sinks.iter().map(|s| s.0.lock().unwrap().clone()).collect())
 }
 

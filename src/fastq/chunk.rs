@@ -36,6 +36,18 @@ impl Default for ChunkerOptions {
     }
 }
 
+impl ChunkerOptions {
+    /// Chunks of about `target_bytes` from the input named `path`, records of at most
+    /// `max_record_bytes`.
+    pub fn new(path: PathBuf, target_bytes: usize, max_record_bytes: usize) -> Self {
+        Self {
+            target_bytes,
+            max_record_bytes,
+            path,
+        }
+    }
+}
+
 /// Byte ranges of one record inside its chunk (offsets past `data.len()` point into `extra`).
 #[derive(Debug, Clone, Copy, Default)]
 struct Spans {

@@ -17,6 +17,7 @@ mod handle;
 mod last_error;
 mod options;
 mod options_control;
+mod progress;
 mod report;
 mod run;
 mod status;

@@ -1,6 +1,8 @@
 //! The units that travel through the pipeline.
 
+use super::route::{PerInput, PerOutput, WriterId};
 use super::umi_index::IndexRecords;
+use crate::error::Error;
 use crate::fastq::Chunk;
 use crate::fastq::parse::QualRange;
 use crate::stats::RunStats;
@@ -49,7 +51,7 @@ pub(crate) struct Job {
     pub dups: Option<Vec<bool>>,
 }
 
-/// Per-input counts for one batch (index 0 = R1 or single, 1 = R2, 2 = UMI index file).
+/// Records and bases read from one input (of one batch, or of the run).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct InputCounts {
     /// Records read.
@@ -60,19 +62,19 @@ pub struct InputCounts {
 
 /// What a worker returns for one batch.
 #[derive(Debug)]
-pub struct Done {
+pub(crate) struct Done {
     /// Statistics of this batch (merged exactly by the writer side).
     pub stats: Option<Box<RunStats>>,
-    /// Serialized records for each output stream (reads, R2, unpaired R1, unpaired R2,
-    /// failed reads, merged reads).
-    pub out: [Vec<u8>; super::worker::STREAMS],
-    /// Records written to each output stream.
-    pub written: [u64; super::worker::STREAMS],
+    /// Serialized records for each output.
+    pub(crate) out: PerOutput<Vec<u8>>,
+    /// Records written to each output.
+    pub(crate) written: PerOutput<u64>,
     /// With splitting: per passing read (pair) written to the read outputs, its number in the
-    /// input and the end of its bytes in `out[0]` and `out[1]`.
+    /// input and the end of its bytes in the [`super::route::Output::Reads`] and
+    /// [`super::route::Output::Mate2`] outputs.
     pub cuts: Vec<(u64, [usize; 2])>,
-    /// Input counts per mate, then of the UMI index file.
-    pub input: [InputCounts; 3],
+    /// Records and bases read per input.
+    pub(crate) input: PerInput<InputCounts>,
     /// Input bytes the batch covered.
     pub bytes: u64,
     /// Range of quality characters seen (for Phred+64 detection).
@@ -80,4 +82,22 @@ pub struct Done {
     /// What happened to each read, in input order (when `read_results` is on; `record` not
     /// yet numbered).
     pub results: Vec<super::ReadResult>,
+}
+
+/// What the reader, the workers and the compression tasks tell the coordinator.
+pub(crate) enum Msg {
+    /// Batch `seq` (numbered by the reader in input order) is done, or failed.
+    Batch {
+        seq: u64,
+        result: Result<Box<Done>, Error>,
+    },
+    /// Compressed blocks of one writer, with their numbers.
+    Blocks {
+        writer: WriterId,
+        blocks: Vec<(u64, Vec<u8>)>,
+    },
+    /// The reader handed out `batches` batches in all.
+    End { batches: u64 },
+    /// A thread of the run failed outside any batch.
+    Failed(Error),
 }

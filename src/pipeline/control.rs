@@ -2,6 +2,12 @@
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::time::Duration;
+
+/// How often a waiting engine thread looks at the cancel flag while no message arrives (a
+/// stalled input, such as a fifo or a socket with no data, must not make cancellation wait
+/// for it).
+pub(crate) const CANCEL_POLL: Duration = Duration::from_millis(50);
 
 /// A handle the caller keeps to cancel a run or watch its progress; cheap to clone.
 #[derive(Debug, Clone, Default)]

@@ -6,7 +6,8 @@
 
 use std::io::{Cursor, Read};
 
-use super::{CANCEL_POLL, Control, Layout, PipelineOptions};
+use super::control::CANCEL_POLL;
+use super::{Control, Layout, PipelineOptions};
 use crate::error::Error;
 use crate::fastq::RecordRef;
 use crate::io::Source;

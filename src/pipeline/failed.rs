@@ -18,9 +18,6 @@ use crate::filter::Reason;
 
 use super::PipelineOptions;
 
-/// The output stream of failed reads (after reads, R2, unpaired R1, unpaired R2).
-pub(crate) const FAILED_STREAM: usize = 4;
-
 /// The tag fastp appends for a read that failed with `reason` (`passed` for a passing read,
 /// which fastp never writes there).
 pub fn fastp_tag(reason: Reason) -> &'static str {
@@ -81,8 +78,9 @@ pub(crate) fn pair_tags(
     }
 }
 
-/// Caller-supplied streams (`run_streams`, the push API) have no failed-reads file.
-pub(crate) fn refuse_in_streams(opts: &PipelineOptions) -> Result<(), Error> {
+/// Caller-supplied readers and writers ([`super::run_readers_writers`], the push API) have no
+/// failed-reads file.
+pub(crate) fn refuse_without_files(opts: &PipelineOptions) -> Result<(), Error> {
     match &opts.failed_out {
         Some(p) => Err(Error::Options(format!(
             "failed_out ({}) needs file mode: streaming runs take no failed-reads file",

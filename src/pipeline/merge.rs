@@ -17,32 +17,15 @@
 //! filter counts, as fastp counts it). One deliberate difference: fastp drops a failing merged
 //! read silently, here it goes to `--failed_out` with its reason, like any failed read.
 
-use std::path::PathBuf;
-
 use crate::error::Error;
 use crate::fastq::ReadBuf;
 
 use super::PipelineOptions;
 
-/// The output stream of merged reads (after reads, R2, unpaired R1, unpaired R2, failed).
-pub(crate) const MERGED_STREAM: usize = 5;
-
-/// fastp's merging mode.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct MergeOptions {
-    /// Where merged reads go (`-` = stdout; `None` discards them).
-    pub out: Option<PathBuf>,
-    /// Unmerged pairs' passing reads go to `out` too, one by one (fastp
-    /// `--include_unmerged`), instead of the read outputs.
-    pub include_unmerged: bool,
-}
-
 /// What a worker needs to merge.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct MergeConfig {
-    /// Output stream of merged reads.
-    pub stream: usize,
-    /// Unmerged pairs go to `stream` read by read.
+    /// Unmerged pairs go to the merged output read by read.
     pub include_unmerged: bool,
     /// The mates must overlap by more than this (fastp `--overlap_len_require`).
     pub overlap_require: usize,
@@ -111,8 +94,9 @@ fn complement(b: u8) -> u8 {
     }
 }
 
-/// Caller-supplied streams (`run_streams`, the push API) have no merged-reads output.
-pub(crate) fn refuse_in_streams(opts: &PipelineOptions) -> Result<(), Error> {
+/// Caller-supplied readers and writers ([`super::run_readers_writers`], the push API) have no
+/// merged-reads output.
+pub(crate) fn refuse_without_files(opts: &PipelineOptions) -> Result<(), Error> {
     match &opts.merge {
         Some(_) => Err(Error::Options(
             "merge needs file mode: streaming runs take no merged-reads output".into(),
@@ -142,6 +126,7 @@ pub(crate) fn check(opts: &PipelineOptions, paired: bool) -> Result<(), Error> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::pipeline::MergeOptions;
 
     fn read(head: &str, seq: &str) -> ReadBuf {
         ReadBuf {
@@ -176,7 +161,7 @@ mod tests {
             merge: Some(MergeOptions::default()),
             ..PipelineOptions::default()
         };
-        assert!(refuse_in_streams(&opts).is_err());
+        assert!(refuse_without_files(&opts).is_err());
         assert!(check(&opts, true).is_ok());
         assert!(check(&opts, false).is_err());
         opts.trim = None;

@@ -1,6 +1,11 @@
-//! What a pipeline run reads, writes and how.
+//! What a pipeline run reads, writes and how: [`PipelineOptions`] and the option types it
+//! holds ([`MergeOptions`], [`SplitOptions`], [`WorkerPool`]). The features' own modules
+//! (`merge`, `split`) use these; this file depends on none of them.
 
 use std::path::PathBuf;
+use std::sync::Arc;
+
+use crate::error::Error;
 
 /// The FASTQ inputs of a run.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -133,7 +138,7 @@ pub struct PipelineOptions {
     pub failed_out: Option<PathBuf>,
     /// Merge overlapping pairs into one read (fastp `--merge`); file mode only (see
     /// `pipeline::merge`).
-    pub merge: Option<super::MergeOptions>,
+    pub merge: Option<MergeOptions>,
     /// Drop reads (pairs) whose sequences repeat an earlier one's, keeping the first in input
     /// order (fastp `--dedup`; see `pipeline::dedup`).
     pub dedup: bool,
@@ -146,7 +151,7 @@ pub struct PipelineOptions {
     pub filter_by_index_threshold: usize,
     /// Split `out1`/`out2` into numbered files (fastp `-s`, `-S`, `-d`); file mode only (see
     /// `pipeline::split`).
-    pub split: Option<super::SplitOptions>,
+    pub split: Option<SplitOptions>,
 
     /// A worker pool shared with other runs: `None` (the default) starts a pool of
     /// [`PipelineOptions::threads`] threads for each run; `Some` runs the batches and the
@@ -172,7 +177,7 @@ impl WorkerPool {
                 "a worker pool has 1 to 256 threads, not {threads}"
             )));
         }
-        super::build_pool(threads).map(Self)
+        build_pool(threads).map(Self)
     }
 
     /// Its number of threads.
@@ -294,4 +299,64 @@ impl PipelineOptions {
                 .is_some_and(|e| e.eq_ignore_ascii_case("gz") || e == "bgz")
         })
     }
+}
+
+/// fastp's merging mode.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct MergeOptions {
+    /// Where merged reads go (`-` = stdout; `None` discards them).
+    pub out: Option<PathBuf>,
+    /// Unmerged pairs' passing reads go to `out` too, one by one (fastp
+    /// `--include_unmerged`), instead of the read outputs.
+    pub include_unmerged: bool,
+}
+
+/// How the read outputs are split.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SplitBy {
+    /// Into this many files (fastp `-s`), 2-999.
+    Files(usize),
+    /// Into files of this many lines (fastp `-S`): a multiple of 4, at least 1000.
+    Lines(u64),
+}
+
+/// fastp's splitting of the read outputs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SplitOptions {
+    /// By file count or by lines.
+    pub by: SplitBy,
+    /// Digits of the file number, 0-10 (fastp `-d`, default 4; 0 = no padding).
+    pub digits: usize,
+}
+
+impl SplitOptions {
+    /// fastp's ranges.
+    pub fn validate(&self) -> Result<(), Error> {
+        let bad = |m: String| Err(Error::Options(m));
+        if self.digits > 10 {
+            return bad(format!(
+                "--split_prefix_digits must be 0-10, got {}",
+                self.digits
+            ));
+        }
+        match self.by {
+            SplitBy::Files(n) if !(2..=999).contains(&n) => {
+                bad(format!("--split must be 2-999, got {n}"))
+            }
+            SplitBy::Lines(l) if l % 4 != 0 || l < 1000 => bad(format!(
+                "--split_by_lines must be a multiple of 4 and at least 1000, got {l}"
+            )),
+            _ => Ok(()),
+        }
+    }
+}
+
+/// A pool of `threads` worker threads, named `panelprep-worker-N`.
+pub(crate) fn build_pool(threads: usize) -> Result<Arc<rayon::ThreadPool>, Error> {
+    rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .thread_name(|i| format!("panelprep-worker-{i}"))
+        .build()
+        .map(Arc::new)
+        .map_err(|e| Error::Internal(format!("cannot start worker threads: {e}")))
 }

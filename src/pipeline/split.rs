@@ -19,48 +19,10 @@ use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use super::batch::Done;
-use super::writer::Stream;
+use super::options::{SplitBy, SplitOptions};
+use super::route::{Output, WriterId};
+use super::writer::{OutputWriter, Writers};
 use crate::error::Error;
-
-/// How the read outputs are split.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum SplitBy {
-    /// Into this many files (fastp `-s`), 2-999.
-    Files(usize),
-    /// Into files of this many lines (fastp `-S`): a multiple of 4, at least 1000.
-    Lines(u64),
-}
-
-/// fastp's splitting of the read outputs.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct SplitOptions {
-    /// By file count or by lines.
-    pub by: SplitBy,
-    /// Digits of the file number, 0-10 (fastp `-d`, default 4; 0 = no padding).
-    pub digits: usize,
-}
-
-impl SplitOptions {
-    /// fastp's ranges.
-    pub fn validate(&self) -> Result<(), Error> {
-        let bad = |m: String| Err(Error::Options(m));
-        if self.digits > 10 {
-            return bad(format!(
-                "--split_prefix_digits must be 0-10, got {}",
-                self.digits
-            ));
-        }
-        match self.by {
-            SplitBy::Files(n) if !(2..=999).contains(&n) => {
-                bad(format!("--split must be 2-999, got {n}"))
-            }
-            SplitBy::Lines(l) if l % 4 != 0 || l < 1000 => bad(format!(
-                "--split_by_lines must be a multiple of 4 and at least 1000, got {l}"
-            )),
-            _ => Ok(()),
-        }
-    }
-}
 
 /// fastp's name of part `part` (0-based) of `path`: `DIR/NNNN.NAME`.
 pub fn part_path(path: &Path, part: usize, digits: usize) -> PathBuf {
@@ -175,7 +137,7 @@ impl Parts {
 }
 
 /// The coordinator's side of splitting: cuts each batch's read outputs at part boundaries
-/// and opens the part files (streams appended to the run's streams) as the parts begin.
+/// and opens the part files (writers added to the run's writers) as the parts begin.
 pub(crate) struct Splitter {
     parts: Parts,
     digits: usize,
@@ -186,20 +148,22 @@ pub(crate) struct Splitter {
     checksums: Option<crate::io::Hasher>,
     /// fastp `--dont_overwrite`: a part name that exists stops the run.
     pub dont_overwrite: bool,
-    /// The part whose streams are open, and their indices in the run's streams.
+    /// The part whose writers are open, and those writers.
     open: usize,
-    current: [usize; 2],
+    current: [WriterId; 2],
     /// Records per passing read (pair) in each output (2 in `--out1` for interleaved pairs).
     per_cut: [u64; 2],
-    /// Streams of parts that take no more bytes (to flush, then finish).
-    pub closed: Vec<usize>,
+    /// Writers of parts that take no more bytes (to flush, then finish).
+    pub closed: Vec<WriterId>,
 }
 
-/// Hands `bytes` holding `records` records to stream `index` of `streams`.
-pub(crate) type Push<'a> = dyn FnMut(&mut [Stream], usize, Vec<u8>, u64) -> Result<(), Error> + 'a;
+/// Hands `bytes` holding `records` records to writer `id` of `writers`.
+pub(crate) type Push<'a> =
+    dyn FnMut(&mut Writers, WriterId, Vec<u8>, u64) -> Result<(), Error> + 'a;
 
 impl Splitter {
-    /// The splitter of a run whose read outputs are `paths` (part 1 open as streams 0 and 1).
+    /// The splitter of a run whose read outputs are `paths` (part 1 open as the writers of
+    /// [`Output::Reads`] and [`Output::Mate2`]).
     pub(crate) fn new(
         opts: &SplitOptions,
         fragments: u64,
@@ -216,7 +180,7 @@ impl Splitter {
             checksums,
             dont_overwrite: false,
             open: 0,
-            current: [0, 1],
+            current: Output::MATES.map(WriterId::from),
             per_cut: [if interleave_out { 2 } else { 1 }, 1],
             closed: Vec::new(),
         }
@@ -229,36 +193,34 @@ impl Splitter {
             .map(|p| part_path(p, part, self.digits))
     }
 
-    /// Routes a batch's read outputs (`out[0]`, `out[1]`, cut by `done.cuts`) to the parts.
+    /// Routes a batch's read outputs (cut by `done.cuts`) to the parts.
     pub(crate) fn route(
         &mut self,
         done: &mut Done,
-        streams: &mut Vec<Stream>,
+        writers: &mut Writers,
         push: &mut Push<'_>,
     ) -> Result<(), Error> {
-        let out = [
-            std::mem::take(&mut done.out[0]),
-            std::mem::take(&mut done.out[1]),
-        ];
-        done.written[0] = 0;
-        done.written[1] = 0;
+        let out = Output::MATES.map(|o| std::mem::take(&mut done.out[o]));
+        for o in Output::MATES {
+            done.written[o] = 0;
+        }
         let (mut from, mut prev, mut n) = ([0usize; 2], [0usize; 2], 0u64);
         for &(frag, ends) in &done.cuts {
             let p = self.parts.part_of(frag);
             if p != self.open {
-                self.emit(streams, push, &out, (from, prev), n)?;
-                self.open_part(p, streams)?;
+                self.emit(writers, push, &out, (from, prev), n)?;
+                self.open_part(p, writers)?;
                 (from, n) = (prev, 0);
             }
             prev = ends;
             n += 1;
         }
-        self.emit(streams, push, &out, (from, prev), n)
+        self.emit(writers, push, &out, (from, prev), n)
     }
 
     fn emit(
         &self,
-        streams: &mut [Stream],
+        writers: &mut Writers,
         push: &mut Push<'_>,
         out: &[Vec<u8>; 2],
         (from, to): ([usize; 2], [usize; 2]),
@@ -267,14 +229,14 @@ impl Splitter {
         for m in 0..2 {
             if self.paths[m].is_some() && to[m] > from[m] {
                 let bytes = out[m][from[m]..to[m]].to_vec();
-                push(streams, self.current[m], bytes, n * self.per_cut[m])?;
+                push(writers, self.current[m], bytes, n * self.per_cut[m])?;
             }
         }
         Ok(())
     }
 
     /// Closes the open part and opens part `p` (and, empty, any part skipped before it).
-    fn open_part(&mut self, p: usize, streams: &mut Vec<Stream>) -> Result<(), Error> {
+    fn open_part(&mut self, p: usize, writers: &mut Writers) -> Result<(), Error> {
         for m in 0..2 {
             if self.paths[m].is_some() {
                 self.closed.push(self.current[m]);
@@ -286,12 +248,12 @@ impl Splitter {
                     continue;
                 };
                 super::refuse_existing(self.dont_overwrite, [path.as_path()])?;
-                streams.push(Stream::new(Some(path), self.levels[m])?.hash(self.checksums.clone()));
-                let idx = streams.len() - 1;
+                let w = OutputWriter::new(Some(path), self.levels[m])?;
+                let id = writers.add(w.hash(self.checksums.clone()));
                 if q < p {
-                    self.closed.push(idx);
+                    self.closed.push(id);
                 } else {
-                    self.current[m] = idx;
+                    self.current[m] = id;
                 }
             }
         }
@@ -310,11 +272,11 @@ impl Splitter {
     }
 
     /// At the end of the input: with `-s`, the parts no read reached, written empty.
-    pub(crate) fn finish(&mut self, streams: &mut Vec<Stream>) -> Result<(), Error> {
+    pub(crate) fn finish(&mut self, writers: &mut Writers) -> Result<(), Error> {
         if let Some(total) = self.parts.total
             && total > self.open + 1
         {
-            self.open_part(total - 1, streams)?;
+            self.open_part(total - 1, writers)?;
         }
         Ok(())
     }

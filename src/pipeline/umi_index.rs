@@ -13,10 +13,9 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use super::PipelineOptions;
-use super::reader::BatchSource;
 use crate::error::{Error, Location};
 use crate::fastq::parse::{QualRange, validate};
-use crate::fastq::{Chunk, Chunker, FastqError, FastqErrorKind, RecordRef, pair};
+use crate::fastq::{Chunk, Chunker, ChunkerOptions, FastqError, FastqErrorKind, RecordRef, pair};
 use crate::io;
 
 /// The index records of one batch: record `k` belongs to read (pair) `k` of the batch.
@@ -76,8 +75,7 @@ pub(crate) struct IndexSource {
 impl IndexSource {
     /// Wraps the opened index file; records longer than `opts.max_record_bytes` are errors.
     pub(crate) fn new(src: io::Source, opts: &PipelineOptions) -> Self {
-        let copts =
-            BatchSource::chunker_options(src.path.clone(), opts.batch_bytes, opts.max_record_bytes);
+        let copts = ChunkerOptions::new(src.path.clone(), opts.batch_bytes, opts.max_record_bytes);
         Self {
             chunker: Chunker::new(src.reader, copts),
             path: src.path,
@@ -164,8 +162,8 @@ pub(crate) fn check_not_a_read(opts: &PipelineOptions, reads: &[PathBuf]) -> Res
     Ok(())
 }
 
-/// Push mode and caller-supplied streams have no third input: refuses `--umi_loc index_file`.
-pub(crate) fn refuse_in_streams(opts: &PipelineOptions) -> Result<(), Error> {
+/// Push mode and caller-supplied readers have no third input: refuses `--umi_loc index_file`.
+pub(crate) fn refuse_without_files(opts: &PipelineOptions) -> Result<(), Error> {
     match opts.umi_index_file() {
         None => Ok(()),
         Some(p) => Err(Error::Options(format!(

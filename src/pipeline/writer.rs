@@ -1,16 +1,21 @@
 //! The ordered output side: batches' bytes in input order, cut into BGZF blocks at fixed
 //! uncompressed offsets (so compressed bytes do not depend on threads or batch sizes), blocks
-//! compressed on the pool, written back in order to an atomic file.
+//! compressed on the pool ([`spawn_blocks`]), written back in order to an atomic file. One
+//! [`OutputWriter`] per output; the run's [`Writers`] hold them by [`WriterId`].
 
 use std::collections::BTreeMap;
 use std::io::Write;
-use std::ops::Range;
+use std::ops::{Index, IndexMut, Range};
+use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::PathBuf;
 use std::sync::Arc;
+use std::sync::mpsc::Sender;
 
+use super::batch::Msg;
 use super::buffers::{BufferPool, Buffers};
+use super::route::{PerOutput, WriterId};
 use crate::error::Error;
-use crate::io::bgzf::{BLOCK_DATA, EOF_BLOCK};
+use crate::io::bgzf::{self, BLOCK_DATA, EOF_BLOCK};
 use crate::io::{AtomicFile, Checksums, Hasher, IoError, OutputSet};
 
 /// The uncompressed bytes of one BGZF block: its own buffer, or a slice of a batch's output
@@ -21,6 +26,7 @@ pub(crate) enum BlockData {
 }
 
 impl BlockData {
+    /// The block's bytes.
     pub(crate) fn bytes(&self) -> &[u8] {
         match self {
             BlockData::Owned(v) => v,
@@ -29,7 +35,7 @@ impl BlockData {
     }
 }
 
-/// Where one output stream's bytes end up.
+/// Where one output's bytes end up.
 pub(crate) enum Sink {
     File(AtomicFile),
     /// Standard output through a duplicate of its descriptor: unlike `std::io::Stdout`, whose
@@ -40,8 +46,9 @@ pub(crate) enum Sink {
     Discard,
 }
 
-/// One output stream.
-pub(crate) struct Stream {
+/// One output: takes batches' bytes in order, cuts them into blocks for the pool, writes the
+/// compressed blocks back in order and hashes what it writes.
+pub(crate) struct OutputWriter {
     pub path: PathBuf,
     sink: Sink,
     /// BGZF level, or `None` for plain output.
@@ -58,7 +65,7 @@ pub(crate) struct Stream {
     hasher: Option<Hasher>,
 }
 
-impl Stream {
+impl OutputWriter {
     /// Hashes every byte written from now on with `hasher` (of the file as stored).
     pub(crate) fn hash(mut self, hasher: Option<Hasher>) -> Self {
         if !matches!(self.sink, Sink::Discard) {
@@ -67,11 +74,13 @@ impl Stream {
         self
     }
 
-    /// A stream into a caller's writer, named `name` in messages.
+    /// An output into a caller's writer, named `name` in messages.
     pub(crate) fn to_writer(name: PathBuf, w: Box<dyn Write + Send>, level: Option<u32>) -> Self {
         Self::with_sink(name, Sink::Writer(w), level)
     }
 
+    /// An output to the file `path` (written under a temporary name until the run's output
+    /// set is committed), to stdout for `-`, or discarded for `None`; BGZF at `level`.
     pub(crate) fn new(path: Option<PathBuf>, level: Option<u32>) -> Result<Self, IoError> {
         let (path, sink) = match path {
             None => (PathBuf::new(), Sink::Discard),
@@ -175,6 +184,7 @@ impl Stream {
         }
     }
 
+    /// The BGZF level, `None` for plain (or discarded) output.
     pub(crate) fn level(&self) -> Option<u32> {
         self.level
     }
@@ -219,11 +229,11 @@ impl Stream {
 
     /// All blocks written: adds the BGZF end marker, and syncs a file into `set` (renamed into
     /// place when the whole set is committed).
-    pub(crate) fn finish(mut self, set: &mut OutputSet) -> Result<StreamSummary, Error> {
+    pub(crate) fn finish(mut self, set: &mut OutputSet) -> Result<OutputSummary, Error> {
         if self.level.is_some() {
             self.write(&EOF_BLOCK)?;
         }
-        let summary = StreamSummary {
+        let summary = OutputSummary {
             path: self.path.clone(),
             records: self.records,
             raw_bytes: self.raw_bytes,
@@ -265,7 +275,7 @@ fn stdout_writer() -> std::io::Result<Box<dyn Write + Send>> {
 
 /// What was written to one output.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
-pub struct StreamSummary {
+pub struct OutputSummary {
     /// The output path (`-` for stdout).
     pub path: PathBuf,
     /// Records written.
@@ -278,4 +288,108 @@ pub struct StreamSummary {
     pub compressed: bool,
     /// MD5/SHA-256 of the bytes as stored, when checksums were asked for.
     pub checksums: Option<Checksums>,
+}
+
+/// The run's output writers: one per [`Output`], then the split parts as they open.
+pub(crate) struct Writers(Vec<OutputWriter>);
+
+impl Writers {
+    /// The fixed outputs' writers.
+    pub(crate) fn new(fixed: PerOutput<OutputWriter>) -> Self {
+        Writers(fixed.into_values().into())
+    }
+
+    /// Adds the writer of a split part.
+    pub(crate) fn add(&mut self, w: OutputWriter) -> WriterId {
+        self.0.push(w);
+        WriterId::at(self.0.len() - 1)
+    }
+
+    /// Blocks compressing but not yet written, all writers.
+    pub(crate) fn in_flight(&self) -> u64 {
+        self.0.iter().map(OutputWriter::in_flight).sum()
+    }
+
+    /// Every writer with its id.
+    pub(crate) fn iter_mut(&mut self) -> impl Iterator<Item = (WriterId, &mut OutputWriter)> {
+        self.0
+            .iter_mut()
+            .enumerate()
+            .map(|(k, w)| (WriterId::at(k), w))
+    }
+
+    /// Every writer with its id, taken.
+    pub(crate) fn into_entries(self) -> impl Iterator<Item = (WriterId, OutputWriter)> {
+        self.0
+            .into_iter()
+            .enumerate()
+            .map(|(k, w)| (WriterId::at(k), w))
+    }
+}
+
+impl Index<WriterId> for Writers {
+    type Output = OutputWriter;
+    fn index(&self, id: WriterId) -> &OutputWriter {
+        &self.0[id.index()]
+    }
+}
+
+impl IndexMut<WriterId> for Writers {
+    fn index_mut(&mut self, id: WriterId) -> &mut OutputWriter {
+        &mut self.0[id.index()]
+    }
+}
+
+/// BGZF blocks compressed by one pool task.
+const BLOCKS_PER_TASK: usize = 4;
+
+/// Hands the blocks of writer `writer` in `jobs` to the pool for compression at `level`
+/// (plain output: drops them, the writer wrote the bytes itself); each task sends its blocks
+/// back to the coordinator as one [`Msg::Blocks`].
+pub(crate) fn spawn_blocks(
+    pool: &rayon::ThreadPool,
+    tx: &Sender<Msg>,
+    writer: WriterId,
+    level: Option<u32>,
+    jobs: &mut Vec<(u64, BlockData)>,
+    buffers: &Arc<Buffers>,
+) {
+    let Some(level) = level else {
+        jobs.clear();
+        return;
+    };
+    // A few blocks per task: fewer wake-ups of the pool, still spread over its threads.
+    let mut jobs = jobs.drain(..).peekable();
+    while jobs.peek().is_some() {
+        let group: Vec<(u64, BlockData)> = jobs.by_ref().take(BLOCKS_PER_TASK).collect();
+        let (tx, buffers) = (tx.clone(), buffers.clone());
+        pool.spawn(move || {
+            let mut blocks = Vec::with_capacity(group.len());
+            for (seq, block) in group {
+                let data = block.bytes();
+                let mut out = buffers.blocks.take(data.len() / 2 + 64);
+                if catch_unwind(AssertUnwindSafe(|| {
+                    bgzf::deflate_block(data, level, &mut out)
+                }))
+                .is_err()
+                {
+                    let msg = Error::Internal("compressor panicked".into());
+                    let _ = tx.send(Msg::Failed(msg));
+                    return;
+                }
+                blocks.push((seq, out));
+                // The last block cut from a batch's output hands the whole buffer back.
+                match block {
+                    BlockData::Owned(v) => buffers.blocks.give(v),
+                    BlockData::Shared(v, _) => {
+                        if let Some(v) = Arc::into_inner(v) {
+                            buffers.batches.give(v);
+                        }
+                    }
+                }
+            }
+            // One message per task: the coordinator wakes once for its blocks.
+            let _ = tx.send(Msg::Blocks { writer, blocks });
+        });
+    }
 }

@@ -2,9 +2,13 @@
 //! with mismatches allowed in proportion to the overlap; partial adapters at the read end are
 //! checked directly down to the minimum overlap.
 
+mod tail;
+
 use memchr::memmem;
 
 use super::tables::{IUPAC, READ_MASK, Weights};
+use tail::AdapterBits;
+pub(crate) use tail::Window;
 
 /// Illumina TruSeq read 1 adapter.
 pub const TRUSEQ_R1: &[u8] = b"AGATCGGAAGAGCACACGTCTGAACTCCAGTCA";
@@ -107,6 +111,8 @@ pub struct Adapter {
     rate: f64,
     /// Adapter has IUPAC wildcards: seeds cannot be exact, the whole read is scanned.
     wildcard: bool,
+    /// The first 64 bases as bit sets, for the read-end positions.
+    bits: AdapterBits,
 }
 
 impl std::fmt::Debug for Adapter {
@@ -149,6 +155,7 @@ impl Adapter {
                 seeds.push((o, memmem::Finder::new(&up[o..o + seed_len]).into_owned()));
             }
         }
+        let bits = AdapterBits::new(&masks, error_rate);
         Ok(Adapter {
             seq: up,
             masks,
@@ -156,6 +163,7 @@ impl Adapter {
             seed_len,
             rate: error_rate,
             wildcard,
+            bits,
         })
     }
 
@@ -178,6 +186,13 @@ impl Adapter {
     #[inline]
     pub(crate) fn mask(&self, j: usize) -> u8 {
         self.masks[j]
+    }
+
+    /// (compared, mismatched) bases of the adapter at read position `at` of the read behind
+    /// `w`, as the pair analysis counts them; `None` past the window's 64 bases.
+    #[inline(always)]
+    pub(crate) fn count_at(&self, w: &Window, at: usize) -> Option<(u32, u32)> {
+        w.count(&self.bits, self.seq.len(), at)
     }
 
     /// Compares the adapter at read position `p`; `None` if more than the allowed mismatches.
@@ -212,14 +227,7 @@ impl Adapter {
                 }
             }
         }
-        if hi + lo > allowed && n - lo < min_overlap {
-            return None;
-        }
-        Some(Hit {
-            pos: p,
-            len: n,
-            mismatches: hi + lo,
-        })
+        accept(p, n, hi, lo, allowed, min_overlap)
     }
 
     /// Finds the leftmost acceptable occurrence of the adapter (whole, or a prefix of at least
@@ -272,7 +280,26 @@ impl Adapter {
         if let Some(p) = best {
             return self.verify(seq, qual, p, s.error_rate, s.min_overlap);
         }
-        (tail_from..=last).find_map(|p| self.verify(seq, qual, p, s.error_rate, s.min_overlap))
+        if tail_from > last {
+            None
+        } else if len - tail_from <= tail::WIDTH {
+            let found = tail::first_hit(
+                &self.bits,
+                self.seq.len(),
+                seq,
+                qual,
+                tail_from,
+                last,
+                s.min_overlap,
+            );
+            found.map(|(pos, len, mismatches)| Hit {
+                pos,
+                len,
+                mismatches,
+            })
+        } else {
+            (tail_from..=last).find_map(|p| self.verify(seq, qual, p, s.error_rate, s.min_overlap))
+        }
     }
 
     #[allow(dead_code)]
@@ -294,6 +321,27 @@ impl Adapter {
         }
         sc
     }
+}
+
+/// The last rule of a verified alignment: when low-quality mismatches were needed beyond the
+/// error rate, at least `min_overlap` bases must still match.
+#[inline]
+fn accept(
+    p: usize,
+    n: usize,
+    hi: usize,
+    lo: usize,
+    allowed: usize,
+    min_overlap: usize,
+) -> Option<Hit> {
+    if hi + lo > allowed && n - lo < min_overlap {
+        return None;
+    }
+    Some(Hit {
+        pos: p,
+        len: n,
+        mismatches: hi + lo,
+    })
 }
 
 /// Naive O(n·m) oracle of [`Adapter::find`]: tries every position left to right.
@@ -361,6 +409,30 @@ mod tests {
     }
 
     proptest! {
+        /// The bit-parallel read-end check gives what the byte loop gives at each position,
+        /// with and without qualities (low-quality mismatches beyond the rate included).
+        #[test]
+        fn read_end_bits_match_the_byte_loop(
+            read in proptest::collection::vec(prop::sample::select(b"ACGTNacgt".to_vec()), 1..64),
+            quals in proptest::collection::vec(33u8..75, 0..64),
+            adapter in prop::sample::select(vec![TRUSEQ_R1, NEXTERA, MGI_R2, b"ACGTNRY".as_slice()]),
+            rate in prop::sample::select(vec![0.0, 0.1, 0.2]),
+            from in 0usize..64,
+            min_overlap in 1usize..6,
+            with_q in any::<bool>(),
+        ) {
+            let a = Adapter::new(adapter, rate).expect("adapter");
+            let min = min_overlap.max(1);
+            prop_assume!(read.len() >= min);
+            let last = read.len() - min;
+            let from = from.min(last);
+            let qual = with_q.then_some(&quals[..]);
+            let bits = tail::first_hit(&a.bits, a.len(), &read, qual, from, last, min_overlap)
+                .map(|(pos, len, mismatches)| Hit { pos, len, mismatches });
+            let bytes = (from..=last).find_map(|p| a.verify(&read, qual, p, rate, min_overlap));
+            prop_assert_eq!(bits, bytes);
+        }
+
         #[test]
         fn seeded_search_matches_oracle(
             insert in proptest::collection::vec(prop::sample::select(b"ACGT".to_vec()), 0..120),

@@ -2,7 +2,7 @@
 //! overlap of read 1 with the reverse complement of read 2 and, where the insert is shorter than
 //! a read, from the adapters that must then follow it in both reads.
 
-use super::adapter::Adapter;
+use super::adapter::{Adapter, Window};
 use super::tables::{READ_MASK, Weights};
 
 /// Settings of the pair analysis (fastp names in brackets).
@@ -206,7 +206,7 @@ fn code(b: u8, [a, c, g, t]: [u8; 4]) -> u8 {
 /// match weights are then summed by table lookups, and only the (rare) mismatch lanes are
 /// visited one by one, for their weight and the caps. The caps can first be exceeded only at a
 /// mismatch (between mismatches the allowances only grow), so checking them there is exact.
-#[inline(never)]
+#[inline(always)]
 fn score_overlap(
     (s1, q1): (&[u8], &[u8]),
     (s2, q2): (&[u8], &[u8]),
@@ -412,11 +412,76 @@ fn score_candidate(
     })
 }
 
+/// False only when candidate `k` is sure to fail in [`score_candidate`]: its overlap is too
+/// short to stand alone and its adapter bases hold more mismatches than the loose cap
+/// (2 + compared/4, compared counting the whole overlap) allows even with a perfect overlap.
+/// At the walk's last mismatch all mismatches so far include every adapter one, and the
+/// compared bases are at most these, so the walk's own check would fail: skipping is exact.
+#[inline(always)]
+fn adapters_may_agree(
+    m1: &Mate<'_>,
+    m2: &Mate<'_>,
+    (w1, w2): &(Window, Window),
+    k: usize,
+    p: &OverlapParams,
+) -> bool {
+    let l2 = m2.seq.len();
+    let lo = m1.front.max((k - m2.front).saturating_sub(l2));
+    let ov = (m1.front + m1.seq.len())
+        .min(k - m2.front)
+        .saturating_sub(lo);
+    if ov >= p.overlap_len_require {
+        return true;
+    }
+    let (mut cmp, mut mm) = (ov as u32, 0u32);
+    for (m, w) in [(m1, w1), (m2, w2)] {
+        if let Some(a) = m.adapter {
+            match a.count_at(w, k - m.front) {
+                Some((c, x)) => (cmp, mm) = (cmp + c, mm + x),
+                None => return true,
+            }
+        }
+    }
+    mm <= 2 + cmp / 4
+}
+
 /// Finds the most likely insert length of a pair, or `None` when no candidate is supported.
 ///
 /// Candidates run from an adapter dimer (insert 0) up to reads overlapping by only
 /// `overlap_len_require` bases; the best-scoring candidate wins (ties: the longer insert).
 pub(crate) fn analyze(
+    m1: &Mate<'_>,
+    m2: &Mate<'_>,
+    p: &OverlapParams,
+    w: &Weights,
+    work: &mut Vec<u8>,
+) -> Option<Insert> {
+    #[cfg(target_arch = "x86_64")]
+    if std::arch::is_x86_feature_detected!("popcnt") {
+        #[allow(unsafe_code)] // measured hot spot: bit counts of the pair analysis
+        // SAFETY: the processor has POPCNT (checked above).
+        return unsafe { analyze_popcnt(m1, m2, p, w, work) };
+    }
+    analyze_body(m1, m2, p, w, work)
+}
+
+/// [`analyze`] compiled with the POPCNT instruction: the bit counts of the candidate checks
+/// are otherwise a dozen instructions each (POPCNT is not in the x86_64 baseline).
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "popcnt")]
+fn analyze_popcnt(
+    m1: &Mate<'_>,
+    m2: &Mate<'_>,
+    p: &OverlapParams,
+    w: &Weights,
+    work: &mut Vec<u8>,
+) -> Option<Insert> {
+    analyze_body(m1, m2, p, w, work)
+}
+
+/// The body of [`analyze`].
+#[inline(always)]
+fn analyze_body(
     m1: &Mate<'_>,
     m2: &Mate<'_>,
     p: &OverlapParams,
@@ -473,9 +538,17 @@ pub(crate) fn analyze(
     // (only worth scoring when an adapter can add evidence or such short overlaps may count).
     let base = f1 + f2;
     if m1.adapter.is_some() || m2.adapter.is_some() || p.overlap_len_require < SCREEN {
-        (kmin..(base + SCREEN).min(kmax + 1)).for_each(&mut consider);
+        let windows = (Window::new(m1.seq), Window::new(m2.seq));
+        // (Plain loops: iterator adaptors here were left out of line, without POPCNT.)
+        for k in kmin..(base + SCREEN).min(kmax + 1) {
+            if adapters_may_agree(m1, m2, &windows, k, p) {
+                consider(k);
+            }
+        }
         // ... and (for reads shorter than overlap_len_require) the longest ones.
-        ((base + l1 + l2 + 1 - SCREEN).max(kmin)..=kmax).for_each(&mut consider);
+        for k in (base + l1 + l2 + 1 - SCREEN).max(kmin)..=kmax {
+            consider(k);
+        }
     }
     // Insert k in [base + SCREEN, base + l2]: read 1's start overlaps rc(read 2) at t = base + l2 - k.
     let head = |c: &[u8]| -> [u8; SCREEN] {

@@ -95,6 +95,86 @@ fn screened_search_equals_exhaustive_scoring() {
     }
 }
 
+/// Every candidate the adapter pre-check skips is one that scoring would refuse: random dimers,
+/// short inserts and junk pairs, all insert lengths, Ns, wildcards and lowercase included.
+#[test]
+fn skipped_short_candidates_are_refused_by_scoring() {
+    let mut x: u64 = 0x2545_F491_4F6C_DD1D;
+    let mut next = |n: u64| {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        x % n
+    };
+    let ad1 = Adapter::new(b"AGATCGGAAGAGCACACGTCTGAACTCCAGTCA", 0.1).expect("adapter");
+    let ad2 = Adapter::new(b"CTGTCTCTTATACACNTCT", 0.1).expect("adapter");
+    let w = Weights::new();
+    let (mut skipped, mut kept) = (0, 0);
+    for case in 0..4000 {
+        let len = [16, 20, 40, 150][next(4) as usize];
+        let ins = next(20) as usize;
+        let frag: Vec<u8> = (0..ins).map(|_| b"ACGT"[next(4) as usize]).collect();
+        let mut r1: Vec<u8> = frag.iter().chain(ad1.seq()).copied().take(len).collect();
+        let rc: Vec<u8> = frag
+            .iter()
+            .rev()
+            .map(|&b| super::super::tables::complement(b))
+            .collect();
+        let mut r2: Vec<u8> = rc.iter().chain(ad2.seq()).copied().take(len).collect();
+        // High qualities, with errors at Q2 (soft, nearly free: the loose cap decides) or
+        // at random qualities.
+        let mut q1 = vec![b'F'; len];
+        let mut q2 = vec![b'F'; len];
+        let soft_errors = case % 2 == 0;
+        for (r, q) in [(&mut r1, &mut q1), (&mut r2, &mut q2)] {
+            r.resize(len, b'G');
+            for _ in 0..next(16) {
+                let i = next(len as u64) as usize;
+                r[i] = b"ACGTNacgtR"[next(10) as usize];
+                q[i] = if soft_errors {
+                    b'#'
+                } else {
+                    b"#-8F"[next(4) as usize]
+                };
+            }
+        }
+        let m1 = Mate {
+            seq: &r1,
+            qual: &q1,
+            front: next(2) as usize,
+            adapter: Some(&ad1),
+        };
+        let m2 = Mate {
+            seq: &r2,
+            qual: &q2,
+            front: next(2) as usize,
+            adapter: (case % 3 != 0).then_some(&ad2),
+        };
+        let p = OverlapParams {
+            overlap_len_require: [30, 10][next(2) as usize],
+            ..OverlapParams::default()
+        };
+        let c1: Vec<u8> = r1.iter().map(|&b| code(b, [1, 2, 4, 8])).collect();
+        let rc2: Vec<u8> = r2.iter().rev().map(|&b| code(b, [8, 4, 2, 1])).collect();
+        let rq2: Vec<u8> = q2.iter().rev().copied().collect();
+        let windows = (Window::new(&r1), Window::new(&r2));
+        for k in m1.front.max(m2.front)..m1.front + m2.front + 2 * len - 1 {
+            if adapters_may_agree(&m1, &m2, &windows, k, &p) {
+                kept += 1;
+            } else {
+                skipped += 1;
+                let scored = score_candidate(&m1, &m2, (&c1, &rc2, &rq2), k, &p, &w);
+                assert_eq!(scored, None, "case {case} k {k}");
+            }
+        }
+    }
+    // The check must do something, and must not skip everything.
+    assert!(
+        skipped > 10 * kept / 100 && kept > 0,
+        "skipped {skipped} kept {kept}"
+    );
+}
+
 #[test]
 fn base_codes_equal_the_tables() {
     for b in 0..=255u8 {
