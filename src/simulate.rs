@@ -6,6 +6,10 @@
 //! linearly along the read and the qualities reflect them. The true insert length is written into
 //! the comment of both mates (`ins=N`), so any trimmer's output can be scored.
 //!
+//! Behind the `simulate` feature (on with the default `cli`): the only user of `rand`.
+//!
+//! # Examples
+//!
 //! ```
 //! use panelprep::simulate::{SimOptions, Simulator};
 //! let mut sim = Simulator::new(SimOptions { pairs: 2, ..SimOptions::default() });

@@ -173,7 +173,7 @@ fn manifest_checksums_default_sha256_md5_on_request() {
         let out = panelprep(&args);
         assert!(out.status.success(), "{out:?}");
         let v: serde_json::Value = serde_json::from_slice(&fs::read(&manifest).unwrap()).unwrap();
-        assert_eq!(v["manifest_format"], 2);
+        assert_eq!(v["manifest_format"], 3);
         let files = v["files"].as_array().unwrap();
         assert_eq!(files.len(), 2);
         for f in files {

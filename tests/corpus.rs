@@ -8,13 +8,15 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod common;
+#[path = "common/c_abi.rs"]
+mod ffi;
 
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use common::*;
-use panelprep::ffi::{pp_status, pp_validate_file};
+use ffi::{pp_status, pp_validate_file};
 
 /// Committed corpus files stay small.
 const MAX_CORPUS_FILE: u64 = 8 * 1024;

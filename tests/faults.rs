@@ -11,6 +11,8 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod common;
+#[path = "common/c_abi.rs"]
+mod ffi;
 
 use std::fs;
 use std::io::Write;
@@ -435,7 +437,7 @@ fn fifo_input_with_adapter_detection_keeps_every_read() {
 
 #[test]
 fn c_api_cancel_while_input_stalls_leaves_nothing() {
-    use panelprep::ffi::*;
+    use ffi::*;
     let in_dir = tempfile::tempdir().unwrap();
     let out_dir = tempfile::tempdir().unwrap();
     let stop = Arc::new(AtomicBool::new(false));

@@ -110,7 +110,7 @@ fn checksums_match_coreutils_and_manifest_lists_files() {
     assert_eq!(v["files"][1]["sha256"], out_sums.sha256.as_str());
     assert!(v["files"][2].get("records").is_none());
     assert_eq!(v["files"][2]["md5"], "d41d8cd98f00b204e9800998ecf8427e");
-    assert_eq!(v["manifest_format"], 2);
+    assert_eq!(v["manifest_format"], 3);
     let back: Manifest = serde_json::from_value(v).expect("manifest round-trips");
     assert_eq!(back, m);
 

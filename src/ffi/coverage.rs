@@ -210,13 +210,13 @@ pub extern "C" fn pp_coverage_run(
     report_out: *mut *const pp_coverage_report,
 ) -> pp_status {
     boundary(|| {
-        let settings = CoverageSettings {
-            preset: arg_opt_str(preset, "preset")?
-                .unwrap_or("mosdepth")
-                .to_string(),
-            threads: if threads == 0 { 2 } else { threads as usize },
-            ..CoverageSettings::default()
-        };
+        let mut settings = CoverageSettings::default();
+        if let Some(p) = arg_opt_str(preset, "preset")? {
+            settings.preset = p.parse()?;
+        }
+        if threads > 0 {
+            settings.threads = threads as usize;
+        }
         run(
             &options_of(&settings)?,
             None,

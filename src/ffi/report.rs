@@ -31,14 +31,9 @@ impl ArcHandle for pp_report {
 }
 
 impl Report {
-    /// Hands C a new report; `command` is what the JSON report names as the command (MultiQC
-    /// takes the sample name from its `-i`).
-    pub(crate) fn into_c(summary: Summary, command: String) -> *const pp_report {
-        let info = RunInfo {
-            command,
-            adapters: summary.adapters.clone(),
-            ..RunInfo::default()
-        };
+    /// Hands C a new report (its JSON names the equivalent `panelprep trim` command).
+    pub(crate) fn into_c(summary: Summary) -> *const pp_report {
+        let info = RunInfo::of_library_run(&summary);
         let fastp = summary.stats.as_deref().map(|s| report::build(s, &info));
         handle::arc_into(std::sync::Arc::new(Report { summary, fastp }))
     }

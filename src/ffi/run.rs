@@ -26,11 +26,6 @@ fn run_from(
     readers: Option<Readers>,
     outputs: &Outputs,
 ) -> Result<*const pp_report, Failed> {
-    let command = match inputs {
-        Inputs::Single(p) => format!("panelprep trim -i {}", p.display()),
-        Inputs::Interleaved(p) => format!("panelprep trim --interleaved_in -i {}", p.display()),
-        Inputs::Paired(a, b) => format!("panelprep trim -i {} -I {}", a.display(), b.display()),
-    };
     let control = Control::new();
     let p = &o.pipeline(inputs.layout())?;
     let go = |c: &Control| match readers {
@@ -45,7 +40,7 @@ fn run_from(
     // After the run: a cancel request from the last callbacks comes too late to matter.
     let _ = o.flush_log(&control);
     let summary = result?;
-    Ok(Report::into_c(summary, command))
+    Ok(Report::into_c(summary))
 }
 
 /// The read outputs named by C strings (NULL: no such output).

@@ -355,17 +355,7 @@ pub extern "C" fn pp_stream_finish(
         let out = try_out!(report_out);
         with_session(stream, |s, cb| {
             let summary = s.finish(cb).map_err(push_failed)?;
-            let names: Vec<String> = summary
-                .inputs
-                .iter()
-                .map(|i| i.path.display().to_string())
-                .collect();
-            let command = match names.as_slice() {
-                [a, b] => format!("panelprep trim -i {a} -I {b}"),
-                [a] if summary.paired => format!("panelprep trim --interleaved_in -i {a}"),
-                _ => format!("panelprep trim -i {}", names.join(" ")),
-            };
-            *out = Report::into_c(summary, command);
+            *out = Report::into_c(summary);
             Ok(())
         })
     })

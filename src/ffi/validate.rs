@@ -5,7 +5,8 @@ use std::path::PathBuf;
 
 use super::boundary::{arg_str, boundary};
 use super::pp_status;
-use crate::pipeline::{self, Control, Inputs, Outputs, PipelineOptions};
+use crate::pipeline::{self, Control, Inputs, Layout, Outputs};
+use crate::settings::EngineSettings;
 
 /// Validates the FASTQ file at `path` with `threads` workers (0 = 2) and writes its record
 /// count to `*records` (may be NULL). Returns `PP_STATUS_OK` or the first error's status; the
@@ -19,10 +20,14 @@ pub extern "C" fn pp_validate_file(
 ) -> pp_status {
     boundary(|| {
         let path = PathBuf::from(arg_str(path, "path")?);
-        let opts = PipelineOptions {
-            threads: if threads == 0 { 2 } else { threads as usize },
-            ..PipelineOptions::passthrough()
+        let engine = EngineSettings {
+            thread: match threads {
+                0 => EngineSettings::default().thread,
+                n => n as usize,
+            },
+            ..EngineSettings::default()
         };
+        let opts = engine.validation_options(Layout::Single)?;
         let s = pipeline::run(
             &opts,
             &Inputs::Single(path),

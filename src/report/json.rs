@@ -48,6 +48,29 @@ impl Default for RunInfo {
     }
 }
 
+impl RunInfo {
+    /// The run facts of a run made through the library (the C API's file and streaming
+    /// modes), which has no command line of its own: the `panelprep trim` command that reads
+    /// the same inputs (MultiQC takes the sample name from its `-i`) and the adapters used.
+    pub fn of_library_run(summary: &crate::pipeline::Summary) -> Self {
+        let names: Vec<String> = summary
+            .inputs
+            .iter()
+            .map(|i| i.path.display().to_string())
+            .collect();
+        let command = match names.as_slice() {
+            [a, b] => format!("panelprep trim -i {a} -I {b}"),
+            [a] if summary.paired => format!("panelprep trim --interleaved_in -i {a}"),
+            _ => format!("panelprep trim -i {}", names.join(" ")),
+        };
+        Self {
+            command,
+            adapters: summary.adapters.clone(),
+            ..Self::default()
+        }
+    }
+}
+
 /// A list of `(name, count)` pairs written as a JSON object in list order.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct OrderedCounts(pub Vec<(String, u64)>);
@@ -86,7 +109,7 @@ impl<'de> Deserialize<'de> for OrderedCounts {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct FastpReport {
     /// Totals before and after filtering (both mates together).
-    pub summary: Summary,
+    pub summary: FastpSummary,
     /// Reads per filtering outcome.
     pub filtering_result: FilteringResult,
     /// Duplication-rate estimate.
@@ -114,7 +137,7 @@ pub struct FastpReport {
 
 /// `summary`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Summary {
+pub struct FastpSummary {
     /// panelprep's version (fastp writes `fastp_version` here).
     pub panelprep_version: String,
     /// `single end (N cycles)` or `paired end (N cycles + M cycles)`.
@@ -589,7 +612,7 @@ pub fn build(stats: &RunStats, info: &RunInfo) -> FastpReport {
         reads.push(mate_stage(&stats.after[m], m as u8 + 1, "after_filtering"));
     }
     FastpReport {
-        summary: Summary {
+        summary: FastpSummary {
             panelprep_version: crate::VERSION.to_string(),
             sequencing,
             before_filtering: stage_summary(&stats.before, paired),

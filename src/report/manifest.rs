@@ -11,7 +11,10 @@ use crate::io::{Checksums, IoError};
 /// Version of the manifest layout (bumped when a field changes meaning or is removed).
 /// Format 2: `md5` is present only when MD5 was asked for (`panelprep trim` computes SHA-256
 /// only unless `--manifest-checksums md5,sha256`); format 1 always had it.
-pub const MANIFEST_FORMAT: u32 = 2;
+/// Format 3: `panelprep trim`'s `params` are its settings as `pp_options_to_json` writes
+/// them (every engine, trimming, filtering and UMI key, `thread` and `compression` instead
+/// of format 2's `threads` and `compression_level`), plus `inputs` and `outputs`.
+pub const MANIFEST_FORMAT: u32 = 3;
 
 /// Whether a file was read or written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

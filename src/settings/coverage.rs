@@ -11,16 +11,38 @@ use crate::coverage::{
 
 /// Coverage settings with the CLI's names (JSON keys take `-` or `_`). [`Default`] is the
 /// CLI's defaults: the `mosdepth` preset, 2 threads.
+///
+/// # Examples
+///
+/// Panel coverage as `panelprep coverage --bam cov_ok.bam --targets cov_panel.bed -T 1,5`
+/// computes it (without writing the files of `--prefix`):
+///
+/// ```
+/// use panelprep::CoverageSettings;
+/// let data = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/corpus");
+/// let mut settings = CoverageSettings::default();
+/// settings.set_json(r#"{"thresholds": [1, 5]}"#)?;
+/// let options = settings.to_options()?;
+/// let report = panelprep::coverage::run(
+///     &options,
+///     &data.join("cov_ok.bam"),
+///     &data.join("cov_panel.bed"),
+/// )?;
+/// assert_eq!(report.panel.targets, 3);
+/// assert_eq!(report.panel.target_territory, 1300);
+/// assert!((report.panel.mean_target_coverage - 2.31).abs() < 0.01);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "cli", derive(clap::Args))]
 #[serde(deny_unknown_fields, default)]
 pub struct CoverageSettings {
     /// Threads inflating BGZF blocks.
-    #[cfg_attr(feature = "cli", arg(short = 't', long, default_value_t = 2))]
+    #[cfg_attr(feature = "cli", arg(short = 't', long, default_value_t = CoverageSettings::default().threads))]
     pub threads: usize,
     /// Preset: mosdepth (default), mosdepth-fast, picard-hs.
-    #[cfg_attr(feature = "cli", arg(long, default_value = "mosdepth"))]
-    pub preset: String,
+    #[cfg_attr(feature = "cli", arg(long, value_enum, hide_possible_values = true, default_value_t = CoverageSettings::default().preset))]
+    pub preset: PresetName,
     /// mosdepth fast mode: whole alignment span, no mate-overlap correction.
     #[cfg_attr(feature = "cli", arg(short = 'x', long))]
     pub fast_mode: bool,
@@ -28,8 +50,8 @@ pub struct CoverageSettings {
     #[cfg_attr(feature = "cli", arg(long))]
     pub fragment_mode: bool,
     /// Mate overlap: count-both, mosdepth, picard-clip (default: from the preset).
-    #[cfg_attr(feature = "cli", arg(long))]
-    pub mate_overlap: Option<String>,
+    #[cfg_attr(feature = "cli", arg(long, value_enum, hide_possible_values = true))]
+    pub mate_overlap: Option<MateOverlapName>,
     /// Depth thresholds, comma-separated (default 20,50,100,250,500,1000).
     #[cfg_attr(feature = "cli", arg(short = 'T', long, value_delimiter = ','))]
     pub thresholds: Option<Vec<u32>>,
@@ -46,17 +68,17 @@ pub struct CoverageSettings {
     #[cfg_attr(feature = "cli", arg(long))]
     pub base_quality: Option<u8>,
     /// Depth below which target bases go to PREFIX.lowcov.bed.
-    #[cfg_attr(feature = "cli", arg(long, default_value_t = 100))]
+    #[cfg_attr(feature = "cli", arg(long, default_value_t = CoverageSettings::default().low_coverage))]
     pub low_coverage: u32,
     /// Which records to read: auto (index when a .bai exists), full, index.
-    #[cfg_attr(feature = "cli", arg(long, default_value = "auto"))]
-    pub scan: String,
+    #[cfg_attr(feature = "cli", arg(long, value_enum, hide_possible_values = true, default_value_t = CoverageSettings::default().scan))]
+    pub scan: ScanName,
     /// QC limit, repeatable: METRIC>=VALUE or METRIC<=VALUE (e.g. median_target_coverage>=150).
     #[cfg_attr(feature = "cli", arg(long = "gate"))]
     pub gate: Vec<String>,
     /// picard-hs: depth cap of Picard's histogram (MEDIAN_TARGET_COVERAGE, FOLD_80), as
     /// Picard's COVERAGE_CAP.
-    #[cfg_attr(feature = "cli", arg(long, default_value_t = crate::coverage::options::DEFAULT_COVERAGE_CAP))]
+    #[cfg_attr(feature = "cli", arg(long, default_value_t = CoverageSettings::default().coverage_cap))]
     pub coverage_cap: u32,
     /// Reference FASTA with its .fai (as mosdepth -f): required for CRAM; gives picard-hs its
     /// %gc column and AT/GC_DROPOUT.
@@ -68,7 +90,7 @@ impl Default for CoverageSettings {
     fn default() -> Self {
         Self {
             threads: 2,
-            preset: "mosdepth".into(),
+            preset: PresetName::Mosdepth,
             fast_mode: false,
             fragment_mode: false,
             mate_overlap: None,
@@ -78,7 +100,7 @@ impl Default for CoverageSettings {
             mapq: None,
             base_quality: None,
             low_coverage: 100,
-            scan: "auto".into(),
+            scan: ScanName::Auto,
             gate: Vec::new(),
             coverage_cap: crate::coverage::options::DEFAULT_COVERAGE_CAP,
             reference: None,
@@ -92,7 +114,7 @@ pub const COVERAGE_ALIASES: &[(&str, &str)] = &[("thread", "threads")];
 impl CoverageSettings {
     /// The library options these settings stand for: the preset's, then each setting given.
     pub fn to_options(&self) -> Result<CoverageOptions, CoverageError> {
-        let mut opts = Preset::parse(&self.preset)?.options();
+        let mut opts = Preset::from(self.preset).options();
         if self.fast_mode {
             opts.count = CountMode::AlignmentSpan;
             opts.mate_overlap = MateOverlap::CountBoth;
@@ -100,17 +122,8 @@ impl CoverageSettings {
         if self.fragment_mode {
             opts.count = CountMode::Fragment;
         }
-        if let Some(m) = &self.mate_overlap {
-            opts.mate_overlap = match m.as_str() {
-                "count-both" | "none" => MateOverlap::CountBoth,
-                "mosdepth" => MateOverlap::Mosdepth,
-                "picard-clip" | "picard" => MateOverlap::PicardClip,
-                o => {
-                    return Err(CoverageError::Options(format!(
-                        "unknown --mate-overlap {o:?}"
-                    )));
-                }
-            };
+        if let Some(m) = self.mate_overlap {
+            opts.mate_overlap = m.into();
         }
         if let Some(t) = &self.thresholds {
             opts.thresholds = t.clone();
@@ -131,13 +144,12 @@ impl CoverageSettings {
         opts.coverage_cap = self.coverage_cap;
         opts.reference = self.reference.clone();
         opts.threads = self.threads;
-        opts.scan = match self.scan.as_str() {
+        opts.scan = match self.scan {
             // picard-hs reads every record (Picard's read counts need them all)
-            "auto" if opts.preset == Preset::PicardHs => ScanMode::Full,
-            "auto" => ScanMode::Auto,
-            "full" => ScanMode::Full,
-            "index" => ScanMode::Index,
-            o => return Err(CoverageError::Options(format!("unknown --scan {o:?}"))),
+            ScanName::Auto if opts.preset == Preset::PicardHs => ScanMode::Full,
+            ScanName::Auto => ScanMode::Auto,
+            ScanName::Full => ScanMode::Full,
+            ScanName::Index => ScanMode::Index,
         };
         for g in &self.gate {
             opts.gate.push(GateLimit::parse(g)?);
@@ -171,5 +183,108 @@ impl CoverageSettings {
             g.check_known(&o.thresholds).map_err(as_options)?;
         }
         Ok(())
+    }
+}
+
+/// A coverage preset by name (`--preset`, JSON `"preset"`): the CLI's and the JSON's values of
+/// [`Preset`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "cli", derive(clap::ValueEnum))]
+#[serde(rename_all = "kebab-case")]
+pub enum PresetName {
+    /// mosdepth's defaults.
+    Mosdepth,
+    /// mosdepth's fast mode (`fast` too).
+    #[serde(alias = "fast")]
+    #[cfg_attr(feature = "cli", value(alias = "fast"))]
+    MosdepthFast,
+    /// Picard CollectHsMetrics (`picard` too).
+    #[serde(alias = "picard")]
+    #[cfg_attr(feature = "cli", value(alias = "picard"))]
+    PicardHs,
+}
+
+impl From<PresetName> for Preset {
+    fn from(p: PresetName) -> Self {
+        match p {
+            PresetName::Mosdepth => Preset::Mosdepth,
+            PresetName::MosdepthFast => Preset::MosdepthFast,
+            PresetName::PicardHs => Preset::PicardHs,
+        }
+    }
+}
+
+impl std::str::FromStr for PresetName {
+    type Err = Error;
+
+    /// A preset by name, as JSON names it (`mosdepth`, `mosdepth-fast`, `picard-hs`, or
+    /// `fast`, `picard`).
+    fn from_str(name: &str) -> Result<Self, Error> {
+        serde_json::from_value(serde_json::Value::String(name.to_string())).map_err(|_| {
+            Error::Options(format!(
+                "unknown preset {name:?} (expected mosdepth, mosdepth-fast or picard-hs)"
+            ))
+        })
+    }
+}
+
+impl std::fmt::Display for PresetName {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            PresetName::Mosdepth => "mosdepth",
+            PresetName::MosdepthFast => "mosdepth-fast",
+            PresetName::PicardHs => "picard-hs",
+        })
+    }
+}
+
+/// How mates' overlapping bases count (`--mate-overlap`, JSON `"mate_overlap"`): the values
+/// of [`MateOverlap`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "cli", derive(clap::ValueEnum))]
+#[serde(rename_all = "kebab-case")]
+pub enum MateOverlapName {
+    /// Both mates count (`none` too).
+    #[serde(alias = "none")]
+    #[cfg_attr(feature = "cli", value(alias = "none"))]
+    CountBoth,
+    /// mosdepth's correction.
+    Mosdepth,
+    /// Picard's clipping (`picard` too).
+    #[serde(alias = "picard")]
+    #[cfg_attr(feature = "cli", value(alias = "picard"))]
+    PicardClip,
+}
+
+impl From<MateOverlapName> for MateOverlap {
+    fn from(m: MateOverlapName) -> Self {
+        match m {
+            MateOverlapName::CountBoth => MateOverlap::CountBoth,
+            MateOverlapName::Mosdepth => MateOverlap::Mosdepth,
+            MateOverlapName::PicardClip => MateOverlap::PicardClip,
+        }
+    }
+}
+
+/// Which records a coverage run reads (`--scan`, JSON `"scan"`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "cli", derive(clap::ValueEnum))]
+#[serde(rename_all = "kebab-case")]
+pub enum ScanName {
+    /// The index when there is one (every record under picard-hs).
+    Auto,
+    /// Every record.
+    Full,
+    /// The records the index points to (an index is required).
+    Index,
+}
+
+impl std::fmt::Display for ScanName {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            ScanName::Auto => "auto",
+            ScanName::Full => "full",
+            ScanName::Index => "index",
+        })
     }
 }

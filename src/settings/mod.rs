@@ -6,6 +6,10 @@
 //! feature), the Rust API, and the JSON keys of the C API (`pp_options_set_json`,
 //! `pp_coverage_options_set_json`), so there is one list of names, defaults and help texts.
 //!
+//! # Examples
+//!
+//! Settings from JSON, as the C API's `pp_options_set_json` takes them:
+//!
 //! ```
 //! use panelprep::settings::RunSettings;
 //! let mut s = RunSettings::default();
@@ -25,6 +29,6 @@ mod trim_options;
 #[cfg(test)]
 mod tests;
 
-pub use coverage::{COVERAGE_ALIASES, CoverageSettings};
+pub use coverage::{COVERAGE_ALIASES, CoverageSettings, MateOverlapName, PresetName, ScanName};
 pub use run::{EngineSettings, RUN_ALIASES, RunSettings};
 pub use trim::TrimSettings;

@@ -452,3 +452,29 @@ fn fastp_compat_keys_map_to_the_engine_options() {
         );
     }
 }
+
+/// The CLI's defaults are the settings' [`Default`]: clap takes them from there, so parsing no
+/// argument gives the default settings.
+#[cfg(feature = "cli")]
+#[test]
+fn cli_defaults_are_the_settings_defaults() {
+    use super::EngineSettings;
+    use clap::Parser;
+    #[derive(Parser)]
+    struct Cli {
+        #[command(flatten)]
+        engine: EngineSettings,
+        #[command(flatten)]
+        trim: TrimSettings,
+    }
+    #[derive(Parser)]
+    struct CoverageCli {
+        #[command(flatten)]
+        coverage: CoverageSettings,
+    }
+    let cli = Cli::try_parse_from(["panelprep"]).expect("no argument parses");
+    assert_eq!(cli.engine, EngineSettings::default());
+    assert_eq!(cli.trim, TrimSettings::default());
+    let cov = CoverageCli::try_parse_from(["panelprep"]).expect("no argument parses");
+    assert_eq!(cov.coverage, CoverageSettings::default());
+}

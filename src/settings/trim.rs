@@ -18,14 +18,14 @@ pub struct TrimSettings {
     /// Read 1 adapter; `auto` detects it from the first reads (single-end default).
     #[cfg_attr(
         feature = "cli",
-        arg(short = 'a', long = "adapter_sequence", default_value = "auto")
+        arg(short = 'a', long = "adapter_sequence", default_value_t = TrimSettings::default().adapter_sequence)
     )]
     pub adapter_sequence: String,
     /// Read 2 adapter (`auto`: detected for pairs; none with --fastp_compat unless
     /// --detect_adapter_for_pe).
     #[cfg_attr(
         feature = "cli",
-        arg(long = "adapter_sequence_r2", default_value = "auto")
+        arg(long = "adapter_sequence_r2", default_value_t = TrimSettings::default().adapter_sequence_r2)
     )]
     pub adapter_sequence_r2: String,
     /// FASTA file of extra adapters searched in every read.
@@ -50,37 +50,37 @@ pub struct TrimSettings {
     /// Shortest adapter prefix trimmed at a 3' end.
     #[cfg_attr(
         feature = "cli",
-        arg(long = "adapter_min_overlap", default_value_t = 4)
+        arg(long = "adapter_min_overlap", default_value_t = TrimSettings::default().adapter_min_overlap)
     )]
     pub adapter_min_overlap: usize,
     /// Mismatches allowed per aligned adapter base.
     #[cfg_attr(
         feature = "cli",
-        arg(long = "adapter_error_rate", default_value_t = 0.1)
+        arg(long = "adapter_error_rate", default_value_t = TrimSettings::default().adapter_error_rate)
     )]
     pub adapter_error_rate: f64,
     /// Count adapter mismatches at bases below Q15 only beyond the error rate: true/false.
-    #[cfg_attr(feature = "cli", arg(long = "adapter_quality_aware", default_value_t = true, action = clap::ArgAction::Set))]
+    #[cfg_attr(feature = "cli", arg(long = "adapter_quality_aware", default_value_t = TrimSettings::default().adapter_quality_aware, action = clap::ArgAction::Set))]
     pub adapter_quality_aware: bool,
     /// Shortest adapter prefix trimmed from one mate when the pair gives no insert call.
     #[cfg_attr(
         feature = "cli",
-        arg(long = "adapter_min_overlap_pe", default_value_t = 8)
+        arg(long = "adapter_min_overlap_pe", default_value_t = TrimSettings::default().adapter_min_overlap_pe)
     )]
     pub adapter_min_overlap_pe: usize,
     /// Minimum overlap of the mates for an overlap-only insert call.
     #[cfg_attr(
         feature = "cli",
-        arg(long = "overlap_len_require", default_value_t = 30)
+        arg(long = "overlap_len_require", default_value_t = TrimSettings::default().overlap_len_require)
     )]
     pub overlap_len_require: usize,
     /// Mismatches allowed in an overlap-only call.
-    #[cfg_attr(feature = "cli", arg(long = "overlap_diff_limit", default_value_t = 5))]
+    #[cfg_attr(feature = "cli", arg(long = "overlap_diff_limit", default_value_t = TrimSettings::default().overlap_diff_limit))]
     pub overlap_diff_limit: usize,
     /// Mismatch percentage allowed in an overlap-only call.
     #[cfg_attr(
         feature = "cli",
-        arg(long = "overlap_diff_percent_limit", default_value_t = 20.0)
+        arg(long = "overlap_diff_percent_limit", default_value_t = TrimSettings::default().overlap_diff_percent_limit)
     )]
     pub overlap_diff_percent_limit: f64,
     /// Correct mismatched overlap bases from the better-quality mate.
@@ -93,13 +93,13 @@ pub struct TrimSettings {
     #[cfg_attr(feature = "cli", arg(short = 'G', long = "disable_trim_poly_g"))]
     pub disable_trim_poly_g: bool,
     /// Minimum poly-G run.
-    #[cfg_attr(feature = "cli", arg(long = "poly_g_min_len", default_value_t = 10))]
+    #[cfg_attr(feature = "cli", arg(long = "poly_g_min_len", default_value_t = TrimSettings::default().poly_g_min_len))]
     pub poly_g_min_len: usize,
     /// Poly-X trimming.
     #[cfg_attr(feature = "cli", arg(short = 'x', long = "trim_poly_x"))]
     pub trim_poly_x: bool,
     /// Minimum poly-X run.
-    #[cfg_attr(feature = "cli", arg(long = "poly_x_min_len", default_value_t = 10))]
+    #[cfg_attr(feature = "cli", arg(long = "poly_x_min_len", default_value_t = TrimSettings::default().poly_x_min_len))]
     pub poly_x_min_len: usize,
     /// Sliding-window cut from the 5' end.
     #[cfg_attr(feature = "cli", arg(short = '5', long = "cut_front"))]
@@ -113,13 +113,13 @@ pub struct TrimSettings {
     /// Default window size of the cuts.
     #[cfg_attr(
         feature = "cli",
-        arg(short = 'W', long = "cut_window_size", default_value_t = 4)
+        arg(short = 'W', long = "cut_window_size", default_value_t = TrimSettings::default().cut_window_size)
     )]
     pub cut_window_size: usize,
     /// Default mean quality of the cuts.
     #[cfg_attr(
         feature = "cli",
-        arg(short = 'M', long = "cut_mean_quality", default_value_t = 20)
+        arg(short = 'M', long = "cut_mean_quality", default_value_t = TrimSettings::default().cut_mean_quality)
     )]
     pub cut_mean_quality: u8,
     /// Window size of --cut_front (default -W).
@@ -150,13 +150,13 @@ pub struct TrimSettings {
     /// Bases cut from the 5' end of read 1.
     #[cfg_attr(
         feature = "cli",
-        arg(short = 'f', long = "trim_front1", default_value_t = 0)
+        arg(short = 'f', long = "trim_front1", default_value_t = TrimSettings::default().trim_front1)
     )]
     pub trim_front1: usize,
     /// Bases cut from the 3' end of read 1.
     #[cfg_attr(
         feature = "cli",
-        arg(short = 't', long = "trim_tail1", default_value_t = 0)
+        arg(short = 't', long = "trim_tail1", default_value_t = TrimSettings::default().trim_tail1)
     )]
     pub trim_tail1: usize,
     /// Bases cut from the 5' end of read 2 (default: as read 1).
@@ -168,7 +168,7 @@ pub struct TrimSettings {
     /// Read 1 maximum length after trimming (0 = none).
     #[cfg_attr(
         feature = "cli",
-        arg(short = 'b', long = "max_len1", default_value_t = 0)
+        arg(short = 'b', long = "max_len1", default_value_t = TrimSettings::default().max_len1)
     )]
     pub max_len1: usize,
     /// Read 2 maximum length (default: as read 1).
@@ -180,7 +180,7 @@ pub struct TrimSettings {
     /// Qualified base quality.
     #[cfg_attr(
         feature = "cli",
-        arg(short = 'q', long = "qualified_quality_phred", default_value_t = 15)
+        arg(short = 'q', long = "qualified_quality_phred", default_value_t = TrimSettings::default().qualified_quality_phred)
     )]
     pub qualified_quality_phred: u8,
     /// Percent of unqualified bases allowed.
@@ -189,20 +189,20 @@ pub struct TrimSettings {
         arg(
             short = 'u',
             long = "unqualified_percent_limit",
-            default_value_t = 40.0
+            default_value_t = TrimSettings::default().unqualified_percent_limit
         )
     )]
     pub unqualified_percent_limit: f64,
     /// Maximum N bases per read.
     #[cfg_attr(
         feature = "cli",
-        arg(short = 'n', long = "n_base_limit", default_value_t = 5)
+        arg(short = 'n', long = "n_base_limit", default_value_t = TrimSettings::default().n_base_limit)
     )]
     pub n_base_limit: usize,
     /// Minimum mean quality (0 = off).
     #[cfg_attr(
         feature = "cli",
-        arg(short = 'e', long = "average_qual", default_value_t = 0)
+        arg(short = 'e', long = "average_qual", default_value_t = TrimSettings::default().average_qual)
     )]
     pub average_qual: u8,
     /// Disable length filtering.
@@ -211,11 +211,11 @@ pub struct TrimSettings {
     /// Minimum read length.
     #[cfg_attr(
         feature = "cli",
-        arg(short = 'l', long = "length_required", default_value_t = 15)
+        arg(short = 'l', long = "length_required", default_value_t = TrimSettings::default().length_required)
     )]
     pub length_required: usize,
     /// Maximum read length (0 = none).
-    #[cfg_attr(feature = "cli", arg(long = "length_limit", default_value_t = 0))]
+    #[cfg_attr(feature = "cli", arg(long = "length_limit", default_value_t = TrimSettings::default().length_limit))]
     pub length_limit: usize,
     /// Low-complexity filter.
     #[cfg_attr(feature = "cli", arg(short = 'y', long = "low_complexity_filter"))]
@@ -223,7 +223,7 @@ pub struct TrimSettings {
     /// Complexity threshold, percent.
     #[cfg_attr(
         feature = "cli",
-        arg(short = 'Y', long = "complexity_threshold", default_value_t = 30.0)
+        arg(short = 'Y', long = "complexity_threshold", default_value_t = TrimSettings::default().complexity_threshold)
     )]
     pub complexity_threshold: f64,
     /// UMI processing.
@@ -231,16 +231,16 @@ pub struct TrimSettings {
     pub umi: bool,
     /// UMI location: index1, index2, read1, read2, per_index, per_read, index_file (with
     /// --umi_index_file).
-    #[cfg_attr(feature = "cli", arg(long = "umi_loc", default_value = ""))]
+    #[cfg_attr(feature = "cli", arg(long = "umi_loc", default_value_t = TrimSettings::default().umi_loc))]
     pub umi_loc: String,
     /// UMI length (read locations; index locations: the first N bases, 0 = all).
-    #[cfg_attr(feature = "cli", arg(long = "umi_len", default_value_t = 0))]
+    #[cfg_attr(feature = "cli", arg(long = "umi_len", default_value_t = TrimSettings::default().umi_len))]
     pub umi_len: usize,
     /// UMI name prefix.
-    #[cfg_attr(feature = "cli", arg(long = "umi_prefix", default_value = ""))]
+    #[cfg_attr(feature = "cli", arg(long = "umi_prefix", default_value_t = TrimSettings::default().umi_prefix))]
     pub umi_prefix: String,
     /// Bases skipped after a read UMI.
-    #[cfg_attr(feature = "cli", arg(long = "umi_skip", default_value_t = 0))]
+    #[cfg_attr(feature = "cli", arg(long = "umi_skip", default_value_t = TrimSettings::default().umi_skip))]
     pub umi_skip: usize,
     /// FASTQ of index reads whose sequence is the UMI, with `--umi_loc index_file` (I1/I2 from
     /// bcl2fastq or BCL Convert `--create-fastq-for-index-reads`; plain, gzip or BGZF): record
@@ -251,7 +251,7 @@ pub struct TrimSettings {
     // --- fastp command-line compatibility (issue 20): run scope and extra outputs. ---
     /// Reads (single-end) or pairs to process from the start of the input, 0 = all (fastp
     /// `--reads_to_process`).
-    #[cfg_attr(feature = "cli", arg(long = "reads_to_process", default_value_t = 0))]
+    #[cfg_attr(feature = "cli", arg(long = "reads_to_process", default_value_t = TrimSettings::default().reads_to_process))]
     pub reads_to_process: u64,
     /// Refuse to run when an output file already exists (fastp `--dont_overwrite`).
     #[cfg_attr(feature = "cli", arg(long = "dont_overwrite"))]
@@ -299,7 +299,7 @@ pub struct TrimSettings {
     /// Mismatches allowed between an index and a barcode (fastp `--filter_by_index_threshold`).
     #[cfg_attr(
         feature = "cli",
-        arg(long = "filter_by_index_threshold", default_value_t = 0)
+        arg(long = "filter_by_index_threshold", default_value_t = TrimSettings::default().filter_by_index_threshold)
     )]
     pub filter_by_index_threshold: usize,
     /// Split --out1/--out2 into this many files, 2-999, named `0001.NAME`... (fastp
@@ -317,7 +317,7 @@ pub struct TrimSettings {
     /// `-d/--split_prefix_digits`).
     #[cfg_attr(
         feature = "cli",
-        arg(short = 'd', long = "split_prefix_digits", default_value_t = 4)
+        arg(short = 'd', long = "split_prefix_digits", default_value_t = TrimSettings::default().split_prefix_digits)
     )]
     pub split_prefix_digits: usize,
 }

@@ -21,11 +21,11 @@ use crate::filter::Reason;
 
 /// Reads counted per filtering outcome, indexed by [`Reason::index`].
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct FilterCounts {
+pub struct ReasonCounts {
     counts: [u64; Reason::ALL.len()],
 }
 
-impl FilterCounts {
+impl ReasonCounts {
     /// Counts `reads` reads with outcome `reason`.
     pub fn add(&mut self, reason: Reason, reads: u64) {
         self.counts[reason.index()] += reads;
@@ -147,7 +147,7 @@ pub struct RunStats {
     /// Per mate, reads that passed filtering (after trimming).
     pub after: [ReadStats; 2],
     /// Filtering outcome counts (reads; a pair counts 2).
-    pub filter: FilterCounts,
+    pub filter: ReasonCounts,
     /// Adapter sequences cut.
     pub adapters: AdapterCounts,
     /// Bases removed by each trimming step.
@@ -224,7 +224,7 @@ impl RunStats {
             paired,
             before: [ReadStats::new(), ReadStats::new()],
             after: [ReadStats::new(), ReadStats::new()],
-            filter: FilterCounts::default(),
+            filter: ReasonCounts::default(),
             adapters: AdapterCounts::default(),
             trimmed: TrimCounts::default(),
             insert_sizes: InsertHist::default(),

@@ -462,6 +462,39 @@ impl Trimmer {
     /// Trims a pair in place; returns the detected insert size when the pair analysis made a
     /// call (also for inserts longer than the reads, from their overlap). No UMI with
     /// [`UmiLoc::IndexFile`]: see [`Trimmer::trim_pe_indexed`].
+    ///
+    /// # Examples
+    ///
+    /// A 24 bp insert read through into the TruSeq adapters, trimmed in memory:
+    ///
+    /// ```
+    /// use panelprep::fastq::ReadBuf;
+    /// use panelprep::trim::{TrimOptions, TrimOutcome, Trimmer};
+    /// let insert = b"ACGTTGCAAGGCTTACCGATGCAT";
+    /// let revcomp: Vec<u8> = insert.iter().rev().map(|b| match b {
+    ///     b'A' => b'T', b'C' => b'G', b'G' => b'C', _ => b'A',
+    /// }).collect();
+    /// let (a1, a2) = (&b"AGATCGGAAGAGCACACGTCTGAACTCCAGTCA"[..], &b"AGATCGGAAGAGCGTCGTGTAGGGAAAGAGTGT"[..]);
+    /// let read = |name: &[u8], seq: Vec<u8>| ReadBuf {
+    ///     head: name.to_vec(),
+    ///     qual: vec![b'I'; seq.len()],
+    ///     seq,
+    ///     plus: Vec::new(),
+    /// };
+    /// let mut r1 = read(b"p1/1", [&insert[..], &a1[..26]].concat());
+    /// let mut r2 = read(b"p1/2", [&revcomp[..], &a2[..26]].concat());
+    /// let trimmer = Trimmer::new(&TrimOptions {
+    ///     adapter_r1: Some(a1.to_vec()),
+    ///     adapter_r2: Some(a2.to_vec()),
+    ///     ..TrimOptions::default()
+    /// })?;
+    /// let mut outcome = [TrimOutcome::default(), TrimOutcome::default()];
+    /// let insert_size = trimmer.trim_pe(&mut r1, &mut r2, &mut outcome);
+    /// assert_eq!(insert_size, Some(24));
+    /// assert_eq!(r1.seq, insert);
+    /// assert_eq!(r2.seq, revcomp);
+    /// # Ok::<(), panelprep::Error>(())
+    /// ```
     pub fn trim_pe(
         &self,
         r1: &mut ReadBuf,

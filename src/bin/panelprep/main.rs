@@ -19,8 +19,8 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand};
-use panelprep::pipeline::{self, Control, Inputs, Outputs, PipelineOptions};
-use panelprep::settings::TrimSettings;
+use panelprep::pipeline::{self, Control, Inputs, Outputs};
+use panelprep::settings::{EngineSettings, RunSettings, TrimSettings};
 
 /// Sequencer-side preprocessing for gene-panel data.
 #[derive(Parser)]
@@ -48,44 +48,6 @@ enum Command {
     Completions(docs::CompletionsArgs),
     /// Print the man page (roff) of panelprep and its subcommands.
     Manpage,
-}
-
-/// Engine options shared by the FASTQ commands (fastp's names where they exist).
-#[derive(Args, Clone)]
-struct EngineArgs {
-    /// Worker threads.
-    #[arg(
-        short = 'w',
-        long = "thread",
-        visible_alias = "threads",
-        default_value_t = 2
-    )]
-    threads: usize,
-    /// Input qualities are Phred+64 (converted to Phred+33 on output).
-    #[arg(short = '6', long = "phred64")]
-    phred64: bool,
-    /// Compression level of gzip (BGZF) output, 0-12.
-    #[arg(short = 'z', long = "compression", default_value_t = 4)]
-    compression: u32,
-    /// Accept inputs that hold no record (an error by default).
-    #[arg(long = "allow-empty")]
-    allow_empty: bool,
-    /// Input bytes per batch.
-    #[arg(long = "batch-bytes", default_value_t = 1 << 20, hide = true)]
-    batch_bytes: usize,
-}
-
-impl EngineArgs {
-    fn options(&self) -> PipelineOptions {
-        PipelineOptions {
-            threads: self.threads,
-            phred64: self.phred64,
-            compression_level: self.compression,
-            batch_bytes: self.batch_bytes,
-            allow_empty: self.allow_empty,
-            ..PipelineOptions::passthrough()
-        }
-    }
 }
 
 #[derive(Args)]
@@ -152,7 +114,7 @@ struct TrimCmd {
     #[arg(long = "passthrough")]
     passthrough: bool,
     #[command(flatten)]
-    engine: EngineArgs,
+    engine: EngineSettings,
     #[command(flatten)]
     trim: TrimSettings,
 }
@@ -166,7 +128,7 @@ struct ValidateCmd {
     #[arg(long = "interleaved")]
     interleaved: bool,
     #[command(flatten)]
-    engine: EngineArgs,
+    engine: EngineSettings,
 }
 
 fn main() -> ExitCode {
@@ -256,11 +218,18 @@ fn trim(t: &TrimCmd, control: &Control) -> Result<(), panelprep::Error> {
     paths.html_title = t.report_title.clone();
     paths.md5 = t.manifest_checksums.md5;
     pipeline::refuse_existing(settings.dont_overwrite, paths.all())?;
-    let mut opts = t.engine.options();
-    settings.apply_scope(&mut opts);
-    if !t.passthrough {
-        settings.apply(&mut opts, inputs.is_paired())?;
-    }
+    let run = RunSettings {
+        engine: EngineSettings {
+            interleaved_in: t.interleaved,
+            passthrough: t.passthrough,
+            stats: paths.needs_stats(),
+            checksums: paths.manifest.is_some(),
+            ..t.engine.clone()
+        },
+        trim: settings,
+    };
+    let mut opts = run.pipeline_options(inputs.layout())?;
+    opts.checksum_md5 = paths.md5;
     // Every file of the run by identity, reports and manifest included, before any byte is read.
     let (ins, mut outs) = pipeline::run_files(&opts, &inputs, &outputs);
     let reports = [
@@ -274,9 +243,6 @@ fn trim(t: &TrimCmd, control: &Control) -> Result<(), panelprep::Error> {
         }
     }
     panelprep::io::check_distinct(&ins, &outs)?;
-    opts.stats = paths.needs_stats();
-    opts.checksums = paths.manifest.is_some();
-    opts.checksum_md5 = paths.md5;
     let clock = std::time::Instant::now();
     let in_paths = inputs.paths();
     let watch = progress::Watch {
@@ -292,16 +258,7 @@ fn trim(t: &TrimCmd, control: &Control) -> Result<(), panelprep::Error> {
         adapters: summary.adapters.clone(),
         ..Default::default()
     };
-    let params = serde_json::json!({
-        "inputs": inputs.paths(),
-        "outputs": [outputs.out1, outputs.out2],
-        "interleaved_in": t.interleaved,
-        "threads": opts.threads,
-        "compression_level": opts.compression_level,
-        "phred64": opts.phred64,
-        "allow_empty": opts.allow_empty,
-        "batch_bytes": opts.batch_bytes,
-    });
+    let params = run.manifest_params(&inputs, &outputs)?;
     reports::write(
         &mut set,
         &paths,
@@ -333,10 +290,7 @@ fn validate(v: &ValidateCmd, control: &Control) -> Result<(), panelprep::Error> 
         } else {
             Inputs::Single(f.clone())
         };
-        let opts = PipelineOptions {
-            stats: false,
-            ..v.engine.options()
-        };
+        let opts = v.engine.validation_options(inputs.layout())?;
         let watch = progress::Watch {
             inputs: std::slice::from_ref(f),
             paired: v.interleaved,
