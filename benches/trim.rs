@@ -1,10 +1,12 @@
-//! Criterion benchmarks of the trimming kernels on simulated 2x150 FFPE-like reads:
-//! single-read adapter search, the paired insert analysis, quality trimming, and whole-pair
-//! trimming. `cargo bench --bench trim`.
+//! Criterion benchmarks of the trimming kernels on simulated 2x150 reads: single-read adapter
+//! search, the paired insert analysis, quality trimming, and whole-pair trimming. Group `trim`
+//! uses the original (legacy, mostly Q23) generator, so its figures compare across versions;
+//! `trim_novaseq` (4-bin, Q37-dominant, dimers, short inserts, failing read-2 tails) and
+//! `trim_miseq` (full-resolution qualities) the realistic profiles. `cargo bench --bench trim`.
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use panelprep::fastq::ReadBuf;
-use panelprep::simulate::{SimOptions, Simulator, TRUSEQ_R1, TRUSEQ_R2};
+use panelprep::simulate::{Profile, SimOptions, Simulator, TRUSEQ_R1, TRUSEQ_R2};
 use panelprep::trim::{Adapter, TrimOptions, TrimOutcome, Trimmer, quality};
 use std::hint::black_box;
 
@@ -18,10 +20,10 @@ fn load(rec: &[u8]) -> ReadBuf {
     }
 }
 
-fn pairs(n: u64) -> Vec<(ReadBuf, ReadBuf)> {
+fn pairs(n: u64, profile: Profile) -> Vec<(ReadBuf, ReadBuf)> {
     let mut sim = Simulator::new(SimOptions {
         pairs: n,
-        ..SimOptions::default()
+        ..SimOptions::realistic(profile)
     });
     let mut v = Vec::new();
     while let Some(p) = sim.next_pair() {
@@ -31,9 +33,19 @@ fn pairs(n: u64) -> Vec<(ReadBuf, ReadBuf)> {
 }
 
 fn bench(c: &mut Criterion) {
-    let data = pairs(1000);
+    for (group, profile) in [
+        ("trim", Profile::Legacy),
+        ("trim_novaseq", Profile::NovaSeq),
+        ("trim_miseq", Profile::MiSeq),
+    ] {
+        bench_profile(c, group, profile);
+    }
+}
+
+fn bench_profile(c: &mut Criterion, group: &str, profile: Profile) {
+    let data = pairs(1000, profile);
     let n = data.len() as u64;
-    let mut g = c.benchmark_group("trim");
+    let mut g = c.benchmark_group(group);
     g.throughput(Throughput::Elements(n));
 
     let ad = Adapter::new(TRUSEQ_R1, 0.1).expect("adapter");
