@@ -19,8 +19,15 @@ pub const EOF_BLOCK: [u8; 28] = [
     0, 0,
 ];
 
-/// Compressed bytes handed to the pool in one batch.
-const BATCH_BYTES: usize = 1 << 20;
+/// Inflated bytes handed to the pool in one batch (a batch ends at the first block that
+/// reaches it). Counted in inflated bytes, not compressed ones: memory then follows this
+/// figure whatever the compression ratio (a redundant BAM inflates 15x).
+const BATCH_INFLATED: usize = 1 << 20;
+
+/// Batches queued for the consumer beyond the ones being inflated and handled.
+fn queue_depth(pool: &rayon::ThreadPool) -> usize {
+    pool.current_num_threads() + 1
+}
 
 /// A reference sequence from the BAM header.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -505,9 +512,9 @@ fn produce(
         let mut done = false;
         while !done {
             let mut blocks = Vec::new();
-            let mut bytes = 0;
+            let mut inflated = 0;
             let mut end_trim = None;
-            while bytes < BATCH_BYTES {
+            while inflated < BATCH_INFLATED {
                 if let Some(end) = range.end
                     && (offset > end.block || (offset == end.block && end.within == 0))
                 {
@@ -519,7 +526,7 @@ fn produce(
                     break;
                 };
                 offset += b.bytes.len() as u64;
-                bytes += b.bytes.len();
+                inflated += b.isize();
                 let is_end = range.end.is_some_and(|e| e.block == b.offset);
                 if is_end {
                     end_trim = range.end.map(|e| usize::from(e.within));
@@ -578,7 +585,7 @@ pub fn scan<F>(
 where
     F: FnMut(&RawRecord<'_>, u64) -> Result<(), CoverageError>,
 {
-    let (tx, rx): (BatchTx, Receiver<Receiver<BatchMsg>>) = sync_channel(4);
+    let (tx, rx): (BatchTx, Receiver<Receiver<BatchMsg>>) = sync_channel(queue_depth(pool));
     std::thread::scope(|s| {
         let producer = s.spawn(move || {
             let res = produce(path, ranges, pool, &tx);
@@ -743,7 +750,10 @@ pub fn index_ranges(
             }),
         })
         .collect();
-    let mut counts = IndexCounts::default();
+    let mut counts = IndexCounts {
+        references: index.reference_sequences().len(),
+        ..IndexCounts::default()
+    };
     for (i, rs) in index.reference_sequences().iter().enumerate() {
         if let Some(m) = rs.metadata() {
             counts.mapped += m.mapped_record_count();
@@ -765,4 +775,6 @@ pub struct IndexCounts {
     pub per_reference: Vec<(usize, u64)>,
     /// Unmapped records without a position.
     pub unplaced_unmapped: u64,
+    /// Reference sequences the index lists.
+    pub references: usize,
 }

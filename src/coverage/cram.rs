@@ -754,6 +754,7 @@ pub fn index_containers(
         mapped: 0,
         per_reference: with_records.into_iter().map(|r| (r, 1)).collect(),
         unplaced_unmapped: 0,
+        references: 0,
     };
     Ok((offsets, counts))
 }

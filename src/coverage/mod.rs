@@ -270,7 +270,13 @@ pub fn run_logged(
         }
         (ScanMode::Index, Some(bai)) => {
             let (ranges, counts) = bam::index_ranges(bai, &regions)?;
-            bam_check::check_index(bam, bai, header.references.len(), &ranges)?;
+            bam_check::check_index(
+                bam,
+                bai,
+                header.references.len(),
+                counts.references,
+                &ranges,
+            )?;
             index_counts = Some(counts);
             ranges
         }
