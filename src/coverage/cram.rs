@@ -402,6 +402,7 @@ fn decode_container(
     };
     let compression_header = c.compression_header().map_err(decode(0))?;
     let mut rec = Vec::with_capacity(1024);
+    let mut ops = Vec::with_capacity(16);
     for slice in c.slices() {
         let slice = slice.map_err(decode(count))?;
         let (core_data_src, external_data_srcs) = slice.decode_blocks().map_err(decode(count))?;
@@ -419,7 +420,7 @@ fn decode_container(
                 after: count,
                 kind: FailKind::Record(m),
             };
-            encode(r, header, fields, &mut rec).map_err(record)?;
+            encode(r, header, fields, &mut ops, &mut rec).map_err(record)?;
             let size = u32::try_from(rec.len())
                 .map_err(|_| record(format!("record of {} bytes is too long", rec.len())))?;
             out.extend_from_slice(&size.to_le_bytes());
@@ -781,8 +782,16 @@ impl Fields {
 }
 
 /// Lays `rec` out as the bytes of a BAM record after `block_size` (no tags). Bases not in
-/// `fields` are written as N and qualities as 0xFF (the lengths are kept).
-fn encode<R>(rec: &R, header: &sam::Header, fields: Fields, out: &mut Vec<u8>) -> Result<(), String>
+/// `fields` are written as N and qualities as 0xFF (the lengths are kept). `ops` is scratch
+/// space for the CIGAR words (noodles derives a CRAM record's CIGAR from its features on each
+/// walk, so it is walked once).
+fn encode<R>(
+    rec: &R,
+    header: &sam::Header,
+    fields: Fields,
+    ops: &mut Vec<u32>,
+    out: &mut Vec<u8>,
+) -> Result<(), String>
 where
     R: sam::alignment::Record + ?Sized,
 {
@@ -803,9 +812,21 @@ where
     let name: &[u8] = rec.name().map_or(b"*", |n| n.as_ref());
     let lrn = u8::try_from(name.len() + 1)
         .map_err(|_| format!("read name of {} bytes is too long", name.len()))?;
-    let cigar = rec.cigar();
-    let n_cigar = u16::try_from(cigar.len())
-        .map_err(|_| format!("{} CIGAR operations do not fit a BAM record", cigar.len()))?;
+    ops.clear();
+    let mut ref_span: i64 = 0;
+    for op in rec.cigar().iter() {
+        let op = op.map_err(text)?;
+        if op.kind().consumes_reference() {
+            ref_span += op.len() as i64;
+        }
+        let len = u32::try_from(op.len())
+            .ok()
+            .filter(|&l| l < 1 << 28)
+            .ok_or_else(|| format!("CIGAR operation of length {} is too long", op.len()))?;
+        ops.push(len << 4 | op_code(op.kind()));
+    }
+    let n_cigar = u16::try_from(ops.len())
+        .map_err(|_| format!("{} CIGAR operations do not fit a BAM record", ops.len()))?;
     let seq = rec.sequence();
     let n_seq = seq.len();
     let l_seq = u32::try_from(n_seq).map_err(|_| "sequence is too long".to_owned())?;
@@ -830,17 +851,8 @@ where
     out.extend_from_slice(&rec.template_length().map_err(text)?.to_le_bytes());
     out.extend_from_slice(name);
     out.push(0);
-    let mut ref_span: i64 = 0;
-    for op in cigar.iter() {
-        let op = op.map_err(text)?;
-        if op.kind().consumes_reference() {
-            ref_span += op.len() as i64;
-        }
-        let len = u32::try_from(op.len())
-            .ok()
-            .filter(|&l| l < 1 << 28)
-            .ok_or_else(|| format!("CIGAR operation of length {} is too long", op.len()))?;
-        out.extend_from_slice(&(len << 4 | op_code(op.kind())).to_le_bytes());
+    for op in ops.iter() {
+        out.extend_from_slice(&op.to_le_bytes());
     }
     if start >= 0 {
         let bin = reg2bin(i64::from(start), i64::from(start) + ref_span.max(1));
@@ -855,14 +867,15 @@ where
     } else {
         out.resize(out.len() + n_seq.div_ceil(2), 0xff);
     }
-    let qual = rec.quality_scores();
-    if fields.qualities && qual.len() == n_seq {
-        for q in qual.iter() {
-            out.push(q.map_err(text)?);
+    let qual = fields.qualities.then(|| rec.quality_scores());
+    match qual {
+        Some(qual) if qual.len() == n_seq => {
+            for q in qual.iter() {
+                out.push(q.map_err(text)?);
+            }
         }
-    } else {
         // not read, or not stored (`*`): BAM's 0xFF fill
-        out.resize(out.len() + n_seq, 0xff);
+        _ => out.resize(out.len() + n_seq, 0xff),
     }
     Ok(())
 }
