@@ -7,7 +7,8 @@ use std::fmt::Write as _;
 
 use serde::Serialize;
 
-use super::gate::{Cmp, GateReport};
+use super::gate::GateReport;
+use super::options::Cmp;
 use super::rank::{genes_worst_first, locus, low_share, targets_worst_first};
 use super::report::CoverageReport;
 use crate::report::html::{STYLE, int, pct};
