@@ -4,9 +4,7 @@
 use std::path::Path;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
-use panelprep::coverage::bam::{BamHeader, RawRecord, Reference};
-use panelprep::coverage::depth::Engine;
-use panelprep::coverage::targets::merge_intervals;
+use panelprep::coverage::{BamHeader, Engine, RawRecord, Reference, merge_intervals};
 use panelprep::coverage::{CoverageOptions, Preset};
 
 fn record(pos: u32, mate: u32, flag: u16, name: &str, buf: &mut Vec<u8>) {

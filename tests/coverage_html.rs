@@ -7,8 +7,8 @@
 mod common;
 
 use common::*;
-use panelprep::coverage::rank::low_share;
-use panelprep::coverage::{self, CoverageOptions, CoverageReport, GateLimit, Preset, html};
+use panelprep::coverage::low_share;
+use panelprep::coverage::{self, CoverageOptions, CoverageReport, GateLimit, Preset, render_html};
 
 fn demo(gates: &[&str]) -> CoverageReport {
     let (bam, bed) = demo_panel();
@@ -46,7 +46,7 @@ fn first_cells(page: &str, id: &str) -> Vec<String> {
 #[test]
 fn html_shows_verdict_worst_first_low_regions_and_a_plot() {
     let r = demo(&["median_target_coverage>=20", "pct_target_bases_20x>=0.5"]);
-    let page = html::render(&r, "2026-01-02T03:04:05Z");
+    let page = render_html(&r, "2026-01-02T03:04:05Z");
     // header: sample from the read group (SM:panel), run date, verdict with its limits
     let header = between(&page, "<header>", "</header>");
     assert!(header.contains("<b id=sample>panel</b>"), "{header}");
@@ -103,7 +103,7 @@ fn html_shows_verdict_worst_first_low_regions_and_a_plot() {
     }
     assert!(page.starts_with("<!DOCTYPE html>") && page.trim_end().ends_with("</html>"));
     // deterministic: only the date differs
-    let again = html::render(&r, "2030-12-31T00:00:00Z");
+    let again = render_html(&r, "2030-12-31T00:00:00Z");
     assert_eq!(
         page.replace("2026-01-02T03:04:05Z", "DATE"),
         again.replace("2030-12-31T00:00:00Z", "DATE")
@@ -113,11 +113,11 @@ fn html_shows_verdict_worst_first_low_regions_and_a_plot() {
 #[test]
 fn html_shows_a_failed_gate_and_no_gate() {
     let r = demo(&["median_target_coverage>=100", "pct_target_bases_20x>=0.5"]);
-    let page = html::render(&r, "d");
+    let page = render_html(&r, "d");
     let header = between(&page, "<header>", "</header>");
     assert!(header.contains("QC gate: FAIL"), "{header}");
     assert!(header.contains("<tr class=fail><td class=l>median_target_coverage</td>"));
-    let none = html::render(&demo(&[]), "d");
+    let none = render_html(&demo(&[]), "d");
     assert!(none.contains("QC gate: not set"));
 }
 
@@ -141,7 +141,7 @@ fn outputs_include_html_and_multiqc_tables_in_one_set() {
     let read = |s: &str| std::fs::read_to_string(with(&prefix, s)).expect("read");
     let page = read(".coverage.html");
     let date = between(&page, "<span id=run-date>", "</span>").to_string();
-    assert_eq!(page, html::render(&r, &date));
+    assert_eq!(page, render_html(&r, &date));
     for (suffix, id, name) in [
         (".gate_mqc.tsv", "panelprep_coverage_gate", "QC gate"),
         (".genes_mqc.tsv", "panelprep_coverage_genes", "genes"),
@@ -169,7 +169,7 @@ fn outputs_include_html_and_multiqc_tables_in_one_set() {
     let genes = read(".genes_mqc.tsv");
     let rows: Vec<&str> = genes.lines().filter(|l| l.starts_with("S1: ")).collect();
     assert_eq!(rows.len(), r.genes.len());
-    let first = coverage::rank::genes_worst_first(&r.genes)[0];
+    let first = coverage::genes_worst_first(&r.genes)[0];
     assert!(
         rows[0].starts_with(&format!("S1: {}\t", first.gene)),
         "{}",

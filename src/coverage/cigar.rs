@@ -43,6 +43,31 @@ impl Op {
         (op, u64::from(word >> 4))
     }
 
+    /// A raw CIGAR word whose code is one of the nine BAM operations, else that code.
+    #[inline]
+    pub fn check(word: u32) -> Result<(), u32> {
+        match word & 0xf {
+            code @ 9.. => Err(code),
+            _ => Ok(()),
+        }
+    }
+
+    /// The BAM code of the operation (`MIDNSHP=X` = 0 to 8).
+    #[inline]
+    pub fn code(self) -> u32 {
+        match self {
+            Self::Match => 0,
+            Self::Insertion => 1,
+            Self::Deletion => 2,
+            Self::Skip => 3,
+            Self::SoftClip => 4,
+            Self::HardClip => 5,
+            Self::Padding => 6,
+            Self::SeqMatch => 7,
+            Self::SeqMismatch => 8,
+        }
+    }
+
     /// `M`, `=` or `X`: the base is aligned to a reference base.
     #[inline]
     pub fn is_aligned(self) -> bool {
@@ -73,11 +98,19 @@ mod tests {
     use super::Op;
 
     #[test]
+    fn codes_above_8_are_refused() {
+        assert_eq!(Op::check((3 << 4) | 9), Err(9));
+        assert_eq!(Op::check(15), Err(15));
+    }
+
+    #[test]
     fn decodes_every_code() {
         let ops = "MIDNSHP=X";
         for (code, ch) in ops.chars().enumerate() {
             let (op, len) = Op::decode((7 << 4) | code as u32);
             assert_eq!(len, 7);
+            assert_eq!(op.code(), code as u32, "{ch}");
+            assert_eq!(Op::check(code as u32), Ok(()));
             assert_eq!(op.is_aligned(), matches!(ch, 'M' | '=' | 'X'), "{ch}");
             assert_eq!(
                 op.consumes_reference(),

@@ -1,40 +1,60 @@
 //! Panel coverage from a coordinate-sorted BAM or CRAM and a target BED.
 //!
-//! [`run`] reads the BED ([`targets`]), the BAM header and, when a BAI exists, only the chunks
-//! that hold target records ([`bam`]), or a whole CRAM decoded against `--reference`
-//! ([`cram`]); the depth engine ([`depth`]) keeps one difference array per merged target span,
-//! so memory follows the panel, not the genome. [`metrics`] turns the depths into per-target,
-//! per-gene and panel numbers, [`lowcov`] finds low-coverage runs, [`gate`] checks QC limits,
-//! and [`write_outputs`] writes JSON, TSV, mosdepth-compatible files, the HTML report
-//! ([`html`]) and MultiQC tables ([`multiqc`]), all through [`crate::io::AtomicFile`] in one
-//! all-or-nothing output set.
+//! [`run`] reads the BED (`targets`), the BAM header and, when a BAI exists, only the chunks
+//! that hold target records (`bam`), or a CRAM decoded against `--reference` (`cram`); the
+//! depth engine ([`Engine`]: record filter, CIGAR walk, mate overlap, spans) keeps one
+//! difference array per merged target span, so memory follows the panel, not the genome.
+//! `metrics` turns the depths into per-target, per-gene and panel numbers, `lowcov` finds
+//! low-coverage runs, `gate` checks QC limits, and [`write_outputs`] writes JSON, TSV,
+//! mosdepth-compatible files, the HTML report ([`render_html`]) and MultiQC tables, all through
+//! [`crate::io::AtomicFile`] in one all-or-nothing output set.
+//!
+//! The submodules are private; this file re-exports what the CLI, the C API, the tests and the
+//! benches use. Over 400 lines because [`run_logged`] is the run's one sequence of steps (BED,
+//! header, index, scan, metrics, Picard, gate) next to the layer's error enum: split, the order
+//! of the steps would no longer read in one place.
 
-pub mod bam;
-pub mod bam_check;
-pub mod cigar;
-pub mod cram;
-pub mod depth;
-pub mod gate;
-pub mod html;
-pub mod lowcov;
-pub mod metrics;
-pub mod mosdepth;
-pub mod multiqc;
-pub mod options;
-pub mod picard;
-pub mod rank;
-pub mod reference;
-pub mod report;
-pub mod targets;
+mod bam;
+mod bam_check;
+mod cigar;
+mod cram;
+mod depth;
+mod gate;
+mod html;
+mod lowcov;
+mod metrics;
+mod mosdepth;
+mod multiqc;
+// crate-visible: `settings::coverage` names `coverage::options::DEFAULT_COVERAGE_CAP`
+pub(crate) mod options;
+mod picard;
+mod rank;
+mod reference;
+mod report;
+mod targets;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
-pub use depth::{Excluded, FilterCounts, RecordCounts};
-pub use gate::{GateLimit, GateReport};
-pub use metrics::{GeneMetrics, PanelMetrics, TargetMetrics};
-pub use options::{CountMode, CoverageOptions, MateOverlap, Preset, ScanMode};
+// The public surface: what the CLI, the C API, the tests and the benches use, and the types
+// that appear in it. Everything else stays inside the coverage layer.
+pub use bam::{BamHeader, RawRecord, Reference};
+pub use depth::{ContigDepth, Engine, Excluded, FilterCounts, RecordCounts, SpanDepth};
+pub use gate::{GateReport, GateRow, to_tsv as gate_tsv};
+pub use html::render as render_html;
+pub use lowcov::LowCoverage;
+pub use metrics::{
+    ContigTables, DepthStat, GeneMetrics, Hist, MosdepthTables, PanelMetrics, TargetMetrics,
+};
+pub use options::{
+    Cmp, CountMode, CoverageOptions, DEFAULT_COVERAGE_CAP, DEFAULT_THRESHOLDS, GateLimit, METRICS,
+    MateOverlap, Preset, ScanMode,
+};
+pub use picard::hs::{HsMetrics, MergedTarget};
+pub use picard::{HsCounts, PicardReport};
+pub use rank::{genes_worst_first, low_share};
 pub use report::{CoverageReport, check_paths, stage_outputs, write_outputs};
+pub use targets::{Span, merge_intervals};
 
 use crate::Location;
 
@@ -270,7 +290,13 @@ pub fn run_logged(
         }
         (ScanMode::Index, Some(bai)) => {
             let (ranges, counts) = bam::index_ranges(bai, &regions)?;
-            bam_check::check_index(bam, bai, header.references.len(), &ranges)?;
+            bam_check::check_index(
+                bam,
+                bai,
+                header.references.len(),
+                counts.references,
+                &ranges,
+            )?;
             index_counts = Some(counts);
             ranges
         }

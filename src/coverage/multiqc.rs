@@ -9,7 +9,8 @@
 
 use std::fmt::Write as _;
 
-use super::gate::{Cmp, GateReport};
+use super::gate::GateReport;
+use super::options::Cmp;
 use super::rank::{genes_worst_first, locus};
 use super::report::CoverageReport;
 

@@ -3,7 +3,6 @@
 use serde::Serialize;
 
 use super::CoverageError;
-use super::gate::GateLimit;
 
 /// SAM flag bits, named for readability.
 pub mod flags {
@@ -212,5 +211,72 @@ impl CoverageOptions {
             )));
         }
         Ok(())
+    }
+}
+
+/// Comparison of a metric with its limit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum Cmp {
+    /// The metric must be at least the limit.
+    #[serde(rename = ">=")]
+    AtLeast,
+    /// The metric must be at most the limit.
+    #[serde(rename = "<=")]
+    AtMost,
+}
+
+/// One QC limit, e.g. `median_target_coverage>=150`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct GateLimit {
+    /// Metric name (see [`METRICS`]).
+    pub metric: String,
+    /// Comparison.
+    pub cmp: Cmp,
+    /// Limit.
+    pub limit: f64,
+}
+
+/// Metric names a limit may use; `pct_target_bases_<N>x` needs N among the thresholds.
+pub const METRICS: &[&str] = &[
+    "mean_target_coverage",
+    "median_target_coverage",
+    "min_target_coverage",
+    "min_target_mean",
+    "pct_target_bases_<N>x",
+    "uniformity_pct_0_2x_mean",
+    "fold_80_base_penalty",
+    "zero_cvg_targets",
+    "zero_cvg_targets_pct",
+    "low_coverage_bases",
+    "pct_mapped_reads_on_target",
+    "pct_reads_on_target",
+    "pct_bases_on_target",
+];
+
+impl GateLimit {
+    /// Parses `metric>=value` or `metric<=value`.
+    pub fn parse(s: &str) -> Result<Self, CoverageError> {
+        let (metric, cmp, value) = if let Some((m, v)) = s.split_once(">=") {
+            (m, Cmp::AtLeast, v)
+        } else if let Some((m, v)) = s.split_once("<=") {
+            (m, Cmp::AtMost, v)
+        } else {
+            return Err(CoverageError::Options(format!(
+                "gate limit {s:?}: expected METRIC>=VALUE or METRIC<=VALUE"
+            )));
+        };
+        let limit: f64 = value.trim().parse().map_err(|_| {
+            CoverageError::Options(format!("gate limit {s:?}: {value:?} is not a number"))
+        })?;
+        if !limit.is_finite() {
+            return Err(CoverageError::Options(format!(
+                "gate limit {s:?}: limit must be finite"
+            )));
+        }
+        Ok(Self {
+            metric: metric.trim().to_string(),
+            cmp,
+            limit,
+        })
     }
 }

@@ -1,6 +1,5 @@
 //! Panel BED parsing: targets, their names, and per-contig merged spans.
 
-use std::collections::HashMap;
 use std::io::{BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
 
@@ -28,11 +27,6 @@ impl Target {
     /// Number of bases.
     pub fn len(&self) -> u64 {
         self.end - self.start
-    }
-
-    /// True for a zero-length interval.
-    pub fn is_empty(&self) -> bool {
-        self.end == self.start
     }
 
     /// The gene this target is grouped under: its name, or `chrom:start-end` without one.
@@ -263,15 +257,6 @@ pub fn check_against_bam(
         ));
     }
     Ok(warnings)
-}
-
-/// Groups target indices by contig name.
-pub fn by_contig(targets: &[Target]) -> HashMap<&str, Vec<usize>> {
-    let mut map: HashMap<&str, Vec<usize>> = HashMap::new();
-    for (i, t) in targets.iter().enumerate() {
-        map.entry(t.contig.as_str()).or_default().push(i);
-    }
-    map
 }
 
 #[cfg(test)]

@@ -1,7 +1,10 @@
 //! BGZF blocks: one gzip member of at most 64 KiB carrying its size in the `BC` extra field.
-//! Pure functions shared by the parallel reader and the block writer.
+//! The one place that parses block headers, reads whole blocks from a stream, inflates and
+//! deflates them, for the FASTQ side (`io::bgzf_reader`, the pipeline's writer) and the
+//! BAM side (`coverage::bam`); each side words the errors in its own layer's terms.
 
 use std::cell::RefCell;
+use std::io::Read;
 
 use libdeflater::{CompressionLvl, Compressor, Crc, Decompressor};
 
@@ -98,21 +101,105 @@ pub fn block_size(h: &[u8]) -> Option<usize> {
     parse_header(h).ok().map(|(_, size)| size)
 }
 
+/// Why a block could not be read whole from a stream.
+#[derive(Debug)]
+pub enum ReadError {
+    /// The reader failed.
+    Io(std::io::Error),
+    /// The stream ends inside the block's header.
+    CutHeader,
+    /// The stream ends inside the block's body.
+    CutBody,
+    /// The bytes are not a BGZF block header.
+    Header(HeaderError),
+    /// BSIZE is smaller than the header and trailer.
+    TooSmall(usize),
+}
+
+/// Reads one whole block into `block` (cleared first): `Ok(false)` at a clean end of input
+/// (no byte before the next block). On error `block` holds what was read of the header.
+pub fn read_block<R: Read>(r: &mut R, block: &mut Vec<u8>) -> Result<bool, ReadError> {
+    block.clear();
+    block.resize(FIXED_HEADER, 0);
+    let got = read_full(r, block)?;
+    if got == 0 {
+        block.clear();
+        return Ok(false);
+    }
+    if got < FIXED_HEADER {
+        block.truncate(got);
+        return Err(ReadError::CutHeader);
+    }
+    let xlen = extra_len(block).map_err(ReadError::Header)?;
+    block.resize(FIXED_HEADER + xlen, 0);
+    if read_full(r, &mut block[FIXED_HEADER..])? < xlen {
+        return Err(ReadError::CutHeader);
+    }
+    let size = bsize_from_extra(&block[FIXED_HEADER..]).map_err(ReadError::Header)?;
+    if size < FIXED_HEADER + xlen + 8 {
+        return Err(ReadError::TooSmall(size));
+    }
+    let head = block.len();
+    block.resize(size, 0);
+    if read_full(r, &mut block[head..])? < size - head {
+        return Err(ReadError::CutBody);
+    }
+    Ok(true)
+}
+
+/// Fills `buf` as far as the reader goes; the number of bytes read.
+fn read_full<R: Read>(r: &mut R, buf: &mut [u8]) -> Result<usize, ReadError> {
+    let mut n = 0;
+    while n < buf.len() {
+        match r.read(&mut buf[n..]) {
+            Ok(0) => break,
+            Ok(k) => n += k,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(ReadError::Io(e)),
+        }
+    }
+    Ok(n)
+}
+
+/// ISIZE, the inflated size a whole block declares in its trailer (0 for fewer than 4 bytes).
+pub fn isize_of(block: &[u8]) -> usize {
+    match block.len().checked_sub(4).and_then(|at| block.get(at..)) {
+        Some(&[a, b, c, d]) => u32::from_le_bytes([a, b, c, d]) as usize,
+        _ => 0,
+    }
+}
+
 /// Inflates one whole block into `out` (cleared first), checking CRC32 and ISIZE.
 pub fn inflate_block(block: &[u8], out: &mut Vec<u8>) -> Result<(), String> {
     let (head, _) = parse_header(block).map_err(|e| e.to_string())?;
     if block.len() < head + 8 {
         return Err("block shorter than its header and trailer".into());
     }
-    let n = block.len();
-    let crc = u32::from_le_bytes([block[n - 8], block[n - 7], block[n - 6], block[n - 5]]);
-    let isize =
-        u32::from_le_bytes([block[n - 4], block[n - 3], block[n - 2], block[n - 1]]) as usize;
+    let isize = isize_of(block);
     if isize > MAX_BLOCK {
         return Err(format!("ISIZE {isize} larger than a BGZF block can hold"));
     }
     out.clear();
     out.resize(isize, 0);
+    inflate_into(block, out)
+}
+
+/// Inflates one whole block into `out`, which must be exactly ISIZE bytes long (sized by the
+/// caller, e.g. as one slice of a batch buffer), checking the deflate data and CRC32.
+pub fn inflate_into(block: &[u8], out: &mut [u8]) -> Result<(), String> {
+    let (head, _) = parse_header(block).map_err(|e| e.to_string())?;
+    if block.len() < head + 8 {
+        return Err("block shorter than its header and trailer".into());
+    }
+    let n = block.len();
+    let crc = u32::from_le_bytes([block[n - 8], block[n - 7], block[n - 6], block[n - 5]]);
+    let isize = isize_of(block);
+    if isize != out.len() {
+        return Err(format!(
+            "ISIZE {isize} is not the {} bytes expected",
+            out.len()
+        ));
+    }
     let got = INFLATER
         .with(|d| d.borrow_mut().deflate_decompress(&block[head..n - 8], out))
         .map_err(|e| format!("bad deflate data ({e})"))?;

@@ -8,7 +8,7 @@ use std::sync::Arc;
 use rayon::prelude::*;
 
 use super::IoError;
-use super::bgzf::{FIXED_HEADER, bsize_from_extra, extra_len, inflate_block};
+use super::bgzf::{self, ReadError, inflate_block};
 use super::gzip_reader::ThreadedReader;
 
 /// Blocks inflated per parallel batch (about 4 MiB of output).
@@ -91,58 +91,29 @@ pub fn spawn_bgzf<R: Read + Send + 'static>(
 
 /// Reads one whole block; `None` at a clean end of file (between blocks).
 fn read_block<R: Read>(r: &mut R, path: &Path, offset: u64) -> Result<Option<Vec<u8>>, IoError> {
-    let mut block = vec![0u8; FIXED_HEADER];
-    let got = read_full(r, &mut block, path)?;
-    if got == 0 {
-        return Ok(None);
-    }
+    let mut block = Vec::new();
     let truncated = |what: &str| IoError::Truncated {
         path: path.to_path_buf(),
         format: "BGZF",
         detail: format!("file ends inside the {what} of the block at offset {offset}"),
     };
-    if got < FIXED_HEADER {
-        return Err(truncated("header"));
-    }
     let corrupt = |detail: String| IoError::Corrupt {
         path: path.to_path_buf(),
         format: "BGZF",
         offset,
         detail,
     };
-    let xlen = extra_len(&block).map_err(|e| corrupt(format!("not a BGZF block header: {e}")))?;
-    block.resize(FIXED_HEADER + xlen, 0);
-    if read_full(r, &mut block[FIXED_HEADER..], path)? < xlen {
-        return Err(truncated("header"));
+    match bgzf::read_block(r, &mut block) {
+        Ok(true) => Ok(Some(block)),
+        Ok(false) => Ok(None),
+        Err(ReadError::Io(source)) => Err(IoError::File {
+            path: path.to_path_buf(),
+            action: "read",
+            source,
+        }),
+        Err(ReadError::CutHeader) => Err(truncated("header")),
+        Err(ReadError::CutBody) => Err(truncated("body")),
+        Err(ReadError::Header(e)) => Err(corrupt(format!("not a BGZF block header: {e}"))),
+        Err(ReadError::TooSmall(size)) => Err(corrupt(format!("block size {size} is too small"))),
     }
-    let size = bsize_from_extra(&block[FIXED_HEADER..])
-        .map_err(|e| corrupt(format!("not a BGZF block header: {e}")))?;
-    if size < FIXED_HEADER + xlen + 8 {
-        return Err(corrupt(format!("block size {size} is too small")));
-    }
-    let head = block.len();
-    block.resize(size, 0);
-    if read_full(r, &mut block[head..], path)? < size - head {
-        return Err(truncated("body"));
-    }
-    Ok(Some(block))
-}
-
-fn read_full<R: Read>(r: &mut R, buf: &mut [u8], path: &Path) -> Result<usize, IoError> {
-    let mut n = 0;
-    while n < buf.len() {
-        match r.read(&mut buf[n..]) {
-            Ok(0) => break,
-            Ok(k) => n += k,
-            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-            Err(source) => {
-                return Err(IoError::File {
-                    path: path.to_path_buf(),
-                    action: "read",
-                    source,
-                });
-            }
-        }
-    }
-    Ok(n)
 }

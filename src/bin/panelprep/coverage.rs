@@ -63,7 +63,7 @@ pub fn run(args: &CoverageArgs, control: &Control) -> Result<(), panelprep::Erro
         p.median_target_coverage
     );
     if let Some(g) = &report.gate {
-        note_raw!("{}", coverage::gate::to_tsv(g));
+        note_raw!("{}", coverage::gate_tsv(g));
         if !g.pass && args.gate_exit_zero {
             note!("[panelprep coverage] QC gate failed (exit 0: --gate-exit-zero)");
         } else if !g.pass {

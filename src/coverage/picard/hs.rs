@@ -7,6 +7,9 @@
 //! uncapped mean over its 20th percentile; MEAN, MIN and MAX are uncapped;
 //! ZERO_CVG_TARGETS_PCT divides the empty merged targets by the number of input intervals;
 //! the PCT_EXC_* shares divide by PF_BASES_ALIGNED.
+//!
+//! Over 400 lines: each HsMetrics field is computed next to its restated definition, and the
+//! two Picard file formats follow the fields they print.
 
 use serde::Serialize;
 

@@ -16,6 +16,9 @@
 //!   its quality is at least the floor and above 2.
 //!
 //! [`hs`] turns the counts and the depths into HsMetrics and Picard's files.
+//!
+//! Over 400 lines: the collector applies the rules above in Picard's order in one place;
+//! split per rule, the order (which decides every PCT_EXC_* share) would not read in one place.
 
 pub mod adapter;
 pub mod clip;
@@ -32,7 +35,7 @@ use super::options::{CoverageOptions, MateOverlap, flags};
 /// Picard's NEAR_DISTANCE default: a read this close to a bait is "selected".
 pub const NEAR_DISTANCE: u64 = 250;
 
-/// Record and base counts of Picard's TargetMetrics (integers; the shares are made in [`hs`]).
+/// Record and base counts of Picard's TargetMetrics (integers; the shares are made in `hs`).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct HsCounts {
     /// Primary records (not secondary, not supplementary).
