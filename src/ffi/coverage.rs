@@ -5,7 +5,8 @@ use std::path::{Path, PathBuf};
 
 use super::boundary::{Failed, arg_opt_str, arg_str, boundary, boundary_void, string_to_c};
 use super::handle::{self, ArcHandle, BoxHandle, try_arc_ref, try_box_mut, try_box_ref, try_out};
-use super::options_control::{Logger, pp_cancel_token, pp_log_callback};
+use super::logger::{Logger, pp_log_callback};
+use super::options_control::pp_cancel_token;
 use super::pp_status;
 use crate::Error;
 use crate::coverage::{self, CoverageError, CoverageOptions, CoverageReport};

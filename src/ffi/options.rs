@@ -6,9 +6,10 @@ use std::time::Duration;
 
 use super::boundary::{Failed, arg_opt_str, arg_str, boundary, boundary_void, string_to_c};
 use super::handle::{self, BoxHandle, try_box_mut, try_box_ref, try_out};
-use super::options_control::{Logger, ReadResults};
+use super::logger::Logger;
 use super::pp_status;
 use super::progress::Progress;
+use super::read_results::ReadResults;
 use crate::Error;
 use crate::pipeline::{Control, Layout, PipelineOptions, WorkerPool};
 use crate::settings::RunSettings;

@@ -1,16 +1,19 @@
-//! Run control attached to `pp_options`: the progress callback and the cancel token.
+//! Run control attached to `pp_options`: the progress, statistics, log and read results
+//! callbacks (their types are in `progress.rs`, `logger.rs`, `read_results.rs`), the cancel
+//! token and the worker pool.
 
-use std::ffi::{CString, c_char, c_int, c_void};
+use std::ffi::c_void;
 
 use super::boundary::Failed;
-use crate::log::{Level, Log};
 use crate::pipeline::WorkerPool;
 
 use super::boundary::{boundary, boundary_void};
 use super::handle::{self, ArcHandle, try_arc_ref, try_box_mut, try_out};
+use super::logger::{Logger, pp_log_callback};
 use super::options::pp_options;
 use super::pp_status;
 use super::progress::{Progress, ProgressFn, pp_progress_callback, pp_stats_callback};
+use super::read_results::{ReadResults, pp_read_results_callback};
 use crate::pipeline::Control;
 
 /// A cancellation flag that can be set from any thread. Attach it to options with
@@ -25,99 +28,6 @@ pub struct pp_cancel_token {
     _private: [u8; 0],
 }
 
-/// Why a read was dropped (`pp_read_result`); the numbers never change.
-#[repr(C)]
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum pp_filter_reason {
-    /// Passed every filter.
-    PP_FILTER_PASSED = 0,
-    /// Too many bases below the qualified quality (fastp `low_quality_reads`).
-    PP_FILTER_LOW_QUALITY = 1,
-    /// Mean quality below the limit.
-    PP_FILTER_LOW_MEAN_QUALITY = 2,
-    /// Too many N bases (fastp `too_many_N_reads`).
-    PP_FILTER_TOO_MANY_N = 3,
-    /// Low sequence complexity (fastp `low_complexity_reads`).
-    PP_FILTER_LOW_COMPLEXITY = 4,
-    /// Shorter than the required length after trimming (fastp `too_short_reads`).
-    PP_FILTER_TOO_SHORT = 5,
-    /// Longer than the maximum length (fastp `too_long_reads`).
-    PP_FILTER_TOO_LONG = 6,
-}
-
-/// What happened to one read (`pp_read_results_callback`).
-#[repr(C)]
-#[derive(Debug, Clone, Copy)]
-pub struct pp_read_result {
-    /// The read's number in the input, from 0; both mates of a pair share it.
-    pub record: u64,
-    /// 0 = read 1 (or single-end), 1 = read 2.
-    pub mate: u32,
-    /// Bases removed from the 5' end (UMI, fixed and quality cuts).
-    pub trimmed_front: u32,
-    /// Bases removed as adapter (with anything after it).
-    pub adapter_bases: u32,
-    /// Length after trimming.
-    pub length: u32,
-    /// This read's own filter verdict.
-    pub reason: pp_filter_reason,
-    /// 1 when written to the read output (for a pair: both mates passed), else 0.
-    pub kept: u32,
-}
-
-impl pp_read_result {
-    fn of(r: &crate::pipeline::ReadResult) -> Self {
-        use crate::filter::Reason;
-        let small = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
-        Self {
-            record: r.record,
-            mate: u32::from(r.mate),
-            trimmed_front: small(r.trimmed_front),
-            adapter_bases: small(r.adapter_bases),
-            length: small(r.length),
-            reason: match r.reason {
-                Reason::Passed => pp_filter_reason::PP_FILTER_PASSED,
-                Reason::LowQuality => pp_filter_reason::PP_FILTER_LOW_QUALITY,
-                Reason::LowMeanQuality => pp_filter_reason::PP_FILTER_LOW_MEAN_QUALITY,
-                Reason::TooManyN => pp_filter_reason::PP_FILTER_TOO_MANY_N,
-                Reason::LowComplexity => pp_filter_reason::PP_FILTER_LOW_COMPLEXITY,
-                Reason::TooShort => pp_filter_reason::PP_FILTER_TOO_SHORT,
-                Reason::TooLong => pp_filter_reason::PP_FILTER_TOO_LONG,
-            },
-            kept: u32::from(r.kept),
-        }
-    }
-}
-
-/// Read results callback: `n` results (`n` > 0) of consecutive reads in input order, valid
-/// during the call only. Called where and when the progress callback is (the calling thread,
-/// inside `pp_run_*` / `pp_stream_*`), with the reads processed since the last call. Return 0
-/// to continue, non-zero to cancel the run (ignored when the results are the last ones of a run
-/// that already succeeded).
-pub type pp_read_results_callback = Option<
-    unsafe extern "C" fn(userdata: *mut c_void, results: *const pp_read_result, n: usize) -> c_int,
->;
-
-/// A read results callback with its context.
-#[derive(Debug, Clone, Copy)]
-pub(crate) struct ReadResults {
-    callback: unsafe extern "C" fn(*mut c_void, *const pp_read_result, usize) -> c_int,
-    userdata: *mut c_void,
-}
-
-impl ReadResults {
-    /// Hands `results` over; `false` when the callback asks to cancel.
-    pub(crate) fn deliver(&self, results: &[crate::pipeline::ReadResult]) -> bool {
-        if results.is_empty() {
-            return true;
-        }
-        let c: Vec<pp_read_result> = results.iter().map(pp_read_result::of).collect();
-        // SAFETY: the caller registered a valid function and promises `userdata` stays valid
-        // while the options are used; `c` lives for the call, made on the caller's thread.
-        unsafe { (self.callback)(self.userdata, c.as_ptr(), c.len()) == 0 }
-    }
-}
-
 /// Sets (or with a NULL `callback`, removes) the read results callback of runs using these
 /// options: for every read, its number, bases trimmed at the 5' end and as adapter, length
 /// after trimming, filter verdict and whether it was written (see `pp_read_result`). Off by
@@ -130,63 +40,9 @@ pub extern "C" fn pp_options_set_read_results_callback(
     userdata: *mut c_void,
 ) -> pp_status {
     boundary(|| {
-        try_box_mut!(options).read_results =
-            callback.map(|callback| ReadResults { callback, userdata });
+        try_box_mut!(options).read_results = ReadResults::new(callback, userdata);
         Ok(())
     })
-}
-
-/// How much a log message matters.
-#[repr(C)]
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum pp_log_level {
-    /// Something failed (the call also returns an error status).
-    PP_LOG_ERROR = 1,
-    /// The output may not be what you expect (targets skipped, a header's doubtful claims).
-    PP_LOG_WARNING = 2,
-    /// What the run decided by itself (the adapter it detected...).
-    PP_LOG_INFO = 3,
-}
-
-/// Log callback: one message of the library (UTF-8, NUL-terminated, valid during the call
-/// only; no trailing newline). The library never prints to standard error itself.
-///
-/// Called on the thread that made the `pp_` call (`pp_run_*`, `pp_stream_*`,
-/// `pp_coverage_run_with_options`), inside that call, never concurrently, in the order the
-/// messages were made. It must not call `pp_` functions on the run it reports on, nor throw or
-/// longjmp.
-pub type pp_log_callback = Option<
-    unsafe extern "C" fn(userdata: *mut c_void, level: pp_log_level, message: *const c_char),
->;
-
-/// A log callback with its context.
-#[derive(Debug, Clone, Copy)]
-pub(crate) struct Logger {
-    callback: unsafe extern "C" fn(*mut c_void, pp_log_level, *const c_char),
-    userdata: *mut c_void,
-}
-
-impl Logger {
-    /// Hands every queued message of `log` to the callback (call on the caller's thread).
-    pub(crate) fn drain(&self, log: &Log) {
-        log.drain(|level, message| {
-            let level = match level {
-                Level::Error => pp_log_level::PP_LOG_ERROR,
-                Level::Warning => pp_log_level::PP_LOG_WARNING,
-                Level::Info => pp_log_level::PP_LOG_INFO,
-            };
-            let text = CString::new(message.replace('\0', "\\0")).unwrap_or_default();
-            // SAFETY: the caller registered a valid function and promises `userdata` stays
-            // valid while the options are used; `text` lives for the call, which is made on
-            // the caller's thread.
-            unsafe { (self.callback)(self.userdata, level, text.as_ptr()) }
-        });
-    }
-
-    /// A logger from the C arguments; `None` for a NULL callback.
-    pub(crate) fn new(callback: pp_log_callback, userdata: *mut c_void) -> Option<Self> {
-        callback.map(|callback| Self { callback, userdata })
-    }
 }
 
 impl ArcHandle for pp_cancel_token {

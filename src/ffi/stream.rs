@@ -7,10 +7,11 @@ use std::path::PathBuf;
 
 use super::boundary::{Failed, boundary, boundary_void};
 use super::handle::{self, BoxHandle, try_box_ref, try_out, try_slice, try_slice_mut};
+use super::logger::Logger;
 use super::options::{Options, pp_options};
-use super::options_control::{Logger, ReadResults};
 use super::pp_status;
 use super::progress::{Progress, pp_run_stats};
+use super::read_results::ReadResults;
 use super::report::{Report, pp_report};
 use crate::Error;
 use crate::io::IoError;
@@ -153,7 +154,8 @@ pub extern "C" fn pp_stream_open(
     boundary(|| {
         let o: &Options = try_box_ref!(options);
         let out = try_out!(stream_out);
-        let layout = layout_of(o, inputs)?;
+        let layout =
+            PushSession::layout_of(inputs as usize, o.interleaved_in()).map_err(push_failed)?;
         let writers: Vec<(WriteFn, *mut c_void)> = match (write1, write2) {
             (None, Some(_)) => {
                 return Err(Failed::with(
@@ -166,32 +168,10 @@ pub extern "C" fn pp_stream_open(
                 .filter_map(|(w, u)| w.map(|w| (w, u)))
                 .collect(),
         };
-        if writers.len() == 2 && layout == Layout::Single {
-            return Err(Failed::with(
-                pp_status::PP_STATUS_INVALID_ARGUMENT,
-                "write2 needs paired input",
-            ));
-        }
+        PushSession::check_writers(layout, writers.len()).map_err(push_failed)?;
         *out = open(o, layout, writers, None)?;
         Ok(())
     })
-}
-
-/// The layout of a session on `inputs` inputs with options `o`.
-fn layout_of(o: &Options, inputs: u32) -> Result<Layout, Failed> {
-    match (inputs, o.interleaved_in()) {
-        (1, false) => Ok(Layout::Single),
-        (1, true) => Ok(Layout::Interleaved),
-        (2, false) => Ok(Layout::Paired),
-        (2, true) => Err(Failed::with(
-            pp_status::PP_STATUS_INVALID_ARGUMENT,
-            "interleaved_in is set: a paired session has one input",
-        )),
-        (n, _) => Err(Failed::with(
-            pp_status::PP_STATUS_INVALID_ARGUMENT,
-            &format!("inputs must be 1 or 2, got {n}"),
-        )),
-    }
 }
 
 /// Starts a session with `writers` (callback mode) or, with `pull_outputs`, that many pulled
@@ -263,14 +243,9 @@ pub extern "C" fn pp_stream_open_pull(
     boundary(|| {
         let o: &Options = try_box_ref!(options);
         let out = try_out!(stream_out);
-        let layout = layout_of(o, inputs)?;
-        let max = if layout == Layout::Single { 1 } else { 2 };
-        if outputs > max {
-            return Err(Failed::with(
-                pp_status::PP_STATUS_INVALID_ARGUMENT,
-                &format!("outputs must be 0 to {max} for this input, got {outputs}"),
-            ));
-        }
+        let layout =
+            PushSession::layout_of(inputs as usize, o.interleaved_in()).map_err(push_failed)?;
+        PushSession::check_pull_outputs(layout, outputs as usize).map_err(push_failed)?;
         *out = open(o, layout, Vec::new(), Some(outputs as usize))?;
         Ok(())
     })

@@ -35,7 +35,8 @@
 //! ```
 
 //!
-//! Files: the public types here; the session's public calls in `session.rs`; the queues
+//! Files: the public types here; the session's public calls in `session.rs`; the checks of
+//! its layout and output count before it starts in `shape.rs`; the queues
 //! between the caller and the engine in `queue.rs`; callback-mode and pull-mode waiting in
 //! `callback.rs` and `pull.rs`; progress, cancellation and stopping in `lifecycle.rs`.
 
@@ -44,6 +45,7 @@ mod lifecycle;
 mod pull;
 mod queue;
 mod session;
+mod shape;
 #[cfg(test)]
 mod tests;
 
