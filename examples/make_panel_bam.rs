@@ -4,7 +4,7 @@
 //! writes OUTDIR/panel.bam (coordinate-sorted; index it with `samtools index`) and
 //! OUTDIR/panel.bed (~500 targets over GENES genes on GRCh38 contigs, ~70% of pairs on target).
 
-#[path = "../tests/coverage_panelgen.rs"]
+#[path = "../tests/it/coverage_panelgen.rs"]
 mod panelgen;
 
 fn main() -> std::io::Result<()> {
