@@ -4,7 +4,7 @@
 //! stores the error text for [`pp_last_error_message`] on the calling thread. Handles map to
 //! Rust objects through `handle` (Box for mutable objects, Arc for immutable ones); NULL
 //! pointers give `PP_STATUS_NULL_ARGUMENT`. `include/panelprep.h` is generated from this module
-//! by cbindgen (`tests/header.rs` fails when it is stale).
+//! by cbindgen (`tests/it/header.rs` fails when it is stale).
 #![allow(unsafe_code)]
 #![allow(non_camel_case_types)]
 // Entry points are called from C, where `unsafe` has no meaning; each checks its pointers for
