@@ -37,15 +37,19 @@ fn exhaustive(m1: &Mate<'_>, m2: &Mate<'_>, p: &OverlapParams, w: &Weights) -> O
     best
 }
 
-#[test]
-fn screened_search_equals_exhaustive_scoring() {
-    let mut x: u64 = 0x9E37_79B9_7F4A_7C15;
-    let mut next = |n: u64| {
+/// A seeded xorshift64 source: `next(n)` is a number below `n`.
+fn xorshift(mut x: u64) -> impl FnMut(u64) -> u64 {
+    move |n| {
         x ^= x << 13;
         x ^= x >> 7;
         x ^= x << 17;
         x % n
-    };
+    }
+}
+
+#[test]
+fn screened_search_equals_exhaustive_scoring() {
+    let mut next = xorshift(0x9E37_79B9_7F4A_7C15);
     let ad1 = Adapter::new(b"AGATCGGAAGAGCACACGTCTGAACTCCAGTCA", 0.1).expect("adapter");
     let ad2 = Adapter::new(b"AGATCGGAAGAGCGTCGTGTAGGGAAAGAGTGT", 0.1).expect("adapter");
     let w = Weights::new();
@@ -99,13 +103,7 @@ fn screened_search_equals_exhaustive_scoring() {
 /// short inserts and junk pairs, all insert lengths, Ns, wildcards and lowercase included.
 #[test]
 fn skipped_short_candidates_are_refused_by_scoring() {
-    let mut x: u64 = 0x2545_F491_4F6C_DD1D;
-    let mut next = |n: u64| {
-        x ^= x << 13;
-        x ^= x >> 7;
-        x ^= x << 17;
-        x % n
-    };
+    let mut next = xorshift(0x2545_F491_4F6C_DD1D);
     let ad1 = Adapter::new(b"AGATCGGAAGAGCACACGTCTGAACTCCAGTCA", 0.1).expect("adapter");
     let ad2 = Adapter::new(b"CTGTCTCTTATACACNTCT", 0.1).expect("adapter");
     let w = Weights::new();
