@@ -316,6 +316,15 @@ fn lanes16(a: &[u8], b: &[u8], qa: &[u8], qb: &[u8]) -> (u32, u32, [u8; 16]) {
     (valid, miss, qmin)
 }
 
+/// Where the two reads overlap for insert length `k`, in fragment coordinates (read 1 covers
+/// `[f1, f1 + l1)`, read 2 `[k - f2 - l2, k - f2)`): (first overlapping position, length).
+#[inline(always)]
+fn overlap_span(m1: &Mate<'_>, m2: &Mate<'_>, k: usize) -> (usize, usize) {
+    let lo = m1.front.max((k - m2.front).saturating_sub(m2.seq.len()));
+    let hi = (m1.front + m1.seq.len()).min(k - m2.front);
+    (lo, hi.saturating_sub(lo))
+}
+
 /// Scores candidate insert length `k`; `None` when the running mismatch count exceeds the
 /// progressive cap (2 + compared/8) or the adapter-free overlap is untrusted.
 #[inline]
@@ -328,10 +337,7 @@ fn score_candidate(
     w: &Weights,
 ) -> Option<Insert> {
     let (l1, l2) = (m1.seq.len(), m2.seq.len());
-    // Fragment coordinates: read 1 covers [f1, f1+l1); read 2 covers [k-f2-l2, k-f2).
-    let lo = m1.front.max((k - m2.front).saturating_sub(l2));
-    let hi = (m1.front + l1).min(k - m2.front);
-    let ov = hi.saturating_sub(lo);
+    let (lo, ov) = overlap_span(m1, m2, k);
     let ad1 = k - m1.front; // index in read 1 where the adapter would start
     let ad2 = k - m2.front;
     let has_ad = (ad1 < l1 && m1.adapter.is_some()) || (ad2 < l2 && m2.adapter.is_some());
@@ -425,11 +431,7 @@ fn adapters_may_agree(
     k: usize,
     p: &OverlapParams,
 ) -> bool {
-    let l2 = m2.seq.len();
-    let lo = m1.front.max((k - m2.front).saturating_sub(l2));
-    let ov = (m1.front + m1.seq.len())
-        .min(k - m2.front)
-        .saturating_sub(lo);
+    let (_, ov) = overlap_span(m1, m2, k);
     if ov >= p.overlap_len_require {
         return true;
     }
