@@ -20,6 +20,9 @@ const MAX_BYTES: usize = 16 << 20;
 
 /// Reads the sample of every input whose mate needs detection, detects, fills the adapters in
 /// `opts`, and puts the sample back in front of its source. Returns what was detected.
+///
+/// With two or more threads the inputs are sampled and searched side by side (one thread per
+/// input file); the results are applied, and logged, in input order either way.
 pub(super) fn detect(
     opts: &mut PipelineOptions,
     layout: Layout,
@@ -27,6 +30,7 @@ pub(super) fn detect(
     control: &Control,
 ) -> Result<[Option<Detection>; 2], Error> {
     let mut detected = [None, None];
+    let threads = opts.threads;
     let Some(trim) = opts.trim.as_mut() else {
         return Ok(detected);
     };
@@ -37,48 +41,88 @@ pub(super) fn detect(
         opts.detect_adapter[0] && trim.adapter_r1.is_none(),
         opts.detect_adapter[1] && trim.adapter_r2.is_none() && layout != Layout::Single,
     ];
-    for (i, src) in sources.iter_mut().enumerate() {
-        // Which mates this source holds, and the stride between a mate's records.
-        let mates: &[usize] = match layout {
-            Layout::Single => &[0],
-            Layout::Paired => std::slice::from_ref(&[0, 1][i.min(1)]),
-            Layout::Interleaved => &[0, 1],
-        };
-        if !mates.iter().any(|&m| want[m]) {
-            continue;
-        }
-        let records = SAMPLE * mates.len();
-        let reader = std::mem::replace(&mut src.reader, Box::new(std::io::empty()));
-        let (buf, reader) = read_cancellable(reader, records, &src.path, control)?;
-        src.reader = reader;
-        let recs = parse(&buf, records);
-        for &m in mates {
-            if !want[m] {
-                continue;
-            }
-            let mine: Vec<RecordRef<'_>> = recs
-                .iter()
-                .skip(if mates.len() == 2 { m } else { 0 })
-                .step_by(mates.len())
-                .copied()
+    let jobs: Vec<(&mut Source, &'static [usize])> = sources
+        .iter_mut()
+        .enumerate()
+        .map(|(i, src)| (src, mates_of(layout, i)))
+        .filter(|(_, mates)| mates.iter().any(|&m| want[m]))
+        .collect();
+    let results: Vec<Result<Vec<Found>, Error>> = if threads > 1 && jobs.len() > 1 {
+        std::thread::scope(|scope| {
+            let handles: Vec<_> = jobs
+                .into_iter()
+                .map(|(src, mates)| {
+                    scope.spawn(move || sample_and_detect(src, mates, want, control))
+                })
                 .collect();
-            let found = crate::trim::detect_adapter(&mine);
-            control.log().push(
-                crate::log::Level::Info,
-                describe(&src.path, m, mine.len(), found.as_ref()),
-            );
-            let seq = found.as_ref().map(|d| d.seq.clone());
+            handles
+                .into_iter()
+                .map(|h| {
+                    h.join().unwrap_or_else(|_| {
+                        Err(Error::Internal("adapter detection stopped".into()))
+                    })
+                })
+                .collect()
+        })
+    } else {
+        jobs.into_iter()
+            .map(|(src, mates)| sample_and_detect(src, mates, want, control))
+            .collect()
+    };
+    for found in results {
+        for (m, d, line) in found? {
+            control.log().push(crate::log::Level::Info, line);
+            let seq = d.as_ref().map(|d| d.seq.clone());
             if m == 0 {
                 trim.adapter_r1 = seq;
             } else {
                 trim.adapter_r2 = seq;
             }
-            detected[m] = found;
+            detected[m] = d;
         }
-        let rest = std::mem::replace(&mut src.reader, Box::new(std::io::empty()));
-        src.reader = Box::new(Cursor::new(buf).chain(rest));
     }
     Ok(detected)
+}
+
+/// Which mates input `i` holds.
+fn mates_of(layout: Layout, i: usize) -> &'static [usize] {
+    match layout {
+        Layout::Single => &[0],
+        Layout::Paired => std::slice::from_ref(&[0, 1][i.min(1)]),
+        Layout::Interleaved => &[0, 1],
+    }
+}
+
+/// One mate's detection: the mate, what was found, and its log line.
+type Found = (usize, Option<Detection>, String);
+
+/// Reads `src`'s sample, detects the adapter of each wanted mate in it, and puts the sample
+/// back in front of the source.
+fn sample_and_detect(
+    src: &mut Source,
+    mates: &[usize],
+    want: [bool; 2],
+    control: &Control,
+) -> Result<Vec<Found>, Error> {
+    let records = SAMPLE * mates.len();
+    let reader = std::mem::replace(&mut src.reader, Box::new(std::io::empty()));
+    let (buf, reader) = read_cancellable(reader, records, &src.path, control)?;
+    let recs = parse(&buf, records);
+    let mut found = Vec::new();
+    for &m in mates.iter().filter(|&&m| want[m]) {
+        let mine: Vec<RecordRef<'_>> = recs
+            .iter()
+            .skip(if mates.len() == 2 { m } else { 0 })
+            .step_by(mates.len())
+            .copied()
+            .collect();
+        let d = crate::trim::detect_adapter(&mine);
+        let line = describe(&src.path, m, mine.len(), d.as_ref());
+        found.push((m, d, line));
+    }
+    drop(recs);
+    src.reader = Box::new(Cursor::new(buf).chain(reader));
+    Ok(found)
 }
 
 /// The log line of one mate's detection.

@@ -260,7 +260,12 @@ impl Adapter {
         let mut best: Option<usize> = None;
         for (off, finder) in &self.seeds {
             let hay = &seq[..len.min(tail_from + off + seed - 1)];
-            for h in finder.find_iter(hay) {
+            // Non-overlapping occurrences, as `find_iter` gives them, without its copy of the
+            // searcher on every call.
+            let mut from = 0;
+            while let Some(i) = hay.get(from..).and_then(|rest| finder.find(rest)) {
+                let h = from + i;
+                from = h + seed;
                 if h < *off {
                     continue;
                 }
