@@ -2,7 +2,7 @@
 # Side-by-side comparison of panelprep with its peers on the same generated data, same threads,
 # same compression level, in one run; prints wall time, peak RSS and ratios.
 #
-#   [PROFILE=novaseq|miseq|hiseq|legacy] benches/compare.sh [PAIRS] [THREADS] [LEVEL]      (defaults: 2000000 2 1)
+#   [PROFILE=novaseq|miseq|hiseq|legacy|art] benches/compare.sh [PAIRS] [THREADS] [LEVEL]      (defaults: 2000000 2 1)
 #
 # Needs: fastp, igzip (Debian isal), libdeflate-gzip (Debian libdeflate-tools), pigz, GNU time.
 # Optional: chelae (cargo install chelae), cutadapt. Data and outputs go to $WORK (default /tmp/pp-compare).

@@ -5,14 +5,16 @@
 # PROFILE (environment, default legacy) picks the simulator's quality profile
 # (`panelprep simulate --profile P`): novaseq (4 quality bins, Q37-dominant, read-2 decay),
 # miseq or hiseq (full-resolution qualities, ~40 distinct values), legacy (the original
-# generator, binned). The data of each profile goes to its own directory: WORK defaults to
+# generator, binned), art (not written by this project: art_illumina's empirical HiSeq 2500
+# profile on a random 2 Mb genome, 35% of the pairs given a short insert and TruSeq adapters by
+# `panelprep simulate --from-art`; needs art_illumina). The data of each profile goes to its own directory: WORK defaults to
 # /tmp/pp-compare for legacy and /tmp/pp-compare-$PROFILE otherwise.
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 PP="$ROOT/target/release/panelprep"
 PROFILE=${PROFILE:-legacy}
 case "$PROFILE" in
-  legacy | novaseq | miseq | hiseq) ;;
-  *) echo "PROFILE must be legacy, novaseq, miseq or hiseq (got $PROFILE)" >&2; exit 2 ;;
+  legacy | novaseq | miseq | hiseq | art) ;;
+  *) echo "PROFILE must be legacy, novaseq, miseq, hiseq or art (got $PROFILE)" >&2; exit 2 ;;
 esac
 if [ "$WORK" = /tmp/pp-compare ] && [ "$PROFILE" != legacy ]; then
   WORK=/tmp/pp-compare-$PROFILE
@@ -21,7 +23,19 @@ mkdir -p "$WORK"
 (cd "$ROOT" && cargo build --release --quiet)
 if [ ! -s "$WORK/R1.fq.gz" ] || [ "$(cat "$WORK/pairs" 2>/dev/null)" != "$PAIRS $PROFILE" ]; then
   echo "generating $PAIRS pairs (2x150, profile $PROFILE) ..." >&2
-  "$PP" simulate --pairs "$PAIRS" --seed 7 --profile "$PROFILE" -o "$WORK/R1.fq" -O "$WORK/R2.fq"
+  if [ "$PROFILE" = art ]; then
+    python3 -c "
+import random
+random.seed(7)
+s=''.join(random.choice('ACGT') for _ in range(2000000))
+print('>g'); print('\\n'.join(s[i:i+80] for i in range(0,len(s),80)))" > "$WORK/ref.fa"
+    art_illumina -ss HS25 -i "$WORK/ref.fa" -p -l 150 -c "$PAIRS" -m 280 -s 40 -ir 0 -ir2 0 \
+      -dr 0 -dr2 0 -rs 7 -q -o "$WORK/art" >/dev/null
+    "$PP" simulate --from-art "$WORK/art" --seed 7 -o "$WORK/R1.fq" -O "$WORK/R2.fq" 2>/dev/null
+    rm -f "$WORK"/art*.fq "$WORK"/art*.aln
+  else
+    "$PP" simulate --pairs "$PAIRS" --seed 7 --profile "$PROFILE" -o "$WORK/R1.fq" -O "$WORK/R2.fq"
+  fi
   pigz -f -4 -p "$T" "$WORK/R1.fq" "$WORK/R2.fq"
   echo "$PAIRS $PROFILE" > "$WORK/pairs"
 fi

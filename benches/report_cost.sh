@@ -5,7 +5,7 @@
 #   --json J --html H            statistics, JSON and HTML (no manifest: no checksums)
 #   (default)                    JSON, HTML and the manifest (MD5 + SHA-256 of every input and output)
 #
-#   [PROFILE=novaseq|miseq|hiseq|legacy] benches/report_cost.sh [PAIRS] [THREADS] [LEVEL] [REPS]     (defaults: 2000000 2 1 3)
+#   [PROFILE=novaseq|miseq|hiseq|legacy|art] benches/report_cost.sh [PAIRS] [THREADS] [LEVEL] [REPS]     (defaults: 2000000 2 1 3)
 #
 # Uses the data of benches/compare.sh in $WORK (default /tmp/pp-compare), generating it if needed.
 set -euo pipefail

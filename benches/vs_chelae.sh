@@ -7,7 +7,7 @@
 # Prints best and median wall seconds, median CPU seconds, median peak RSS and the median wall
 # and CPU ratios to chelae.
 #
-#   [PROFILE=novaseq|miseq|hiseq|legacy] [FASTP=1] [MD5=1] benches/vs_chelae.sh [PAIRS] [THREADS] [LEVEL] [REPS]
+#   [PROFILE=novaseq|miseq|hiseq|legacy|art] [FASTP=1] [MD5=1] benches/vs_chelae.sh [PAIRS] [THREADS] [LEVEL] [REPS]
 #   (defaults: legacy, 2000000 2 1 5)
 #
 # Needs chelae (cargo install chelae; $CHELAE or PATH or /tmp/chelae-root/bin/chelae).
