@@ -64,7 +64,10 @@ struct Spans {
 /// A block of whole records: one owned buffer plus the records' spans.
 #[derive(Debug, Default)]
 pub struct Chunk {
+    /// The framed bytes are `data[..bytes]`; the rest is initialised buffer space kept so that
+    /// a reused buffer need not be zeroed again.
     data: Vec<u8>,
+    bytes: usize,
     extra: Vec<u8>,
     spans: Vec<Spans>,
     first_record: u64,
@@ -89,7 +92,7 @@ impl Chunk {
 
     /// Input bytes the chunk covers (line ends included).
     pub fn byte_len(&self) -> usize {
-        self.data.len()
+        self.bytes
     }
 
     /// The `i`-th record as slices into the chunk.
@@ -325,11 +328,13 @@ impl<R: Read> Chunker<R> {
             rest.resize(tail, 0);
         }
         rest[..tail].copy_from_slice(&self.buf[pos..self.len]);
-        let mut data = std::mem::replace(&mut self.buf, rest);
-        data.truncate(pos);
+        // The chunk keeps the whole buffer (its bytes past `pos` are stale but initialised),
+        // so that `fill` can reuse it without zeroing it again.
+        let data = std::mem::replace(&mut self.buf, rest);
         self.len -= pos;
         Ok(Some(Chunk {
             data,
+            bytes: pos,
             extra,
             spans,
             first_record,
