@@ -4,7 +4,7 @@
 mod steps;
 
 use crate::error::Error;
-use crate::fastq::parse::{QualRange, validate};
+use crate::fastq::parse::{QualRange, check};
 use crate::fastq::{Chunk, FastqError, FastqErrorKind, RecordRef, pair};
 use crate::filter::Filter;
 use crate::stats::RunStats;
@@ -114,44 +114,47 @@ pub(crate) fn process(
         }
     }
     let mut s = Scratch::default();
+    // Each record is sliced out of its chunk once and passed on.
     match batch {
         Batch::Single(c) => {
             done.bytes += c.byte_len() as u64;
             for i in 0..c.len() {
-                validate(c, i, cfg.phred_offset, &mut done.qual_range)?;
-                let umi = index_umi(&mut done, index, i, &c.record(i), cfg)?;
-                s.r1.load(&c.record(i), cfg.phred_offset);
+                let r = c.record(i);
+                checked(c, i, &r, cfg.phred_offset, &mut done.qual_range)?;
+                let umi = index_umi(&mut done, index, i, &r, cfg)?;
+                s.r1.load(&r, cfg.phred_offset);
                 let dup = is_dup(dups, i);
                 s.frag = c.first_record() + i as u64;
-                single_step(&mut done, cfg, &mut s, c.record(i), umi, dup);
+                single_step(&mut done, cfg, &mut s, r, umi, dup);
             }
         }
         Batch::Paired(a, b) => {
             done.bytes += (a.byte_len() + b.byte_len()) as u64;
             for i in 0..a.len() {
-                validate(a, i, cfg.phred_offset, &mut done.qual_range)?;
-                validate(b, i, cfg.phred_offset, &mut done.qual_range)?;
-                check_names(a, i, b, i)?;
-                let umi = index_umi(&mut done, index, i, &a.record(i), cfg)?;
-                s.r1.load(&a.record(i), cfg.phred_offset);
-                s.r2.load(&b.record(i), cfg.phred_offset);
+                let pair = [a.record(i), b.record(i)];
+                checked(a, i, &pair[0], cfg.phred_offset, &mut done.qual_range)?;
+                checked(b, i, &pair[1], cfg.phred_offset, &mut done.qual_range)?;
+                check_names((a, i, &pair[0]), (b, i, &pair[1]))?;
+                let umi = index_umi(&mut done, index, i, &pair[0], cfg)?;
+                s.r1.load(&pair[0], cfg.phred_offset);
+                s.r2.load(&pair[1], cfg.phred_offset);
                 let dup = is_dup(dups, i);
                 s.frag = a.first_record() + i as u64;
-                pair_step(&mut done, cfg, &mut s, [a.record(i), b.record(i)], umi, dup);
+                pair_step(&mut done, cfg, &mut s, pair, umi, dup);
             }
         }
         Batch::Interleaved(c) => {
             done.bytes += c.byte_len() as u64;
             for i in (0..c.len()).step_by(2) {
-                validate(c, i, cfg.phred_offset, &mut done.qual_range)?;
-                validate(c, i + 1, cfg.phred_offset, &mut done.qual_range)?;
-                check_names(c, i, c, i + 1)?;
-                let umi = index_umi(&mut done, index, i / 2, &c.record(i), cfg)?;
-                s.r1.load(&c.record(i), cfg.phred_offset);
-                s.r2.load(&c.record(i + 1), cfg.phred_offset);
+                let pair = [c.record(i), c.record(i + 1)];
+                checked(c, i, &pair[0], cfg.phred_offset, &mut done.qual_range)?;
+                checked(c, i + 1, &pair[1], cfg.phred_offset, &mut done.qual_range)?;
+                check_names((c, i, &pair[0]), (c, i + 1, &pair[1]))?;
+                let umi = index_umi(&mut done, index, i / 2, &pair[0], cfg)?;
+                s.r1.load(&pair[0], cfg.phred_offset);
+                s.r2.load(&pair[1], cfg.phred_offset);
                 let dup = is_dup(dups, i / 2);
                 s.frag = (c.first_record() + i as u64) / 2;
-                let pair = [c.record(i), c.record(i + 1)];
                 pair_step(&mut done, cfg, &mut s, pair, umi, dup);
             }
         }
@@ -173,41 +176,37 @@ pub(crate) fn process(
 /// and each mate's reads are counted together ([`RunStats::add_before_batch`]). Per-mate
 /// counts only when `mates` (Phred+33 input; other reads are counted as converted).
 fn count_before(st: &mut RunStats, batch: &Batch, mates: bool) {
-    fn reads(c: &Chunk, range: impl Iterator<Item = usize>) -> Vec<(&[u8], &[u8])> {
-        range
-            .map(|i| c.record(i))
-            .map(|r| (r.seq, r.qual))
-            .collect()
+    fn records(c: &Chunk, range: impl Iterator<Item = usize>) -> Vec<RecordRef<'_>> {
+        range.map(|i| c.record(i)).collect()
     }
-    match batch {
-        Batch::Single(c) => {
-            if mates {
-                st.add_before_batch(0, &reads(c, 0..c.len()));
-            }
-            for i in 0..c.len() {
-                st.add_sequences(&c.record(i), None, sampled(c.first_record() + i as u64));
-            }
+    fn reads<'a>(recs: &[RecordRef<'a>]) -> Vec<(&'a [u8], &'a [u8])> {
+        recs.iter().map(|r| (r.seq, r.qual)).collect()
+    }
+    // The read (pair) number of the `i`-th read (pair): `(first + stride * i) / stride`.
+    let (r1, r2, first, stride) = match batch {
+        Batch::Single(c) => (records(c, 0..c.len()), None, c.first_record(), 1),
+        Batch::Paired(a, b) => (
+            records(a, 0..a.len()),
+            Some(records(b, 0..b.len())),
+            a.first_record(),
+            1,
+        ),
+        Batch::Interleaved(c) => (
+            records(c, (0..c.len()).step_by(2)),
+            Some(records(c, (1..c.len()).step_by(2))),
+            c.first_record(),
+            2,
+        ),
+    };
+    if mates {
+        st.add_before_batch(0, &reads(&r1));
+        if let Some(r2) = &r2 {
+            st.add_before_batch(1, &reads(r2));
         }
-        Batch::Paired(a, b) => {
-            if mates {
-                st.add_before_batch(0, &reads(a, 0..a.len()));
-                st.add_before_batch(1, &reads(b, 0..b.len()));
-            }
-            for i in 0..a.len() {
-                let number = a.first_record() + i as u64;
-                st.add_sequences(&a.record(i), Some(&b.record(i)), sampled(number));
-            }
-        }
-        Batch::Interleaved(c) => {
-            if mates {
-                st.add_before_batch(0, &reads(c, (0..c.len()).step_by(2)));
-                st.add_before_batch(1, &reads(c, (1..c.len()).step_by(2)));
-            }
-            for i in (0..c.len()).step_by(2) {
-                let pair = (c.first_record() + i as u64) / 2;
-                st.add_sequences(&c.record(i), Some(&c.record(i + 1)), sampled(pair));
-            }
-        }
+    }
+    for (i, a) in r1.iter().enumerate() {
+        let b = r2.as_ref().map(|r2| &r2[i]);
+        st.add_sequences(a, b, sampled((first + stride * i as u64) / stride));
     }
 }
 
@@ -239,8 +238,27 @@ fn reserve(cfg: &WorkConfig, out: &mut Vec<u8>, c: &Chunk) {
     }
 }
 
-fn check_names(a: &Chunk, i: usize, b: &Chunk, j: usize) -> Result<(), FastqError> {
-    let (r1, r2) = (a.record(i), b.record(j));
+/// Checks record `i` of chunk `c`, already sliced out as `rec` (see [`parse::check`]).
+///
+/// [`parse::check`]: crate::fastq::parse::check
+fn checked(
+    c: &Chunk,
+    i: usize,
+    rec: &RecordRef<'_>,
+    offset: u8,
+    range: &mut QualRange,
+) -> Result<(), FastqError> {
+    check(rec, offset, range).map_err(|(part, kind)| FastqError {
+        location: c.location(i, part),
+        kind,
+    })
+}
+
+/// Checks that two mates, each given as (chunk, index, record), carry the same name.
+fn check_names(
+    (a, i, r1): (&Chunk, usize, &RecordRef<'_>),
+    (b, j, r2): (&Chunk, usize, &RecordRef<'_>),
+) -> Result<(), FastqError> {
     if pair::names_match(r1.head, r2.head) {
         // Casava comments carry the mate number: `1:N:0` in read 2's file means swapped files
         // (names with a `/1` `/2` suffix already told the mates apart).
