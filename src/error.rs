@@ -65,11 +65,16 @@ impl Error {
             path: path.to_path_buf(),
             ..Location::default()
         };
+        let io = |e: &I| match e {
+            I::File { path, .. } | I::Corrupt { path, .. } | I::Truncated { path, .. } => {
+                Some(file(path))
+            }
+            I::OutputIsInput { output, .. } => Some(file(output)),
+            _ => None,
+        };
         match self {
             Error::Fastq(e) => Some(e.location.clone()),
-            Error::Io(I::File { path, .. } | I::Corrupt { path, .. })
-            | Error::Io(I::Truncated { path, .. }) => Some(file(path)),
-            Error::Io(I::OutputIsInput { output, .. }) => Some(file(output)),
+            Error::Io(e) | Error::Coverage(C::Files(e)) => io(e),
             Error::Coverage(C::Bed { at, .. } | C::Bam { at, .. }) => Some(at.clone()),
             Error::Coverage(
                 C::Io { path, .. }
@@ -88,7 +93,9 @@ impl Error {
         use crate::io::IoError as I;
         match self {
             Error::Io(I::Corrupt { offset, .. })
-            | Error::Coverage(C::BamCorrupt { offset, .. }) => Some(*offset),
+            | Error::Coverage(C::Files(I::Corrupt { offset, .. }) | C::BamCorrupt { offset, .. }) => {
+                Some(*offset)
+            }
             _ => None,
         }
     }
