@@ -39,7 +39,8 @@ pub use batch::InputCounts;
 pub use control::Control;
 pub use failed::{PAIRED_READ_IS_FAILING, fastp_tag};
 pub use options::{
-    Inputs, Layout, MergeOptions, Outputs, PipelineOptions, SplitBy, SplitOptions, WorkerPool,
+    Inputs, Layout, MergeOptions, Outputs, PipelineOptions, ReadFiles, SplitBy, SplitOptions,
+    WorkerPool,
 };
 pub use overwrite::refuse_existing;
 pub use push::{PushError, PushOutput, PushSession};

@@ -4,7 +4,7 @@
 use serde_json::{Value, json};
 
 use super::{CoverageSettings, RunSettings, TrimSettings};
-use crate::pipeline::{Layout, PipelineOptions};
+use crate::pipeline::{Layout, PipelineOptions, ReadFiles};
 use crate::trim::{PolyG, UmiLoc};
 
 /// A valid non-default value for every key of [`RunSettings`] (`@FASTA` is replaced by the
@@ -345,7 +345,9 @@ fn json_maps_to_the_engine_options() {
     assert!(t.cut_tail && t.poly_x && t.poly_g == PolyG::Auto);
     assert_eq!((t.trim_front1, t.trim_front2), (0, 2));
     let u = t.umi.unwrap();
-    assert_eq!((u.loc, u.len, u.index_file), (UmiLoc::Read1, 8, None));
+    assert_eq!((u.loc, u.len), (UmiLoc::Read1, 8));
+    let reads = ReadFiles::Single("r.fq".into());
+    assert_eq!(s.inputs(reads).umi_index, None);
     assert_eq!(p.filter.unwrap().length_required, 30);
     // The R1 adapter is given: nothing to detect. Without it, single-end input and pairs
     // detect it; with fastp_compat pairs do not (unless detect_adapter_for_pe), as in fastp.
@@ -401,9 +403,10 @@ fn coverage_json_maps_to_the_library_options() {
     assert_eq!(c.to_options().unwrap().min_mapq, 20);
 }
 
-/// The C API's JSON key `umi_index_file` (with `umi_loc` `index_file`) reaches the engine.
+/// The C API's JSON key `umi_index_file` (with `umi_loc` `index_file`) reaches the engine: the
+/// file as an input of the run, the UMI location in the options.
 #[test]
-fn umi_index_file_maps_to_the_engine_options() {
+fn umi_index_file_maps_to_the_engine_inputs_and_options() {
     let mut s = RunSettings::default();
     s.set_json(
         r#"{"umi": true, "umi_loc": "index_file", "umi_len": 6, "umi_prefix": "UMI",
@@ -412,7 +415,10 @@ fn umi_index_file_maps_to_the_engine_options() {
     .unwrap();
     let p = s.pipeline_options(Layout::Paired).unwrap();
     let index = std::path::Path::new("run/I1.fastq.gz");
-    assert_eq!(p.umi_index_file(), Some(index));
+    let reads = || ReadFiles::Paired("r1.fq".into(), "r2.fq".into());
+    let inputs = s.inputs(reads());
+    assert_eq!(inputs.umi_index.as_deref(), Some(index));
+    assert_eq!(inputs.reads, reads());
     let u = p.trim.as_ref().and_then(|t| t.umi.clone()).unwrap();
     assert_eq!(
         (u.loc, u.len, u.prefix.as_str()),
@@ -422,10 +428,8 @@ fn umi_index_file_maps_to_the_engine_options() {
     assert_eq!(back["umi_index_file"], json!("run/I1.fastq.gz"));
     // Validation only: nothing is trimmed, so the index file is not read either.
     s.set_json(r#"{"passthrough": true}"#).unwrap();
-    assert_eq!(
-        s.pipeline_options(Layout::Paired).unwrap().umi_index_file(),
-        None
-    );
+    assert_eq!(s.inputs(reads()).umi_index, None);
+    assert_eq!(s.pipeline_options(Layout::Paired).unwrap().trim, None);
     // Clearing the key needs the location cleared too; together they are accepted.
     let e = s.set_json(r#"{"umi_index_file": null}"#).unwrap_err();
     assert!(e.to_string().contains("umi_index_file"), "{e}");

@@ -134,15 +134,15 @@ impl TrimSettings {
                 len: self.umi_len,
                 prefix: self.umi_prefix.clone(),
                 skip: self.umi_skip,
-                index_file: self.umi_index_file.clone(),
             };
             u.validate()?;
             Some(u)
-        } else if self.umi_index_file.is_some() {
-            return Err("--umi_index_file needs -U --umi_loc index_file".into());
         } else {
             None
         };
+        // The index file is an input of the run (`RunSettings::inputs`), checked here with the
+        // UMI settings that need it.
+        trim::check_umi_index_file(umi.as_ref(), self.umi_index_file.as_deref())?;
         let t = TrimOptions {
             adapter_trimming: !self.disable_adapter_trimming,
             adapter_r1: a1,

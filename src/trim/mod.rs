@@ -34,7 +34,7 @@ pub use detect::{
     Detection, KNOWN as KNOWN_ADAPTERS, detect_adapter, detect_adapter_se, is_two_colour,
 };
 pub use overlap::{Insert, OverlapParams};
-pub use umi::{UmiLoc, UmiOptions};
+pub use umi::{UmiLoc, UmiOptions, check_umi_index_file};
 
 use crate::fastq::ReadBuf;
 use tables::Weights;
