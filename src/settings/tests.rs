@@ -3,7 +3,7 @@
 
 use serde_json::{Value, json};
 
-use super::{CoverageSettings, RunSettings, TrimSettings};
+use super::{AdapterPresetName, CoverageSettings, RunSettings, TrimSettings, UmiLocName};
 use crate::pipeline::{Layout, PipelineOptions, ReadFiles};
 use crate::trim::{PolyG, UmiLoc};
 
@@ -234,12 +234,21 @@ fn unknown_keys_and_bad_values_fail_naming_the_key() {
     refused(r#"{"cut_tail_window_size": 0}"#, "cut_tail_window_size");
     refused(r#"{"quality_cutoff": "x"}"#, "quality_cutoff");
     refused(r#"{"quality_cutoff": [1]}"#, "quality_cutoff");
-    refused(r#"{"adapter_preset": "none-such"}"#, "adapter_preset");
+    let msg = refused(r#"{"adapter_preset": "none-such"}"#, "adapter_preset");
+    assert!(msg.contains("truseq, nextera, small-rna"), "{msg}");
     refused(
         r#"{"adapter_fasta": "/does/not/exist.fa"}"#,
         "adapter_fasta",
     );
-    refused(r#"{"umi": true, "umi_loc": "nowhere"}"#, "umi_loc");
+    let msg = refused(r#"{"umi": true, "umi_loc": "nowhere"}"#, "umi_loc");
+    assert!(msg.contains("index1, index2, read1"), "{msg}");
+    // A location is checked whether or not UMIs are on; `-U` needs one.
+    refused(r#"{"umi_loc": "INDEX1"}"#, "umi_loc");
+    let msg = refused(r#"{"umi": true}"#, "umi");
+    assert!(
+        msg.contains("--umi_loc") && msg.contains("per_read"),
+        "{msg}"
+    );
     refused(r#"{"umi": true, "umi_loc": "read1"}"#, "umi");
     // --umi_loc index_file and --umi_index_file come together.
     let msg = refused(r#"{"umi_index_file": "I1.fq.gz"}"#, "umi_index_file");
@@ -324,7 +333,7 @@ fn defaults_are_the_cli_defaults() {
         trim_poly_x: true,
         length_required: 30,
         umi: true,
-        umi_loc: "read1".into(),
+        umi_loc: UmiLocName::Read1,
         ..TrimSettings::default()
     };
     assert_eq!(t, j);
@@ -481,4 +490,128 @@ fn cli_defaults_are_the_settings_defaults() {
     assert_eq!(cli.trim, TrimSettings::default());
     let cov = CoverageCli::try_parse_from(["panelprep"]).expect("no argument parses");
     assert_eq!(cov.coverage, CoverageSettings::default());
+}
+
+/// `adapter_preset` and `umi_loc` are enums spelled as before in the CLI, the JSON keys and the
+/// manifest's `params`: every name round-trips, unknown names fail naming the option and the
+/// accepted names.
+#[test]
+fn adapter_preset_and_umi_loc_names() {
+    let presets: Vec<&str> = AdapterPresetName::ALL.iter().map(|p| p.name()).collect();
+    assert_eq!(
+        presets,
+        [
+            "truseq",
+            "nextera",
+            "small-rna",
+            "mgi",
+            "illumina-pe",
+            "illumina-se"
+        ]
+    );
+    let locs: Vec<&str> = UmiLocName::ALL.iter().map(|l| l.name()).collect();
+    assert_eq!(
+        locs,
+        [
+            "",
+            "index1",
+            "index2",
+            "read1",
+            "read2",
+            "per_index",
+            "per_read",
+            "index_file"
+        ]
+    );
+    for p in AdapterPresetName::ALL {
+        let mut s = RunSettings::default();
+        s.set_json(&json!({ "adapter_preset": p.name() }).to_string())
+            .unwrap();
+        assert_eq!(s.trim.adapter_preset, Some(p));
+        let out: Value = serde_json::from_str(&s.to_json().unwrap()).unwrap();
+        assert_eq!(out["adapter_preset"], json!(p.name()));
+        let (t, _) = s.trim.to_options().unwrap();
+        let (a1, a2) = crate::trim::AdapterPreset::from(p).adapters();
+        assert_eq!(
+            (t.adapter_r1.unwrap(), t.adapter_r2.unwrap()),
+            (a1.to_vec(), a2.to_vec())
+        );
+    }
+    for l in UmiLocName::ALL {
+        let mut s = RunSettings::default();
+        s.set_json(&json!({ "umi_loc": l.name() }).to_string())
+            .unwrap();
+        assert_eq!(s.trim.umi_loc, l);
+        let out: Value = serde_json::from_str(&s.to_json().unwrap()).unwrap();
+        assert_eq!(out["umi_loc"], json!(l.name()));
+        assert_eq!(
+            l.loc().map(UmiLocName::from),
+            (l != UmiLocName::Unset).then_some(l)
+        );
+    }
+    // Presets are read in any case (as before), and written as named.
+    let mut s = RunSettings::default();
+    s.set_json(r#"{"adapter_preset": "TruSeq"}"#).unwrap();
+    assert_eq!(s.trim.adapter_preset, Some(AdapterPresetName::Truseq));
+    assert!(
+        s.to_json()
+            .unwrap()
+            .contains(r#""adapter_preset":"truseq""#)
+    );
+    // The defaults as JSON: no preset, no location.
+    let d: Value = serde_json::from_str(&RunSettings::default().to_json().unwrap()).unwrap();
+    assert_eq!(
+        (&d["adapter_preset"], &d["umi_loc"]),
+        (&Value::Null, &json!(""))
+    );
+    let e = "bogus".parse::<UmiLocName>().unwrap_err();
+    assert_eq!(
+        e,
+        "unknown --umi_loc \"bogus\" (accepted: index1, index2, read1, read2, per_index, \
+         per_read, index_file)"
+    );
+}
+
+/// The CLI takes the same names (presets in any case), refuses others naming the option and
+/// the accepted names, and shows no possible values in the help (as before).
+#[cfg(feature = "cli")]
+#[test]
+fn adapter_preset_and_umi_loc_on_the_command_line() {
+    use clap::{CommandFactory, Parser};
+    #[derive(Parser)]
+    struct Trim {
+        #[command(flatten)]
+        s: TrimSettings,
+    }
+    let parse = |args: &[&str]| Trim::try_parse_from([&["t"], args].concat());
+    for p in AdapterPresetName::ALL {
+        let t = parse(&["--adapter_preset", p.name()]).unwrap();
+        assert_eq!(t.s.adapter_preset, Some(p));
+    }
+    let t = parse(&["--adapter_preset", "NEXTERA"]).unwrap();
+    assert_eq!(t.s.adapter_preset, Some(AdapterPresetName::Nextera));
+    for l in UmiLocName::ALL {
+        assert_eq!(parse(&["--umi_loc", l.name()]).unwrap().s.umi_loc, l);
+    }
+    let e = parse(&["--umi_loc", "bogus"]).err().unwrap().to_string();
+    assert!(e.contains("--umi_loc") && e.contains("per_index"), "{e}");
+    let e = parse(&["--adapter_preset", "bogus"])
+        .err()
+        .unwrap()
+        .to_string();
+    assert!(
+        e.contains("--adapter_preset") && e.contains("illumina-se"),
+        "{e}"
+    );
+    let help = Trim::command().render_help().to_string();
+    assert!(
+        help.contains("(with --umi_index_file) [default: \"\"]"),
+        "{help}"
+    );
+    for values in ["truseq,", "index1,"] {
+        assert!(
+            !help.contains(&format!("possible values: {values}")),
+            "{help}"
+        );
+    }
 }

@@ -1,6 +1,6 @@
 //! From [`TrimSettings`] (fastp's names) to the engine's [`TrimOptions`] and [`FilterOptions`].
 
-use super::TrimSettings;
+use super::{TrimSettings, UmiLocName};
 use crate::Error;
 use crate::filter::FilterOptions;
 use crate::pipeline::PipelineOptions;
@@ -104,9 +104,8 @@ impl TrimSettings {
             seq_arg(&self.adapter_sequence),
             seq_arg(&self.adapter_sequence_r2),
         );
-        if let Some(p) = &self.adapter_preset {
-            let (p1, p2) =
-                trim::preset(p).ok_or_else(|| format!("unknown --adapter_preset {p:?}"))?;
+        if let Some(p) = self.adapter_preset {
+            let (p1, p2) = trim::AdapterPreset::from(p).adapters();
             a1 = a1.or(Some(p1.to_vec()));
             a2 = a2.or(Some(p2.to_vec()));
         }
@@ -130,7 +129,12 @@ impl TrimSettings {
         }
         let umi = if self.umi {
             let u = UmiOptions {
-                loc: self.umi_loc.parse()?,
+                loc: self.umi_loc.loc().ok_or_else(|| {
+                    format!(
+                        "-U/--umi needs --umi_loc (accepted: {})",
+                        UmiLocName::accepted()
+                    )
+                })?,
                 len: self.umi_len,
                 prefix: self.umi_prefix.clone(),
                 skip: self.umi_skip,

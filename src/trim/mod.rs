@@ -26,7 +26,7 @@ pub mod quality;
 mod tables;
 pub mod umi;
 
-pub use adapter::{Adapter, Hit, PRESETS, parse_fasta, preset};
+pub use adapter::{Adapter, AdapterPreset, Hit, parse_fasta};
 pub use adapter::{
     ILLUMINA_PE_R1, ILLUMINA_SE, MGI_R1, MGI_R2, NEXTERA, SMALL_RNA, TRUSEQ_R1, TRUSEQ_R2,
 };

@@ -29,22 +29,6 @@ pub enum UmiLoc {
     IndexFile,
 }
 
-impl std::str::FromStr for UmiLoc {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Self, String> {
-        Ok(match s {
-            "index1" => UmiLoc::Index1,
-            "index2" => UmiLoc::Index2,
-            "read1" => UmiLoc::Read1,
-            "read2" => UmiLoc::Read2,
-            "per_index" => UmiLoc::PerIndex,
-            "per_read" => UmiLoc::PerRead,
-            "index_file" => UmiLoc::IndexFile,
-            _ => return Err(format!("unknown --umi_loc {s:?}")),
-        })
-    }
-}
-
 /// UMI options (fastp `-U/--umi`, `--umi_loc`, `--umi_len`, `--umi_prefix`, `--umi_skip`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct UmiOptions {
