@@ -60,6 +60,7 @@ pub mod fastq;
 mod ffi;
 pub mod filter;
 pub mod io;
+mod location;
 pub mod log;
 pub mod pipeline;
 pub mod report;
@@ -70,7 +71,8 @@ pub mod stats;
 pub mod trim;
 
 pub use coverage::CoverageReport;
-pub use error::{Error, Location, Result};
+pub use error::{Error, Result};
+pub use location::Location;
 pub use pipeline::{
     Control, Inputs, Layout, Outputs, PipelineOptions, PushSession, ReadFiles, Summary, run,
     run_staged,

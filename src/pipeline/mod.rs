@@ -105,3 +105,27 @@ pub struct Summary {
     #[serde(skip)]
     pub stats: Option<Box<crate::stats::RunStats>>,
 }
+
+impl Summary {
+    /// The run facts of the report for a run made through the library (the C API's file and
+    /// streaming modes), which has no command line of its own: the `panelprep trim` command
+    /// that reads the same inputs (MultiQC takes the sample name from its `-i`) and the
+    /// adapters used.
+    pub fn run_info(&self) -> crate::report::RunInfo {
+        let names: Vec<String> = self
+            .inputs
+            .iter()
+            .map(|i| i.path.display().to_string())
+            .collect();
+        let command = match names.as_slice() {
+            [a, b] => format!("panelprep trim -i {a} -I {b}"),
+            [a] if self.paired => format!("panelprep trim --interleaved_in -i {a}"),
+            _ => format!("panelprep trim -i {}", names.join(" ")),
+        };
+        crate::report::RunInfo {
+            command,
+            adapters: self.adapters.clone(),
+            ..crate::report::RunInfo::default()
+        }
+    }
+}

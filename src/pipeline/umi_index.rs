@@ -13,7 +13,8 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use super::{Inputs, PipelineOptions};
-use crate::error::{Error, Location};
+use crate::Location;
+use crate::error::Error;
 use crate::fastq::parse::{QualRange, validate};
 use crate::fastq::{Chunk, Chunker, ChunkerOptions, FastqError, FastqErrorKind, RecordRef, pair};
 use crate::io;
