@@ -331,6 +331,8 @@ pp_status pp_coverage_options_set_log_callback(pp_coverage_options *options,
 // Ownership: every string is borrowed for the call; the caller frees the report with
 // `pp_coverage_report_free`. Errors: `PP_STATUS_COVERAGE_ERROR` (bad BAM or BED, with file
 // and record or line in `pp_last_error_message()`), `PP_STATUS_INVALID_OPTION`.
+// As in `panelprep coverage`, a `prefix` whose files would replace an input (the BAM, the BED
+// or an index) is refused before anything is read (`PP_STATUS_IO_ERROR`).
 pp_status pp_coverage_run(const char *bam,
                           const char *bed,
                           const char *preset,
@@ -350,6 +352,8 @@ pp_status pp_coverage_run(const char *bam,
 // record or line in `pp_last_error_message()`; an index scan without a BAI),
 // `PP_STATUS_INVALID_OPTION`, `PP_STATUS_CANCELLED` (the options' cancel token, see
 // `pp_coverage_options_set_cancel_token`: no file written, `*report_out` unchanged).
+// As in `panelprep coverage`, a `prefix` whose files would replace an input (the BAM, the BED
+// or an index) is refused before anything is read (`PP_STATUS_IO_ERROR`).
 pp_status pp_coverage_run_with_options(const char *bam,
                                        const char *bed,
                                        const pp_coverage_options *options,

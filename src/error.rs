@@ -1,31 +1,9 @@
-//! The top-level error type and the location every error carries.
+//! The top-level error type: it wraps the errors of the layers below it (`IoError`,
+//! `FastqError` and `fastq::ReadError`, `CoverageError`), which never name it; the top-level
+//! API (`pipeline`, `settings`, the C API, the CLI) returns it. `trim` names it only for the
+//! option errors of `Trimmer::new`.
 
-use std::fmt;
-use std::path::PathBuf;
-
-/// Where in an input an error was found: file, 1-based record number and 1-based line number.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct Location {
-    /// The input path (`-` for standard input, `<stream>` for pushed bytes).
-    pub path: PathBuf,
-    /// 1-based record number, 0 when not known.
-    pub record: u64,
-    /// 1-based line number, 0 when not known.
-    pub line: u64,
-}
-
-impl fmt::Display for Location {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}", self.path.display())?;
-        if self.record > 0 {
-            write!(f, ", record {}", self.record)?;
-        }
-        if self.line > 0 {
-            write!(f, ", line {}", self.line)?;
-        }
-        Ok(())
-    }
-}
+use crate::Location;
 
 /// Any error of the library: one variant per layer, each keeping its source.
 #[derive(Debug, thiserror::Error)]
@@ -51,6 +29,15 @@ pub enum Error {
     Cancelled,
 }
 
+impl From<crate::fastq::ReadError> for Error {
+    fn from(e: crate::fastq::ReadError) -> Self {
+        match e {
+            crate::fastq::ReadError::Fastq(e) => Error::Fastq(e),
+            crate::fastq::ReadError::Io(e) => Error::Io(e),
+        }
+    }
+}
+
 /// Result with the crate's [`Error`].
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
@@ -65,11 +52,16 @@ impl Error {
             path: path.to_path_buf(),
             ..Location::default()
         };
+        let io = |e: &I| match e {
+            I::File { path, .. } | I::Corrupt { path, .. } | I::Truncated { path, .. } => {
+                Some(file(path))
+            }
+            I::OutputIsInput { output, .. } => Some(file(output)),
+            _ => None,
+        };
         match self {
             Error::Fastq(e) => Some(e.location.clone()),
-            Error::Io(I::File { path, .. } | I::Corrupt { path, .. })
-            | Error::Io(I::Truncated { path, .. }) => Some(file(path)),
-            Error::Io(I::OutputIsInput { output, .. }) => Some(file(output)),
+            Error::Io(e) | Error::Coverage(C::Files(e)) => io(e),
             Error::Coverage(C::Bed { at, .. } | C::Bam { at, .. }) => Some(at.clone()),
             Error::Coverage(
                 C::Io { path, .. }
@@ -88,7 +80,9 @@ impl Error {
         use crate::io::IoError as I;
         match self {
             Error::Io(I::Corrupt { offset, .. })
-            | Error::Coverage(C::BamCorrupt { offset, .. }) => Some(*offset),
+            | Error::Coverage(C::Files(I::Corrupt { offset, .. }) | C::BamCorrupt { offset, .. }) => {
+                Some(*offset)
+            }
             _ => None,
         }
     }

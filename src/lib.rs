@@ -42,7 +42,7 @@
 //! std::fs::write(&input, "@r1\nACGTACGTACGTACGTACGT\n+\nIIIIIIIIIIIIIIII####\n")?;
 //! let mut settings = RunSettings::default();
 //! settings.set_json(r#"{"cut_tail": true, "adapter_sequence": "AGATCGGAAGAGC"}"#)?;
-//! let inputs = Inputs::Single(input);
+//! let inputs = Inputs::single(input);
 //! let options = settings.pipeline_options(inputs.layout())?;
 //! let outputs = Outputs { out1: Some(output.clone()), ..Outputs::default() };
 //! let summary = panelprep::run(&options, &inputs, &outputs, &Control::new())?;
@@ -60,6 +60,7 @@ pub mod fastq;
 mod ffi;
 pub mod filter;
 pub mod io;
+mod location;
 pub mod log;
 pub mod pipeline;
 pub mod report;
@@ -70,9 +71,11 @@ pub mod stats;
 pub mod trim;
 
 pub use coverage::CoverageReport;
-pub use error::{Error, Location, Result};
+pub use error::{Error, Result};
+pub use location::Location;
 pub use pipeline::{
-    Control, Inputs, Layout, Outputs, PipelineOptions, PushSession, Summary, run, run_staged,
+    Control, Inputs, Layout, Outputs, PipelineOptions, PushSession, ReadFiles, Summary, run,
+    run_staged,
 };
 pub use settings::{CoverageSettings, EngineSettings, RunSettings, TrimSettings};
 

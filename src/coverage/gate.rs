@@ -45,8 +45,7 @@ fn lookup(p: &PanelMetrics, name: &str) -> Option<Option<f64>> {
             let t = other
                 .strip_prefix("pct_target_bases_")?
                 .strip_suffix(['x', 'X'])?;
-            let key = format!("{}x", t.parse::<u32>().ok()?);
-            Some(*p.pct_target_bases.get(&key)?)
+            Some(p.pct_target_bases_at(t.parse().ok()?)?)
         }
     })
 }

@@ -124,8 +124,8 @@ fn summary(out: &mut String, r: &CoverageReport) {
         ),
     );
     for t in &r.options.thresholds {
-        if let Some(v) = p.pct_target_bases.get(&format!("{t}x")) {
-            row(&format!("target bases >= {t}x"), pct(*v));
+        if let Some(v) = p.pct_target_bases_at(*t) {
+            row(&format!("target bases >= {t}x"), pct(v));
         }
     }
     row(

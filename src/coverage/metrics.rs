@@ -202,6 +202,14 @@ pub struct PanelMetrics {
     pub pct_bases_on_target: Option<f64>,
 }
 
+impl PanelMetrics {
+    /// The share of territory bases with depth of at least `threshold`, when `threshold` was
+    /// one of the run's (`pct_target_bases`, keyed `"{threshold}x"`).
+    pub fn pct_target_bases_at(&self, threshold: u32) -> Option<f64> {
+        self.pct_target_bases.get(&format!("{threshold}x")).copied()
+    }
+}
+
 /// mosdepth-style stats of a run of bases.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct DepthStat {

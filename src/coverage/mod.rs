@@ -7,7 +7,9 @@
 //! `metrics` turns the depths into per-target, per-gene and panel numbers, `lowcov` finds
 //! low-coverage runs, `gate` checks QC limits, and [`write_outputs`] writes JSON, TSV,
 //! mosdepth-compatible files, the HTML report ([`render_html`]) and MultiQC tables, all through
-//! [`crate::io::AtomicFile`] in one all-or-nothing output set.
+//! [`crate::io::AtomicFile`] in one all-or-nothing output set. [`run_on_files`] is the whole
+//! run of `panelprep coverage` and of the C API's `pp_coverage_run*`: the files checked
+//! ([`check_paths`]), the report computed, the outputs written.
 //!
 //! The submodules are private; this file re-exports what the CLI, the C API, the tests and the
 //! benches use. Over 400 lines because [`run_logged`] is the run's one sequence of steps (BED,
@@ -19,6 +21,7 @@ mod bam_check;
 mod cigar;
 mod cram;
 mod depth;
+mod files;
 mod gate;
 mod html;
 mod lowcov;
@@ -40,6 +43,7 @@ use std::path::{Path, PathBuf};
 // that appear in it. Everything else stays inside the coverage layer.
 pub use bam::{BamHeader, RawRecord, Reference};
 pub use depth::{ContigDepth, Engine, Excluded, FilterCounts, RecordCounts, SpanDepth};
+pub use files::{CoverageFiles, check_paths, run_on_files};
 pub use gate::{GateReport, GateRow, to_tsv as gate_tsv};
 pub use html::render as render_html;
 pub use lowcov::LowCoverage;
@@ -53,10 +57,11 @@ pub use options::{
 pub use picard::hs::{HsMetrics, MergedTarget};
 pub use picard::{HsCounts, PicardReport};
 pub use rank::{genes_worst_first, low_share};
-pub use report::{CoverageReport, check_paths, stage_outputs, write_outputs};
+pub use report::{CoverageReport, stage_outputs, write_outputs};
 pub use targets::{Span, merge_intervals};
 
 use crate::Location;
+use crate::io::IoError;
 
 /// Errors of the coverage layer.
 #[derive(Debug, thiserror::Error)]
@@ -135,6 +140,13 @@ pub enum CoverageError {
     /// The QC gate failed (every output was written).
     #[error("QC gate failed: {0}")]
     GateFailed(String),
+    /// The run's files collide (two inputs are one file, an output would replace an input),
+    /// or the outputs could not be put in place.
+    #[error(transparent)]
+    Files(IoError),
+    /// The output prefix has no file name to put before the outputs' suffixes (`/`, `..`).
+    #[error("invalid option: --prefix {} does not end in a file name", .0.display())]
+    PrefixNotAFileName(PathBuf),
 }
 
 /// Computes panel coverage of `bam` over the targets in `bed`.

@@ -11,7 +11,7 @@ use super::lowcov::LowCoverage;
 use super::metrics::{Computed, GeneMetrics, MosdepthTables, PanelMetrics, TargetMetrics};
 use super::options::{CoverageOptions, ScanMode};
 use super::{CoverageError, gate, html, lowcov, mosdepth, multiqc};
-use crate::io::{AtomicFile, IoError, OutputSet, RunFile, check_distinct, identity};
+use crate::io::{AtomicFile, IoError, OutputSet};
 
 /// Everything a coverage run found; serialised as `PREFIX.coverage.json`.
 #[derive(Debug, Clone, Serialize)]
@@ -56,6 +56,12 @@ pub struct CoverageReport {
 }
 
 impl CoverageReport {
+    /// The panel's share (0-1) of target bases with depth of at least `threshold`; `None` when
+    /// `threshold` is not one of the run's thresholds (`CoverageOptions::thresholds`).
+    pub fn pct_bases_at_least(&self, threshold: u32) -> Option<f64> {
+        self.panel.pct_target_bases_at(threshold)
+    }
+
     fn computed(&self) -> Computed {
         Computed {
             targets: self.targets.clone(),
@@ -224,53 +230,6 @@ pub fn stage_outputs(report: &CoverageReport, prefix: &Path) -> Result<OutputSet
     ));
     files.extend(super::extra_outputs(report, &name));
     stage(files)
-}
-
-/// Refuses, before anything is read, a coverage run whose files collide: the BAM, the BED and
-/// the BAI compared by identity, and any of them that an output would replace. Every output is
-/// named `PREFIX.<suffix>`, so an input collides when its resolved name (links followed) is in
-/// the prefix's directory and starts with the prefix's file name and a dot.
-pub fn check_paths(bam: &Path, bed: &Path, prefix: &Path) -> Result<(), crate::Error> {
-    let mut ins = vec![RunFile::new("--bam", bam), RunFile::new("--targets", bed)];
-    if let Some(bai) = super::bam::find_bai(bam) {
-        ins.push(RunFile::new("BAM index", bai));
-    }
-    if let Some(crai) = super::cram::find_crai(bam) {
-        ins.push(RunFile::new("CRAM index", crai));
-    }
-    check_distinct(&ins, &[])?;
-    let Some(stem) = prefix.file_name() else {
-        return Err(crate::Error::Options(format!(
-            "--prefix {} does not end in a file name",
-            prefix.display()
-        )));
-    };
-    let mut start = stem.to_owned();
-    start.push(".");
-    let dir_of = |p: &Path| match p.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    let out_dir = identity(&dir_of(prefix));
-    for f in &ins {
-        let real = std::fs::canonicalize(&f.path).unwrap_or_else(|_| f.path.clone());
-        let Some(name) = real.file_name() else {
-            continue;
-        };
-        let clash = name
-            .as_encoded_bytes()
-            .starts_with(start.as_encoded_bytes())
-            && out_dir.is_some()
-            && identity(&dir_of(&real)) == out_dir;
-        if clash {
-            return Err(IoError::OutputIsInput {
-                output: dir_of(prefix).join(name),
-                input: f.path.clone(),
-            }
-            .into());
-        }
-    }
-    Ok(())
 }
 
 /// Writes `(path, bytes, as BGZF)` files under temporary names into one output set.

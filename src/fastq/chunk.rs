@@ -11,8 +11,8 @@ use std::path::PathBuf;
 
 use memchr::memchr;
 
-use super::{FastqError, FastqErrorKind, RecordRef};
-use crate::error::{Error, Location};
+use super::{FastqError, FastqErrorKind, ReadError, RecordRef};
+use crate::Location;
 use crate::io::IoError;
 
 /// How the chunker cuts and what it tolerates.
@@ -225,7 +225,7 @@ impl<R: Read> Chunker<R> {
     /// The next chunk: up to the first record boundary at or after `target_bytes`, or exactly
     /// `records` records when given (fewer only at end of input). `Ok(None)` at end of input.
     /// After an error the chunker returns nothing more.
-    pub fn next_chunk(&mut self, records: Option<usize>) -> Result<Option<Chunk>, Error> {
+    pub fn next_chunk(&mut self, records: Option<usize>) -> Result<Option<Chunk>, ReadError> {
         self.next_chunk_multiple(records, 1)
     }
 
@@ -235,7 +235,7 @@ impl<R: Read> Chunker<R> {
         &mut self,
         records: Option<usize>,
         multiple: usize,
-    ) -> Result<Option<Chunk>, Error> {
+    ) -> Result<Option<Chunk>, ReadError> {
         self.guarded(Cut {
             records,
             multiple: multiple.max(1),
@@ -254,7 +254,7 @@ impl<R: Read> Chunker<R> {
         &mut self,
         cap: usize,
         agree: &mut dyn FnMut(usize) -> usize,
-    ) -> Result<Option<Chunk>, Error> {
+    ) -> Result<Option<Chunk>, ReadError> {
         self.guarded(Cut {
             records: None,
             multiple: 1,
@@ -263,7 +263,7 @@ impl<R: Read> Chunker<R> {
         })
     }
 
-    fn guarded(&mut self, cut: Cut<'_>) -> Result<Option<Chunk>, Error> {
+    fn guarded(&mut self, cut: Cut<'_>) -> Result<Option<Chunk>, ReadError> {
         if self.failed {
             return Ok(None);
         }
@@ -274,7 +274,7 @@ impl<R: Read> Chunker<R> {
         result
     }
 
-    fn frame(&mut self, cut: Cut<'_>) -> Result<Option<Chunk>, Error> {
+    fn frame(&mut self, cut: Cut<'_>) -> Result<Option<Chunk>, ReadError> {
         let Cut {
             records,
             multiple,
@@ -343,7 +343,7 @@ impl<R: Read> Chunker<R> {
     }
 
     /// Reads more bytes; returns false at end of input.
-    fn fill(&mut self) -> Result<bool, Error> {
+    fn fill(&mut self) -> Result<bool, ReadError> {
         if self.eof {
             return Ok(false);
         }
@@ -369,7 +369,7 @@ impl<R: Read> Chunker<R> {
     }
 
     /// Finds the line starting at `from`, reading more input as needed. `None` at end of input.
-    fn line(&mut self, from: usize, record_start: usize) -> Result<Option<Line>, Error> {
+    fn line(&mut self, from: usize, record_start: usize) -> Result<Option<Line>, ReadError> {
         let mut scanned = from;
         loop {
             if let Some(i) = memchr(b'\n', &self.buf[scanned..self.len]) {
@@ -407,8 +407,8 @@ impl<R: Read> Chunker<R> {
         }
     }
 
-    fn error(&self, line_offset: u64, kind: FastqErrorKind) -> Error {
-        Error::Fastq(FastqError {
+    fn error(&self, line_offset: u64, kind: FastqErrorKind) -> ReadError {
+        ReadError::Fastq(FastqError {
             location: Location {
                 path: self.opts.path.clone(),
                 record: self.next_record + 1,
@@ -428,7 +428,7 @@ impl<R: Read> Chunker<R> {
         &mut self,
         pos: usize,
         extra: &mut Vec<u8>,
-    ) -> Result<Option<(Spans, usize)>, Error> {
+    ) -> Result<Option<(Spans, usize)>, ReadError> {
         let Some(head) = self.line(pos, pos)? else {
             return Ok(None);
         };
@@ -565,7 +565,7 @@ impl<R: Read> Chunker<R> {
     ///
     /// Each byte is looked at once, and whitespace already seen is dropped from the buffer
     /// before reading more: 64 MiB of trailing blank lines take linear time and no memory.
-    fn rest_is_blank(&mut self, from: usize) -> Result<bool, Error> {
+    fn rest_is_blank(&mut self, from: usize) -> Result<bool, ReadError> {
         let from = from.min(self.len);
         loop {
             if self.buf[from..self.len]
@@ -624,7 +624,7 @@ mod tests {
 
     type Owned = (Vec<u8>, Vec<u8>, Vec<u8>, Vec<u8>);
 
-    fn all(data: &[u8], target: usize) -> Result<Vec<Owned>, Error> {
+    fn all(data: &[u8], target: usize) -> Result<Vec<Owned>, ReadError> {
         let opts = ChunkerOptions {
             target_bytes: target,
             ..Default::default()
@@ -676,7 +676,7 @@ mod tests {
             (b"@a\n", 1, 2),
         ];
         for (data, record, line) in cases {
-            let Err(Error::Fastq(e)) = all(data, 1) else {
+            let Err(ReadError::Fastq(e)) = all(data, 1) else {
                 panic!("expected error")
             };
             assert_eq!((e.location.record, e.location.line), (record, line), "{e}");

@@ -1,6 +1,7 @@
 //! Validation errors of FASTQ input, each with its [`Location`].
 
-use crate::error::Location;
+use crate::Location;
+use crate::io::IoError;
 
 /// What is wrong with a FASTQ record or pair.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -166,4 +167,17 @@ pub struct FastqError {
     pub location: Location,
     /// What is wrong.
     pub kind: FastqErrorKind,
+}
+
+/// What reading FASTQ records can fail with ([`super::Chunker`]): a malformed record, or the
+/// bytes below it (I/O, decompression). The crate's `Error` takes each as its own variant.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum ReadError {
+    /// A malformed record.
+    #[error(transparent)]
+    Fastq(#[from] FastqError),
+    /// Reading or decompressing the bytes failed.
+    #[error(transparent)]
+    Io(#[from] IoError),
 }

@@ -8,5 +8,5 @@ mod record;
 
 pub(crate) use chunk::io_error;
 pub use chunk::{Chunk, Chunker, ChunkerOptions, MAX_RECORD_LIMIT};
-pub use error::{FastqError, FastqErrorKind};
+pub use error::{FastqError, FastqErrorKind, ReadError};
 pub use record::{ReadBuf, RecordRef, write_record};

@@ -1,7 +1,7 @@
 //! `pp_coverage_*`: panel coverage of a BAM over a target BED, through the C ABI.
 
 use std::ffi::c_char;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use super::boundary::{Failed, arg_opt_str, arg_str, boundary, boundary_void, string_to_c};
 use super::handle::{self, ArcHandle, BoxHandle, try_arc_ref, try_box_mut, try_box_ref, try_out};
@@ -9,7 +9,7 @@ use super::logger::{Logger, pp_log_callback};
 use super::options_control::pp_cancel_token;
 use super::pp_status;
 use crate::Error;
-use crate::coverage::{self, CoverageError, CoverageOptions, CoverageReport};
+use crate::coverage::{self, CoverageFiles, CoverageOptions, CoverageReport};
 use crate::pipeline::Control;
 use crate::settings::CoverageSettings;
 
@@ -148,8 +148,9 @@ pub extern "C" fn pp_coverage_options_set_log_callback(
     })
 }
 
-/// Runs coverage with `opts` and stores the report: the body of both entry points. `cancel`
-/// stops the run (nothing written, no report).
+/// Converts the arguments, runs [`coverage::run_on_files`] (as `panelprep coverage` does) and
+/// stores the report: the body of both entry points. `cancel` stops the run (nothing written,
+/// no report); the log's messages go to `logger` on this thread while the run goes on.
 fn run(
     opts: &CoverageOptions,
     cancel: Option<&Control>,
@@ -159,9 +160,11 @@ fn run(
     prefix: *const c_char,
     report_out: *mut *const pp_coverage_report,
 ) -> Result<(), Failed> {
-    let bam = PathBuf::from(arg_str(bam, "bam")?);
-    let bed = PathBuf::from(arg_str(bed, "bed")?);
-    let prefix = arg_opt_str(prefix, "prefix")?.map(PathBuf::from);
+    let files = CoverageFiles {
+        bam: PathBuf::from(arg_str(bam, "bam")?),
+        targets: PathBuf::from(arg_str(bed, "bed")?),
+        prefix: arg_opt_str(prefix, "prefix")?.map(PathBuf::from),
+    };
     let out = try_out!(report_out);
     let log = crate::log::Log::new();
     // Asked on this thread while the run goes on: the place to hand over its messages too.
@@ -171,17 +174,11 @@ fn run(
         }
         cancel.is_some_and(Control::is_cancelled)
     };
-    let result = coverage::run_logged(opts, &bam, &bed, &cancelled, &log);
+    let result = coverage::run_on_files(opts, &files, &cancelled, &log);
     if let Some(l) = logger {
         l.drain(&log);
     }
     let report = result.map_err(Error::from)?;
-    if cancelled() {
-        return Err(Error::from(CoverageError::Cancelled).into());
-    }
-    if let Some(p) = prefix {
-        coverage::write_outputs(&report, Path::new(&p)).map_err(Error::from)?;
-    }
     *out = handle::arc_into(std::sync::Arc::new(report));
     Ok(())
 }
@@ -201,6 +198,8 @@ fn options_of(s: &CoverageSettings) -> Result<CoverageOptions, Failed> {
 /// Ownership: every string is borrowed for the call; the caller frees the report with
 /// `pp_coverage_report_free`. Errors: `PP_STATUS_COVERAGE_ERROR` (bad BAM or BED, with file
 /// and record or line in `pp_last_error_message()`), `PP_STATUS_INVALID_OPTION`.
+/// As in `panelprep coverage`, a `prefix` whose files would replace an input (the BAM, the BED
+/// or an index) is refused before anything is read (`PP_STATUS_IO_ERROR`).
 #[unsafe(no_mangle)]
 pub extern "C" fn pp_coverage_run(
     bam: *const c_char,
@@ -242,6 +241,8 @@ pub extern "C" fn pp_coverage_run(
 /// record or line in `pp_last_error_message()`; an index scan without a BAI),
 /// `PP_STATUS_INVALID_OPTION`, `PP_STATUS_CANCELLED` (the options' cancel token, see
 /// `pp_coverage_options_set_cancel_token`: no file written, `*report_out` unchanged).
+/// As in `panelprep coverage`, a `prefix` whose files would replace an input (the BAM, the BED
+/// or an index) is refused before anything is read (`PP_STATUS_IO_ERROR`).
 #[unsafe(no_mangle)]
 pub extern "C" fn pp_coverage_run_with_options(
     bam: *const c_char,
@@ -309,17 +310,12 @@ pub extern "C" fn pp_coverage_report_pct_bases_at_least(
     value_out: *mut f64,
 ) -> pp_status {
     number(report, value_out, |r| {
-        r.panel
-            .pct_target_bases
-            .iter()
-            .find(|(k, _)| k.trim_end_matches(['x', 'X']).parse::<u32>() == Ok(threshold))
-            .map(|(_, v)| *v)
-            .ok_or_else(|| {
-                Failed::with(
-                    pp_status::PP_STATUS_INVALID_ARGUMENT,
-                    &format!("threshold {threshold}x was not computed in this run"),
-                )
-            })
+        r.pct_bases_at_least(threshold).ok_or_else(|| {
+            Failed::with(
+                pp_status::PP_STATUS_INVALID_ARGUMENT,
+                &format!("threshold {threshold}x was not computed in this run"),
+            )
+        })
     })
 }
 

@@ -11,7 +11,7 @@ use super::pp_status;
 use super::progress::Progress;
 use super::read_results::ReadResults;
 use crate::Error;
-use crate::pipeline::{Control, Layout, PipelineOptions, WorkerPool};
+use crate::pipeline::{Control, Inputs, Layout, PipelineOptions, ReadFiles, WorkerPool};
 use crate::settings::RunSettings;
 
 /// Options for a run (file mode or streaming). Create with `pp_options_new`, change with
@@ -86,6 +86,11 @@ impl Options {
     /// True when one input holds interleaved pairs.
     pub(crate) fn interleaved_in(&self) -> bool {
         self.settings.engine.interleaved_in
+    }
+
+    /// The inputs of a file run on `reads`: with the settings' UMI index file.
+    pub(crate) fn inputs(&self, reads: ReadFiles) -> Inputs {
+        self.settings.inputs(reads)
     }
 
     /// The engine options of a run on input laid out as `layout`.

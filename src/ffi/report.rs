@@ -8,7 +8,7 @@ use super::handle::{self, ArcHandle, try_arc_ref, try_out};
 use super::pp_status;
 use crate::Error;
 use crate::pipeline::Summary;
-use crate::report::{self, FastpReport, RunInfo};
+use crate::report::{self, FastpReport};
 
 /// The result of a successful run (file mode or streaming): what was read, filtered and
 /// written, with the QC statistics when they were collected (the default).
@@ -33,7 +33,7 @@ impl ArcHandle for pp_report {
 impl Report {
     /// Hands C a new report (its JSON names the equivalent `panelprep trim` command).
     pub(crate) fn into_c(summary: Summary) -> *const pp_report {
-        let info = RunInfo::of_library_run(&summary);
+        let info = summary.run_info();
         let fastp = summary.stats.as_deref().map(|s| report::build(s, &info));
         handle::arc_into(std::sync::Arc::new(Report { summary, fastp }))
     }

@@ -9,24 +9,25 @@ use super::handle::{self, try_box_ref, try_out};
 use super::options::{Options, pp_options};
 use super::pp_status;
 use super::report::{Report, pp_report};
-use crate::pipeline::{self, Control, Inputs, Outputs, run_watched};
+use crate::pipeline::{self, Control, Outputs, ReadFiles, run_watched};
 
 type Readers = Vec<Box<dyn Read + Send>>;
 
-/// Runs the engine with `o`'s settings, progress callback and cancel token, on this thread's
-/// behalf (callbacks on this thread).
-fn run(o: &Options, inputs: &Inputs, outputs: &Outputs) -> Result<*const pp_report, Failed> {
-    run_from(o, inputs, None, outputs)
+/// Runs the engine on `reads` (and the settings' UMI index file) with `o`'s settings, progress
+/// callback and cancel token, on this thread's behalf (callbacks on this thread).
+fn run(o: &Options, reads: ReadFiles, outputs: &Outputs) -> Result<*const pp_report, Failed> {
+    run_from(o, reads, None, outputs)
 }
 
-/// [`run`], with the inputs read from `readers` when given (their paths only name them).
+/// [`run`], with the reads read from `readers` when given (their paths only name them).
 fn run_from(
     o: &Options,
-    inputs: &Inputs,
+    reads: ReadFiles,
     readers: Option<Readers>,
     outputs: &Outputs,
 ) -> Result<*const pp_report, Failed> {
     let control = Control::new();
+    let inputs = &o.inputs(reads);
     let p = &o.pipeline(inputs.layout())?;
     let go = |c: &Control| match readers {
         Some(r) => pipeline::run_readers(p, inputs, r, outputs, c),
@@ -74,9 +75,9 @@ pub extern "C" fn pp_run_se(
     boundary(|| {
         let o = try_box_ref!(options);
         let out = try_out!(report_out);
-        let inputs = single(o, PathBuf::from(arg_str(in1, "in1")?));
+        let reads = single(o, PathBuf::from(arg_str(in1, "in1")?));
         let outputs = outputs(out1, std::ptr::null())?;
-        *out = run(o, &inputs, &outputs)?;
+        *out = run(o, reads, &outputs)?;
         Ok(())
     })
 }
@@ -99,12 +100,12 @@ pub extern "C" fn pp_run_pe(
     boundary(|| {
         let o = try_box_ref!(options);
         let out = try_out!(report_out);
-        let inputs = Inputs::Paired(
+        let reads = ReadFiles::Paired(
             PathBuf::from(arg_str(in1, "in1")?),
             PathBuf::from(arg_str(in2, "in2")?),
         );
         let outputs = outputs(out1, out2)?;
-        *out = run(o, &inputs, &outputs)?;
+        *out = run(o, reads, &outputs)?;
         Ok(())
     })
 }
@@ -140,12 +141,12 @@ fn fd_reader(fd: c_int, name: &str) -> Result<Box<dyn Read + Send>, Failed> {
     }
 }
 
-/// The input of a one-input run named `name`, laid out as the options say.
-fn single(o: &Options, name: PathBuf) -> Inputs {
+/// The reads of a one-input run named `name`, laid out as the options say.
+fn single(o: &Options, name: PathBuf) -> ReadFiles {
     if o.interleaved_in() {
-        Inputs::Interleaved(name)
+        ReadFiles::Interleaved(name)
     } else {
-        Inputs::Single(name)
+        ReadFiles::Single(name)
     }
 }
 
@@ -167,9 +168,9 @@ pub extern "C" fn pp_run_se_fd(
         let o = try_box_ref!(options);
         let out = try_out!(report_out);
         let readers = vec![fd_reader(fd, "fd")?];
-        let inputs = single(o, PathBuf::from(format!("<fd {fd}>")));
+        let reads = single(o, PathBuf::from(format!("<fd {fd}>")));
         let outputs = outputs(out1, std::ptr::null())?;
-        *out = run_from(o, &inputs, Some(readers), &outputs)?;
+        *out = run_from(o, reads, Some(readers), &outputs)?;
         Ok(())
     })
 }
@@ -189,12 +190,12 @@ pub extern "C" fn pp_run_pe_fd(
         let o = try_box_ref!(options);
         let out = try_out!(report_out);
         let readers = vec![fd_reader(fd1, "fd1")?, fd_reader(fd2, "fd2")?];
-        let inputs = Inputs::Paired(
+        let reads = ReadFiles::Paired(
             PathBuf::from(format!("<fd {fd1}>")),
             PathBuf::from(format!("<fd {fd2}>")),
         );
         let outputs = outputs(out1, out2)?;
-        *out = run_from(o, &inputs, Some(readers), &outputs)?;
+        *out = run_from(o, reads, Some(readers), &outputs)?;
         Ok(())
     })
 }
@@ -253,12 +254,12 @@ pub extern "C" fn pp_run_se_bytes(
     boundary(|| {
         let o = try_box_ref!(options);
         let out = try_out!(report_out);
-        let inputs = single(o, required_path_bytes(in1, in1_len, "in1")?);
+        let reads = single(o, required_path_bytes(in1, in1_len, "in1")?);
         let outputs = Outputs {
             out1: path_bytes(out1, out1_len, "out1")?,
             ..Outputs::default()
         };
-        *out = run(o, &inputs, &outputs)?;
+        *out = run(o, reads, &outputs)?;
         Ok(())
     })
 }
@@ -283,7 +284,7 @@ pub extern "C" fn pp_run_pe_bytes(
     boundary(|| {
         let o = try_box_ref!(options);
         let out = try_out!(report_out);
-        let inputs = Inputs::Paired(
+        let reads = ReadFiles::Paired(
             required_path_bytes(in1, in1_len, "in1")?,
             required_path_bytes(in2, in2_len, "in2")?,
         );
@@ -292,7 +293,7 @@ pub extern "C" fn pp_run_pe_bytes(
             out2: path_bytes(out2, out2_len, "out2")?,
             ..Outputs::default()
         };
-        *out = run(o, &inputs, &outputs)?;
+        *out = run(o, reads, &outputs)?;
         Ok(())
     })
 }

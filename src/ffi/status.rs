@@ -53,7 +53,12 @@ impl From<&Error> for pp_status {
             Error::Io(_) => pp_status::PP_STATUS_IO_ERROR,
             Error::Fastq(_) => pp_status::PP_STATUS_FORMAT_ERROR,
             // A file that cannot be opened or written is an I/O error, as in file-mode trim.
-            Error::Coverage(CoverageError::Io { .. }) => pp_status::PP_STATUS_IO_ERROR,
+            Error::Coverage(CoverageError::Io { .. } | CoverageError::Files(_)) => {
+                pp_status::PP_STATUS_IO_ERROR
+            }
+            Error::Coverage(CoverageError::PrefixNotAFileName(_)) => {
+                pp_status::PP_STATUS_INVALID_OPTION
+            }
             Error::Coverage(CoverageError::Cancelled) => pp_status::PP_STATUS_CANCELLED,
             Error::Coverage(_) => pp_status::PP_STATUS_COVERAGE_ERROR,
             Error::Options(_) => pp_status::PP_STATUS_INVALID_OPTION,

@@ -30,7 +30,7 @@ pub extern "C" fn pp_validate_file(
         let opts = engine.validation_options(Layout::Single)?;
         let s = pipeline::run(
             &opts,
-            &Inputs::Single(path),
+            &Inputs::single(path),
             &Outputs::default(),
             &Control::new(),
         )?;

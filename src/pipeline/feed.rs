@@ -14,7 +14,8 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::{Receiver, SyncSender, TryRecvError, sync_channel};
 
-use crate::error::{Error, Location};
+use crate::Location;
+use crate::error::Error;
 use crate::fastq::{Chunk, Chunker, FastqError, FastqErrorKind};
 
 /// Chunks a feed may frame ahead of the reader thread.
@@ -115,7 +116,7 @@ fn by_bytes(
         take_spares(&mut c, spare);
         let framed = match c.next_chunk_multiple(None, multiple) {
             Ok(Some(ch)) if ch.len() % multiple != 0 => Err(odd_interleaved(&c, interleaved)),
-            other => other,
+            other => other.map_err(Error::from),
         };
         let last = !matches!(framed, Ok(Some(_)));
         if out.send(framed).is_err() || last {
@@ -170,7 +171,7 @@ fn in_step(
             let _ = tx.send(None);
         }
         let (framed, more) = match (framed, heard) {
-            (Err(e), _) => (Err(e), false),
+            (Err(e), _) => (Err(e.into()), false),
             (Ok(ch), Heard::Failed | Heard::Gone) => (Ok(ch), false),
             // This input ended first: the pair counts differ.
             (Ok(_), Heard::Records(j)) if mine == 0 && j > 0 => {

@@ -39,7 +39,8 @@ pub use batch::InputCounts;
 pub use control::Control;
 pub use failed::{PAIRED_READ_IS_FAILING, fastp_tag};
 pub use options::{
-    Inputs, Layout, MergeOptions, Outputs, PipelineOptions, SplitBy, SplitOptions, WorkerPool,
+    Inputs, Layout, MergeOptions, Outputs, PipelineOptions, ReadFiles, SplitBy, SplitOptions,
+    WorkerPool,
 };
 pub use overwrite::refuse_existing;
 pub use push::{PushError, PushOutput, PushSession};
@@ -103,4 +104,28 @@ pub struct Summary {
     /// QC statistics, merged over all batches (when `PipelineOptions::stats` is on).
     #[serde(skip)]
     pub stats: Option<Box<crate::stats::RunStats>>,
+}
+
+impl Summary {
+    /// The run facts of the report for a run made through the library (the C API's file and
+    /// streaming modes), which has no command line of its own: the `panelprep trim` command
+    /// that reads the same inputs (MultiQC takes the sample name from its `-i`) and the
+    /// adapters used.
+    pub fn run_info(&self) -> crate::report::RunInfo {
+        let names: Vec<String> = self
+            .inputs
+            .iter()
+            .map(|i| i.path.display().to_string())
+            .collect();
+        let command = match names.as_slice() {
+            [a, b] => format!("panelprep trim -i {a} -I {b}"),
+            [a] if self.paired => format!("panelprep trim --interleaved_in -i {a}"),
+            _ => format!("panelprep trim -i {}", names.join(" ")),
+        };
+        crate::report::RunInfo {
+            command,
+            adapters: self.adapters.clone(),
+            ..crate::report::RunInfo::default()
+        }
+    }
 }

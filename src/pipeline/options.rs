@@ -7,9 +7,9 @@ use std::sync::Arc;
 
 use crate::error::Error;
 
-/// The FASTQ inputs of a run.
+/// The FASTQ read files of a run and how they hold the reads.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Inputs {
+pub enum ReadFiles {
     /// Single-end reads (`-` = stdin).
     Single(PathBuf),
     /// Paired-end reads in two files, R1 and R2.
@@ -29,27 +29,91 @@ pub enum Layout {
     Interleaved,
 }
 
-impl Inputs {
-    /// The layout of these inputs.
+impl ReadFiles {
+    /// The layout of these reads.
     pub fn layout(&self) -> Layout {
         match self {
-            Inputs::Single(_) => Layout::Single,
-            Inputs::Paired(..) => Layout::Paired,
-            Inputs::Interleaved(_) => Layout::Interleaved,
+            ReadFiles::Single(_) => Layout::Single,
+            ReadFiles::Paired(..) => Layout::Paired,
+            ReadFiles::Interleaved(_) => Layout::Interleaved,
         }
     }
 
-    /// The input paths, R1 first.
+    /// The read paths, R1 first.
     pub fn paths(&self) -> Vec<PathBuf> {
         match self {
-            Inputs::Single(p) | Inputs::Interleaved(p) => vec![p.clone()],
-            Inputs::Paired(a, b) => vec![a.clone(), b.clone()],
+            ReadFiles::Single(p) | ReadFiles::Interleaved(p) => vec![p.clone()],
+            ReadFiles::Paired(a, b) => vec![a.clone(), b.clone()],
         }
+    }
+}
+
+/// Every input file of a run: the reads and, with `--umi_loc index_file`, the UMI index-read
+/// file. Build them with [`Inputs::single`], [`Inputs::paired`] or [`Inputs::interleaved`]
+/// (and [`Inputs::with_umi_index`]), or from [`ReadFiles`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Inputs {
+    /// The read files.
+    pub reads: ReadFiles,
+    /// The UMI index-read FASTQ (`--umi_index_file`; plain, gzip or BGZF): record N holds the
+    /// UMI of read (pair) N and carries read 1's name. Required with
+    /// [`crate::trim::UmiLoc::IndexFile`], refused without it.
+    pub umi_index: Option<PathBuf>,
+}
+
+impl From<ReadFiles> for Inputs {
+    fn from(reads: ReadFiles) -> Self {
+        Self {
+            reads,
+            umi_index: None,
+        }
+    }
+}
+
+impl Inputs {
+    /// Single-end reads in one file (`-` = stdin).
+    pub fn single(path: impl Into<PathBuf>) -> Self {
+        ReadFiles::Single(path.into()).into()
+    }
+
+    /// Paired-end reads in two files, R1 and R2.
+    pub fn paired(r1: impl Into<PathBuf>, r2: impl Into<PathBuf>) -> Self {
+        ReadFiles::Paired(r1.into(), r2.into()).into()
+    }
+
+    /// Paired-end reads interleaved in one file.
+    pub fn interleaved(path: impl Into<PathBuf>) -> Self {
+        ReadFiles::Interleaved(path.into()).into()
+    }
+
+    /// These inputs with `path` as the UMI index-read file.
+    pub fn with_umi_index(self, path: impl Into<PathBuf>) -> Self {
+        Self {
+            umi_index: Some(path.into()),
+            ..self
+        }
+    }
+
+    /// The layout of the reads.
+    pub fn layout(&self) -> Layout {
+        self.reads.layout()
+    }
+
+    /// The read paths, R1 first (not the UMI index file: see [`Inputs::all_paths`]).
+    pub fn paths(&self) -> Vec<PathBuf> {
+        self.reads.paths()
+    }
+
+    /// Every input path: the reads (R1 first), then the UMI index file.
+    pub fn all_paths(&self) -> Vec<PathBuf> {
+        let mut paths = self.reads.paths();
+        paths.extend(self.umi_index.clone());
+        paths
     }
 
     /// True for paired-end input (two files or interleaved).
     pub fn is_paired(&self) -> bool {
-        !matches!(self, Inputs::Single(_))
+        !matches!(self.reads, ReadFiles::Single(_))
     }
 }
 
@@ -281,15 +345,6 @@ impl PipelineOptions {
             u.validate().or_else(bad)?;
         }
         Ok(())
-    }
-
-    /// The UMI index-read file the run reads beside the reads (`--umi_loc index_file`), if any.
-    pub fn umi_index_file(&self) -> Option<&std::path::Path> {
-        let umi = self.trim.as_ref()?.umi.as_ref()?;
-        match umi.loc {
-            crate::trim::UmiLoc::IndexFile => umi.index_file.as_deref(),
-            _ => None,
-        }
     }
 
     /// Whether output to `path` is compressed.

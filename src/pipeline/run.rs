@@ -3,7 +3,7 @@
 //! inputs and outputs, opens them, builds the routing and hands everything to
 //! [`super::engine::execute`].
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::Arc;
 
 use super::engine::{self, Sources};
@@ -18,29 +18,6 @@ use super::{
 use crate::error::Error;
 use crate::io;
 
-/// Every input file of a file run: the reads and, with `--umi_loc index_file`, the UMI
-/// index-read file (an input like the reads, though the trimming settings name it).
-struct InputFiles<'a> {
-    reads: &'a Inputs,
-    umi_index: Option<&'a Path>,
-}
-
-impl<'a> InputFiles<'a> {
-    fn of(opts: &'a PipelineOptions, reads: &'a Inputs) -> Self {
-        Self {
-            reads,
-            umi_index: opts.umi_index_file(),
-        }
-    }
-
-    /// The read paths (R1 first), then the UMI index file.
-    fn paths(&self) -> Vec<PathBuf> {
-        let mut paths = self.reads.paths();
-        paths.extend(self.umi_index.map(Path::to_path_buf));
-        paths
-    }
-}
-
 /// Every input (reads, UMI index) and read output of a run with its option name, for
 /// [`io::check_distinct`] together with the caller's own outputs (reports, manifest).
 pub fn run_files(
@@ -48,7 +25,6 @@ pub fn run_files(
     inputs: &Inputs,
     outputs: &Outputs,
 ) -> (Vec<io::RunFile>, Vec<io::RunFile>) {
-    let in_paths = InputFiles::of(opts, inputs).paths();
     let mut outs = setup::output_files(outputs);
     outs.extend(
         opts.failed_out
@@ -61,7 +37,7 @@ pub fn run_files(
             .and_then(|m| m.out.as_ref())
             .map(|p| io::RunFile::new("--merged_out", p)),
     );
-    (setup::input_files(inputs, &in_paths), outs)
+    (setup::input_files(inputs), outs)
 }
 
 /// Runs the engine: reads `inputs`, validates every record and writes `outputs`.
@@ -82,9 +58,9 @@ pub fn run(
     Ok(summary)
 }
 
-/// Like [`run`], but reads the inputs from `readers` (one per input path of `inputs`, R1
+/// Like [`run`], but reads the reads from `readers` (one per read path of `inputs`, R1
 /// first: raw bytes in any container format) instead of opening those paths; the paths only
-/// name the inputs in messages and the report. For inputs the caller opened itself (a file
+/// name the inputs in messages and the report. A UMI index file is opened by its path. For inputs the caller opened itself (a file
 /// descriptor, a socket). Outputs are files, as in [`run`].
 pub fn run_readers(
     opts: &PipelineOptions,
@@ -129,8 +105,8 @@ fn run_staged_from(
     control: &Control,
 ) -> Result<(Summary, io::OutputSet), Error> {
     opts.validate()?;
+    umi_index::check(opts, inputs)?;
     let in_paths = inputs.paths();
-    umi_index::check_not_a_read(opts, &in_paths)?;
     setup::check_outputs(inputs, outputs)?;
     // Every input and output of the run (failed and merged reads included) by identity.
     let (ins, outs) = run_files(opts, inputs, outputs);
@@ -177,7 +153,7 @@ fn run_staged_from(
     let sources = Sources {
         layout: inputs.layout(),
         reads: sources,
-        umi_index: umi_index::open(opts, &in_paths, &pool)?,
+        umi_index: umi_index::open(opts, inputs, &pool)?,
     };
     let paired = inputs.is_paired();
     let level = |p: &Option<PathBuf>| match p {

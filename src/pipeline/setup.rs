@@ -1,8 +1,6 @@
 //! What a run checks before the engine starts: output paths against the inputs (adapter
 //! detection is in `detect_sample.rs`).
 
-use std::path::PathBuf;
-
 use super::{Inputs, Outputs};
 use crate::error::Error;
 use crate::io;
@@ -25,20 +23,20 @@ pub(super) fn check_outputs(inputs: &Inputs, outputs: &Outputs) -> Result<(), Er
 }
 
 /// The inputs with their option names: reads (`-i`, `-I`), then the UMI index file.
-pub(crate) fn input_files(inputs: &Inputs, in_paths: &[PathBuf]) -> Vec<io::RunFile> {
-    let reads = inputs.paths().len();
-    in_paths
+pub(crate) fn input_files(inputs: &Inputs) -> Vec<io::RunFile> {
+    let reads = inputs.paths();
+    let mut files: Vec<io::RunFile> = reads
         .iter()
-        .enumerate()
-        .map(|(i, p)| {
-            let role = match i {
-                0 => "-i",
-                1 if i < reads => "-I",
-                _ => "--umi_index_file",
-            };
-            io::RunFile::new(role, p)
-        })
-        .collect()
+        .zip(["-i", "-I"])
+        .map(|(p, role)| io::RunFile::new(role, p))
+        .collect();
+    files.extend(
+        inputs
+            .umi_index
+            .as_ref()
+            .map(|p| io::RunFile::new("--umi_index_file", p)),
+    );
+    files
 }
 
 /// The read outputs with their option names; one unpaired file for both mates counts once.

@@ -12,11 +12,13 @@ use std::io::Read;
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use super::PipelineOptions;
-use crate::error::{Error, Location};
+use super::{Inputs, PipelineOptions};
+use crate::Location;
+use crate::error::Error;
 use crate::fastq::parse::{QualRange, validate};
 use crate::fastq::{Chunk, Chunker, ChunkerOptions, FastqError, FastqErrorKind, RecordRef, pair};
 use crate::io;
+use crate::trim::{UmiLoc, check_umi_index_file};
 
 /// The index records of one batch: record `k` belongs to read (pair) `k` of the batch.
 #[derive(Debug)]
@@ -123,33 +125,15 @@ impl IndexSource {
     }
 }
 
-/// Checks the UMI index file of `opts` against the read inputs (`reads`) and opens it (hashed
-/// when checksums are on). `Ok(None)` without one.
-pub(crate) fn open(
-    opts: &PipelineOptions,
-    reads: &[PathBuf],
-    pool: &Arc<rayon::ThreadPool>,
-) -> Result<Option<io::Source>, Error> {
-    check_not_a_read(opts, reads)?;
-    let Some(path) = opts.umi_index_file() else {
-        return Ok(None);
-    };
-    let hasher = opts.hasher().filter(|_| path.as_os_str() != "-");
-    Ok(Some(io::open_counted(
-        path,
-        pool.clone(),
-        hasher,
-        io::GzipOn::OwnThread,
-        None,
-    )?))
-}
-
-/// Refuses a UMI index file that is one of the read inputs (by file identity).
-pub(crate) fn check_not_a_read(opts: &PipelineOptions, reads: &[PathBuf]) -> Result<(), Error> {
-    let Some(path) = opts.umi_index_file() else {
+/// Checks the UMI index file of `inputs` against the UMI options of `opts` (given exactly
+/// with `--umi_loc index_file`) and against the read inputs (by file identity).
+pub(crate) fn check(opts: &PipelineOptions, inputs: &Inputs) -> Result<(), Error> {
+    let umi = opts.trim.as_ref().and_then(|t| t.umi.as_ref());
+    check_umi_index_file(umi, inputs.umi_index.as_deref()).map_err(Error::Options)?;
+    let Some(path) = inputs.umi_index.as_deref() else {
         return Ok(());
     };
-    if reads.iter().any(|r| io::same_file(r, path)) {
+    if inputs.paths().iter().any(|r| io::same_file(r, path)) {
         return Err(Error::Options(if path.as_os_str() == "-" {
             "--umi_index_file -: standard input already feeds the reads".into()
         } else {
@@ -162,14 +146,35 @@ pub(crate) fn check_not_a_read(opts: &PipelineOptions, reads: &[PathBuf]) -> Res
     Ok(())
 }
 
-/// Push mode and caller-supplied readers have no third input: refuses `--umi_loc index_file`.
+/// Opens the UMI index file of `inputs` (hashed when checksums are on); `Ok(None)` without
+/// one. [`check`] has accepted it.
+pub(crate) fn open(
+    opts: &PipelineOptions,
+    inputs: &Inputs,
+    pool: &Arc<rayon::ThreadPool>,
+) -> Result<Option<io::Source>, Error> {
+    let Some(path) = inputs.umi_index.as_deref() else {
+        return Ok(None);
+    };
+    let hasher = opts.hasher().filter(|_| path.as_os_str() != "-");
+    Ok(Some(io::open_counted(
+        path,
+        pool.clone(),
+        hasher,
+        io::GzipOn::OwnThread,
+        None,
+    )?))
+}
+
+/// Push mode and caller-supplied writers have no third input: refuses `--umi_loc index_file`.
 pub(crate) fn refuse_without_files(opts: &PipelineOptions) -> Result<(), Error> {
-    match opts.umi_index_file() {
-        None => Ok(()),
-        Some(p) => Err(Error::Options(format!(
-            "--umi_loc index_file (UMI index file {}) needs file inputs: streaming sessions \
-             (push mode, pp_stream_*) take no index-read stream",
-            p.display()
-        ))),
+    let umi = opts.trim.as_ref().and_then(|t| t.umi.as_ref());
+    match umi.map(|u| u.loc) {
+        Some(UmiLoc::IndexFile) => Err(Error::Options(
+            "--umi_loc index_file needs file inputs: streaming sessions (push mode, \
+             pp_stream_*) take no index-read stream"
+                .into(),
+        )),
+        _ => Ok(()),
     }
 }

@@ -48,29 +48,6 @@ impl Default for RunInfo {
     }
 }
 
-impl RunInfo {
-    /// The run facts of a run made through the library (the C API's file and streaming
-    /// modes), which has no command line of its own: the `panelprep trim` command that reads
-    /// the same inputs (MultiQC takes the sample name from its `-i`) and the adapters used.
-    pub fn of_library_run(summary: &crate::pipeline::Summary) -> Self {
-        let names: Vec<String> = summary
-            .inputs
-            .iter()
-            .map(|i| i.path.display().to_string())
-            .collect();
-        let command = match names.as_slice() {
-            [a, b] => format!("panelprep trim -i {a} -I {b}"),
-            [a] if summary.paired => format!("panelprep trim --interleaved_in -i {a}"),
-            _ => format!("panelprep trim -i {}", names.join(" ")),
-        };
-        Self {
-            command,
-            adapters: summary.adapters.clone(),
-            ..Self::default()
-        }
-    }
-}
-
 /// A list of `(name, count)` pairs written as a JSON object in list order.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct OrderedCounts(pub Vec<(String, u64)>);

@@ -25,6 +25,7 @@ mod json;
 mod run;
 mod trim;
 mod trim_options;
+mod trim_values;
 
 #[cfg(test)]
 mod tests;
@@ -32,3 +33,4 @@ mod tests;
 pub use coverage::{COVERAGE_ALIASES, CoverageSettings, MateOverlapName, PresetName, ScanName};
 pub use run::{EngineSettings, RUN_ALIASES, RunSettings};
 pub use trim::TrimSettings;
+pub use trim_values::{AdapterPresetName, UmiLocName};

@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use super::{TrimSettings, json};
 use crate::Error;
-use crate::pipeline::{Inputs, Layout, Outputs, PipelineOptions};
+use crate::pipeline::{Inputs, Layout, Outputs, PipelineOptions, ReadFiles};
 
 /// Engine settings of a run, named as the CLI names them (`-` or `_`). [`Default`] is the
 /// CLI's (and [`PipelineOptions::default`]'s). With the `cli` feature they are the engine
@@ -179,6 +179,19 @@ impl RunSettings {
             paths(&[outputs.out1.as_deref(), outputs.out2.as_deref()]),
         );
         Ok(serde_json::Value::Object(params))
+    }
+
+    /// The inputs of a run on `reads`: the reads and the UMI index-read file of
+    /// `umi_index_file` (none with `passthrough`, which extracts no UMI).
+    pub fn inputs(&self, reads: ReadFiles) -> Inputs {
+        Inputs {
+            reads,
+            umi_index: self
+                .trim
+                .umi_index_file
+                .clone()
+                .filter(|_| !self.engine.passthrough),
+        }
     }
 
     /// The engine options for a run on input laid out as `layout` (adapter detection depends

@@ -3,8 +3,8 @@
 
 use serde_json::{Value, json};
 
-use super::{CoverageSettings, RunSettings, TrimSettings};
-use crate::pipeline::{Layout, PipelineOptions};
+use super::{AdapterPresetName, CoverageSettings, RunSettings, TrimSettings, UmiLocName};
+use crate::pipeline::{Layout, PipelineOptions, ReadFiles};
 use crate::trim::{PolyG, UmiLoc};
 
 /// A valid non-default value for every key of [`RunSettings`] (`@FASTA` is replaced by the
@@ -234,12 +234,21 @@ fn unknown_keys_and_bad_values_fail_naming_the_key() {
     refused(r#"{"cut_tail_window_size": 0}"#, "cut_tail_window_size");
     refused(r#"{"quality_cutoff": "x"}"#, "quality_cutoff");
     refused(r#"{"quality_cutoff": [1]}"#, "quality_cutoff");
-    refused(r#"{"adapter_preset": "none-such"}"#, "adapter_preset");
+    let msg = refused(r#"{"adapter_preset": "none-such"}"#, "adapter_preset");
+    assert!(msg.contains("truseq, nextera, small-rna"), "{msg}");
     refused(
         r#"{"adapter_fasta": "/does/not/exist.fa"}"#,
         "adapter_fasta",
     );
-    refused(r#"{"umi": true, "umi_loc": "nowhere"}"#, "umi_loc");
+    let msg = refused(r#"{"umi": true, "umi_loc": "nowhere"}"#, "umi_loc");
+    assert!(msg.contains("index1, index2, read1"), "{msg}");
+    // A location is checked whether or not UMIs are on; `-U` needs one.
+    refused(r#"{"umi_loc": "INDEX1"}"#, "umi_loc");
+    let msg = refused(r#"{"umi": true}"#, "umi");
+    assert!(
+        msg.contains("--umi_loc") && msg.contains("per_read"),
+        "{msg}"
+    );
     refused(r#"{"umi": true, "umi_loc": "read1"}"#, "umi");
     // --umi_loc index_file and --umi_index_file come together.
     let msg = refused(r#"{"umi_index_file": "I1.fq.gz"}"#, "umi_index_file");
@@ -324,7 +333,7 @@ fn defaults_are_the_cli_defaults() {
         trim_poly_x: true,
         length_required: 30,
         umi: true,
-        umi_loc: "read1".into(),
+        umi_loc: UmiLocName::Read1,
         ..TrimSettings::default()
     };
     assert_eq!(t, j);
@@ -345,7 +354,9 @@ fn json_maps_to_the_engine_options() {
     assert!(t.cut_tail && t.poly_x && t.poly_g == PolyG::Auto);
     assert_eq!((t.trim_front1, t.trim_front2), (0, 2));
     let u = t.umi.unwrap();
-    assert_eq!((u.loc, u.len, u.index_file), (UmiLoc::Read1, 8, None));
+    assert_eq!((u.loc, u.len), (UmiLoc::Read1, 8));
+    let reads = ReadFiles::Single("r.fq".into());
+    assert_eq!(s.inputs(reads).umi_index, None);
     assert_eq!(p.filter.unwrap().length_required, 30);
     // The R1 adapter is given: nothing to detect. Without it, single-end input and pairs
     // detect it; with fastp_compat pairs do not (unless detect_adapter_for_pe), as in fastp.
@@ -401,9 +412,10 @@ fn coverage_json_maps_to_the_library_options() {
     assert_eq!(c.to_options().unwrap().min_mapq, 20);
 }
 
-/// The C API's JSON key `umi_index_file` (with `umi_loc` `index_file`) reaches the engine.
+/// The C API's JSON key `umi_index_file` (with `umi_loc` `index_file`) reaches the engine: the
+/// file as an input of the run, the UMI location in the options.
 #[test]
-fn umi_index_file_maps_to_the_engine_options() {
+fn umi_index_file_maps_to_the_engine_inputs_and_options() {
     let mut s = RunSettings::default();
     s.set_json(
         r#"{"umi": true, "umi_loc": "index_file", "umi_len": 6, "umi_prefix": "UMI",
@@ -412,7 +424,10 @@ fn umi_index_file_maps_to_the_engine_options() {
     .unwrap();
     let p = s.pipeline_options(Layout::Paired).unwrap();
     let index = std::path::Path::new("run/I1.fastq.gz");
-    assert_eq!(p.umi_index_file(), Some(index));
+    let reads = || ReadFiles::Paired("r1.fq".into(), "r2.fq".into());
+    let inputs = s.inputs(reads());
+    assert_eq!(inputs.umi_index.as_deref(), Some(index));
+    assert_eq!(inputs.reads, reads());
     let u = p.trim.as_ref().and_then(|t| t.umi.clone()).unwrap();
     assert_eq!(
         (u.loc, u.len, u.prefix.as_str()),
@@ -422,10 +437,8 @@ fn umi_index_file_maps_to_the_engine_options() {
     assert_eq!(back["umi_index_file"], json!("run/I1.fastq.gz"));
     // Validation only: nothing is trimmed, so the index file is not read either.
     s.set_json(r#"{"passthrough": true}"#).unwrap();
-    assert_eq!(
-        s.pipeline_options(Layout::Paired).unwrap().umi_index_file(),
-        None
-    );
+    assert_eq!(s.inputs(reads()).umi_index, None);
+    assert_eq!(s.pipeline_options(Layout::Paired).unwrap().trim, None);
     // Clearing the key needs the location cleared too; together they are accepted.
     let e = s.set_json(r#"{"umi_index_file": null}"#).unwrap_err();
     assert!(e.to_string().contains("umi_index_file"), "{e}");
@@ -477,4 +490,128 @@ fn cli_defaults_are_the_settings_defaults() {
     assert_eq!(cli.trim, TrimSettings::default());
     let cov = CoverageCli::try_parse_from(["panelprep"]).expect("no argument parses");
     assert_eq!(cov.coverage, CoverageSettings::default());
+}
+
+/// `adapter_preset` and `umi_loc` are enums spelled as before in the CLI, the JSON keys and the
+/// manifest's `params`: every name round-trips, unknown names fail naming the option and the
+/// accepted names.
+#[test]
+fn adapter_preset_and_umi_loc_names() {
+    let presets: Vec<&str> = AdapterPresetName::ALL.iter().map(|p| p.name()).collect();
+    assert_eq!(
+        presets,
+        [
+            "truseq",
+            "nextera",
+            "small-rna",
+            "mgi",
+            "illumina-pe",
+            "illumina-se"
+        ]
+    );
+    let locs: Vec<&str> = UmiLocName::ALL.iter().map(|l| l.name()).collect();
+    assert_eq!(
+        locs,
+        [
+            "",
+            "index1",
+            "index2",
+            "read1",
+            "read2",
+            "per_index",
+            "per_read",
+            "index_file"
+        ]
+    );
+    for p in AdapterPresetName::ALL {
+        let mut s = RunSettings::default();
+        s.set_json(&json!({ "adapter_preset": p.name() }).to_string())
+            .unwrap();
+        assert_eq!(s.trim.adapter_preset, Some(p));
+        let out: Value = serde_json::from_str(&s.to_json().unwrap()).unwrap();
+        assert_eq!(out["adapter_preset"], json!(p.name()));
+        let (t, _) = s.trim.to_options().unwrap();
+        let (a1, a2) = crate::trim::AdapterPreset::from(p).adapters();
+        assert_eq!(
+            (t.adapter_r1.unwrap(), t.adapter_r2.unwrap()),
+            (a1.to_vec(), a2.to_vec())
+        );
+    }
+    for l in UmiLocName::ALL {
+        let mut s = RunSettings::default();
+        s.set_json(&json!({ "umi_loc": l.name() }).to_string())
+            .unwrap();
+        assert_eq!(s.trim.umi_loc, l);
+        let out: Value = serde_json::from_str(&s.to_json().unwrap()).unwrap();
+        assert_eq!(out["umi_loc"], json!(l.name()));
+        assert_eq!(
+            l.loc().map(UmiLocName::from),
+            (l != UmiLocName::Unset).then_some(l)
+        );
+    }
+    // Presets are read in any case (as before), and written as named.
+    let mut s = RunSettings::default();
+    s.set_json(r#"{"adapter_preset": "TruSeq"}"#).unwrap();
+    assert_eq!(s.trim.adapter_preset, Some(AdapterPresetName::Truseq));
+    assert!(
+        s.to_json()
+            .unwrap()
+            .contains(r#""adapter_preset":"truseq""#)
+    );
+    // The defaults as JSON: no preset, no location.
+    let d: Value = serde_json::from_str(&RunSettings::default().to_json().unwrap()).unwrap();
+    assert_eq!(
+        (&d["adapter_preset"], &d["umi_loc"]),
+        (&Value::Null, &json!(""))
+    );
+    let e = "bogus".parse::<UmiLocName>().unwrap_err();
+    assert_eq!(
+        e,
+        "unknown --umi_loc \"bogus\" (accepted: index1, index2, read1, read2, per_index, \
+         per_read, index_file)"
+    );
+}
+
+/// The CLI takes the same names (presets in any case), refuses others naming the option and
+/// the accepted names, and shows no possible values in the help (as before).
+#[cfg(feature = "cli")]
+#[test]
+fn adapter_preset_and_umi_loc_on_the_command_line() {
+    use clap::{CommandFactory, Parser};
+    #[derive(Parser)]
+    struct Trim {
+        #[command(flatten)]
+        s: TrimSettings,
+    }
+    let parse = |args: &[&str]| Trim::try_parse_from([&["t"], args].concat());
+    for p in AdapterPresetName::ALL {
+        let t = parse(&["--adapter_preset", p.name()]).unwrap();
+        assert_eq!(t.s.adapter_preset, Some(p));
+    }
+    let t = parse(&["--adapter_preset", "NEXTERA"]).unwrap();
+    assert_eq!(t.s.adapter_preset, Some(AdapterPresetName::Nextera));
+    for l in UmiLocName::ALL {
+        assert_eq!(parse(&["--umi_loc", l.name()]).unwrap().s.umi_loc, l);
+    }
+    let e = parse(&["--umi_loc", "bogus"]).err().unwrap().to_string();
+    assert!(e.contains("--umi_loc") && e.contains("per_index"), "{e}");
+    let e = parse(&["--adapter_preset", "bogus"])
+        .err()
+        .unwrap()
+        .to_string();
+    assert!(
+        e.contains("--adapter_preset") && e.contains("illumina-se"),
+        "{e}"
+    );
+    let help = Trim::command().render_help().to_string();
+    assert!(
+        help.contains("(with --umi_index_file) [default: \"\"]"),
+        "{help}"
+    );
+    for values in ["truseq,", "index1,"] {
+        assert!(
+            !help.contains(&format!("possible values: {values}")),
+            "{help}"
+        );
+    }
 }

@@ -8,6 +8,8 @@ use std::path::PathBuf;
 
 use serde::{Deserialize, Deserializer, Serialize};
 
+use super::{AdapterPresetName, UmiLocName};
+
 /// Trimming, filtering and UMI options with fastp's names and defaults: the options of
 /// `panelprep trim` (flattened into the CLI with the `cli` feature) and the trimming keys of
 /// the C API's `pp_options_set_json`. [`Default`] is the CLI's defaults (fastp's).
@@ -32,8 +34,16 @@ pub struct TrimSettings {
     #[cfg_attr(feature = "cli", arg(long = "adapter_fasta"))]
     pub adapter_fasta: Option<PathBuf>,
     /// Adapter preset: truseq, nextera, small-rna, mgi (sets both adapters).
-    #[cfg_attr(feature = "cli", arg(long = "adapter_preset"))]
-    pub adapter_preset: Option<String>,
+    #[cfg_attr(
+        feature = "cli",
+        arg(
+            long = "adapter_preset",
+            value_enum,
+            ignore_case = true,
+            hide_possible_values = true
+        )
+    )]
+    pub adapter_preset: Option<AdapterPresetName>,
     /// Disable adapter trimming.
     #[cfg_attr(feature = "cli", arg(short = 'A', long = "disable_adapter_trimming"))]
     pub disable_adapter_trimming: bool,
@@ -231,8 +241,8 @@ pub struct TrimSettings {
     pub umi: bool,
     /// UMI location: index1, index2, read1, read2, per_index, per_read, index_file (with
     /// --umi_index_file).
-    #[cfg_attr(feature = "cli", arg(long = "umi_loc", default_value_t = TrimSettings::default().umi_loc))]
-    pub umi_loc: String,
+    #[cfg_attr(feature = "cli", arg(long = "umi_loc", value_enum, hide_possible_values = true, default_value_t = TrimSettings::default().umi_loc))]
+    pub umi_loc: UmiLocName,
     /// UMI length (read locations; index locations: the first N bases, 0 = all).
     #[cfg_attr(feature = "cli", arg(long = "umi_len", default_value_t = TrimSettings::default().umi_len))]
     pub umi_len: usize,
@@ -375,7 +385,7 @@ impl Default for TrimSettings {
             low_complexity_filter: false,
             complexity_threshold: 30.0,
             umi: false,
-            umi_loc: String::new(),
+            umi_loc: UmiLocName::Unset,
             umi_len: 0,
             umi_prefix: String::new(),
             umi_skip: 0,

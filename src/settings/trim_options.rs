@@ -1,6 +1,6 @@
 //! From [`TrimSettings`] (fastp's names) to the engine's [`TrimOptions`] and [`FilterOptions`].
 
-use super::TrimSettings;
+use super::{TrimSettings, UmiLocName};
 use crate::Error;
 use crate::filter::FilterOptions;
 use crate::pipeline::PipelineOptions;
@@ -104,9 +104,8 @@ impl TrimSettings {
             seq_arg(&self.adapter_sequence),
             seq_arg(&self.adapter_sequence_r2),
         );
-        if let Some(p) = &self.adapter_preset {
-            let (p1, p2) =
-                trim::preset(p).ok_or_else(|| format!("unknown --adapter_preset {p:?}"))?;
+        if let Some(p) = self.adapter_preset {
+            let (p1, p2) = trim::AdapterPreset::from(p).adapters();
             a1 = a1.or(Some(p1.to_vec()));
             a2 = a2.or(Some(p2.to_vec()));
         }
@@ -130,19 +129,24 @@ impl TrimSettings {
         }
         let umi = if self.umi {
             let u = UmiOptions {
-                loc: self.umi_loc.parse()?,
+                loc: self.umi_loc.loc().ok_or_else(|| {
+                    format!(
+                        "-U/--umi needs --umi_loc (accepted: {})",
+                        UmiLocName::accepted()
+                    )
+                })?,
                 len: self.umi_len,
                 prefix: self.umi_prefix.clone(),
                 skip: self.umi_skip,
-                index_file: self.umi_index_file.clone(),
             };
             u.validate()?;
             Some(u)
-        } else if self.umi_index_file.is_some() {
-            return Err("--umi_index_file needs -U --umi_loc index_file".into());
         } else {
             None
         };
+        // The index file is an input of the run (`RunSettings::inputs`), checked here with the
+        // UMI settings that need it.
+        trim::check_umi_index_file(umi.as_ref(), self.umi_index_file.as_deref())?;
         let t = TrimOptions {
             adapter_trimming: !self.disable_adapter_trimming,
             adapter_r1: a1,

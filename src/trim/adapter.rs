@@ -28,22 +28,46 @@ pub const ILLUMINA_PE_R1: &[u8] = b"AGATCGGAAGAGCGGTTCAGCAGGAATGCCGAG";
 /// Illumina single-end genomic adapter: shares TruSeq's first 13 bases.
 pub const ILLUMINA_SE: &[u8] = b"AGATCGGAAGAGCTCGTATGCCGTCTTCTGCTTG";
 
-/// Named adapter presets accepted by `--adapter_preset` (name, read 1, read 2).
-pub const PRESETS: &[(&str, &[u8], &[u8])] = &[
-    ("truseq", TRUSEQ_R1, TRUSEQ_R2),
-    ("nextera", NEXTERA, NEXTERA),
-    ("small-rna", SMALL_RNA, SMALL_RNA),
-    ("mgi", MGI_R1, MGI_R2),
-    ("illumina-pe", ILLUMINA_PE_R1, TRUSEQ_R2),
-    ("illumina-se", ILLUMINA_SE, ILLUMINA_SE),
-];
+/// A named pair of adapters, read 1's and read 2's (the settings' `--adapter_preset` names
+/// them: `settings::AdapterPresetName`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum AdapterPreset {
+    /// Illumina TruSeq.
+    Truseq,
+    /// Nextera / Tn5 transposase (both reads).
+    Nextera,
+    /// Illumina small-RNA 3' adapter (both reads).
+    SmallRna,
+    /// BGI/MGI (DNBSEQ).
+    Mgi,
+    /// Illumina paired-end (pre-TruSeq) read 1, TruSeq read 2.
+    IlluminaPe,
+    /// Illumina single-end genomic (both reads).
+    IlluminaSe,
+}
 
-/// Looks a preset up by name (case-insensitive): returns the read 1 and read 2 adapters.
-pub fn preset(name: &str) -> Option<(&'static [u8], &'static [u8])> {
-    PRESETS
-        .iter()
-        .find(|(n, _, _)| n.eq_ignore_ascii_case(name))
-        .map(|&(_, a, b)| (a, b))
+impl AdapterPreset {
+    /// Every preset.
+    pub const ALL: [AdapterPreset; 6] = [
+        AdapterPreset::Truseq,
+        AdapterPreset::Nextera,
+        AdapterPreset::SmallRna,
+        AdapterPreset::Mgi,
+        AdapterPreset::IlluminaPe,
+        AdapterPreset::IlluminaSe,
+    ];
+
+    /// The read 1 and read 2 adapters.
+    pub fn adapters(self) -> (&'static [u8], &'static [u8]) {
+        match self {
+            AdapterPreset::Truseq => (TRUSEQ_R1, TRUSEQ_R2),
+            AdapterPreset::Nextera => (NEXTERA, NEXTERA),
+            AdapterPreset::SmallRna => (SMALL_RNA, SMALL_RNA),
+            AdapterPreset::Mgi => (MGI_R1, MGI_R2),
+            AdapterPreset::IlluminaPe => (ILLUMINA_PE_R1, TRUSEQ_R2),
+            AdapterPreset::IlluminaSe => (ILLUMINA_SE, ILLUMINA_SE),
+        }
+    }
 }
 
 /// Parses adapter sequences from FASTA text (names ignored, sequence lines joined, uppercased).
@@ -410,7 +434,8 @@ mod tests {
         let v = parse_fasta(b">a\nACGT\nAC\n>b\r\nGGGG\r\n").expect("fasta");
         assert_eq!(v, vec![b"ACGTAC".to_vec(), b"GGGG".to_vec()]);
         assert!(parse_fasta(b"ACGT\n").is_err());
-        assert_eq!(preset("TruSeq").map(|p| p.0), Some(TRUSEQ_R1));
+        assert_eq!(AdapterPreset::Truseq.adapters(), (TRUSEQ_R1, TRUSEQ_R2));
+        assert_eq!(AdapterPreset::IlluminaPe.adapters().1, TRUSEQ_R2);
     }
 
     proptest! {

@@ -26,7 +26,7 @@ pub mod quality;
 mod tables;
 pub mod umi;
 
-pub use adapter::{Adapter, Hit, PRESETS, parse_fasta, preset};
+pub use adapter::{Adapter, AdapterPreset, Hit, parse_fasta};
 pub use adapter::{
     ILLUMINA_PE_R1, ILLUMINA_SE, MGI_R1, MGI_R2, NEXTERA, SMALL_RNA, TRUSEQ_R1, TRUSEQ_R2,
 };
@@ -34,7 +34,7 @@ pub use detect::{
     Detection, KNOWN as KNOWN_ADAPTERS, detect_adapter, detect_adapter_se, is_two_colour,
 };
 pub use overlap::{Insert, OverlapParams};
-pub use umi::{UmiLoc, UmiOptions};
+pub use umi::{UmiLoc, UmiOptions, check_umi_index_file};
 
 use crate::fastq::ReadBuf;
 use tables::Weights;

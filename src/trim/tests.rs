@@ -146,7 +146,6 @@ fn umi_then_trim() {
             len: 6,
             prefix: "UMI".into(),
             skip: 0,
-            index_file: None,
         }),
         ..truseq()
     };

@@ -3,7 +3,7 @@
 //! (`:UMI` without a prefix). [`UmiLoc::IndexFile`] takes it from a separate FASTQ of index
 //! reads (`--umi_index_file`), which fastp has no option for.
 
-use std::path::PathBuf;
+use std::path::Path;
 
 use crate::fastq::ReadBuf;
 
@@ -22,26 +22,11 @@ pub enum UmiLoc {
     PerIndex,
     /// Each mate's first `len` bases; both names get `UMI1_UMI2`.
     PerRead,
-    /// A separate index-read FASTQ ([`UmiOptions::index_file`], for example the I1/I2 file that
-    /// bcl2fastq or BCL Convert write with `--create-fastq-for-index-reads`): record N's first
-    /// `len` bases (all if 0) are the UMI of read (pair) N; used for both mates.
+    /// A separate index-read FASTQ, an input of the run (`pipeline::Inputs::umi_index`, for
+    /// example the I1/I2 file that bcl2fastq or BCL Convert write with
+    /// `--create-fastq-for-index-reads`): record N's first `len` bases (all if 0) are the UMI
+    /// of read (pair) N; used for both mates.
     IndexFile,
-}
-
-impl std::str::FromStr for UmiLoc {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Self, String> {
-        Ok(match s {
-            "index1" => UmiLoc::Index1,
-            "index2" => UmiLoc::Index2,
-            "read1" => UmiLoc::Read1,
-            "read2" => UmiLoc::Read2,
-            "per_index" => UmiLoc::PerIndex,
-            "per_read" => UmiLoc::PerRead,
-            "index_file" => UmiLoc::IndexFile,
-            _ => return Err(format!("unknown --umi_loc {s:?}")),
-        })
-    }
 }
 
 /// UMI options (fastp `-U/--umi`, `--umi_loc`, `--umi_len`, `--umi_prefix`, `--umi_skip`).
@@ -55,35 +40,38 @@ pub struct UmiOptions {
     pub prefix: String,
     /// Bases skipped (and removed) after a read UMI (fastp `--umi_skip`).
     pub skip: usize,
-    /// The index-read FASTQ of [`UmiLoc::IndexFile`] (`--umi_index_file`; plain, gzip or BGZF),
-    /// read by the pipeline in step with the reads. Required with that location, refused with
-    /// the others; the trimmer itself never opens it.
-    pub index_file: Option<PathBuf>,
 }
 
 impl UmiOptions {
-    /// Checks that read locations have a length, that an index file is given exactly with
-    /// `index_file`, and that the prefix has no spaces.
+    /// Checks that read locations have a length and that the prefix has no spaces.
     pub fn validate(&self) -> Result<(), String> {
         if matches!(self.loc, UmiLoc::Read1 | UmiLoc::Read2 | UmiLoc::PerRead) && self.len == 0 {
             return Err("--umi_len is required for --umi_loc read1/read2/per_read".into());
-        }
-        match (self.loc, &self.index_file) {
-            (UmiLoc::IndexFile, None) => {
-                return Err("--umi_loc index_file needs --umi_index_file PATH".into());
-            }
-            (UmiLoc::IndexFile, Some(p)) if p.as_os_str().is_empty() => {
-                return Err("--umi_index_file is an empty path".into());
-            }
-            (UmiLoc::IndexFile, Some(_)) | (_, None) => {}
-            (_, Some(_)) => {
-                return Err("--umi_index_file needs --umi_loc index_file".into());
-            }
         }
         if self.prefix.contains(|c: char| c.is_whitespace()) {
             return Err("--umi_prefix must not contain spaces".into());
         }
         Ok(())
+    }
+}
+
+/// Checks the UMI index-read file of a run (an input beside the reads, `--umi_index_file`)
+/// against the run's UMI options (`None`: no UMI): a file is given exactly with
+/// [`UmiLoc::IndexFile`], and is not an empty path. The trimmer itself never opens it.
+pub fn check_umi_index_file(
+    umi: Option<&UmiOptions>,
+    index_file: Option<&Path>,
+) -> Result<(), String> {
+    match (umi.map(|u| u.loc), index_file) {
+        (Some(UmiLoc::IndexFile), None) => {
+            Err("--umi_loc index_file needs --umi_index_file PATH".into())
+        }
+        (Some(UmiLoc::IndexFile), Some(p)) if p.as_os_str().is_empty() => {
+            Err("--umi_index_file is an empty path".into())
+        }
+        (None, Some(_)) => Err("--umi_index_file needs -U --umi_loc index_file".into()),
+        (Some(UmiLoc::IndexFile), Some(_)) | (_, None) => Ok(()),
+        (Some(_), Some(_)) => Err("--umi_index_file needs --umi_loc index_file".into()),
     }
 }
 
@@ -227,7 +215,6 @@ mod tests {
             len: 4,
             prefix: "UMI".into(),
             skip: 1,
-            index_file: None,
         };
         let mut a = rb(b"r1 1:N:0:ACGT", b"GGCCTAAAA");
         let mut b = rb(b"r1 2:N:0:ACGT", b"TTTT");
@@ -247,7 +234,6 @@ mod tests {
             len: 0,
             prefix: String::new(),
             skip: 0,
-            index_file: None,
         };
         let mut a = rb(b"x 1:N:0:AAAA+CCCC", b"A");
         let mut b = rb(b"x 2:N:0:AAAA+CCCC", b"A");
@@ -277,7 +263,6 @@ mod tests {
                 len: 0,
                 prefix: String::new(),
                 skip: 0,
-                index_file: None,
             }
             .validate()
             .is_err()
@@ -291,9 +276,10 @@ mod tests {
             len: 0,
             prefix: "UMI".into(),
             skip: 3,
-            index_file: Some("I1.fq.gz".into()),
         };
+        let file = Path::new("I1.fq.gz");
         assert_eq!(o.validate(), Ok(()));
+        assert_eq!(check_umi_index_file(Some(&o), Some(file)), Ok(()));
         let mut s = Default::default();
         let mut a = rb(b"q 1:N:0:1", b"ACGT");
         let mut b = rb(b"q 2:N:0:1", b"TTTT");
@@ -302,15 +288,22 @@ mod tests {
         assert_eq!(a.head, b"q:UMI_GATTACA 1:N:0:1");
         assert_eq!(b.head, b"q:UMI_GATTACA 2:N:0:1");
         assert_eq!((&a.seq[..], &b.seq[..]), (&b"ACGT"[..], &b"TTTT"[..]));
-        let without = UmiOptions {
-            index_file: None,
-            ..o.clone()
-        };
-        assert!(without.validate().unwrap_err().contains("--umi_index_file"));
+        let without = check_umi_index_file(Some(&o), None);
+        assert!(without.unwrap_err().contains("--umi_index_file"));
+        let empty = check_umi_index_file(Some(&o), Some(Path::new("")));
+        assert!(empty.unwrap_err().contains("empty path"));
         let wrong_loc = UmiOptions {
             loc: UmiLoc::Index1,
             ..o
         };
-        assert!(wrong_loc.validate().unwrap_err().contains("index_file"));
+        assert!(
+            check_umi_index_file(Some(&wrong_loc), Some(file))
+                .unwrap_err()
+                .contains("index_file")
+        );
+        assert_eq!(check_umi_index_file(Some(&wrong_loc), None), Ok(()));
+        let no_umi = check_umi_index_file(None, Some(file)).unwrap_err();
+        assert!(no_umi.contains("-U --umi_loc index_file"), "{no_umi}");
+        assert_eq!(check_umi_index_file(None, None), Ok(()));
     }
 }

@@ -30,7 +30,7 @@ fn identical_output_for_every_thread_count_batch_size_and_codec() {
             for batch in [1usize, 7_777, 1 << 20] {
                 let out = dir.path().join(format!("out-{threads}-{batch}.fq.gz"));
                 let summary = run(
-                    &Inputs::Single(input.clone()),
+                    &Inputs::single(input.clone()),
                     &Outputs {
                         out1: Some(out.clone()),
                         out2: None,
@@ -77,7 +77,7 @@ fn paired_and_interleaved_outputs_match_across_threads() {
             ..Default::default()
         };
         run(
-            &Inputs::Paired(p1.clone(), p2.clone()),
+            &Inputs::paired(p1.clone(), p2.clone()),
             &outs,
             threads,
             10_000,
@@ -98,14 +98,14 @@ fn paired_and_interleaved_outputs_match_across_threads() {
         out2: None,
         ..Default::default()
     };
-    run(&Inputs::Paired(p1.clone(), p2.clone()), &o, 2, 5000).unwrap();
+    run(&Inputs::paired(p1.clone(), p2.clone()), &o, 2, 5000).unwrap();
     let (s1, s2) = (dir.path().join("s1.fq"), dir.path().join("s2.fq"));
     let o = Outputs {
         out1: Some(s1.clone()),
         out2: Some(s2.clone()),
         ..Default::default()
     };
-    let summary = run(&Inputs::Interleaved(inter), &o, 3, 3333).unwrap();
+    let summary = run(&Inputs::interleaved(inter), &o, 3, 3333).unwrap();
     assert_eq!(summary.inputs[0].records, 3000);
     assert_eq!(fs::read(s1).unwrap(), r1);
     assert_eq!(fs::read(s2).unwrap(), r2);
@@ -118,7 +118,7 @@ fn crlf_and_missing_final_newline_are_normalised() {
     fs::write(&input, b"@a\r\nACGT\r\n+\r\nIIII\r\n@b\r\nGG\r\n+\r\nII").unwrap();
     let out = dir.path().join("out.fq");
     run(
-        &Inputs::Single(input),
+        &Inputs::single(input),
         &Outputs {
             out1: Some(out.clone()),
             out2: None,

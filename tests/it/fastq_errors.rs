@@ -16,7 +16,7 @@ fn error_of(name: &str, bytes: &[u8]) -> String {
     fs::write(&input, bytes).unwrap();
     let out = dir.path().join("out.fq.gz");
     let res = run(
-        &Inputs::Single(input),
+        &Inputs::single(input),
         &Outputs {
             out1: Some(out.clone()),
             out2: None,
@@ -131,7 +131,7 @@ fn concatenated_bgzf_files_are_read_to_the_end() {
     fs::write(&input, [bgzf(&a), bgzf(&b)].concat()).unwrap();
     let out = dir.path().join("out.fq");
     let s = run(
-        &Inputs::Single(input),
+        &Inputs::single(input),
         &Outputs {
             out1: Some(out.clone()),
             out2: None,
@@ -157,7 +157,7 @@ fn pair_errors_name_both_mates() {
     let check = |r1: &[u8], r2: &[u8], parts: &[&str]| {
         fs::write(&p1, r1).unwrap();
         fs::write(&p2, r2).unwrap();
-        let e = run(&Inputs::Paired(p1.clone(), p2.clone()), &out, 2, 10)
+        let e = run(&Inputs::paired(p1.clone(), p2.clone()), &out, 2, 10)
             .unwrap_err()
             .to_string();
         assert_has(&e, parts);
@@ -184,7 +184,7 @@ fn pair_errors_name_both_mates() {
     );
     let inter = dir.path().join("odd.fq");
     fs::write(&inter, fastq(3, 1, "")).unwrap();
-    let e = run(&Inputs::Interleaved(inter), &Outputs::default(), 1, 1 << 20)
+    let e = run(&Inputs::interleaved(inter), &Outputs::default(), 1, 1 << 20)
         .unwrap_err()
         .to_string();
     assert_has(&e, &["odd number of records (3)"]);
@@ -198,7 +198,7 @@ fn output_equal_to_input_is_refused_and_input_untouched() {
     fs::write(&input, &data).unwrap();
     let alias = dir.path().join("./in.fq");
     let e = run(
-        &Inputs::Single(input.clone()),
+        &Inputs::single(input.clone()),
         &Outputs {
             out1: Some(alias),
             out2: None,

@@ -316,7 +316,7 @@ fn library_cancel_while_input_stalls_returns_promptly() {
         std::thread::spawn(move || {
             let r = pipeline::run(
                 &PipelineOptions::default(),
-                &Inputs::Single(fifo),
+                &Inputs::single(fifo),
                 &Outputs {
                     out1: Some(out),
                     ..Outputs::default()

@@ -22,6 +22,9 @@ mod newcomer;
 mod c_api;
 mod header;
 
+// The source tree: no import cycle among the top-level modules.
+mod module_graph;
+
 // Bad input, faults and resource bounds.
 mod corpus;
 mod fail_closed;

@@ -45,11 +45,11 @@ fn check(opts: PipelineOptions, paired: bool, label: &str) {
         let (o1, o2) = (dir.path().join("o1.fq.gz"), dir.path().join("o2.fq.gz"));
         let (inputs, outputs) = if paired {
             (
-                Inputs::Paired(p1.clone(), p2.clone()),
+                Inputs::paired(p1.clone(), p2.clone()),
                 Outputs::new(&o1, Some(o2.clone())),
             )
         } else {
-            (Inputs::Single(p1.clone()), Outputs::new(&o1, None))
+            (Inputs::single(p1.clone()), Outputs::new(&o1, None))
         };
         let opts = PipelineOptions {
             threads,
@@ -98,7 +98,6 @@ fn derived_after_stats_equal_direct_counts() {
             len: 6,
             prefix: "UMI".into(),
             skip: 0,
-            index_file: None,
         }),
         cut_front: true,
         correction: true,

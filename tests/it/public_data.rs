@@ -17,9 +17,9 @@ fn validate(path: &Path, phred64: bool, interleaved: bool) -> Result<u64, String
         ..PipelineOptions::passthrough()
     };
     let inputs = if interleaved {
-        Inputs::Interleaved(path.into())
+        Inputs::interleaved(path)
     } else {
-        Inputs::Single(path.into())
+        Inputs::single(path)
     };
     pipeline::run(&opts, &inputs, &Outputs::default(), &Control::new())
         .map(|s| s.inputs[0].records)
@@ -110,7 +110,7 @@ fn real_datasets_have_their_stated_record_counts() {
         ("afterqc/R1.fq.gz", "afterqc/R2.fq.gz"),
         ("genefuse/R1.fq", "genefuse/R2.fq"),
     ] {
-        let inputs = Inputs::Paired(data.join(r1), data.join(r2));
+        let inputs = Inputs::paired(data.join(r1), data.join(r2));
         let s = pipeline::run(
             &PipelineOptions::passthrough(),
             &inputs,

@@ -12,7 +12,7 @@ use std::fs;
 use std::process::Command;
 
 use common::*;
-use panelprep::pipeline::{self, Control, Inputs, Layout, Outputs, PushSession};
+use panelprep::pipeline::{self, Control, Inputs, Layout, Outputs, PushSession, ReadFiles};
 use panelprep::settings::RunSettings;
 use umi_common::{expected, index_for, options};
 
@@ -52,10 +52,10 @@ fn hand_made_single_end_names() {
         ),
     ];
     for (len, prefix, want) in cases {
-        let opts = options(&index, len, prefix);
+        let opts = options(len, prefix);
         let s = pipeline::run(
             &opts,
-            &Inputs::Single(reads.clone()),
+            &Inputs::single(reads.clone()).with_umi_index(&index),
             &Outputs::new(&out, None),
             &Control::new(),
         )
@@ -79,8 +79,8 @@ fn hand_made_pairs_get_the_umi_in_both_names() {
     fs::write(p("r1.fq"), r1).unwrap();
     fs::write(p("r2.fq"), r2).unwrap();
     fs::write(p("i1.fq.gz"), gzip(ix)).unwrap();
-    let opts = options(&p("i1.fq.gz"), 5, "UMI");
-    let inputs = Inputs::Paired(p("r1.fq"), p("r2.fq"));
+    let opts = options(5, "UMI");
+    let inputs = Inputs::paired(p("r1.fq"), p("r2.fq")).with_umi_index(p("i1.fq.gz"));
     let s = pipeline::run(
         &opts,
         &inputs,
@@ -104,10 +104,10 @@ fn hand_made_pairs_get_the_umi_in_both_names() {
     let h = r1.len() / 2; // two records of the same size
     let inter: Vec<u8> = [&r1[..h], &r2[..h], &r1[h..], &r2[h..]].concat();
     fs::write(p("inter.fq"), &inter).unwrap();
-    let opts = options(&p("i1.fq.gz"), 0, "");
+    let opts = options(0, "");
     run_one(
         &opts,
-        &Inputs::Interleaved(p("inter.fq")),
+        &Inputs::interleaved(p("inter.fq")).with_umi_index(p("i1.fq.gz")),
         &Outputs::new(p("o.fq"), None),
     );
     assert_eq!(fs::read(p("o.fq")).unwrap(), expected(&inter, ix, 0, "", 2));
@@ -136,12 +136,12 @@ fn identical_output_for_every_thread_count_batch_size_and_codec() {
         for threads in [1, 2, 3, 4, 8] {
             for batch in [1usize, 7_777, 1 << 20] {
                 let out = p(&format!("o-{threads}-{batch}.fq.gz"));
-                let mut opts = options(&ip, 8, "UMI");
+                let mut opts = options(8, "UMI");
                 (opts.threads, opts.batch_bytes) = (threads, batch);
                 let label = format!("{codec} threads={threads} batch={batch}");
                 let s = pipeline::run(
                     &opts,
-                    &Inputs::Single(p("r.fq.gz")),
+                    &Inputs::single(p("r.fq.gz")).with_umi_index(&ip),
                     &Outputs::new(&out, None),
                     &Control::new(),
                 )
@@ -176,11 +176,11 @@ fn paired_output_matches_the_model_across_threads() {
     );
     for threads in [1, 2, 3, 8] {
         for batch in [1usize, 5_000, 1 << 20] {
-            let mut opts = options(&p("i1.fq.gz"), 0, "");
+            let mut opts = options(0, "");
             (opts.threads, opts.batch_bytes) = (threads, batch);
             run_one(
                 &opts,
-                &Inputs::Paired(p("r1.fq"), p("r2.fq.gz")),
+                &Inputs::paired(p("r1.fq"), p("r2.fq.gz")).with_umi_index(p("i1.fq.gz")),
                 &Outputs::new(p("o1.fq"), Some(p("o2.fq"))),
             );
             let got = (fs::read(p("o1.fq")).unwrap(), fs::read(p("o2.fq")).unwrap());
@@ -211,23 +211,30 @@ fn c_api_json_keys_drive_a_paired_run() {
     let opts = s.pipeline_options(Layout::Paired).unwrap();
     run_one(
         &opts,
-        &Inputs::Paired(p("r1.fq"), p("r2.fq")),
+        &s.inputs(ReadFiles::Paired(p("r1.fq"), p("r2.fq"))),
         &Outputs::new(p("o1.fq"), Some(p("o2.fq"))),
     );
     assert!(fs::read(p("o1.fq")).unwrap() == expected(&r1, &index, 6, "UMI", 1));
     assert!(fs::read(p("o2.fq")).unwrap() == expected(&r2, &index, 6, "UMI", 1));
 }
 
-/// Streaming sessions have no third input: a clear error at the start.
+/// Streaming sessions have no third input: a clear error at the start, for engine options
+/// and for the C API's JSON keys alike.
 #[test]
 fn push_mode_refuses_an_index_file() {
-    let opts = options(std::path::Path::new("I1.fq.gz"), 0, "");
+    let opts = options(0, "");
     let e = PushSession::start(&opts, Layout::Paired, 2, Control::new()).unwrap_err();
     let msg = e.to_string();
     assert!(
-        msg.contains("index_file") && msg.contains("I1.fq.gz") && msg.contains("pp_stream"),
+        msg.contains("index_file") && msg.contains("pp_stream"),
         "{msg}"
     );
+    let mut s = RunSettings::default();
+    let json = r#"{"umi": true, "umi_loc": "index_file", "umi_index_file": "I1.fq.gz"}"#;
+    s.set_json(json).unwrap();
+    let opts = s.pipeline_options(Layout::Paired).unwrap();
+    let e = PushSession::start(&opts, Layout::Paired, 2, Control::new()).unwrap_err();
+    assert_eq!(e.to_string(), msg);
 }
 
 #[test]

@@ -10,7 +10,7 @@ use std::fs;
 use std::path::Path;
 
 use common::*;
-use panelprep::pipeline::{self, Control, Inputs, Outputs};
+use panelprep::pipeline::{self, Control, Inputs, Outputs, ReadFiles};
 use umi_common::{options, out_dir};
 
 /// Five single-end reads `r1`..`r5`.
@@ -37,14 +37,15 @@ fn fails(dir: &Path, inputs: &Inputs, ix: &Path) -> String {
     let mut first: Option<String> = None;
     for threads in [1, 3] {
         for batch in [1usize, 1 << 20] {
-            let mut opts = options(ix, 0, "UMI");
+            let mut opts = options(0, "UMI");
             (opts.threads, opts.batch_bytes) = (threads, batch);
-            let outputs = match inputs {
-                Inputs::Paired(..) => {
+            let outputs = match inputs.reads {
+                ReadFiles::Paired(..) => {
                     Outputs::new(out.join("o1.fq.gz"), Some(out.join("o2.fq.gz")))
                 }
                 _ => Outputs::new(out.join("o.fq.gz"), None),
             };
+            let inputs = &inputs.clone().with_umi_index(ix);
             let e = pipeline::run(&opts, inputs, &outputs, &Control::new())
                 .expect_err("a bad index file must fail")
                 .to_string();
@@ -69,7 +70,7 @@ fn count_and_name_mismatches() {
     let dir = tempfile::tempdir().unwrap();
     let (r, ix) = (dir.path().join("r.fq"), dir.path().join("i1.fq"));
     fs::write(&r, reads()).unwrap();
-    let se = Inputs::Single(r.clone());
+    let se = Inputs::single(r.clone());
     fs::write(&ix, index(&["r1", "r2", "r3"])).unwrap();
     assert_names(
         &fails(dir.path(), &se, &ix),
@@ -98,7 +99,7 @@ fn malformed_index_records() {
     let dir = tempfile::tempdir().unwrap();
     let (r, ix) = (dir.path().join("r.fq"), dir.path().join("i1.fq"));
     fs::write(&r, reads()).unwrap();
-    let se = Inputs::Single(r.clone());
+    let se = Inputs::single(r.clone());
     let good = String::from_utf8(index(&["r1", "r2", "r3", "r4", "r5"])).unwrap();
     let cases: [(String, &[&str]); 5] = [
         (
@@ -144,7 +145,7 @@ fn missing_index_file_and_clashing_paths() {
     let dir = tempfile::tempdir().unwrap();
     let r = dir.path().join("r.fq");
     fs::write(&r, reads()).unwrap();
-    let se = Inputs::Single(r.clone());
+    let se = Inputs::single(r.clone());
     let missing = dir.path().join("no-such-I1.fq.gz");
     assert_names(
         &fails(dir.path(), &se, &missing),
@@ -158,8 +159,8 @@ fn missing_index_file_and_clashing_paths() {
     let ix = dir.path().join("i1.fq");
     fs::write(&ix, index(&["r1", "r2", "r3", "r4", "r5"])).unwrap();
     let e = pipeline::run(
-        &options(&ix, 0, ""),
-        &se,
+        &options(0, ""),
+        &se.clone().with_umi_index(&ix),
         &Outputs::new(&ix, None),
         &Control::new(),
     )
@@ -185,7 +186,7 @@ fn first_error_in_input_order() {
     fs::write(&r, bad).unwrap();
     fs::write(&ix, index(&["r1", "r2", "r3"])).unwrap();
     assert_names(
-        &fails(dir.path(), &Inputs::Single(r), &ix),
+        &fails(dir.path(), &Inputs::single(r), &ix),
         &["r.fq, record 2, line 6", "invalid base ' '"],
     );
 }
@@ -199,7 +200,7 @@ fn pairs_and_interleaved_pairs() {
     fs::write(p("r1.fq"), &r1).unwrap();
     fs::write(p("r2.fq"), &r2).unwrap();
     fs::write(p("i1.fq.gz"), bgzf(&index(&["r1", "r2"]))).unwrap();
-    let pe = Inputs::Paired(p("r1.fq"), p("r2.fq"));
+    let pe = Inputs::paired(p("r1.fq"), p("r2.fq"));
     assert_names(
         &fails(dir.path(), &pe, &p("i1.fq.gz")),
         &["i1.fq.gz, record 3, line 9", "ends after 2 records"],
@@ -212,7 +213,7 @@ fn pairs_and_interleaved_pairs() {
     let names = ["r1/1", "r2/1", "r3/1", "r4/1", "r5/1", "r6/1"];
     fs::write(p("i1.fq"), index(&names)).unwrap();
     assert_names(
-        &fails(dir.path(), &Inputs::Interleaved(p("inter.fq")), &p("i1.fq")),
+        &fails(dir.path(), &Inputs::interleaved(p("inter.fq")), &p("i1.fq")),
         &["i1.fq, record 6, line 21", "more records than the 5 reads"],
     );
 }

@@ -111,7 +111,7 @@ pub fn run(a: &BenchArgs) -> Result<(), panelprep::Error> {
             threads: t,
             ..PipelineOptions::passthrough()
         };
-        let inputs = Inputs::Paired(p1.clone(), p2.clone());
+        let inputs = Inputs::paired(p1.clone(), p2.clone());
         let secs =
             time(|| pipeline::run(&opts, &inputs, &Outputs::default(), &Control::new()).map(drop))?;
         row("parse+validate (plain in, no output)", t, secs)?;
@@ -122,7 +122,7 @@ pub fn run(a: &BenchArgs) -> Result<(), panelprep::Error> {
             compression_level: a.level,
             ..PipelineOptions::default()
         };
-        let inputs = Inputs::Paired(g1.clone(), g2.clone());
+        let inputs = Inputs::paired(g1.clone(), g2.clone());
         let outputs = Outputs {
             out1: Some(dir.join("out_R1.fq.gz")),
             out2: Some(dir.join("out_R2.fq.gz")),

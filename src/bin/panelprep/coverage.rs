@@ -2,7 +2,8 @@
 
 use std::path::PathBuf;
 
-use panelprep::coverage::{self, CoverageError};
+use panelprep::coverage::{self, CoverageError, CoverageFiles};
+use panelprep::log::Log;
 use panelprep::pipeline::Control;
 use panelprep::settings::CoverageSettings;
 
@@ -36,23 +37,22 @@ pub const GATE_FAILED_EXIT: u8 = 2;
 /// Runs the coverage command: computes, writes every output, prints warnings and the QC sheet.
 pub fn run(args: &CoverageArgs, control: &Control) -> Result<(), panelprep::Error> {
     let opts = args.settings.to_options()?;
-    coverage::check_paths(&args.bam, &args.targets, &args.prefix)?;
+    let files = CoverageFiles {
+        bam: args.bam.clone(),
+        targets: args.targets.clone(),
+        prefix: Some(args.prefix.clone()),
+    };
     // SIGINT/SIGTERM (through `control`): exit 130, nothing written.
     let cancelled = || control.is_cancelled();
-    let report = coverage::run_cancellable(&opts, &args.bam, &args.targets, &cancelled).map_err(
-        |e| match e {
+    // The warnings are printed from the report, once the run has succeeded.
+    let report =
+        coverage::run_on_files(&opts, &files, &cancelled, &Log::new()).map_err(|e| match e {
             CoverageError::Cancelled => panelprep::Error::Cancelled,
             e => e.into(),
-        },
-    )?;
+        })?;
     for w in &report.warnings {
         note!("[panelprep coverage] warning: {w}");
     }
-    let set = coverage::stage_outputs(&report, &args.prefix)?;
-    if control.is_cancelled() {
-        return Err(panelprep::Error::Cancelled);
-    }
-    set.commit()?;
     let p = &report.panel;
     note!(
         "[panelprep coverage] {} targets, {} genes, {} bases: mean {:.2}x, median {}x",

@@ -44,7 +44,7 @@ pub fn run(a: &DemoArgs, control: &Control) -> Result<(), panelprep::Error> {
         ..PipelineOptions::default()
     };
     let start = std::time::SystemTime::now();
-    let inputs = Inputs::Paired(in1, in2);
+    let inputs = Inputs::paired(in1, in2);
     let (summary, mut set) = pipeline::run_staged(&opts, &inputs, &outputs, control)?;
     let paths =
         crate::reports::ReportPaths::resolve(outputs.out1.as_deref(), None, None, None, false);

@@ -4,16 +4,16 @@
 
 use std::path::{Path, PathBuf};
 
-use panelprep::pipeline::{Inputs, Outputs};
+use panelprep::pipeline::{Outputs, ReadFiles};
 use panelprep::settings::TrimSettings;
 
 /// What the fastp-style switches of `trim` resolve to.
 pub struct Resolved {
-    pub inputs: Inputs,
+    pub reads: ReadFiles,
     pub outputs: Outputs,
 }
 
-/// Inputs and outputs from the paths and fastp's `--stdin` / `--stdout`: stdin is read 1's
+/// Read inputs and outputs from the paths and fastp's `--stdin` / `--stdout`: stdin is read 1's
 /// input (`-`), stdout takes every passing read (both mates interleaved for pairs).
 #[allow(clippy::too_many_arguments)]
 pub fn resolve(
@@ -32,11 +32,11 @@ pub fn resolve(
         (Some(_), true) => return Err(opts("--stdin and --in1 both given")),
         (None, false) => return Err(opts("no input: give --in1 or --stdin")),
     };
-    let inputs = match (in2, interleaved) {
+    let reads = match (in2, interleaved) {
         (Some(_), true) => return Err(opts("--interleaved_in takes one input file")),
-        (Some(in2), false) => Inputs::Paired(in1, in2.to_path_buf()),
-        (None, true) => Inputs::Interleaved(in1),
-        (None, false) => Inputs::Single(in1),
+        (Some(in2), false) => ReadFiles::Paired(in1, in2.to_path_buf()),
+        (None, true) => ReadFiles::Interleaved(in1),
+        (None, false) => ReadFiles::Single(in1),
     };
     let [out1, out2] = out.map(|p| p.map(Path::to_path_buf));
     let (out1, out2) = if stdout {
@@ -49,7 +49,7 @@ pub fn resolve(
     };
     let [unpaired1, unpaired2] = unpaired.map(|p| p.map(Path::to_path_buf));
     Ok(Resolved {
-        inputs,
+        reads,
         outputs: Outputs {
             out1,
             out2,
@@ -153,7 +153,7 @@ mod tests {
     #[test]
     fn stdin_and_stdout_become_dashes() {
         let r = resolve(None, None, true, true, [None, None], true, [None, None]).expect("ok");
-        assert_eq!(r.inputs, Inputs::Interleaved(PathBuf::from("-")));
+        assert_eq!(r.reads, ReadFiles::Interleaved(PathBuf::from("-")));
         assert_eq!(r.outputs.out1, Some(PathBuf::from("-")));
         assert_eq!(r.outputs.out2, None);
         let o = Path::new("o.fq");

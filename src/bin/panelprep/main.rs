@@ -178,10 +178,7 @@ fn report_error(e: &dyn std::error::Error) {
 
 fn trim(t: &TrimCmd, control: &Control) -> Result<(), panelprep::Error> {
     let start = std::time::SystemTime::now();
-    let fastp_compat::Resolved {
-        inputs,
-        mut outputs,
-    } = fastp_compat::resolve(
+    let fastp_compat::Resolved { reads, mut outputs } = fastp_compat::resolve(
         t.in1.as_deref(),
         t.in2.as_deref(),
         t.interleaved,
@@ -228,6 +225,8 @@ fn trim(t: &TrimCmd, control: &Control) -> Result<(), panelprep::Error> {
         },
         trim: settings,
     };
+    // The reads, with the UMI index file of `--umi_index_file`.
+    let inputs = run.inputs(reads);
     let mut opts = run.pipeline_options(inputs.layout())?;
     opts.checksum_md5 = paths.md5;
     // Every file of the run by identity, reports and manifest included, before any byte is read.
@@ -286,9 +285,9 @@ fn validate(v: &ValidateCmd, control: &Control) -> Result<(), panelprep::Error> 
     }
     for f in &v.files {
         let inputs = if v.interleaved {
-            Inputs::Interleaved(f.clone())
+            Inputs::interleaved(f.clone())
         } else {
-            Inputs::Single(f.clone())
+            Inputs::single(f.clone())
         };
         let opts = v.engine.validation_options(inputs.layout())?;
         let watch = progress::Watch {

@@ -70,8 +70,11 @@ pub struct SimulateArgs {
 /// Writes the simulated pairs.
 pub fn run(a: &SimulateArgs) -> Result<(), panelprep::Error> {
     let bad = |m: String| panelprep::Error::Options(m);
-    let (p1, p2) = panelprep::trim::preset(&a.adapter)
-        .ok_or_else(|| bad(format!("unknown --adapter {:?}", a.adapter)))?;
+    let preset: panelprep::settings::AdapterPresetName = a
+        .adapter
+        .parse()
+        .map_err(|_| bad(format!("unknown --adapter {:?}", a.adapter)))?;
+    let (p1, p2) = panelprep::trim::AdapterPreset::from(preset).adapters();
     let seq = |s: &Option<String>, d: &[u8]| -> Vec<u8> {
         s.as_ref()
             .map_or_else(|| d.to_vec(), |s| s.trim().as_bytes().to_ascii_uppercase())

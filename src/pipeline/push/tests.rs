@@ -67,8 +67,8 @@ fn file_mode(opts: &PipelineOptions, dir: &std::path::Path, ins: &[&[u8]]) -> Ve
         })
         .collect();
     let inputs = match paths.as_slice() {
-        [a] => Inputs::Single(a.clone()),
-        [a, b] => Inputs::Paired(a.clone(), b.clone()),
+        [a] => Inputs::single(a.clone()),
+        [a, b] => Inputs::paired(a.clone(), b.clone()),
         _ => unreachable!(),
     };
     let outs: Vec<_> = (0..ins.len())

@@ -73,9 +73,9 @@ pub fn expected(reads: &[u8], index: &[u8], len: usize, prefix: &str, per: usize
     out
 }
 
-/// Engine options that only move the index UMI into the names: no adapter, poly-G or quality
-/// trimming, no filter.
-pub fn options(index: &Path, len: usize, prefix: &str) -> PipelineOptions {
+/// Engine options that only move the index UMI (of the inputs' UMI index file) into the names:
+/// no adapter, poly-G or quality trimming, no filter.
+pub fn options(len: usize, prefix: &str) -> PipelineOptions {
     PipelineOptions {
         trim: Some(TrimOptions {
             adapter_trimming: false,
@@ -85,7 +85,6 @@ pub fn options(index: &Path, len: usize, prefix: &str) -> PipelineOptions {
                 len,
                 prefix: prefix.into(),
                 skip: 0,
-                index_file: Some(index.to_path_buf()),
             }),
             ..TrimOptions::default()
         }),
