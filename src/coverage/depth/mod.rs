@@ -19,9 +19,7 @@ use super::targets::Span;
 use crate::Location;
 
 pub use filter::{Excluded, FilterCounts};
-pub(crate) use spans::apply;
 pub use spans::{ContigDepth, SpanDepth};
-pub(crate) use walk::push_merged;
 
 use filter::Reason;
 use mates::MosdepthMates;

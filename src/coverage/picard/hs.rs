@@ -6,7 +6,8 @@
 //! depth 0; MEDIAN_TARGET_COVERAGE is that histogram's median and FOLD_80_BASE_PENALTY the
 //! uncapped mean over its 20th percentile; MEAN, MIN and MAX are uncapped;
 //! ZERO_CVG_TARGETS_PCT divides the empty merged targets by the number of input intervals;
-//! the PCT_EXC_* shares divide by PF_BASES_ALIGNED.
+//! the PCT_EXC_* shares divide by PF_BASES_ALIGNED; HET_SNP_SENSITIVITY and HET_SNP_Q come
+//! from the unfiltered depth and base-quality histograms (see [`super::sensitivity`]).
 //!
 //! Over 400 lines: each HsMetrics field is computed next to its restated definition, and the
 //! two Picard file formats follow the fields they print.
@@ -15,16 +16,14 @@ use serde::Serialize;
 
 use super::HsCounts;
 use super::format::double;
+use super::sensitivity;
+use super::unfiltered::{self, QUALITY_BINS};
 use crate::coverage::depth::ContigDepth;
 
 /// Depths at which Picard reports PCT_TARGET_BASES_NX.
 pub const TARGET_DEPTHS: [u64; 17] = [
     1, 2, 10, 20, 30, 40, 50, 100, 250, 500, 1000, 2500, 5000, 10000, 25000, 50000, 100000,
 ];
-
-/// Rows of Picard's base-quality histogram (qualities 0 to 126), which share the histogram
-/// section with the depth histogram.
-const BASE_QUALITY_BINS: usize = 127;
 
 /// Picard's penalty goals (HS_PENALTY_NX).
 pub const PENALTY_GOALS: [u32; 6] = [10, 20, 30, 40, 50, 100];
@@ -64,10 +63,13 @@ pub struct HsInputs<'a> {
     pub genome_size: u64,
     /// COVERAGE_CAP.
     pub coverage_cap: u32,
+    /// The unfiltered depth and base-quality histograms (HET_SNP_SENSITIVITY's input).
+    pub unfiltered: &'a unfiltered::Histograms,
 }
 
-/// Every HsMetrics field that needs no reference (AT/GC_DROPOUT need one and are set when
-/// one was given). HET_SNP_SENSITIVITY and HET_SNP_Q are not computed (left empty).
+/// Every HsMetrics field (AT/GC_DROPOUT need a reference and are 0 without one;
+/// HET_SNP_SENSITIVITY and HET_SNP_Q are None, printed empty, when no base counts for them,
+/// where Picard stops with an error).
 #[derive(Debug, Clone, Default, Serialize)]
 #[allow(non_snake_case, missing_docs)]
 pub struct HsMetrics {
@@ -114,8 +116,12 @@ pub struct HsMetrics {
     pub PCT_TARGET_BASES: [f64; 17],
     pub AT_DROPOUT: f64,
     pub GC_DROPOUT: f64,
+    pub HET_SNP_SENSITIVITY: Option<f64>,
+    pub HET_SNP_Q: Option<i32>,
     /// The capped high-quality depth histogram (index = depth, 0..=cap).
     pub histogram: Vec<u64>,
+    /// The unfiltered base-quality histogram (index = quality, 0..=126).
+    pub base_quality_histogram: Vec<u64>,
 }
 
 /// `a / b` as Java divides doubles (NaN or infinity when `b` is 0).
@@ -332,7 +338,12 @@ pub fn compute(c: &HsCounts, contigs: &[ContigDepth], inp: &HsInputs<'_>) -> HsM
         m.AT_DROPOUT = at;
         m.GC_DROPOUT = gc;
     }
+    if let Some((s, q)) = sensitivity::het_snp(&inp.unfiltered.depth, &inp.unfiltered.quality) {
+        m.HET_SNP_SENSITIVITY = Some(s);
+        m.HET_SNP_Q = Some(q);
+    }
     m.histogram = hist;
+    m.base_quality_histogram = inp.unfiltered.quality.clone();
     m
 }
 
@@ -494,8 +505,8 @@ impl HsMetrics {
         v.extend([
             d(self.AT_DROPOUT),
             d(self.GC_DROPOUT),
-            String::new(),
-            String::new(),
+            self.HET_SNP_SENSITIVITY.map(d).unwrap_or_default(),
+            self.HET_SNP_Q.map(|q| q.to_string()).unwrap_or_default(),
             String::new(),
             String::new(),
             String::new(),
@@ -503,9 +514,8 @@ impl HsMetrics {
         v
     }
 
-    /// Picard's metrics file: a comment header, the HsMetrics line and the capped
-    /// high-quality depth histogram (Picard's second column, the unfiltered base-quality
-    /// histogram, is not computed).
+    /// Picard's metrics file: a comment header, the HsMetrics line and the histogram section
+    /// (the capped high-quality depth histogram and the unfiltered base-quality histogram).
     pub fn to_picard_file(&self, command: &str) -> String {
         let mut s = String::new();
         s.push_str("## htsjdk.samtools.metrics.StringHeader\n");
@@ -517,13 +527,16 @@ impl HsMetrics {
         s.push('\n');
         s.push_str(&self.values().join("\t"));
         s.push_str("\n\n## HISTOGRAM\tjava.lang.Integer\n");
-        s.push_str("coverage_or_base_quality\thigh_quality_coverage_count\n");
+        s.push_str(
+            "coverage_or_base_quality\thigh_quality_coverage_count\tunfiltered_baseq_count\n",
+        );
         // Picard's rows run over both of its histograms: depths 0..=cap and base qualities
-        // 0..=126; a depth row past the cap holds 0
-        let rows = self.histogram.len().max(BASE_QUALITY_BINS);
+        // 0..=126; a row past either one's end holds 0 there
+        let rows = self.histogram.len().max(QUALITY_BINS);
         for d in 0..rows {
             let c = self.histogram.get(d).copied().unwrap_or(0);
-            s.push_str(&format!("{d}\t{c}\n"));
+            let q = self.base_quality_histogram.get(d).copied().unwrap_or(0);
+            s.push_str(&format!("{d}\t{c}\t{q}\n"));
         }
         s.push('\n');
         s

@@ -1,5 +1,5 @@
 //! Picard CollectHsMetrics 2.27.5 (`picard-hs` preset): its record rules, its per-base
-//! coverage of the merged targets, and every HsMetrics field that needs no reference.
+//! coverage of the merged targets, and every HsMetrics field.
 //!
 //! The rules, restated from Picard's `TargetMetricsCollector` (facts, not code):
 //! - secondary records are ignored altogether; supplementary records count their aligned
@@ -13,7 +13,10 @@
 //!   (PCT_EXC_OVERLAP, see [`clip`]); each counts the record's aligned bases;
 //! - every remaining aligned base is low quality (PCT_EXC_BASEQ), off target
 //!   (PCT_EXC_OFF_TARGET) or on target (ON_TARGET_BASES); it adds depth to its target when
-//!   its quality is at least the floor and above 2.
+//!   its quality is at least the floor and above 2;
+//! - every such base on a target with a quality above 2, whatever the floor, also adds to
+//!   the "unfiltered" depth and base-quality histograms that HET_SNP_SENSITIVITY is drawn
+//!   from ([`unfiltered`], [`sensitivity`], [`wheel`]).
 //!
 //! [`hs`] turns the counts and the depths into HsMetrics and Picard's files.
 //!
@@ -24,12 +27,16 @@ pub mod adapter;
 pub mod clip;
 pub mod format;
 pub mod hs;
+pub mod java_random;
+pub mod sensitivity;
+pub mod unfiltered;
+pub mod wheel;
 
 use serde::Serialize;
 
 use super::bam::RawRecord;
 use super::cigar::Op;
-use super::depth::{ContigDepth, apply};
+use super::depth::ContigDepth;
 use super::options::{CoverageOptions, MateOverlap, flags};
 
 /// Picard's NEAR_DISTANCE default: a read this close to a bait is "selected".
@@ -94,7 +101,8 @@ pub struct Collector {
     /// Per reference, per merged target: records that added depth to it (Picard's
     /// `read_count`).
     pub read_counts: Vec<Vec<u64>>,
-    runs: Vec<(u64, u64)>,
+    /// Unfiltered depth and base qualities (HET_SNP_SENSITIVITY's input).
+    unfiltered: unfiltered::Unfiltered,
 }
 
 impl Collector {
@@ -114,7 +122,7 @@ impl Collector {
             adapters: adapter::Adapters::default(),
             counts: HsCounts::default(),
             read_counts: targets_per_ref.iter().map(|&n| vec![0; n]).collect(),
-            runs: Vec::new(),
+            unfiltered: unfiltered::Unfiltered::new(opts.coverage_cap),
         }
     }
 
@@ -249,6 +257,9 @@ impl Collector {
     }
 
     /// The per-base stage: classifies every aligned base still in the read and adds depth.
+    /// Each aligned block is cut at the target spans; within a piece the depth differences
+    /// are written base by base (`+w - previous w`, `w` = 1 for a base that adds depth), so
+    /// that base qualities steer no branch.
     fn bases(
         &mut self,
         rec: &RawRecord<'_>,
@@ -259,41 +270,49 @@ impl Collector {
         in_pair: bool,
     ) {
         let qual = rec.qual();
-        let spans = &contig.spans;
-        let first = contig.cursor;
-        let mut si = first;
+        let min_bq = self.min_bq;
+        let spans = &mut contig.spans;
+        let mut si = contig.cursor;
         let mut credited = usize::MAX;
         let mut pos = start;
         let mut q = 0i64;
-        self.runs.clear();
-        let (mut baseq, mut off, mut on_t) = (0u64, 0u64, 0u64);
+        let (mut baseq, mut high, mut on_t) = (0u64, 0u64, 0u64);
         let counts = &mut self.read_counts[rid];
+        self.unfiltered.start(rid, start);
         for (op, len) in rec.cigar_raw().map(Op::decode) {
             if op.is_aligned() {
-                for k in 0..len {
-                    if q + k as i64 >= keep_below {
+                // the block's bases before the clip; those past the end of QUAL read as 0xff
+                let n = (keep_below - q).clamp(0, len as i64) as u64;
+                let from = q as usize;
+                let quals = qual
+                    .get(from..(from + n as usize).min(qual.len()))
+                    .unwrap_or(&[]);
+                let low = quals.iter().filter(|&&v| v < min_bq).count() as u64;
+                baseq += low;
+                high += n - low;
+                let end = pos + n;
+                while si < spans.len() && spans[si].end <= pos {
+                    si += 1;
+                }
+                let mut i = si;
+                while let Some(s) = spans.get_mut(i)
+                    && s.start < end
+                {
+                    let (lo, hi) = (s.start.max(pos), s.end.min(end));
+                    let (a, b) = ((lo - pos) as usize, (hi - pos) as usize);
+                    let piece = quals.get(a..b.min(quals.len())).unwrap_or(&[]);
+                    let d = &mut s.depth[(lo - s.start) as usize..=(hi - s.start) as usize];
+                    let (on_high, added) = add_depth(d, piece, min_bq);
+                    on_t += on_high;
+                    if added && credited != i {
+                        counts[i] += 1;
+                        credited = i;
+                    }
+                    self.unfiltered.add_run(lo, piece);
+                    if s.end > end {
                         break;
                     }
-                    let p = pos + k;
-                    let qv = qual.get((q + k as i64) as usize).copied().unwrap_or(0xff);
-                    while si < spans.len() && spans[si].end <= p {
-                        si += 1;
-                    }
-                    let on = si < spans.len() && spans[si].start <= p;
-                    if qv < self.min_bq {
-                        baseq += 1;
-                    } else if !on {
-                        off += 1;
-                    } else {
-                        on_t += 1;
-                    }
-                    if on && qv > 2 && qv >= self.min_bq {
-                        super::depth::push_merged(&mut self.runs, p, p + 1);
-                        if credited != si {
-                            counts[si] += 1;
-                            credited = si;
-                        }
-                    }
+                    i += 1;
                 }
             }
             if op.consumes_reference() {
@@ -305,15 +324,39 @@ impl Collector {
         }
         let c = &mut self.counts;
         c.exc_baseq += baseq;
-        c.exc_off_target += off;
+        c.exc_off_target += high - on_t;
         c.on_target_bases += on_t;
         if in_pair {
             c.on_target_from_pair_bases += on_t;
         }
-        for &(a, b) in &self.runs {
-            apply(&mut contig.spans, first, a, b, 1);
-        }
     }
+}
+
+/// Adds depth over one piece of a block inside a target: `d` holds the span's differences
+/// from the piece's first base on (one more entry than the piece has bases), `quals` the
+/// piece's qualities (bases past its end read as 0xff). A base adds depth when its quality
+/// is at least `min_bq` and above 2. Returns (bases of at least `min_bq`, whether any added).
+fn add_depth(d: &mut [i32], quals: &[u8], min_bq: u8) -> (u64, bool) {
+    let n = d.len() - 1;
+    let (mut prev, mut any, mut high) = (0i32, 0i32, 0u64);
+    let (with_qual, rest) = d[..n].split_at_mut(quals.len().min(n));
+    for (dk, &qv) in with_qual.iter_mut().zip(quals) {
+        let h = qv >= min_bq;
+        high += u64::from(h);
+        let w = i32::from(h & (qv > 2));
+        *dk += w - prev;
+        prev = w;
+        any |= w;
+    }
+    if !rest.is_empty() {
+        // no quality: 0xff, which passes any floor
+        high += rest.len() as u64;
+        rest[0] += 1 - prev;
+        prev = 1;
+        any = 1;
+    }
+    d[n] -= prev;
+    (high, any != 0)
 }
 
 /// What the `picard-hs` preset adds to a coverage report.
@@ -411,6 +454,8 @@ pub fn report(c: Collector, parts: &RunParts<'_>, opts: &CoverageOptions) -> Pic
         .iter()
         .flat_map(|v| v.iter().map(|(a, b)| b - a))
         .sum();
+    let territory = merged.iter().map(|t| t.end - t.start).sum();
+    let het_input = c.unfiltered.finish(territory);
     let inputs = hs::HsInputs {
         bait_set: bait_set_name(parts.bed),
         targets: &merged,
@@ -418,6 +463,7 @@ pub fn report(c: Collector, parts: &RunParts<'_>, opts: &CoverageOptions) -> Pic
         bait_territory,
         genome_size: parts.references.iter().map(|r| r.1).sum(),
         coverage_cap: opts.coverage_cap,
+        unfiltered: &het_input,
     };
     let metrics = hs::compute(&c.counts, parts.contigs, &inputs);
     let command = format!(
