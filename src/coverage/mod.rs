@@ -63,6 +63,10 @@ pub use targets::{Span, merge_intervals};
 use crate::Location;
 use crate::io::IoError;
 
+/// Stack of the decoding threads: room for noodles-cram's rANS Nx16 tables (reserved address
+/// space; only the pages a decoder touches are used).
+const CODEC_STACK: usize = 16 << 20;
+
 /// Errors of the coverage layer.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
@@ -320,6 +324,9 @@ pub fn run_logged(
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(opts.threads)
         .thread_name(|i| format!("panelprep-bgzf-{i}"))
+        // noodles-cram's rANS Nx16 decoder keeps its order-1 tables on the stack, beyond the
+        // 2 MiB of a default thread in release builds (a CRAM 3.1 file overflowed it).
+        .stack_size(CODEC_STACK)
         .build()
         .map_err(|e| CoverageError::Other(format!("cannot start the thread pool: {e}")))?;
     let mut engine = depth::Engine::new(&opts, bam, &header, spans);
