@@ -531,7 +531,7 @@ fn adapter_preset_and_umi_loc_names() {
         let out: Value = serde_json::from_str(&s.to_json().unwrap()).unwrap();
         assert_eq!(out["adapter_preset"], json!(p.name()));
         let (t, _) = s.trim.to_options().unwrap();
-        let (a1, a2) = crate::trim::AdapterPreset::from(p).adapters();
+        let (a1, a2) = p.adapters();
         assert_eq!(
             (t.adapter_r1.unwrap(), t.adapter_r2.unwrap()),
             (a1.to_vec(), a2.to_vec())

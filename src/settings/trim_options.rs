@@ -105,7 +105,7 @@ impl TrimSettings {
             seq_arg(&self.adapter_sequence_r2),
         );
         if let Some(p) = self.adapter_preset {
-            let (p1, p2) = trim::AdapterPreset::from(p).adapters();
+            let (p1, p2) = p.adapters();
             a1 = a1.or(Some(p1.to_vec()));
             a2 = a2.or(Some(p2.to_vec()));
         }

@@ -83,62 +83,11 @@ macro_rules! by_name {
     };
 }
 
-/// An adapter preset by name (`--adapter_preset`, JSON `"adapter_preset"`): the names of
-/// [`AdapterPreset`]. Names are read in any ASCII case (`TruSeq` is `truseq`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum AdapterPresetName {
-    /// `truseq`: Illumina TruSeq.
-    Truseq,
-    /// `nextera`: Nextera / Tn5 transposase.
-    Nextera,
-    /// `small-rna`: Illumina small-RNA 3' adapter.
-    SmallRna,
-    /// `mgi`: BGI/MGI (DNBSEQ).
-    Mgi,
-    /// `illumina-pe`: Illumina paired-end (pre-TruSeq).
-    IlluminaPe,
-    /// `illumina-se`: Illumina single-end genomic.
-    IlluminaSe,
-}
+/// An adapter preset by name (`--adapter_preset`, JSON `"adapter_preset"`): the preset itself,
+/// read and written by [`AdapterPreset::name`] in any ASCII case (`TruSeq` is `truseq`).
+pub type AdapterPresetName = AdapterPreset;
 
-impl AdapterPresetName {
-    /// Every name, in the order of the accepted list.
-    pub const ALL: [AdapterPresetName; 6] = [
-        AdapterPresetName::Truseq,
-        AdapterPresetName::Nextera,
-        AdapterPresetName::SmallRna,
-        AdapterPresetName::Mgi,
-        AdapterPresetName::IlluminaPe,
-        AdapterPresetName::IlluminaSe,
-    ];
-
-    /// The name as the CLI and JSON spell it.
-    pub fn name(self) -> &'static str {
-        match self {
-            AdapterPresetName::Truseq => "truseq",
-            AdapterPresetName::Nextera => "nextera",
-            AdapterPresetName::SmallRna => "small-rna",
-            AdapterPresetName::Mgi => "mgi",
-            AdapterPresetName::IlluminaPe => "illumina-pe",
-            AdapterPresetName::IlluminaSe => "illumina-se",
-        }
-    }
-}
-
-by_name!(AdapterPresetName, "--adapter_preset", ignore_case: true);
-
-impl From<AdapterPresetName> for AdapterPreset {
-    fn from(p: AdapterPresetName) -> Self {
-        match p {
-            AdapterPresetName::Truseq => AdapterPreset::Truseq,
-            AdapterPresetName::Nextera => AdapterPreset::Nextera,
-            AdapterPresetName::SmallRna => AdapterPreset::SmallRna,
-            AdapterPresetName::Mgi => AdapterPreset::Mgi,
-            AdapterPresetName::IlluminaPe => AdapterPreset::IlluminaPe,
-            AdapterPresetName::IlluminaSe => AdapterPreset::IlluminaSe,
-        }
-    }
-}
+by_name!(AdapterPreset, "--adapter_preset", ignore_case: true);
 
 /// Where the UMI is read from, by name (`--umi_loc`, JSON `"umi_loc"`): the names of
 /// [`UmiLoc`], fastp's, and [`UmiLocName::Unset`] (`""`, fastp's default) until one is given.

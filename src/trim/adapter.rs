@@ -28,8 +28,8 @@ pub const ILLUMINA_PE_R1: &[u8] = b"AGATCGGAAGAGCGGTTCAGCAGGAATGCCGAG";
 /// Illumina single-end genomic adapter: shares TruSeq's first 13 bases.
 pub const ILLUMINA_SE: &[u8] = b"AGATCGGAAGAGCTCGTATGCCGTCTTCTGCTTG";
 
-/// A named pair of adapters, read 1's and read 2's (the settings' `--adapter_preset` names
-/// them: `settings::AdapterPresetName`).
+/// A named pair of adapters, read 1's and read 2's (`--adapter_preset`; the settings read and
+/// write it by [`AdapterPreset::name`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum AdapterPreset {
     /// Illumina TruSeq.
@@ -56,6 +56,18 @@ impl AdapterPreset {
         AdapterPreset::IlluminaPe,
         AdapterPreset::IlluminaSe,
     ];
+
+    /// The name as the CLI and JSON spell it.
+    pub fn name(self) -> &'static str {
+        match self {
+            AdapterPreset::Truseq => "truseq",
+            AdapterPreset::Nextera => "nextera",
+            AdapterPreset::SmallRna => "small-rna",
+            AdapterPreset::Mgi => "mgi",
+            AdapterPreset::IlluminaPe => "illumina-pe",
+            AdapterPreset::IlluminaSe => "illumina-se",
+        }
+    }
 
     /// The read 1 and read 2 adapters.
     pub fn adapters(self) -> (&'static [u8], &'static [u8]) {

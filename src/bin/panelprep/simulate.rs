@@ -74,7 +74,7 @@ pub fn run(a: &SimulateArgs) -> Result<(), panelprep::Error> {
         .adapter
         .parse()
         .map_err(|_| bad(format!("unknown --adapter {:?}", a.adapter)))?;
-    let (p1, p2) = panelprep::trim::AdapterPreset::from(preset).adapters();
+    let (p1, p2) = preset.adapters();
     let seq = |s: &Option<String>, d: &[u8]| -> Vec<u8> {
         s.as_ref()
             .map_or_else(|| d.to_vec(), |s| s.trim().as_bytes().to_ascii_uppercase())

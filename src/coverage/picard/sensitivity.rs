@@ -34,7 +34,7 @@ pub const LOG_ODDS_THRESHOLD: f64 = 3.0;
 const MAX_DEPTH: usize = 1000;
 
 /// Picard's `normalizeHistogram`: each count over the total (summed in bin order as doubles).
-fn normalise(counts: &[u64]) -> Vec<f64> {
+pub(super) fn normalise(counts: &[u64]) -> Vec<f64> {
     let total: f64 = counts.iter().fold(0.0, |t, &c| t + c as f64);
     counts.iter().map(|&c| c as f64 / total).collect()
 }

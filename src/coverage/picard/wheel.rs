@@ -230,6 +230,7 @@ fn bin_of(bins: f64, x: u64) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::coverage::picard::sensitivity::normalise;
 
     /// `RouletteWheel.draw` as Picard writes it: two doubles per try, one try at a time.
     struct Naive {
@@ -263,11 +264,6 @@ mod tests {
         }
     }
 
-    fn shares(counts: &[u64]) -> Vec<f64> {
-        let total: f64 = counts.iter().map(|&c| c as f64).sum();
-        counts.iter().map(|&c| c as f64 / total).collect()
-    }
-
     #[test]
     fn draws_equal_picards_loop() {
         let mut x = 0x2545_F491_4F6C_DD1Du64;
@@ -290,7 +286,7 @@ mod tests {
             for _ in 0..live {
                 counts[(next() % bins as u64) as usize] += 1 + next() % 10_000;
             }
-            let w = shares(&counts);
+            let w = normalise(&counts);
             let (mut fast, mut slow) = (Wheel::new(&w).expect("wheel"), Naive::new(&w));
             for i in 0..20_000 {
                 assert_eq!(fast.draw(), slow.draw(), "case {case} draw {i}: {counts:?}");
@@ -304,7 +300,7 @@ mod tests {
         // accepted, so a draw gives up (returns 0) when 600 tries miss: (126/127)^600 ~ 0.9%
         let mut q = vec![0u64; 127];
         q[40] = 5;
-        let mut w = Wheel::new(&shares(&q)).expect("wheel");
+        let mut w = Wheel::new(&normalise(&q)).expect("wheel");
         let draws: Vec<usize> = (0..20_000).map(|_| w.draw()).collect();
         assert!(draws.iter().all(|&d| d == 0 || d == 40));
         let zeros = draws.iter().filter(|&&d| d == 0).count();
