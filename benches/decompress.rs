@@ -1,5 +1,6 @@
-//! Inflate backends on the same bytes: a plain gzip member (streaming zlib-rs via flate2, the
-//! engine's choice; whole-buffer miniz_oxide and libdeflate for reference) and BGZF blocks
+//! Inflate backends on the same bytes: a plain gzip member (the engine's reader: ISA-L igzip with
+//! the default `isal` feature, else zlib-rs via flate2; streaming zlib-rs; whole-buffer
+//! miniz_oxide and libdeflate for reference) and BGZF blocks
 //! (libdeflate, the engine's choice, against zlib-rs raw inflate).
 
 use std::hint::black_box;
@@ -7,26 +8,64 @@ use std::io::{Read, Write};
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use panelprep::io::bgzf;
-use panelprep::simulate::{SimOptions, write_pairs};
+use panelprep::simulate::{Profile, SimOptions, write_pairs};
 
-fn fastq() -> Vec<u8> {
+fn fastq_of(profile: Profile) -> Vec<u8> {
     let (mut r1, mut r2) = (Vec::new(), Vec::new());
     let opts = SimOptions {
         pairs: 40_000,
-        ..SimOptions::default()
+        ..SimOptions::realistic(profile)
     };
     write_pairs(&opts, &mut r1, &mut r2).expect("in-memory write");
     r1
 }
 
+fn fastq() -> Vec<u8> {
+    fastq_of(Profile::Legacy)
+}
+
+/// Each quality profile at levels 1 and 4: the qualities decide how the deflate stream looks.
 fn gzip(c: &mut Criterion) {
-    let raw = fastq();
-    let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::new(4));
+    for (name, profile) in [
+        ("legacy", Profile::Legacy),
+        ("novaseq", Profile::NovaSeq),
+        ("miseq", Profile::MiSeq),
+    ] {
+        for level in [1, 4] {
+            gzip_profile(c, &format!("inflate gzip member {name} level {level}"), profile, level);
+        }
+    }
+}
+
+fn gzip_profile(c: &mut Criterion, group: &str, profile: Profile, level: u32) {
+    let raw = fastq_of(profile);
+    let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::new(level));
     enc.write_all(&raw).expect("compress");
     let gz = enc.finish().expect("compress");
-    let mut g = c.benchmark_group("inflate gzip member");
+    let mut g = c.benchmark_group(group);
     g.throughput(Throughput::Bytes(raw.len() as u64));
-    g.bench_function("flate2 zlib-rs streaming (engine)", |b| {
+    let pool = std::sync::Arc::new(
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(1)
+            .build()
+            .expect("pool"),
+    );
+    g.bench_function("engine reader (igzip with the isal feature)", |b| {
+        b.iter(|| {
+            let src = panelprep::io::from_reader_on(
+                Box::new(std::io::Cursor::new(gz.clone())),
+                "bench.fq.gz".into(),
+                pool.clone(),
+                panelprep::io::GzipOn::Reader,
+            )
+            .expect("gzip");
+            let mut out = Vec::with_capacity(raw.len());
+            let mut reader = src.reader;
+            reader.read_to_end(&mut out).expect("valid");
+            black_box(out.len())
+        })
+    });
+    g.bench_function("flate2 zlib-rs streaming", |b| {
         b.iter(|| {
             let mut out = Vec::with_capacity(raw.len());
             flate2::read::MultiGzDecoder::new(&gz[..])

@@ -1,16 +1,21 @@
 //! Streaming gzip inflate (single or multi-member) on a thread of its own.
 //!
-//! flate2's multi-member decoder with the zlib-rs backend checks every member's CRC32 and
-//! ISIZE; a stream that ends inside a member is reported as truncated, never as a quiet end.
+//! Each member is inflated by ISA-L's igzip (default `isal` feature) or by flate2 with the
+//! zlib-rs backend; both check every member's CRC32 and ISIZE. A stream that ends inside a
+//! member is reported as truncated, never as a quiet end.
 
 use std::io::{self, BufRead, BufReader, Read};
 use std::path::PathBuf;
 use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
 use std::thread;
 
-use flate2::bufread::GzDecoder;
-
 use super::IoError;
+
+/// The decoder of one gzip member.
+#[cfg(feature = "isal")]
+type Member<R> = super::isal_member::IsalMember<R>;
+#[cfg(not(feature = "isal"))]
+type Member<R> = flate2::bufread::GzDecoder<R>;
 
 /// Size of the decompressed blocks handed from the inflater thread to the reader.
 const BLOCK: usize = 1 << 20;
@@ -106,7 +111,7 @@ impl<R: BufRead> BufRead for Counted<R> {
 /// (trailing garbage, reported as such and not as truncation).
 pub(crate) struct GzipReader<R: Read> {
     /// The current member's decoder; `None` once the input is finished.
-    dec: Option<GzDecoder<Counted<BufReader<R>>>>,
+    dec: Option<Member<Counted<BufReader<R>>>>,
     path: PathBuf,
 }
 
@@ -117,7 +122,7 @@ impl<R: Read> GzipReader<R> {
             consumed: 0,
         };
         Self {
-            dec: Some(GzDecoder::new(counted)),
+            dec: Some(Member::new(counted)),
             path,
         }
     }
@@ -169,7 +174,7 @@ impl<R: Read> GzipReader<R> {
                 ),
             });
         }
-        self.dec = Some(GzDecoder::new(rest));
+        self.dec = Some(Member::new(rest));
         Ok(())
     }
 }
@@ -232,5 +237,145 @@ fn classify(e: io::Error, path: &std::path::Path, offset: u64) -> IoError {
             action: "read",
             source: e,
         },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::io::{Read, Write};
+    use std::path::PathBuf;
+
+    use flate2::{Compression, GzBuilder};
+
+    use super::{GzipReader, IoError};
+
+    fn fastq_like(n: usize, seed: u32) -> Vec<u8> {
+        let mut x = seed;
+        let mut out = Vec::new();
+        for i in 0..n {
+            out.extend_from_slice(format!("@r{i}\n").as_bytes());
+            for _ in 0..100 {
+                x = x.wrapping_mul(1_103_515_245).wrapping_add(12_345);
+                out.push(b"ACGT"[(x >> 16) as usize % 4]);
+            }
+            out.extend_from_slice(b"\n+\n");
+            out.extend((0..100).map(|k| if k % 7 == 0 { b'#' } else { b'F' }));
+            out.push(b'\n');
+        }
+        out
+    }
+
+    /// One member; the header carries a name, a comment and an extra field when `rich`.
+    fn member(data: &[u8], rich: bool) -> Vec<u8> {
+        let b = if rich {
+            GzBuilder::new()
+                .filename("reads.fq")
+                .comment("a comment")
+                .extra(vec![b'X', b'Y', 2, 0, 1, 2])
+        } else {
+            GzBuilder::new()
+        };
+        let mut enc = b.write(Vec::new(), Compression::new(1));
+        enc.write_all(data).unwrap();
+        enc.finish().unwrap()
+    }
+
+    /// A reader handing out at most `max` bytes a call, so members straddle its reads.
+    struct Dribble<'a> {
+        data: &'a [u8],
+        max: usize,
+    }
+
+    impl Read for Dribble<'_> {
+        fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+            let n = buf.len().min(self.max).min(self.data.len());
+            buf[..n].copy_from_slice(&self.data[..n]);
+            self.data = &self.data[n..];
+            Ok(n)
+        }
+    }
+
+    fn inflate(gz: &[u8], step: usize) -> Result<Vec<u8>, IoError> {
+        inflate_from(gz, step, usize::MAX)
+    }
+
+    fn inflate_from(gz: &[u8], step: usize, max: usize) -> Result<Vec<u8>, IoError> {
+        let mut r = GzipReader::new(Dribble { data: gz, max }, PathBuf::from("t.fq.gz"));
+        let mut out = Vec::new();
+        let mut buf = vec![0u8; step];
+        loop {
+            match r.read_classified(&mut buf)? {
+                0 => return Ok(out),
+                n => out.extend_from_slice(&buf[..n]),
+            }
+        }
+    }
+
+    #[test]
+    fn members_with_any_header_give_the_same_bytes_for_any_read_size() {
+        let parts = [
+            fastq_like(700, 1),
+            Vec::new(),
+            fastq_like(3, 2),
+            fastq_like(900, 3),
+        ];
+        let gz: Vec<u8> = parts
+            .iter()
+            .enumerate()
+            .flat_map(|(i, p)| member(p, i % 2 == 0))
+            .collect();
+        let want = parts.concat();
+        for step in [1, 7, 4096, 1 << 20] {
+            assert!(inflate(&gz, step).unwrap() == want, "read size {step}");
+        }
+        for max in [1, 3, 8, 13, 1000] {
+            assert!(
+                inflate_from(&gz, 4096, max).unwrap() == want,
+                "input by {max}"
+            );
+        }
+    }
+
+    #[test]
+    fn every_cut_is_truncation_unless_it_falls_between_members() {
+        let (a, b) = (fastq_like(4, 4), fastq_like(5, 5));
+        let (ma, mb) = (member(&a, true), member(&b, false));
+        let gz = [ma.clone(), mb].concat();
+        for cut in 1..gz.len() {
+            match inflate_from(&gz[..cut], 4096, 1 + cut % 11) {
+                Ok(out) => assert!(cut == ma.len() && out == a, "cut {cut} read as complete"),
+                Err(IoError::Truncated { .. }) => {}
+                Err(e) => panic!("cut {cut}: {e}"),
+            }
+        }
+    }
+
+    #[test]
+    fn every_flipped_byte_is_an_error_or_changes_nothing() {
+        let data = fastq_like(6, 6);
+        let gz = member(&data, true);
+        for i in 0..gz.len() {
+            let mut bad = gz.clone();
+            bad[i] ^= 0x24;
+            if let Ok(out) = inflate_from(&bad, 4096, 1 + i % 9) {
+                assert!(out == data, "byte {i} flipped: wrong bytes accepted");
+            }
+        }
+    }
+
+    #[test]
+    fn bytes_after_the_last_member_are_named_as_trailing_data() {
+        let data = fastq_like(3, 7);
+        let gz = [member(&data, false), b"PK\x03\x04 not gzip".to_vec()].concat();
+        let err = inflate(&gz, 4096).unwrap_err().to_string();
+        assert!(
+            err.contains("trailing data after the last gzip member"),
+            "{err}"
+        );
+        let one = member(&data, false);
+        let mut r = GzipReader::new(&one[..], PathBuf::from("x"));
+        let mut all = Vec::new();
+        r.read_to_end(&mut all).unwrap();
+        assert_eq!(all, data);
     }
 }

@@ -5,6 +5,8 @@ mod bgzf_reader;
 mod error;
 mod gzip_reader;
 mod hash;
+#[cfg(feature = "isal")]
+mod isal_member;
 mod output_set;
 mod paths;
 mod sink;
