@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs the panelprep C library from cargo's build output:
 #
-#   cargo build --release --lib --no-default-features
+#   cargo build --release --lib --no-default-features --features isal
 #   scripts/install-c-lib.sh PREFIX [PROFILE_DIR]      (PROFILE_DIR: default target/release)
 #
 # (--no-default-features: the C library needs neither the CLI's clap nor the simulator's rand;
@@ -35,7 +35,7 @@ PREFIX=$1
 PROFILE_DIR=${2:-$ROOT/target/release}
 for f in libpanelprep.a libpanelprep.so; do
   if [ ! -f "$PROFILE_DIR/$f" ]; then
-    echo "$PROFILE_DIR/$f is missing: run cargo build --release --lib --no-default-features first" >&2
+    echo "$PROFILE_DIR/$f is missing: run cargo build --release --lib --no-default-features --features isal first" >&2
     exit 1
   fi
 done
