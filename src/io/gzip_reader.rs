@@ -363,6 +363,53 @@ mod tests {
         }
     }
 
+    /// What flate2's multi-member decoder makes of `gz`: the bytes, and whether it succeeded.
+    fn oracle(gz: &[u8]) -> (Vec<u8>, bool) {
+        let mut out = Vec::new();
+        let ok = flate2::read::MultiGzDecoder::new(gz)
+            .read_to_end(&mut out)
+            .is_ok();
+        (out, ok)
+    }
+
+    #[test]
+    fn randomly_damaged_streams_decode_as_flate2_decodes_them() {
+        let parts = [fastq_like(40, 8), fastq_like(1, 9), fastq_like(25, 10)];
+        let good: Vec<u8> = parts
+            .iter()
+            .enumerate()
+            .flat_map(|(i, p)| member(p, i != 1))
+            .collect();
+        let mut x = 0x9e37_79b9_u32;
+        let mut next = |n: usize| {
+            x ^= x << 13;
+            x ^= x >> 17;
+            x ^= x << 5;
+            x as usize % n
+        };
+        for case in 0..600 {
+            let mut bad = good.clone();
+            for _ in 0..1 + next(3) {
+                let i = next(bad.len());
+                bad[i] = next(256) as u8;
+            }
+            match case % 3 {
+                0 => bad.truncate(1 + next(bad.len())),
+                1 => bad.extend_from_slice(&good[..next(good.len())]),
+                _ => {}
+            }
+            let (want, want_ok) = oracle(&bad);
+            let got = inflate_from(&bad, 4096, 1 + next(4000));
+            match &got {
+                Ok(out) => assert!(
+                    want_ok && *out == want,
+                    "case {case}: accepted, flate2 did not"
+                ),
+                Err(_) => assert!(!want_ok, "case {case}: rejected what flate2 accepts"),
+            }
+        }
+    }
+
     #[test]
     fn bytes_after_the_last_member_are_named_as_trailing_data() {
         let data = fastq_like(3, 7);
