@@ -4,10 +4,12 @@
 #   panelprep --no-report   panelprep --json --html   panelprep default (JSON, HTML, manifest)
 #   chelae (its defaults, BGZF out)   fastp (only with FASTP=1; its JSON and HTML)
 #   panelprep default with --manifest-checksums md5,sha256 (only with MD5=1)
+#   the codec floor (only with FLOOR=1): `igzip -dc | libdeflate-gzip -LEVEL`, both mates at
+#   once: what decompressing and recompressing the reads costs with no processing at all
 # Prints best and median wall seconds, median CPU seconds, median peak RSS and the median wall
 # and CPU ratios to chelae.
 #
-#   [PROFILE=novaseq|miseq|hiseq|legacy|art] [FASTP=1] [MD5=1] benches/vs_chelae.sh [PAIRS] [THREADS] [LEVEL] [REPS]
+#   [PROFILE=novaseq|miseq|hiseq|legacy|art] [FASTP=1] [MD5=1] [FLOOR=1] benches/vs_chelae.sh [PAIRS] [THREADS] [LEVEL] [REPS]
 #   (defaults: legacy, 2000000 2 1 5)
 #
 # Needs chelae (cargo install chelae; $CHELAE or PATH or /tmp/chelae-root/bin/chelae).
@@ -38,6 +40,10 @@ for _ in $(seq "$REPS"); do
   run pp_default "${PPT[@]}"
   [ -n "${MD5:-}" ] && run pp_md5 "${PPT[@]}" --manifest-checksums md5,sha256
   run chelae "$CHELAE" trim -t "$T" -c "$Z" -i "$WORK/R1.fq.gz" "$WORK/R2.fq.gz" -o "$WORK/out_1.fq.gz" "$WORK/out_2.fq.gz"
+  if [ -n "${FLOOR:-}" ]; then
+    run floor bash -c "igzip -dc '$WORK/R1.fq.gz' | libdeflate-gzip -$Z -c > '$WORK/out_1.fq.gz' &
+      igzip -dc '$WORK/R2.fq.gz' | libdeflate-gzip -$Z -c > '$WORK/out_2.fq.gz' & wait"
+  fi
   if [ -n "${FASTP:-}" ]; then
     run fastp fastp -w "$T" -z "$Z" -i "$WORK/R1.fq.gz" -I "$WORK/R2.fq.gz" -o "$WORK/out_1.fq.gz" -O "$WORK/out_2.fq.gz" -j "$WORK/vs.fastp.json" -h "$WORK/vs.fastp.html"
   fi
@@ -49,4 +55,5 @@ FILES=("$WORK/pp_none.vs=panelprep --no-report" "$WORK/pp_report.vs=panelprep --
   "$WORK/pp_default.vs=panelprep default" "$WORK/chelae.vs=chelae trim")
 [ -n "${MD5:-}" ] && FILES+=("$WORK/pp_md5.vs=panelprep default + MD5")
 [ -n "${FASTP:-}" ] && FILES+=("$WORK/fastp.vs=fastp")
+[ -n "${FLOOR:-}" ] && FILES+=("$WORK/floor.vs=codec floor (igzip + libdeflate-gzip)")
 table "/ chelae" "$WORK/chelae.vs" "${FILES[@]}"
