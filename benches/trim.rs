@@ -2,12 +2,14 @@
 //! search, the paired insert analysis, quality trimming, and whole-pair trimming. Group `trim`
 //! uses the original (legacy, mostly Q23) generator, so its figures compare across versions;
 //! `trim_novaseq` (4-bin, Q37-dominant, dimers, short inserts, failing read-2 tails) and
-//! `trim_miseq` (full-resolution qualities) the realistic profiles. `cargo bench --bench trim`.
+//! `trim_miseq` (full-resolution qualities) the realistic profiles; `detect` is adapter
+//! detection on a 32 Ki-read NovaSeq sample per mate. `cargo bench --bench trim`.
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use panelprep::fastq::ReadBuf;
+use panelprep::fastq::RecordRef;
 use panelprep::simulate::{Profile, SimOptions, Simulator, TRUSEQ_R1, TRUSEQ_R2};
-use panelprep::trim::{Adapter, TrimOptions, TrimOutcome, Trimmer, quality};
+use panelprep::trim::{Adapter, TrimOptions, TrimOutcome, Trimmer, detect_adapter, quality};
 use std::hint::black_box;
 
 fn load(rec: &[u8]) -> ReadBuf {
@@ -40,6 +42,30 @@ fn bench(c: &mut Criterion) {
     ] {
         bench_profile(c, group, profile);
     }
+    bench_detect(c);
+}
+
+/// Adapter detection on the sample the pipeline takes (32 Ki reads per mate).
+fn bench_detect(c: &mut Criterion) {
+    let data = pairs(32 * 1024, Profile::NovaSeq);
+    let mut g = c.benchmark_group("detect");
+    g.throughput(Throughput::Elements(data.len() as u64));
+    for (name, mate) in [("detect_adapter_r1", 0), ("detect_adapter_r2", 1)] {
+        let reads: Vec<RecordRef<'_>> = data
+            .iter()
+            .map(|p| {
+                let r = if mate == 0 { &p.0 } else { &p.1 };
+                RecordRef {
+                    head: &r.head,
+                    seq: &r.seq,
+                    plus: &r.plus,
+                    qual: &r.qual,
+                }
+            })
+            .collect();
+        g.bench_function(name, |b| b.iter(|| detect_adapter(black_box(&reads))));
+    }
+    g.finish();
 }
 
 fn bench_profile(c: &mut Criterion, group: &str, profile: Profile) {

@@ -13,6 +13,7 @@
 
 use crate::fastq::RecordRef;
 
+use self::voters::Voters;
 use super::adapter::{
     Adapter, ILLUMINA_PE_R1, ILLUMINA_SE, MGI_R1, MGI_R2, NEXTERA, SMALL_RNA, TRUSEQ_R1, TRUSEQ_R2,
 };
@@ -77,15 +78,16 @@ fn low_complexity(kmer: &[u8]) -> bool {
         || kmer.windows(2).all(|w| w == &kmer[..2]) // dinucleotide repeat
 }
 
-fn code(b: u8) -> Option<usize> {
-    match b {
-        b'A' => Some(0),
-        b'C' => Some(1),
-        b'G' => Some(2),
-        b'T' => Some(3),
-        _ => None,
-    }
-}
+/// 2-bit codes of the bases (upper-case ACGT only, as a memmem of an ACGT probe matches), 4
+/// for any other byte.
+const CODE: [u8; 256] = {
+    let mut t = [4u8; 256];
+    t[b'A' as usize] = 0;
+    t[b'C' as usize] = 1;
+    t[b'G' as usize] = 2;
+    t[b'T' as usize] = 3;
+    t
+};
 
 fn decode(key: usize) -> [u8; K] {
     let mut kmer = [0u8; K];
@@ -93,64 +95,6 @@ fn decode(key: usize) -> [u8; K] {
         *slot = b"ACGT"[(key >> (2 * (K - 1 - i))) & 3];
     }
     kmer
-}
-
-/// The most over-represented k-mer past the read starts: at least 10 occurrences and 20 times
-/// the mean count, not low complexity.
-fn seed(reads: &[RecordRef<'_>]) -> Option<[u8; K]> {
-    let mask = (1usize << (2 * K)) - 1;
-    let mut counts = vec![0u32; 1 << (2 * K)];
-    let mut total = 0u64;
-    for r in reads {
-        let s = r.seq;
-        if s.len() < SKIP + K + 1 {
-            continue;
-        }
-        let (mut key, mut valid) = (0usize, 0usize);
-        for &b in &s[SKIP..s.len() - 1] {
-            match code(b) {
-                Some(c) => {
-                    key = ((key << 2) | c) & mask;
-                    valid += 1;
-                }
-                None => valid = 0,
-            }
-            if valid >= K {
-                counts[key] += 1;
-                total += 1;
-            }
-        }
-    }
-    let mean = total as f64 / counts.len() as f64;
-    let mut top: Option<(u32, usize)> = None;
-    for (key, &c) in counts.iter().enumerate() {
-        if c < 10 || (c as f64) < 20.0 * mean || top.is_some_and(|t| c <= t.0) {
-            continue;
-        }
-        if !low_complexity(&decode(key)) {
-            top = Some((c, key));
-        }
-    }
-    top.map(|(_, key)| decode(key))
-}
-
-/// Votes for the base after (`right`) or before the occurrences of `probe` in the reads.
-fn vote(reads: &[RecordRef<'_>], probe: &[u8], right: bool) -> [usize; 4] {
-    let f = memchr::memmem::Finder::new(probe);
-    let mut votes = [0usize; 4];
-    for r in reads {
-        if let Some(p) = f.find(r.seq) {
-            let b = if right {
-                r.seq.get(p + probe.len())
-            } else {
-                p.checked_sub(1).and_then(|i| r.seq.get(i))
-            };
-            if let Some(c) = b.and_then(|&b| code(b)) {
-                votes[c] += 1;
-            }
-        }
-    }
-    votes
 }
 
 /// The base with at least `share` (per ten) of at least 5 votes.
@@ -161,16 +105,22 @@ fn winner(votes: [usize; 4], share: usize) -> Option<u8> {
 }
 
 /// Extends the seed into the adapter: right by majority (60%), left by strong majority (80%).
-fn assemble(reads: &[RecordRef<'_>], seed: &[u8]) -> Vec<u8> {
+fn assemble(voters: &mut Voters<'_>, seed: &[u8]) -> Vec<u8> {
     let mut seq = seed.to_vec();
     while seq.len() < MAX_LEN {
-        match winner(vote(reads, &seq[seq.len() - K..], true), 6) {
-            Some(b) => seq.push(b),
-            None => break,
+        let Some(b) = winner(voters.vote_right(&seq), 6) else {
+            break;
+        };
+        if seq[seq.len() - K..].iter().all(|&x| x == b) {
+            // The next probe is this one again (a poly-G tail): the same vote up to the end.
+            seq.resize(MAX_LEN, b);
+        } else {
+            voters.grow(&seq, b);
+            seq.push(b);
         }
     }
     while seq.len() < MAX_LEN {
-        match winner(vote(reads, &seq[..K], false), 8) {
+        match winner(voters.vote_left(&seq[..K]), 8) {
             Some(b) => seq.insert(0, b),
             None => break,
         }
@@ -223,16 +173,9 @@ fn name_known(asm: &[u8]) -> Option<(&'static str, &'static [u8])> {
 /// the module notes. `None` when no k-mer is over-represented or the assembly stays below 16
 /// bases.
 pub fn detect_adapter(reads: &[RecordRef<'_>]) -> Option<Detection> {
-    let seed = seed(reads)?;
-    // Only reads holding the seed can vote (the seed is in the adapter, usually at its start):
-    // the extension steps scan these instead of the whole sample.
-    let f = memchr::memmem::Finder::new(&seed);
-    let voters: Vec<RecordRef<'_>> = reads
-        .iter()
-        .filter(|r| f.find(r.seq).is_some())
-        .copied()
-        .collect();
-    let assembled = assemble(&voters, &seed);
+    let seed = seed::seed(reads)?;
+    // Only reads holding the seed can vote (the seed is in the adapter, usually at its start).
+    let assembled = assemble(&mut Voters::new(reads, &seed), &seed);
     let (name, seq) = match name_known(&assembled) {
         Some((n, k)) => (Some(n), k.to_vec()),
         None if assembled.len() >= 16 => (None, assembled.clone()),
@@ -254,5 +197,7 @@ pub fn detect_adapter_se(reads: &[RecordRef<'_>]) -> Option<Vec<u8>> {
     detect_adapter(reads).map(|d| d.seq)
 }
 
+mod seed;
 #[cfg(test)]
 mod tests;
+mod voters;
