@@ -32,11 +32,14 @@ impl<R: BufRead> IsalMember<R> {
     /// A decoder of the gzip member starting at `inner`'s position.
     pub(crate) fn new(inner: R) -> Self {
         let mut state = Box::<isal::inflate_state>::new_uninit();
-        // SAFETY: `isal_inflate_init` writes every field of the state it is given; the pointer
-        // is to a live, aligned, uniquely owned allocation.
+        // SAFETY: the pointer is to a live, aligned, uniquely owned allocation; all-zero bytes
+        // are a valid `inflate_state` (integers, arrays of integers and null raw pointers only),
+        // so it is initialised before `isal_inflate_init` sets it up.
         let mut state = unsafe {
-            isal::isal_inflate_init(state.as_mut_ptr());
-            state.assume_init()
+            ptr::write_bytes(state.as_mut_ptr(), 0, 1);
+            let mut state = state.assume_init();
+            isal::isal_inflate_init(&mut *state);
+            state
         };
         state.crc_flag = isal::ISAL_GZIP_NO_HDR_VER;
         Self {
