@@ -246,23 +246,20 @@ mod tests {
     use std::path::PathBuf;
 
     use flate2::{Compression, GzBuilder};
+    use rand::{RngExt, SeedableRng};
 
     use super::{GzipReader, IoError};
 
+    /// `n` simulated reads (read 1 of `n` pairs) from `seed`.
     fn fastq_like(n: usize, seed: u32) -> Vec<u8> {
-        let mut x = seed;
-        let mut out = Vec::new();
-        for i in 0..n {
-            out.extend_from_slice(format!("@r{i}\n").as_bytes());
-            for _ in 0..100 {
-                x = x.wrapping_mul(1_103_515_245).wrapping_add(12_345);
-                out.push(b"ACGT"[(x >> 16) as usize % 4]);
-            }
-            out.extend_from_slice(b"\n+\n");
-            out.extend((0..100).map(|k| if k % 7 == 0 { b'#' } else { b'F' }));
-            out.push(b'\n');
-        }
-        out
+        let opts = crate::simulate::SimOptions {
+            pairs: n as u64,
+            seed: u64::from(seed),
+            ..Default::default()
+        };
+        let (mut r1, mut r2) = (Vec::new(), Vec::new());
+        crate::simulate::write_pairs(&opts, &mut r1, &mut r2).unwrap();
+        r1
     }
 
     /// One member; the header carries a name, a comment and an extra field when `rich`.
@@ -380,13 +377,8 @@ mod tests {
             .enumerate()
             .flat_map(|(i, p)| member(p, i != 1))
             .collect();
-        let mut x = 0x9e37_79b9_u32;
-        let mut next = |n: usize| {
-            x ^= x << 13;
-            x ^= x >> 17;
-            x ^= x << 5;
-            x as usize % n
-        };
+        let mut rng = rand_pcg::Pcg64::seed_from_u64(0x9e37_79b9);
+        let mut next = |n: usize| rng.random_range(0..n);
         for case in 0..600 {
             let mut bad = good.clone();
             for _ in 0..1 + next(3) {

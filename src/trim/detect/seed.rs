@@ -91,10 +91,10 @@ pub(super) fn seed(reads: &[RecordRef<'_>]) -> Option<[u8; K]> {
         }
         for (key, &s) in (i * 64..).zip(chunk) {
             if s < 10 {
-                continue;
+                continue; // below 255 the byte is the whole count
             }
             let c = counts.get(key);
-            if c < 10 || (c as f64) < 20.0 * mean || top.is_some_and(|t| c <= t.0) {
+            if (c as f64) < 20.0 * mean || top.is_some_and(|t| c <= t.0) {
                 continue;
             }
             if !low_complexity(&decode(key)) {
