@@ -12,6 +12,7 @@ mod paths;
 mod sink;
 mod sniff;
 mod source;
+mod writeback;
 
 pub use error::IoError;
 pub use gzip_reader::ThreadedReader;

@@ -1,10 +1,11 @@
 //! Atomic output files: written under a temporary name beside the target, renamed on commit.
 
-use std::fs::{self, File};
+use std::fs;
 use std::io::{self, BufWriter, Write};
 use std::path::{Path, PathBuf};
 
 use super::IoError;
+use super::writeback::Writeback;
 
 /// A file written under a hidden temporary name in the target's directory.
 ///
@@ -12,7 +13,7 @@ use super::IoError;
 /// uncommitted removes the temporary file, so an error never leaves a partial output behind.
 #[derive(Debug)]
 pub struct AtomicFile {
-    inner: Option<BufWriter<File>>,
+    inner: Option<BufWriter<Writeback>>,
     /// The temporary file; `None` when the target is a device or fifo written in place.
     tmp: Option<PathBuf>,
     path: PathBuf,
@@ -44,7 +45,10 @@ impl AtomicFile {
                     action: "open",
                     source,
                 })?;
-            let inner = Some(BufWriter::with_capacity(1 << 20, file));
+            let inner = Some(BufWriter::with_capacity(
+                1 << 20,
+                Writeback::new(file, false),
+            ));
             return Ok(Self {
                 inner,
                 tmp: None,
@@ -70,7 +74,10 @@ impl AtomicFile {
             source,
         })?;
         Ok(Self {
-            inner: Some(BufWriter::with_capacity(1 << 20, file)),
+            inner: Some(BufWriter::with_capacity(
+                1 << 20,
+                Writeback::new(file, true),
+            )),
             tmp: Some(tmp),
             path,
             committed: false,
@@ -104,7 +111,10 @@ impl AtomicFile {
             source,
         };
         if let Some(w) = self.inner.take() {
-            let file = w.into_inner().map_err(|e| err("write", e.into_error()))?;
+            let file = w
+                .into_inner()
+                .map_err(|e| err("write", e.into_error()))?
+                .into_file();
             if self.tmp.is_some() {
                 file.sync_all().map_err(|e| err("sync", e))?;
             }
