@@ -1,15 +1,15 @@
 //! Criterion benchmarks of the trimming kernels on simulated 2x150 reads: single-read adapter
-//! search, the paired insert analysis, quality trimming, and whole-pair trimming. Group `trim`
-//! uses the original (legacy, mostly Q23) generator, so its figures compare across versions;
-//! `trim_novaseq` (4-bin, Q37-dominant, dimers, short inserts, failing read-2 tails) and
-//! `trim_miseq` (full-resolution qualities) the realistic profiles; `detect` is adapter
+//! search, the paired insert analysis, quality and poly-G trimming, and whole-pair trimming.
+//! Group `trim` uses the original (legacy, mostly Q23) generator, so its figures compare across
+//! versions; `trim_novaseq` (4-bin, Q37-dominant, dimers, short inserts, failing read-2 tails)
+//! and `trim_miseq` (full-resolution qualities) the realistic profiles; `detect` is adapter
 //! detection on a 32 Ki-read NovaSeq sample per mate. `cargo bench --bench trim`.
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use panelprep::fastq::ReadBuf;
 use panelprep::fastq::RecordRef;
 use panelprep::simulate::{Profile, SimOptions, Simulator, TRUSEQ_R1, TRUSEQ_R2};
-use panelprep::trim::{Adapter, TrimOptions, TrimOutcome, Trimmer, detect_adapter, quality};
+use panelprep::trim::{Adapter, TrimOptions, TrimOutcome, Trimmer, detect_adapter, polyx, quality};
 use std::hint::black_box;
 
 fn load(rec: &[u8]) -> ReadBuf {
@@ -99,6 +99,17 @@ fn bench_profile(c: &mut Criterion, group: &str, profile: Profile) {
             let mut s = 0;
             for (r1, _) in &data {
                 s += quality::bwa_trim(black_box(&r1.seq), &r1.qual, 0, 20, false).1;
+            }
+            s
+        })
+    });
+
+    // Read 2 carries the failing (poly-G) tails of the realistic profiles.
+    g.bench_function("poly_g_r2", |b| {
+        b.iter(|| {
+            let mut s = 0;
+            for (_, r2) in &data {
+                s += polyx::poly_g(black_box(&r2.seq), 10);
             }
             s
         })

@@ -218,10 +218,10 @@ impl Adapter {
         self.seq.is_empty()
     }
 
-    /// Mask of adapter base `j` (IUPAC bits).
+    /// IUPAC bit masks of the adapter's bases.
     #[inline]
-    pub(crate) fn mask(&self, j: usize) -> u8 {
-        self.masks[j]
+    pub(crate) fn masks(&self) -> &[u8] {
+        &self.masks
     }
 
     /// (compared, mismatched) bases of the adapter at read position `at` of the read behind

@@ -3,7 +3,9 @@
 //! a read, from the adapters that must then follow it in both reads.
 
 use super::adapter::{Adapter, Window};
-use super::tables::{READ_MASK, Weights};
+#[cfg(any(test, not(target_arch = "x86_64")))]
+use super::tables::READ_MASK;
+use super::tables::Weights;
 
 /// Settings of the pair analysis (fastp names in brackets).
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -185,7 +187,7 @@ fn screen16(pat: &[u8; SCREEN], block: &[u8], min: u8) -> u32 {
 }
 
 /// The code of base `b` (either case; U as T) from `[a, c, g, t]`, 0 for N and anything
-/// else: [`READ_MASK`] (or its complement) as compares, so loops over reads vectorize.
+/// else: [`READ_MASK`](super::tables::READ_MASK) (or its complement) as compares, so loops over reads vectorize.
 #[inline]
 fn code(b: u8, [a, c, g, t]: [u8; 4]) -> u8 {
     let u = b & 0xDF;
@@ -195,83 +197,190 @@ fn code(b: u8, [a, c, g, t]: [u8; 4]) -> u8 {
         | (u8::from(u == b'T' || u == b'U') * t)
 }
 
-/// Scores read 1 against rc(read 2) (base codes, with read 2's qualities reversed alongside) over the
-/// overlap: (compared bases, hard mismatches, score), or `None` when the hard mismatches exceed
-/// `cap` or, at any point, the progressive cap 2 + compared/8, or all mismatches exceed
-/// 2 + compared/4. A mismatch is hard when the lower quality character is at least `soft` (see
-/// [`OverlapParams::soft_below`]; `soft` = 0 makes every mismatch hard).
+/// Running totals of a candidate's scoring: compared bases, mismatches counted against the
+/// loose cap, hard mismatches, score.
+#[derive(Clone, Copy, Default)]
+struct Tally {
+    cmp: usize,
+    all: usize,
+    hard: usize,
+    sc: i32,
+}
+
+/// Adds sixteen lanes to `t`: `valid` and `miss` are the compared and mismatched lanes, `q`
+/// each lane's quality character (0 where not compared); lanes below `from` are left out.
+/// False when, at a mismatch, the hard mismatches exceed 2 + compared/8 or all mismatches
+/// 2 + compared/4.
 ///
-/// Sixteen bases at a time: one vector pass gives the compared and mismatched lanes as bit masks
-/// and each lane's lower quality (0 where a base is N, and quality character 0 weighs 0); the
-/// match weights are then summed by table lookups, and only the (rare) mismatch lanes are
+/// The match weights of all lanes are summed at once, then only the (rare) mismatch lanes are
 /// visited one by one, for their weight and the caps. The caps can first be exceeded only at a
 /// mismatch (between mismatches the allowances only grow), so checking them there is exact.
 #[inline(always)]
-fn score_overlap(
+fn tally16<const FAST: bool>(
+    t: &mut Tally,
+    (valid, miss, q): (u32, u32, [u8; 16]),
+    from: usize,
+    w: &Weights,
+    soft: u8,
+) -> bool {
+    let keep = 0xFFFF_u32 << from & 0xFFFF;
+    let (valid, miss) = (valid & keep, miss & keep);
+    t.sc += match_sum::<FAST>(&q, from, w);
+    let mut bits = miss;
+    while bits != 0 {
+        let j = bits.trailing_zeros();
+        let c = q[j as usize];
+        t.sc += w.by_char[256 | usize::from(c)] - w.by_char[usize::from(c)];
+        t.hard += usize::from(c >= soft);
+        // Lanes up to and including j.
+        let upto = (2u32 << j).wrapping_sub(1);
+        let (cmp, all) = (
+            t.cmp + (valid & upto).count_ones() as usize,
+            t.all + (miss & upto).count_ones() as usize,
+        );
+        if t.hard > 2 + cmp / 8 || all > 2 + cmp / 4 {
+            return false;
+        }
+        bits &= bits - 1;
+    }
+    t.cmp += valid.count_ones() as usize;
+    t.all += miss.count_ones() as usize;
+    true
+}
+
+/// Sum of the match weights of the quality characters `q[from..]`: table lookups, or with
+/// `FAST` (SSSE3 present) three byte shuffles and one horizontal sum.
+#[inline(always)]
+fn match_sum<const FAST: bool>(q: &[u8; 16], from: usize, w: &Weights) -> i32 {
+    #[cfg(target_arch = "x86_64")]
+    if FAST && let Some(lut) = &w.match_lut {
+        #[allow(unsafe_code)]
+        // SAFETY: FAST is set only where SSSE3 was detected (`analyze`).
+        return unsafe { match_sum_ssse3(q, from, lut) };
+    }
+    q[from..].iter().map(|&c| w.by_char[usize::from(c)]).sum()
+}
+
+/// Bytes `16 - from..32 - from` keep lanes `from..16` of a vector.
+#[cfg(target_arch = "x86_64")]
+static KEEP_FROM: [u8; 32] = {
+    let mut t = [0u8; 32];
+    let mut i = 16;
+    while i < 32 {
+        t[i] = 0xFF;
+        i += 1;
+    }
+    t
+};
+
+/// [`match_sum`] by [`Weights::match_lut`]: lanes below `from` become character 0 (weight 0),
+/// the index `min(c - 33, 47)` picks one of three sixteen-byte tables (a lane outside a
+/// table's range gets an index with the high bit set, which shuffles in 0), and the byte
+/// weights are summed by `psadbw`.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "ssse3")]
+#[inline]
+#[allow(unsafe_code)] // measured hot spot: the pair scores (docs/speed-realistic.md)
+fn match_sum_ssse3(q: &[u8; 16], from: usize, lut: &[u8; 48]) -> i32 {
+    use std::arch::x86_64::{
+        __m128i, _mm_adds_epu8, _mm_and_si128, _mm_cvtsi128_si32, _mm_extract_epi16,
+        _mm_loadu_si128, _mm_min_epu8, _mm_or_si128, _mm_sad_epu8, _mm_set1_epi8,
+        _mm_setzero_si128, _mm_shuffle_epi8, _mm_sub_epi8, _mm_subs_epu8,
+    };
+    let keep = &KEEP_FROM[16 - from.min(16)..][..16];
+    // SAFETY: SSSE3 is present (this function's feature); the loads read the 16 bytes of `q`
+    // and of `keep` (sliced above), and bytes 16k..16k + 16 (k < 3) of the 48-byte `lut`.
+    unsafe {
+        let ld = |s: &[u8]| _mm_loadu_si128(s.as_ptr().cast::<__m128i>());
+        let q = _mm_and_si128(ld(q), ld(keep));
+        let idx = _mm_min_epu8(_mm_subs_epu8(q, _mm_set1_epi8(33)), _mm_set1_epi8(47));
+        let mut v = _mm_setzero_si128();
+        for k in 0..3 {
+            // idx - 16k in 0..16 becomes 0x70..0x80 (high bit clear); anything else saturates
+            // or wraps to 0x80 and above.
+            let i = _mm_adds_epu8(
+                _mm_sub_epi8(idx, _mm_set1_epi8(16 * k as i8)),
+                _mm_set1_epi8(0x70),
+            );
+            v = _mm_or_si128(v, _mm_shuffle_epi8(ld(&lut[16 * k..16 * k + 16]), i));
+        }
+        let s = _mm_sad_epu8(v, _mm_setzero_si128());
+        _mm_cvtsi128_si32(s) + _mm_extract_epi16::<4>(s)
+    }
+}
+
+/// The sixteen-lane blocks over `n >= 16` lanes: (first lane, leading lanes to leave out).
+/// A last partial block is the last sixteen lanes, loaded in place (a copy into a padded array
+/// stalled on store forwarding). (An iterator, not a closure-taking helper: closures are
+/// compiled without the caller's target features.)
+struct Blocks {
+    next: usize,
+    n: usize,
+}
+
+impl Iterator for Blocks {
+    type Item = (usize, usize);
+
+    #[inline(always)]
+    fn next(&mut self) -> Option<(usize, usize)> {
+        let i = self.next;
+        if i >= self.n {
+            return None;
+        }
+        self.next = i + 16;
+        Some(if i + 16 <= self.n {
+            (i, 0)
+        } else {
+            (self.n - 16, i + 16 - self.n)
+        })
+    }
+}
+
+/// The first `n < 16` lanes of each slice, zero-padded to sixteen.
+#[inline(always)]
+fn padded<const K: usize>(s: [&[u8]; K], n: usize) -> [[u8; 16]; K] {
+    let mut t = [[0u8; 16]; K];
+    for (d, x) in t.iter_mut().zip(s) {
+        d[..n].copy_from_slice(&x[..n]);
+    }
+    t
+}
+
+/// Scores read 1 against rc(read 2) (base codes, with read 2's qualities reversed alongside) over the
+/// overlap: the totals ([`Tally::all`] counting all mismatches), or `None` when the hard
+/// mismatches exceed `cap` or, at any point, the progressive cap 2 + compared/8, or all
+/// mismatches exceed 2 + compared/4. A mismatch is hard when the lower quality character is at
+/// least `soft` (see [`OverlapParams::soft_below`]; `soft` = 0 makes every mismatch hard).
+///
+/// Sixteen bases at a time: one vector pass gives the compared and mismatched lanes as bit masks
+/// and each lane's lower quality (0 where a base is N, and quality character 0 weighs 0), then
+/// [`tally16`].
+#[inline(always)]
+fn score_overlap<const FAST: bool>(
     (s1, q1): (&[u8], &[u8]),
     (s2, q2): (&[u8], &[u8]),
     w: &Weights,
     cap: usize,
     soft: u8,
-) -> Option<(usize, usize, i32)> {
+) -> Option<Tally> {
     let n = s1.len().min(s2.len()).min(q1.len()).min(q2.len());
-    let (mut cmp, mut mm, mut hard, mut sc) = (0usize, 0usize, 0usize, 0i32);
-    // Lanes below `from` are not part of this block (the tail block overlaps the one before).
-    let mut block = |a: &[u8], b: &[u8], qa: &[u8], qb: &[u8], from: usize| -> bool {
-        let (mut valid, mut miss, qmin) = lanes16(a, b, qa, qb);
-        let keep = 0xFFFF_u32 << from & 0xFFFF;
-        (valid, miss) = (valid & keep, miss & keep);
-        sc += qmin[from..]
-            .iter()
-            .map(|&q| w.by_char[usize::from(q)])
-            .sum::<i32>();
-        let mut bits = miss;
-        while bits != 0 {
-            let j = bits.trailing_zeros();
-            let q = qmin[j as usize];
-            sc += w.by_char[256 | usize::from(q)] - w.by_char[usize::from(q)];
-            hard += usize::from(q >= soft);
-            // Lanes up to and including j.
-            let upto = (2u32 << j).wrapping_sub(1);
-            let (c, m) = (
-                cmp + (valid & upto).count_ones() as usize,
-                mm + (miss & upto).count_ones() as usize,
-            );
-            if hard > 2 + c / 8 || m > 2 + c / 4 {
-                return false;
+    let mut t = Tally::default();
+    if n >= 16 {
+        for (i, from) in (Blocks { next: 0, n }) {
+            let r = i..i + 16;
+            let lanes = lanes16(&s1[r.clone()], &s2[r.clone()], &q1[r.clone()], &q2[r]);
+            if !tally16::<FAST>(&mut t, lanes, from, w, soft) || t.hard > cap {
+                return None;
             }
-            bits &= bits - 1;
         }
-        cmp += valid.count_ones() as usize;
-        mm += miss.count_ones() as usize;
-        hard <= cap
-    };
-    let full = n - n % 16;
-    for i in (0..full).step_by(16) {
-        let r = i..i + 16;
-        if !block(&s1[r.clone()], &s2[r.clone()], &q1[r.clone()], &q2[r], 0) {
-            return None;
-        }
-    }
-    if full < n && n >= 16 {
-        // The tail: the last sixteen bases, with the lanes already scored left out (loading
-        // them in place; a copy into a padded array stalled on store forwarding).
-        let r = n - 16..n;
-        let from = 16 - (n - full);
-        if !block(&s1[r.clone()], &s2[r.clone()], &q1[r.clone()], &q2[r], from) {
-            return None;
-        }
-    } else if full < n {
+    } else if n > 0 {
         // A short overlap, padded with code 0 (not compared).
-        let mut t = [[0u8; 16]; 4];
-        for (d, s) in t.iter_mut().zip([s1, s2, q1, q2]) {
-            d[..n - full].copy_from_slice(&s[full..n]);
-        }
-        if !block(&t[0], &t[1], &t[2], &t[3], 0) {
+        let [a, b, qa, qb] = padded([s1, s2, q1, q2], n);
+        if !tally16::<FAST>(&mut t, lanes16(&a, &b, &qa, &qb), 0, w, soft) || t.hard > cap {
             return None;
         }
     }
-    Some((cmp, hard, sc))
+    Some(t)
 }
 
 /// For sixteen lanes of base codes `a`, `b` and qualities `qa`, `qb`: the compared lanes (both
@@ -316,6 +425,66 @@ fn lanes16(a: &[u8], b: &[u8], qa: &[u8], qb: &[u8]) -> (u32, u32, [u8; 16]) {
     (valid, miss, qmin)
 }
 
+/// For sixteen read bases `s` (characters), adapter masks `am` (IUPAC bits) and read
+/// qualities `q`: the compared lanes (a read A, C, G, T or U against an adapter base other
+/// than N) and mismatched lanes (no common bit) as bit masks, and per lane the quality, 0
+/// where the lane is not compared: the per-base rule of the pair analysis, sixteen at once.
+#[cfg(target_arch = "x86_64")]
+#[inline]
+#[allow(unsafe_code)] // measured hot spot: the adapter part of the pair scores
+fn adapter16(s: &[u8], am: &[u8], q: &[u8]) -> (u32, u32, [u8; 16]) {
+    use std::arch::x86_64::{
+        __m128i, _mm_and_si128, _mm_andnot_si128, _mm_cmpeq_epi8, _mm_loadu_si128,
+        _mm_movemask_epi8, _mm_or_si128, _mm_set1_epi8, _mm_setzero_si128, _mm_storeu_si128,
+    };
+    let (s, am, q) = (&s[..16], &am[..16], &q[..16]);
+    let mut qv = [0u8; 16];
+    // SAFETY: SSE2 is part of the x86_64 baseline; every load and the store touch exactly the
+    // 16 bytes of a slice or array of length 16 (sliced above).
+    unsafe {
+        let ld = |s: &[u8]| _mm_loadu_si128(s.as_ptr().cast::<__m128i>());
+        let set = |c: u8| _mm_set1_epi8(c as i8);
+        // READ_MASK as compares: lowercase, then one bit per letter.
+        let v = _mm_or_si128(ld(s), set(0x20));
+        let is = |c: u8| _mm_cmpeq_epi8(v, set(c));
+        let rm = _mm_or_si128(
+            _mm_or_si128(
+                _mm_and_si128(is(b'a'), set(1)),
+                _mm_and_si128(is(b'c'), set(2)),
+            ),
+            _mm_or_si128(
+                _mm_and_si128(is(b'g'), set(4)),
+                _mm_and_si128(_mm_or_si128(is(b't'), is(b'u')), set(8)),
+            ),
+        );
+        let a = ld(am);
+        let zero = _mm_setzero_si128();
+        let skip = _mm_or_si128(_mm_cmpeq_epi8(rm, zero), _mm_cmpeq_epi8(a, set(15)));
+        _mm_storeu_si128(
+            qv.as_mut_ptr().cast::<__m128i>(),
+            _mm_andnot_si128(skip, ld(q)),
+        );
+        let valid = !(_mm_movemask_epi8(skip) as u32) & 0xFFFF;
+        let miss = valid & _mm_movemask_epi8(_mm_cmpeq_epi8(_mm_and_si128(rm, a), zero)) as u32;
+        (valid, miss, qv)
+    }
+}
+
+/// Portable [`adapter16`].
+#[cfg(not(target_arch = "x86_64"))]
+fn adapter16(s: &[u8], am: &[u8], q: &[u8]) -> (u32, u32, [u8; 16]) {
+    let (mut valid, mut miss, mut qv) = (0u32, 0u32, [0u8; 16]);
+    for j in 0..16 {
+        let rm = READ_MASK[usize::from(s[j])];
+        if rm != 0 && am[j] != 15 {
+            valid |= 1 << j;
+            miss |= u32::from(rm & am[j] == 0) << j;
+            qv[j] = q[j];
+        }
+    }
+    (valid, miss, qv)
+}
+
 /// Where the two reads overlap for insert length `k`, in fragment coordinates (read 1 covers
 /// `[f1, f1 + l1)`, read 2 `[k - f2 - l2, k - f2)`): (first overlapping position, length).
 #[inline(always)]
@@ -327,8 +496,8 @@ fn overlap_span(m1: &Mate<'_>, m2: &Mate<'_>, k: usize) -> (usize, usize) {
 
 /// Scores candidate insert length `k`; `None` when the running mismatch count exceeds the
 /// progressive cap (2 + compared/8) or the adapter-free overlap is untrusted.
-#[inline]
-fn score_candidate(
+#[inline(always)]
+fn score_candidate<const FAST: bool>(
     m1: &Mate<'_>,
     m2: &Mate<'_>,
     (c1, rc2, rq2): (&[u8], &[u8], &[u8]),
@@ -358,46 +527,46 @@ fn score_candidate(
     } else {
         p.soft_below + 33
     };
-    let mut cmp = 0usize;
-    let mut mm = 0usize;
-    let mut sc = 0i32;
+    let mut t = Tally::default();
     if ov > 0 {
         let (a0, t0) = (lo - m1.front, l2 + m2.front + lo - k);
         let r1 = (&c1[a0..a0 + ov], &m1.qual[a0..a0 + ov]);
         let r2 = (&rc2[t0..t0 + ov], &rq2[t0..t0 + ov]);
-        (cmp, mm, sc) = score_overlap(r1, r2, w, ov_cap, soft)?;
+        t = score_overlap::<FAST>(r1, r2, w, ov_cap, soft)?;
     }
-    let (ov_mm, ov_sc) = (mm, sc);
-    // All mismatches (soft ones too) of the adapter part, for the loose cap.
-    let mut all_mm = mm;
+    let (ov_mm, ov_sc) = (t.hard, t.sc);
+    // The adapter part counts against the loose cap only its own mismatches (soft ones too)
+    // on top of the overlap's hard ones.
+    t.all = t.hard;
     let mut adapters_agree = true;
-    'ad: for (m, ad) in [(m1, ad1), (m2, ad2)] {
+    for (m, ad) in [(m1, ad1), (m2, ad2)] {
         if let Some(a) = m.adapter
             && ad < m.seq.len()
         {
             let n = a.len().min(m.seq.len() - ad);
-            for jj in 0..n {
-                let rm = READ_MASK[m.seq[ad + jj] as usize];
-                let am = a.mask(jj);
-                if rm == 0 || am == 15 {
-                    continue;
-                }
-                let qi = Weights::qi(m.qual[ad + jj]);
-                cmp += 1;
-                if rm & am != 0 {
-                    sc += w.matched[qi];
-                } else {
-                    mm += usize::from(m.qual[ad + jj] >= soft);
-                    all_mm += 1;
-                    sc += w.mismatched[qi];
-                    if mm > 2 + cmp / 8 || all_mm > 2 + cmp / 4 {
-                        adapters_agree = false;
-                        break 'ad;
+            let (s, q, am) = (&m.seq[ad..], &m.qual[ad..], a.masks());
+            let mut agree = true;
+            if n >= 16 {
+                for (i, from) in (Blocks { next: 0, n }) {
+                    let r = i..i + 16;
+                    let lanes = adapter16(&s[r.clone()], &am[r.clone()], &q[r]);
+                    if !tally16::<FAST>(&mut t, lanes, from, w, soft) {
+                        agree = false;
+                        break;
                     }
                 }
+            } else {
+                // Padded with read byte 0 (not compared).
+                let [s, am, q] = padded([s, am, q], n);
+                agree = tally16::<FAST>(&mut t, adapter16(&s, &am, &q), 0, w, soft);
+            }
+            if !agree {
+                adapters_agree = false;
+                break;
             }
         }
     }
+    let (mut mm, mut sc) = (t.hard, t.sc);
     if !has_ad || !adapters_agree {
         // Overlap-only evidence (no adapter expected, or the given adapter does not match):
         // fastp's requirements.
@@ -418,11 +587,28 @@ fn score_candidate(
     })
 }
 
+/// [`score_candidate`] compiled with POPCNT and SSSE3 (table lookups of the match weights).
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "popcnt,ssse3")]
+fn score_candidate_fast(
+    m1: &Mate<'_>,
+    m2: &Mate<'_>,
+    codes: (&[u8], &[u8], &[u8]),
+    k: usize,
+    p: &OverlapParams,
+    w: &Weights,
+) -> Option<Insert> {
+    score_candidate::<true>(m1, m2, codes, k, p, w)
+}
+
 /// False only when candidate `k` is sure to fail in [`score_candidate`]: its overlap is too
 /// short to stand alone and its adapter bases hold more mismatches than the loose cap
 /// (2 + compared/4, compared counting the whole overlap) allows even with a perfect overlap.
 /// At the walk's last mismatch all mismatches so far include every adapter one, and the
 /// compared bases are at most these, so the walk's own check would fail: skipping is exact.
+///
+/// Read 1's adapter is counted first; read 2's is counted only when read 1's mismatches do not
+/// already exceed the cap with all of read 2's aligned bases compared (nearly always they do).
 #[inline(always)]
 fn adapters_may_agree(
     m1: &Mate<'_>,
@@ -435,13 +621,28 @@ fn adapters_may_agree(
     if ov >= p.overlap_len_require {
         return true;
     }
+    // Read 2's aligned adapter bases (its count is None exactly where this is).
+    let n2 = match m2.adapter {
+        Some(a) => match w2.aligned(a.len(), k - m2.front) {
+            Some(n) => n,
+            None => return true,
+        },
+        None => 0,
+    };
     let (mut cmp, mut mm) = (ov as u32, 0u32);
-    for (m, w) in [(m1, w1), (m2, w2)] {
-        if let Some(a) = m.adapter {
-            match a.count_at(w, k - m.front) {
-                Some((c, x)) => (cmp, mm) = (cmp + c, mm + x),
-                None => return true,
-            }
+    if let Some(a) = m1.adapter {
+        match a.count_at(w1, k - m1.front) {
+            Some((c, x)) => (cmp, mm) = (cmp + c, x),
+            None => return true,
+        }
+    }
+    if mm > 2 + (cmp + n2) / 4 {
+        return false;
+    }
+    if let Some(a) = m2.adapter {
+        match a.count_at(w2, k - m2.front) {
+            Some((c, x)) => (cmp, mm) = (cmp + c, mm + x),
+            None => return true,
         }
     }
     mm <= 2 + cmp / 4
@@ -459,31 +660,34 @@ pub(crate) fn analyze(
     work: &mut Vec<u8>,
 ) -> Option<Insert> {
     #[cfg(target_arch = "x86_64")]
-    if std::arch::is_x86_feature_detected!("popcnt") {
-        #[allow(unsafe_code)] // measured hot spot: bit counts of the pair analysis
-        // SAFETY: the processor has POPCNT (checked above).
-        return unsafe { analyze_popcnt(m1, m2, p, w, work) };
+    if std::arch::is_x86_feature_detected!("popcnt") && std::arch::is_x86_feature_detected!("ssse3")
+    {
+        #[allow(unsafe_code)] // measured hot spot: bit counts and lookups of the pair analysis
+        // SAFETY: the processor has POPCNT and SSSE3 (checked above).
+        return unsafe { analyze_fast(m1, m2, p, w, work) };
     }
-    analyze_body(m1, m2, p, w, work)
+    analyze_body::<false>(m1, m2, p, w, work)
 }
 
-/// [`analyze`] compiled with the POPCNT instruction: the bit counts of the candidate checks
-/// are otherwise a dozen instructions each (POPCNT is not in the x86_64 baseline).
+/// [`analyze`] compiled with POPCNT and SSSE3: the bit counts of the candidate checks are
+/// otherwise a dozen instructions each (POPCNT is not in the x86_64 baseline), and the match
+/// weights are looked up sixteen at a time.
 #[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "popcnt")]
-fn analyze_popcnt(
+#[target_feature(enable = "popcnt,ssse3")]
+fn analyze_fast(
     m1: &Mate<'_>,
     m2: &Mate<'_>,
     p: &OverlapParams,
     w: &Weights,
     work: &mut Vec<u8>,
 ) -> Option<Insert> {
-    analyze_body(m1, m2, p, w, work)
+    analyze_body::<true>(m1, m2, p, w, work)
 }
 
 /// The body of [`analyze`].
+/// `FAST`: called from [`analyze_fast`] (POPCNT and SSSE3 present).
 #[inline(always)]
-fn analyze_body(
+fn analyze_body<const FAST: bool>(
     m1: &Mate<'_>,
     m2: &Mate<'_>,
     p: &OverlapParams,
@@ -525,7 +729,17 @@ fn analyze_body(
         if k < kmin || k > kmax {
             return;
         }
-        if let Some(c) = score_candidate(m1, m2, (c1, rc2, rq2), k, p, w) {
+        #[cfg(target_arch = "x86_64")]
+        #[allow(unsafe_code)]
+        // SAFETY: FAST is set only by `analyze_fast`, where POPCNT and SSSE3 were detected.
+        let scored = if FAST {
+            unsafe { score_candidate_fast(m1, m2, (c1, rc2, rq2), k, p, w) }
+        } else {
+            score_candidate::<false>(m1, m2, (c1, rc2, rq2), k, p, w)
+        };
+        #[cfg(not(target_arch = "x86_64"))]
+        let scored = score_candidate::<false>(m1, m2, (c1, rc2, rq2), k, p, w);
+        if let Some(c) = scored {
             // Ties go to the longer insert.
             if best.is_none_or(|b| (c.score, c.len) >= (b.score, b.len)) {
                 best = Some(c);

@@ -88,6 +88,10 @@ pub(crate) struct Weights {
     pub mismatched: [i32; 128],
     /// Both by quality character: `by_char[(mismatch << 8) | char]`.
     pub by_char: [i32; 512],
+    /// The match weights as bytes for 16-lane table lookups: character `c` weighs
+    /// `match_lut[min(c - 33, 47)]` (0 below `!`). `None` unless that equals `by_char[c]` for
+    /// every character and the weight of character 0 (an uncompared lane) is 0.
+    pub match_lut: Option<[u8; 48]>,
 }
 
 impl Weights {
@@ -104,10 +108,15 @@ impl Weights {
             by_char[c] = matched[Self::qi(c as u8)];
             by_char[256 + c] = mismatched[Self::qi(c as u8)];
         }
+        let lut: [u8; 48] = std::array::from_fn(|i| matched[i].clamp(0, 255) as u8);
+        let exact = (0..256usize)
+            .all(|c| by_char[c] == i32::from(lut[c.saturating_sub(33).min(47)]))
+            && by_char[0] == 0;
         Weights {
             matched,
             mismatched,
             by_char,
+            match_lut: exact.then_some(lut),
         }
     }
 

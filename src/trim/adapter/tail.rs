@@ -134,14 +134,23 @@ impl Window {
         }
     }
 
+    /// The `min(adapter, read - at)` aligned bases of an adapter of `a_len` bases placed at read
+    /// position `at`, an upper bound of [`Window::count`]'s compared ones; `None` exactly where
+    /// that count is `None`.
+    #[inline(always)]
+    pub(crate) fn aligned(&self, a_len: usize, at: usize) -> Option<u32> {
+        let n = a_len.min(self.len.checked_sub(at)?);
+        (n == 0 || at + n <= WIDTH).then_some(n as u32)
+    }
+
     /// (compared, mismatched) bases of the adapter placed at read position `at`, over the
     /// `min(adapter, read - at)` aligned bases, counted as the pair analysis does (a read `N`
     /// or an adapter `N` is not compared); `None` when they reach past the window.
     #[inline(always)]
     pub(super) fn count(&self, a: &AdapterBits, a_len: usize, at: usize) -> Option<(u32, u32)> {
-        let n = a_len.min(self.len.checked_sub(at)?);
-        if at + n > WIDTH || n == 0 {
-            return (n == 0).then_some((0, 0));
+        let n = self.aligned(a_len, at)? as usize;
+        if n == 0 {
+            return Some((0, 0));
         }
         let mut hit = 0u64;
         let mut letter = 0u64;

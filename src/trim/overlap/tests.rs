@@ -28,7 +28,7 @@ fn exhaustive(m1: &Mate<'_>, m2: &Mate<'_>, p: &OverlapParams, w: &Weights) -> O
                 continue;
             }
         }
-        if let Some(c) = score_candidate(m1, m2, (&c1, &rc2, &rq2), k, p, w)
+        if let Some(c) = score_candidate::<false>(m1, m2, (&c1, &rc2, &rq2), k, p, w)
             && best.is_none_or(|b| (c.score, c.len) >= (b.score, b.len))
         {
             best = Some(c);
@@ -99,6 +99,30 @@ fn screened_search_equals_exhaustive_scoring() {
     }
 }
 
+/// The form of [`adapters_may_agree`] before read 1's early bound: both adapters counted.
+fn adapters_may_agree_both(
+    m1: &Mate<'_>,
+    m2: &Mate<'_>,
+    (w1, w2): &(Window, Window),
+    k: usize,
+    p: &OverlapParams,
+) -> bool {
+    let (_, ov) = overlap_span(m1, m2, k);
+    if ov >= p.overlap_len_require {
+        return true;
+    }
+    let (mut cmp, mut mm) = (ov as u32, 0u32);
+    for (m, w) in [(m1, w1), (m2, w2)] {
+        if let Some(a) = m.adapter {
+            match a.count_at(w, k - m.front) {
+                Some((c, x)) => (cmp, mm) = (cmp + c, mm + x),
+                None => return true,
+            }
+        }
+    }
+    mm <= 2 + cmp / 4
+}
+
 /// Every candidate the adapter pre-check skips is one that scoring would refuse: random dimers,
 /// short inserts and junk pairs, all insert lengths, Ns, wildcards and lowercase included.
 #[test]
@@ -157,11 +181,17 @@ fn skipped_short_candidates_are_refused_by_scoring() {
         let rq2: Vec<u8> = q2.iter().rev().copied().collect();
         let windows = (Window::new(&r1), Window::new(&r2));
         for k in m1.front.max(m2.front)..m1.front + m2.front + 2 * len - 1 {
-            if adapters_may_agree(&m1, &m2, &windows, k, &p) {
+            let may = adapters_may_agree(&m1, &m2, &windows, k, &p);
+            assert_eq!(
+                may,
+                adapters_may_agree_both(&m1, &m2, &windows, k, &p),
+                "case {case} k {k}"
+            );
+            if may {
                 kept += 1;
             } else {
                 skipped += 1;
-                let scored = score_candidate(&m1, &m2, (&c1, &rc2, &rq2), k, &p, &w);
+                let scored = score_candidate::<false>(&m1, &m2, (&c1, &rc2, &rq2), k, &p, &w);
                 assert_eq!(scored, None, "case {case} k {k}");
             }
         }
@@ -208,6 +238,225 @@ fn score_overlap_per_base(
     (hard <= cap).then_some((cmp, hard, sc))
 }
 
+/// The per-base definition of [`score_candidate`] (its form before the sixteen-lane kernels):
+/// the overlap by [`score_overlap_per_base`], the adapters base by base.
+fn score_candidate_per_base(
+    m1: &Mate<'_>,
+    m2: &Mate<'_>,
+    (c1, rc2, rq2): (&[u8], &[u8], &[u8]),
+    k: usize,
+    p: &OverlapParams,
+    w: &Weights,
+) -> Option<Insert> {
+    let (l1, l2) = (m1.seq.len(), m2.seq.len());
+    let (lo, ov) = overlap_span(m1, m2, k);
+    let ad1 = k - m1.front; // index in read 1 where the adapter would start
+    let ad2 = k - m2.front;
+    let has_ad = (ad1 < l1 && m1.adapter.is_some()) || (ad2 < l2 && m2.adapter.is_some());
+    // fastp's requirements for overlap-only evidence, checked up front when no adapter can
+    // add evidence.
+    if !has_ad && ov < p.overlap_len_require {
+        return None;
+    }
+    // Computed only where needed: the float division cost a fifth of this function's time
+    // when it ran for each of the ~16 unscreened short-insert candidates of every pair.
+    let limit = || {
+        p.overlap_diff_limit
+            .min((ov as f64 * p.overlap_diff_percent_limit / 100.0) as usize)
+    };
+    let ov_cap = if has_ad { usize::MAX } else { limit() };
+    let soft = if p.soft_below == 0 {
+        0
+    } else {
+        p.soft_below + 33
+    };
+    let mut cmp = 0usize;
+    let mut mm = 0usize;
+    let mut sc = 0i32;
+    if ov > 0 {
+        let (a0, t0) = (lo - m1.front, l2 + m2.front + lo - k);
+        let r1 = (&c1[a0..a0 + ov], &m1.qual[a0..a0 + ov]);
+        let r2 = (&rc2[t0..t0 + ov], &rq2[t0..t0 + ov]);
+        (cmp, mm, sc) = score_overlap_per_base(r1, r2, w, ov_cap, soft)?;
+    }
+    let (ov_mm, ov_sc) = (mm, sc);
+    // All mismatches (soft ones too) of the adapter part, for the loose cap.
+    let mut all_mm = mm;
+    let mut adapters_agree = true;
+    'ad: for (m, ad) in [(m1, ad1), (m2, ad2)] {
+        if let Some(a) = m.adapter
+            && ad < m.seq.len()
+        {
+            let n = a.len().min(m.seq.len() - ad);
+            for jj in 0..n {
+                let rm = READ_MASK[m.seq[ad + jj] as usize];
+                let am = a.masks()[jj];
+                if rm == 0 || am == 15 {
+                    continue;
+                }
+                let qi = Weights::qi(m.qual[ad + jj]);
+                cmp += 1;
+                if rm & am != 0 {
+                    sc += w.matched[qi];
+                } else {
+                    mm += usize::from(m.qual[ad + jj] >= soft);
+                    all_mm += 1;
+                    sc += w.mismatched[qi];
+                    if mm > 2 + cmp / 8 || all_mm > 2 + cmp / 4 {
+                        adapters_agree = false;
+                        break 'ad;
+                    }
+                }
+            }
+        }
+    }
+    if !has_ad || !adapters_agree {
+        // Overlap-only evidence (no adapter expected, or the given adapter does not match):
+        // fastp's requirements.
+        mm = ov_mm;
+        sc = ov_sc;
+        if ov < p.overlap_len_require || mm > limit() {
+            return None;
+        }
+    }
+    if sc < p.min_score {
+        return None;
+    }
+    Some(Insert {
+        len: k,
+        overlap: ov,
+        mismatches: mm,
+        score: sc,
+    })
+}
+
+/// Whether the `FAST` kernels may run here.
+fn fast() -> bool {
+    #[cfg(target_arch = "x86_64")]
+    return std::arch::is_x86_feature_detected!("popcnt")
+        && std::arch::is_x86_feature_detected!("ssse3");
+    #[cfg(not(target_arch = "x86_64"))]
+    false
+}
+
+/// [`score_candidate`] (both kernels) equals its per-base definition on random pairs: inserts
+/// of every length (dimers to no overlap), reads and adapters with errors, Ns, lowercase and
+/// IUPAC wildcards, full-resolution or binned qualities (every character in some cases), any
+/// soft threshold, with and without adapters.
+#[test]
+fn candidate_scores_equal_the_per_base_definition() {
+    use rand::{RngExt, SeedableRng};
+    let mut rng = rand_pcg::Pcg64::seed_from_u64(0x5EED_0FCA_4D00);
+    let w = Weights::new();
+    assert!(w.match_lut.is_some(), "the weights fit the byte tables");
+    let adapters = [
+        Adapter::new(b"AGATCGGAAGAGCACACGTCTGAACTCCAGTCA", 0.1).expect("adapter"),
+        Adapter::new(b"AGATCGGAAGAGCGTCGTGTAGGGAAAGAGTGT", 0.1).expect("adapter"),
+        Adapter::new(b"CTGTCTCTTATACACNTCT", 0.1).expect("adapter"),
+        Adapter::new(
+            b"AGATCGGAAGAGCACACGTCTGAACTCCAGTCACNNNNNNNNATCTCGTATGCCGTCTTCTGCTTG",
+            0.1,
+        )
+        .expect("adapter"),
+        Adapter::new(b"ACGTRYKMSWBDHVN", 0.1).expect("adapter"),
+        Adapter::new(b"A", 0.1).expect("adapter"),
+    ];
+    let (mut scored, mut some) = (0usize, 0usize);
+    for case in 0..3000 {
+        let len = [1, 5, 15, 16, 17, 31, 33, 48, 75, 101, 150, 151][rng.random_range(0..12)];
+        let (i1, i2) = (rng.random_range(0..6), rng.random_range(0..6));
+        let (ad1, ad2) = (&adapters[i1], &adapters[i2]);
+        let ins = rng.random_range(0..2 * len + 10);
+        let frag: Vec<u8> = (0..ins).map(|_| b"ACGT"[rng.random_range(0..4)]).collect();
+        let rc: Vec<u8> = frag
+            .iter()
+            .rev()
+            .map(|&b| super::super::tables::complement(b))
+            .collect();
+        let mut r1: Vec<u8> = frag.iter().chain(ad1.seq()).copied().take(len).collect();
+        let mut r2: Vec<u8> = rc.iter().chain(ad2.seq()).copied().take(len).collect();
+        let error_pct = [0, 2, 10, 40][rng.random_range(0..4)];
+        let binned = case % 3 != 0;
+        let quals = |rng: &mut rand_pcg::Pcg64| -> Vec<u8> {
+            (0..len)
+                .map(|_| match (binned, case % 7) {
+                    (_, 0) => rng.random::<u8>(),
+                    (true, _) => b"#,:F"[rng.random_range(0..4)],
+                    (false, _) => rng.random_range(33..75),
+                })
+                .collect()
+        };
+        let (q1, q2) = (quals(&mut rng), quals(&mut rng));
+        for r in [&mut r1, &mut r2] {
+            r.resize(len, b"ACGTG"[rng.random_range(0..5)]);
+            for b in r.iter_mut() {
+                if rng.random_range(0..100) < error_pct {
+                    *b = b"ACGTNacgtnRU.\0"[rng.random_range(0..14)];
+                }
+            }
+        }
+        let m1 = Mate {
+            seq: &r1,
+            qual: &q1,
+            front: rng.random_range(0..3),
+            adapter: (case % 5 != 1).then_some(ad1),
+        };
+        let m2 = Mate {
+            seq: &r2,
+            qual: &q2,
+            front: rng.random_range(0..3),
+            adapter: (case % 5 != 2).then_some(ad2),
+        };
+        let p = OverlapParams {
+            overlap_len_require: [30, 10, 1][rng.random_range(0..3)],
+            soft_below: [15, 0, 30][rng.random_range(0..3)],
+            min_score: [1000, 0, -100_000][rng.random_range(0..3)],
+            ..OverlapParams::default()
+        };
+        let c1: Vec<u8> = r1.iter().map(|&b| code(b, [1, 2, 4, 8])).collect();
+        let rc2: Vec<u8> = r2.iter().rev().map(|&b| code(b, [8, 4, 2, 1])).collect();
+        let rq2: Vec<u8> = q2.iter().rev().copied().collect();
+        let codes = (&c1[..], &rc2[..], &rq2[..]);
+        let kmin = m1.front.max(m2.front);
+        for k in kmin..m1.front + m2.front + 2 * len {
+            let want = score_candidate_per_base(&m1, &m2, codes, k, &p, &w);
+            let got = score_candidate::<false>(&m1, &m2, codes, k, &p, &w);
+            assert_eq!(got, want, "case {case} k {k}");
+            #[cfg(target_arch = "x86_64")]
+            if fast() {
+                #[allow(unsafe_code)]
+                // SAFETY: POPCNT and SSSE3 are present (checked by `fast`).
+                let got = unsafe { score_candidate_fast(&m1, &m2, codes, k, &p, &w) };
+                assert_eq!(got, want, "fast: case {case} k {k}");
+            }
+            scored += 1;
+            some += usize::from(want.is_some());
+        }
+    }
+    // Both outcomes occur often.
+    assert!(
+        some > scored / 200 && some < scored / 2,
+        "{some} of {scored}"
+    );
+}
+
+/// The byte tables equal the match weights of every quality character.
+#[test]
+fn match_sums_equal_the_weights() {
+    use rand::{RngExt, SeedableRng};
+    let mut rng = rand_pcg::Pcg64::seed_from_u64(7);
+    let w = Weights::new();
+    for _ in 0..20_000 {
+        let q: [u8; 16] = std::array::from_fn(|_| rng.random());
+        let from = rng.random_range(0..16);
+        let want: i32 = q[from..].iter().map(|&c| w.by_char[usize::from(c)]).sum();
+        assert_eq!(match_sum::<false>(&q, from, &w), want);
+        if fast() {
+            assert_eq!(match_sum::<true>(&q, from, &w), want);
+        }
+    }
+}
+
 proptest::proptest! {
     #[test]
     fn overlap_score_equals_the_per_base_definition(
@@ -235,10 +484,13 @@ proptest::proptest! {
         let q1: Vec<u8> = (0..len).map(|_| next(256) as u8).collect();
         let q2: Vec<u8> = (0..len).map(|_| next(256) as u8).collect();
         let w = Weights::new();
-        proptest::prop_assert_eq!(
-            score_overlap((&s1, &q1), (&s2, &q2), &w, cap, soft),
-            score_overlap_per_base((&s1, &q1), (&s2, &q2), &w, cap, soft)
-        );
+        let want = score_overlap_per_base((&s1, &q1), (&s2, &q2), &w, cap, soft);
+        let got = score_overlap::<false>((&s1, &q1), (&s2, &q2), &w, cap, soft);
+        proptest::prop_assert_eq!(got.map(|t| (t.cmp, t.hard, t.sc)), want);
+        if fast() {
+            let got = score_overlap::<true>((&s1, &q1), (&s2, &q2), &w, cap, soft);
+            proptest::prop_assert_eq!(got.map(|t| (t.cmp, t.hard, t.sc)), want);
+        }
     }
 }
 
