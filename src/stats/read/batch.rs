@@ -20,6 +20,23 @@ const LEARN_READS: usize = 64;
 /// The bases counted in lanes; anything else sends its window to the per-read path.
 const BASES: [u8; 4] = *b"ACGT";
 
+/// [`nibble_table`] of [`BASES`] (their low four bits differ: 1, 3, 7, 4).
+#[cfg(target_arch = "x86_64")]
+pub(super) const BASE_TABLE: [u8; 16] = {
+    let mut t = [0u8; 16];
+    let mut n = 0;
+    while n < 16 {
+        t[n] = n as u8 ^ 1;
+        n += 1;
+    }
+    let mut i = 0;
+    while i < BASES.len() {
+        t[(BASES[i] & 15) as usize] = BASES[i];
+        i += 1;
+    }
+    t
+};
+
 /// Quality values (Phred+33 bytes) of a binned run, `[0]` the most frequent; unused slots
 /// hold 0, which no validated quality equals.
 pub(super) type QualDict = [u8; 4];
@@ -29,7 +46,9 @@ pub(super) type QualDict = [u8; 4];
 /// (`v1`: reads with dictionary value 1 at the cycle, `A v1`: with A at value 1).
 type Lanes = [[u8; LANES]; 8];
 
-/// The run's quality values if its first reads use at most four and the processor has AVX2.
+/// The run's quality values if its first reads use at most four, no two of them with the same
+/// low four bits (see [`nibble_table`]; binned instruments' values differ there), and the
+/// processor has AVX2.
 pub(super) fn learn(reads: &[(&[u8], &[u8])]) -> Option<QualDict> {
     if !avx2() {
         return None;
@@ -52,7 +71,23 @@ pub(super) fn learn(reads: &[(&[u8], &[u8])]) -> Option<QualDict> {
     for (slot, &(_, b)) in d.iter_mut().zip(&values) {
         *slot = b;
     }
+    nibble_table(&d)?;
     Some(d)
+}
+
+/// A byte-shuffle table that maps each nonzero byte of `bytes` to itself by its low four bits,
+/// and the other indices `n` to `n ^ 1` (no byte with low bits `n` equals it): `table[b & 15]
+/// == b` exactly for those bytes. `None` if two of them share their low four bits.
+pub(super) fn nibble_table(bytes: &[u8]) -> Option<[u8; 16]> {
+    let mut table: [u8; 16] = std::array::from_fn(|n| n as u8 ^ 1);
+    for &b in bytes.iter().filter(|&&b| b != 0) {
+        let n = usize::from(b & 15);
+        if table[n] & 15 == b & 15 && table[n] != b {
+            return None;
+        }
+        table[n] = b;
+    }
+    Some(table)
 }
 
 #[cfg(target_arch = "x86_64")]
@@ -116,13 +151,13 @@ unsafe fn first_pass<const EVERY: bool>(
     reads: &[Read<'_>],
     start: usize,
     take: impl Fn(&Read<'_>) -> bool,
-    d: &QualDict,
+    (d, quals): (&QualDict, &[u8; 16]),
     good: &mut [u8; GROUP],
     odd: &mut [u64; 4],
 ) -> (Lanes, usize) {
     use std::arch::x86_64::{
         __m256i, _mm256_and_si256, _mm256_cmpeq_epi8, _mm256_loadu_si256, _mm256_movemask_epi8,
-        _mm256_or_si256, _mm256_set1_epi8, _mm256_setzero_si256, _mm256_storeu_si256,
+        _mm256_set1_epi8, _mm256_setzero_si256, _mm256_shuffle_epi8, _mm256_storeu_si256,
         _mm256_sub_epi8,
     };
     let reads = &reads[..reads.len().min(GROUP)];
@@ -132,8 +167,17 @@ unsafe fn first_pass<const EVERY: bool>(
     // `window`, or with `EVERY` one the caller vouches for.
     unsafe {
         let splat = |x: u8| _mm256_set1_epi8(x as i8);
-        let [a, c, g, t] = BASES.map(splat);
-        let values = d.map(splat);
+        let [a, c, g, _] = BASES.map(splat);
+        let v1 = splat(d[1]);
+        // Shuffle tables in both 128-bit halves: a lane is valid where the table entry at its
+        // byte is that byte (bytes 0x80 and above shuffle to 0 and are never valid).
+        let both = |t: &[u8; 16]| {
+            let mut x = [0u8; 32];
+            x[..16].copy_from_slice(t);
+            x[16..].copy_from_slice(t);
+            _mm256_loadu_si256(x.as_ptr().cast::<__m256i>())
+        };
+        let (base_table, qual_table) = (both(&BASE_TABLE), both(quals));
         let mut acc = [_mm256_setzero_si256(); 7];
         for (i, r) in reads.iter().enumerate() {
             let (s, q) = if EVERY {
@@ -149,17 +193,8 @@ unsafe fn first_pass<const EVERY: bool>(
             };
             let s = _mm256_loadu_si256(s.cast::<__m256i>());
             let q = _mm256_loadu_si256(q.cast::<__m256i>());
-            // All-ones lanes where equal: subtracting them adds one.
-            let (ba, bc, bg, bt) = (
-                _mm256_cmpeq_epi8(s, a),
-                _mm256_cmpeq_epi8(s, c),
-                _mm256_cmpeq_epi8(s, g),
-                _mm256_cmpeq_epi8(s, t),
-            );
-            let v = values.map(|x| _mm256_cmpeq_epi8(q, x));
-            let base_ok = _mm256_or_si256(_mm256_or_si256(ba, bc), _mm256_or_si256(bg, bt));
-            let qual_ok =
-                _mm256_or_si256(_mm256_or_si256(v[0], v[1]), _mm256_or_si256(v[2], v[3]));
+            let base_ok = _mm256_cmpeq_epi8(_mm256_shuffle_epi8(base_table, s), s);
+            let qual_ok = _mm256_cmpeq_epi8(_mm256_shuffle_epi8(qual_table, q), q);
             if _mm256_movemask_epi8(_mm256_and_si256(base_ok, qual_ok)) != -1 {
                 odd[i / 64] |= 1 << (i % 64);
                 continue;
@@ -167,13 +202,20 @@ unsafe fn first_pass<const EVERY: bool>(
             // `i` < GROUP = 255: it fits a byte, and `n` <= `i` indexes `good`.
             good[n] = i as u8;
             n += 1;
+            // All-ones lanes where equal: subtracting them adds one.
+            let (ba, bc, bg, v1) = (
+                _mm256_cmpeq_epi8(s, a),
+                _mm256_cmpeq_epi8(s, c),
+                _mm256_cmpeq_epi8(s, g),
+                _mm256_cmpeq_epi8(q, v1),
+            );
             acc[0] = _mm256_sub_epi8(acc[0], ba);
             acc[1] = _mm256_sub_epi8(acc[1], bc);
             acc[2] = _mm256_sub_epi8(acc[2], bg);
-            acc[3] = _mm256_sub_epi8(acc[3], v[1]);
-            acc[4] = _mm256_sub_epi8(acc[4], _mm256_and_si256(ba, v[1]));
-            acc[5] = _mm256_sub_epi8(acc[5], _mm256_and_si256(bc, v[1]));
-            acc[6] = _mm256_sub_epi8(acc[6], _mm256_and_si256(bg, v[1]));
+            acc[3] = _mm256_sub_epi8(acc[3], v1);
+            acc[4] = _mm256_sub_epi8(acc[4], _mm256_and_si256(ba, v1));
+            acc[5] = _mm256_sub_epi8(acc[5], _mm256_and_si256(bc, v1));
+            acc[6] = _mm256_sub_epi8(acc[6], _mm256_and_si256(bg, v1));
         }
         let mut out: Lanes = [[0u8; LANES]; 8];
         for (o, a) in out.iter_mut().zip(acc) {
@@ -247,14 +289,24 @@ fn passes(
     odd: &mut [u64; 4],
 ) -> (Lanes, usize, Lanes) {
     let mut good = [0u8; GROUP];
+    let Some(quals) = nibble_table(d) else {
+        // Not learned so (`learn` checks): by the per-read path.
+        for (i, r) in group.reads.iter().enumerate() {
+            if take(r) && window(r.0, start).is_some() && window(r.1, start).is_some() {
+                odd[i / 64] |= 1 << (i % 64);
+            }
+        }
+        return ([[0u8; LANES]; 8], 0, [[0u8; LANES]; 8]);
+    };
+    let tables = (d, &quals);
     // SAFETY: a dictionary exists only when `learn` found AVX2 on this processor; the
     // unchecked first pass runs only when every read of the group holds the window (`min`),
     // and the second loads only windows the first pass loaded.
     unsafe {
         let (first, n) = if every && start + LANES <= group.min {
-            first_pass::<true>(group.reads, start, take, d, &mut good, odd)
+            first_pass::<true>(group.reads, start, take, tables, &mut good, odd)
         } else {
-            first_pass::<false>(group.reads, start, take, d, &mut good, odd)
+            first_pass::<false>(group.reads, start, take, tables, &mut good, odd)
         };
         let rest = if d[2] != 0 && n > 0 {
             second_pass(group.reads, start, &good[..n], d)
@@ -345,7 +397,7 @@ impl ReadStats {
         let mut odd = [0u64; 4];
         let (first, n, rest) = passes(group, start, take, every, d, &mut odd);
         if n > 0 {
-            self.flush_lanes(start, skip, &first, n, &rest, d);
+            self.flush(start, skip, &first, n, &rest, d);
         }
         for (w, &bits) in odd.iter().enumerate() {
             let mut bits = bits;
@@ -357,9 +409,35 @@ impl ReadStats {
         }
     }
 
+    /// [`ReadStats::flush_lanes`], compiled for AVX2 (wide adds of the 8-bit lanes).
+    #[cfg(target_arch = "x86_64")]
+    #[allow(unsafe_code)]
+    fn flush(&mut self, start: usize, skip: usize, first: &Lanes, n: usize, rest: &Lanes, d: &QualDict) {
+        #[target_feature(enable = "avx2")]
+        unsafe fn avx2(
+            s: &mut ReadStats,
+            (start, skip, n): (usize, usize, usize),
+            first: &Lanes,
+            rest: &Lanes,
+            d: &QualDict,
+        ) {
+            s.flush_lanes(start, skip, first, n, rest, d);
+        }
+        // SAFETY: lanes are counted (`n` > 0) only with a dictionary, learned only when the
+        // processor has AVX2.
+        unsafe { avx2(self, (start, skip, n), first, rest, d) }
+    }
+
+    /// [`ReadStats::flush_lanes`] (no lanes are counted without AVX2).
+    #[cfg(not(target_arch = "x86_64"))]
+    fn flush(&mut self, start: usize, skip: usize, first: &Lanes, n: usize, rest: &Lanes, d: &QualDict) {
+        self.flush_lanes(start, skip, first, n, rest, d);
+    }
+
     /// Adds the lanes `skip..` of the two passes (cycles `start + skip..start + 32`) over `n`
     /// reads: T and dictionary value 0 are what the other counts leave of them (8-bit
     /// arithmetic is exact: every count is at most `n` <= 255).
+    #[inline(always)]
     fn flush_lanes(
         &mut self,
         start: usize,
@@ -397,6 +475,7 @@ impl ReadStats {
 
     /// Adds `lanes[skip..]` to the cells of `row` at cycles `start + skip..start + 32` (one or
     /// two contiguous runs of cells: a window can straddle two blocks).
+    #[inline(always)]
     fn add_lanes(&mut self, row: usize, start: usize, skip: usize, lanes: &[u8; LANES]) {
         let mut l = skip;
         while l < LANES {
@@ -412,6 +491,7 @@ impl ReadStats {
 }
 
 /// `total - a - b - c` per lane (exact when the parts are counts within the total).
+#[inline(always)]
 fn left(total: &[u8; LANES], [a, b, c]: [&[u8; LANES]; 3]) -> [u8; LANES] {
     let mut out = [0u8; LANES];
     for l in 0..LANES {

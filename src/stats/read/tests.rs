@@ -302,3 +302,18 @@ proptest! {
         prop_assert_eq!(&batched, &one_by_one(&view));
     }
 }
+
+#[test]
+fn nibble_tables_match_exactly_their_bytes() {
+    #[cfg(target_arch = "x86_64")]
+    assert_eq!(batch::nibble_table(b"ACGT"), Some(batch::BASE_TABLE));
+    for bytes in [&b"ACGT"[..], b"F:,#", b"I", &[0, b'F'], b"5", &[0x80, 0x91]] {
+        let t = batch::nibble_table(bytes).expect("distinct low bits");
+        for b in 0..=255u8 {
+            let listed = b != 0 && b < 0x80 && bytes.contains(&b);
+            assert_eq!(t[usize::from(b & 15)] == b && b < 0x80, listed, "{bytes:?} {b}");
+        }
+    }
+    assert_eq!(batch::nibble_table(b"5E"), None);
+    assert_eq!(batch::nibble_table(b"F:,6"), None);
+}
