@@ -372,7 +372,10 @@ impl ReadStats {
             let len = (removed.used - block * BLOCK).min(BLOCK);
             for r in 0..ROWS {
                 let i = cell(r, block * BLOCK);
-                for (c, n) in out.counts[i..i + len].iter_mut().zip(removed.run(r, block, len)) {
+                for (c, n) in out.counts[i..i + len]
+                    .iter_mut()
+                    .zip(removed.run(r, block, len))
+                {
                     *c = c.wrapping_sub(n);
                 }
             }
@@ -408,7 +411,10 @@ impl ReadStats {
             let len = (other.used - block * BLOCK).min(BLOCK);
             for r in 0..ROWS {
                 let i = cell(r, block * BLOCK);
-                for (c, n) in self.counts[i..i + len].iter_mut().zip(other.run(r, block, len)) {
+                for (c, n) in self.counts[i..i + len]
+                    .iter_mut()
+                    .zip(other.run(r, block, len))
+                {
                     *c = c.wrapping_add(n);
                 }
             }

@@ -412,7 +412,15 @@ impl ReadStats {
     /// [`ReadStats::flush_lanes`], compiled for AVX2 (wide adds of the 8-bit lanes).
     #[cfg(target_arch = "x86_64")]
     #[allow(unsafe_code)]
-    fn flush(&mut self, start: usize, skip: usize, first: &Lanes, n: usize, rest: &Lanes, d: &QualDict) {
+    fn flush(
+        &mut self,
+        start: usize,
+        skip: usize,
+        first: &Lanes,
+        n: usize,
+        rest: &Lanes,
+        d: &QualDict,
+    ) {
         #[target_feature(enable = "avx2")]
         unsafe fn avx2(
             s: &mut ReadStats,
@@ -430,7 +438,15 @@ impl ReadStats {
 
     /// [`ReadStats::flush_lanes`] (no lanes are counted without AVX2).
     #[cfg(not(target_arch = "x86_64"))]
-    fn flush(&mut self, start: usize, skip: usize, first: &Lanes, n: usize, rest: &Lanes, d: &QualDict) {
+    fn flush(
+        &mut self,
+        start: usize,
+        skip: usize,
+        first: &Lanes,
+        n: usize,
+        rest: &Lanes,
+        d: &QualDict,
+    ) {
         self.flush_lanes(start, skip, first, n, rest, d);
     }
 
@@ -459,7 +475,12 @@ impl ReadStats {
             by[k + 1][3] = left(total, acg);
         }
         let n = [n as u8; LANES];
-        let bases = [first[0], first[1], first[2], left(&n, [&first[0], &first[1], &first[2]])];
+        let bases = [
+            first[0],
+            first[1],
+            first[2],
+            left(&n, [&first[0], &first[1], &first[2]]),
+        ];
         for (b, all) in bases.iter().enumerate() {
             by[0][b] = left(all, [&by[1][b], &by[2][b], &by[3][b]]);
         }
@@ -482,7 +503,10 @@ impl ReadStats {
             let cycle = start + l;
             let end = LANES.min(l + BLOCK - cycle % BLOCK);
             let at = cell(row, cycle);
-            for (c, &x) in self.counts[at..at + (end - l)].iter_mut().zip(&lanes[l..end]) {
+            for (c, &x) in self.counts[at..at + (end - l)]
+                .iter_mut()
+                .zip(&lanes[l..end])
+            {
                 *c += u64::from(x);
             }
             l = end;

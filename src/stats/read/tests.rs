@@ -311,7 +311,11 @@ fn nibble_tables_match_exactly_their_bytes() {
         let t = batch::nibble_table(bytes).expect("distinct low bits");
         for b in 0..=255u8 {
             let listed = b != 0 && b < 0x80 && bytes.contains(&b);
-            assert_eq!(t[usize::from(b & 15)] == b && b < 0x80, listed, "{bytes:?} {b}");
+            assert_eq!(
+                t[usize::from(b & 15)] == b && b < 0x80,
+                listed,
+                "{bytes:?} {b}"
+            );
         }
     }
     assert_eq!(batch::nibble_table(b"5E"), None);
