@@ -363,7 +363,7 @@ impl ReadStats {
                 let take = |r: &Read<'_>| cycles(r) >= start + LANES;
                 self.window_pass(&group, start, 0, take, every, d);
             }
-            let last = n % LANES != 0 && n > LANES;
+            let last = !n.is_multiple_of(LANES) && n > LANES;
             if last {
                 let start = n - LANES;
                 let every = group.min == group.max;
