@@ -85,6 +85,18 @@ fn bench(c: &mut Criterion) {
             b.iter(|| s.add_batch(&batch))
         });
     }
+    // Report-time passes over the count table (per run, not per read): the joint counts of
+    // 4096 binned reads merged into another worker's, and turned into per-cycle curves.
+    let view: Vec<(&[u8], &[u8])> = binned.iter().map(|(s, q)| (&s[..], &q[..])).collect();
+    let mut counted = ReadStats::new();
+    counted.add_batch(&view);
+    g.bench_function("ReadStats::merge 150bp binned", |b| {
+        let mut s = ReadStats::new();
+        b.iter(|| s.merge(&counted))
+    });
+    g.bench_function("ReadStats::cycles 150bp binned", |b| {
+        b.iter(|| counted.cycles())
+    });
     g.throughput(Throughput::Bytes(2 * bytes));
     g.bench_function("hash_bytes 2x150bp", |b| {
         b.iter(|| {

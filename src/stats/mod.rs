@@ -321,13 +321,19 @@ impl RunStats {
     /// counts (the pipeline counts the mates of a whole batch in a pass of their own).
     #[inline]
     pub fn add_sequences(&mut self, r1: &RecordRef<'_>, r2: Option<&RecordRef<'_>>, overrep: bool) {
+        self.add_sequence_bases(r1.seq, r2.map(|r| r.seq), overrep);
+    }
+
+    /// [`RunStats::add_sequences`] given the reads' bases only.
+    #[inline]
+    pub fn add_sequence_bases(&mut self, s1: &[u8], s2: Option<&[u8]>, overrep: bool) {
         if overrep {
-            self.overrep.add(0, r1.seq);
-            if let Some(r2) = r2 {
-                self.overrep.add(1, r2.seq);
+            self.overrep.add(0, s1);
+            if let Some(s2) = s2 {
+                self.overrep.add(1, s2);
             }
         }
-        self.duplication.add(r1.seq, r2.map(|r| r.seq));
+        self.duplication.add(s1, s2);
     }
 
     /// Counts a read or pair that passed filtering, as written.

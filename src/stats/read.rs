@@ -146,6 +146,20 @@ impl ReadStats {
         }
     }
 
+    /// Counts of `row` at cycles `block * BLOCK..` (`len` of them, within the block), spilled
+    /// plus recent; empty where the table has no cells.
+    #[inline]
+    fn run(&self, row: usize, block: usize, len: usize) -> impl Iterator<Item = u64> + '_ {
+        let i = block * BLOCK_CELLS + row * ROW_CELLS;
+        let h = block * HOT_BLOCK + row * ROW_CELLS;
+        let counts = self.counts.get(i..i + len).unwrap_or(&[]);
+        let hot = self.hot.get(h..h + len).unwrap_or(&[]);
+        counts
+            .iter()
+            .zip(hot)
+            .map(|(&c, &h)| c.wrapping_add(u64::from(h)))
+    }
+
     /// Moves the 16-bit counts into the 64-bit ones.
     fn spill(&mut self) {
         if self.hot_reads == 0 {
@@ -180,17 +194,6 @@ impl ReadStats {
             }
             self.hot = hot;
         }
-    }
-
-    fn cycle(&self, c: usize) -> Cycle {
-        let mut cy = Cycle::default();
-        for row in 0..ROWS {
-            let n = self.at(row, c);
-            if n > 0 {
-                add_row(&mut cy, row, n);
-            }
-        }
-        cy
     }
 
     fn tail_cycle(&self) -> Cycle {
@@ -365,10 +368,16 @@ impl ReadStats {
         out.merge(added); // leaves no 16-bit counts behind
         out.reads = out.reads.wrapping_sub(removed.reads);
         out.grow(removed.used);
-        for r in 0..ROWS {
-            for c in 0..removed.used {
-                let i = cell(r, c);
-                out.counts[i] = out.counts[i].wrapping_sub(removed.at(r, c));
+        for block in 0..removed.used.div_ceil(BLOCK) {
+            let len = (removed.used - block * BLOCK).min(BLOCK);
+            for r in 0..ROWS {
+                let i = cell(r, block * BLOCK);
+                for (c, n) in out.counts[i..i + len]
+                    .iter_mut()
+                    .zip(removed.run(r, block, len))
+                {
+                    *c = c.wrapping_sub(n);
+                }
             }
         }
         for (a, b) in out.tail.iter_mut().zip(&removed.tail) {
@@ -398,10 +407,16 @@ impl ReadStats {
         self.grow(other.used);
         self.spill();
         self.used = self.used.max(other.used);
-        for r in 0..ROWS {
-            for c in 0..other.used {
-                let i = cell(r, c);
-                self.counts[i] = self.counts[i].wrapping_add(other.at(r, c));
+        for block in 0..other.used.div_ceil(BLOCK) {
+            let len = (other.used - block * BLOCK).min(BLOCK);
+            for r in 0..ROWS {
+                let i = cell(r, block * BLOCK);
+                for (c, n) in self.counts[i..i + len]
+                    .iter_mut()
+                    .zip(other.run(r, block, len))
+                {
+                    *c = c.wrapping_add(n);
+                }
             }
         }
         if !other.tail.is_empty() {
@@ -431,7 +446,19 @@ impl ReadStats {
     /// Per-cycle counts, position 0 first (at most [`MAX_CYCLES`] entries), derived from the
     /// joint counts.
     pub fn cycles(&self) -> Vec<Cycle> {
-        (0..self.used).map(|c| self.cycle(c)).collect()
+        let mut out = vec![Cycle::default(); self.used];
+        // A row's cells of a block are contiguous: one run at a time, not cell by cell.
+        for (block, cycles) in out.chunks_mut(BLOCK).enumerate() {
+            let len = cycles.len();
+            for row in 0..ROWS {
+                for (cy, n) in cycles.iter_mut().zip(self.run(row, block, len)) {
+                    if n > 0 {
+                        add_row(cy, row, n);
+                    }
+                }
+            }
+        }
+        out
     }
 
     /// Read length histogram as sorted `(length, reads)` pairs, lengths with no read omitted.

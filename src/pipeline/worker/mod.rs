@@ -114,12 +114,15 @@ pub(crate) fn process(
         }
     }
     let mut s = Scratch::default();
-    // Each record is sliced out of its chunk once and passed on.
+    // Each record is sliced out of its chunk once and passed on; with statistics, its bases
+    // and qualities are kept for the batch's before-filtering counts too.
+    let mut seen = Seen::new(done.stats.is_some(), batch);
     match batch {
         Batch::Single(c) => {
             done.bytes += c.byte_len() as u64;
             for i in 0..c.len() {
                 let r = c.record(i);
+                seen.push(0, &r);
                 checked(c, i, &r, cfg.phred_offset, &mut done.qual_range)?;
                 let umi = index_umi(&mut done, index, i, &r, cfg)?;
                 s.r1.load(&r, cfg.phred_offset);
@@ -132,6 +135,8 @@ pub(crate) fn process(
             done.bytes += (a.byte_len() + b.byte_len()) as u64;
             for i in 0..a.len() {
                 let pair = [a.record(i), b.record(i)];
+                seen.push(0, &pair[0]);
+                seen.push(1, &pair[1]);
                 checked(a, i, &pair[0], cfg.phred_offset, &mut done.qual_range)?;
                 checked(b, i, &pair[1], cfg.phred_offset, &mut done.qual_range)?;
                 check_names((a, i, &pair[0]), (b, i, &pair[1]))?;
@@ -147,6 +152,8 @@ pub(crate) fn process(
             done.bytes += c.byte_len() as u64;
             for i in (0..c.len()).step_by(2) {
                 let pair = [c.record(i), c.record(i + 1)];
+                seen.push(0, &pair[0]);
+                seen.push(1, &pair[1]);
                 checked(c, i, &pair[0], cfg.phred_offset, &mut done.qual_range)?;
                 checked(c, i + 1, &pair[1], cfg.phred_offset, &mut done.qual_range)?;
                 check_names((c, i, &pair[0]), (c, i + 1, &pair[1]))?;
@@ -160,7 +167,7 @@ pub(crate) fn process(
         }
     }
     if let Some(st) = done.stats.as_deref_mut() {
-        count_before(st, batch, cfg.phred_offset == 33);
+        count_before(st, &seen, cfg.phred_offset == 33);
     }
     if let Some(st) = done.stats.take() {
         ACC.with(|a| *a.borrow_mut() = Some(st));
@@ -171,42 +178,57 @@ pub(crate) fn process(
     Ok(done)
 }
 
+/// The bases and qualities of a batch's reads, per mate, as the worker slices them (empty
+/// without statistics), with what numbers them in the input.
+struct Seen<'a> {
+    reads: [Vec<(&'a [u8], &'a [u8])>; 2],
+    /// Number of the batch's first record in the input.
+    first: u64,
+    /// Records per read (pair): 2 when interleaved.
+    stride: u64,
+    keep: bool,
+}
+
+impl<'a> Seen<'a> {
+    fn new(keep: bool, batch: &Batch) -> Self {
+        let (c, stride) = match batch {
+            Batch::Single(c) | Batch::Paired(c, _) => (c, 1),
+            Batch::Interleaved(c) => (c, 2),
+        };
+        let n = if keep { c.len() } else { 0 };
+        Self {
+            reads: [Vec::with_capacity(n), Vec::with_capacity(n)],
+            first: c.first_record(),
+            stride,
+            keep,
+        }
+    }
+
+    #[inline]
+    fn push(&mut self, mate: usize, r: &RecordRef<'a>) {
+        if self.keep {
+            self.reads[mate].push((r.seq, r.qual));
+        }
+    }
+}
+
 /// Before-filtering statistics of a whole batch, in a pass of their own: the count tables stay
 /// in cache for the batch instead of competing record by record with trimming and compression,
 /// and each mate's reads are counted together ([`RunStats::add_before_batch`]). Per-mate
 /// counts only when `mates` (Phred+33 input; other reads are counted as converted).
-fn count_before(st: &mut RunStats, batch: &Batch, mates: bool) {
-    fn records(c: &Chunk, range: impl Iterator<Item = usize>) -> Vec<RecordRef<'_>> {
-        range.map(|i| c.record(i)).collect()
-    }
-    fn reads<'a>(recs: &[RecordRef<'a>]) -> Vec<(&'a [u8], &'a [u8])> {
-        recs.iter().map(|r| (r.seq, r.qual)).collect()
-    }
-    // The read (pair) number of the `i`-th read (pair): `(first + stride * i) / stride`.
-    let (r1, r2, first, stride) = match batch {
-        Batch::Single(c) => (records(c, 0..c.len()), None, c.first_record(), 1),
-        Batch::Paired(a, b) => (
-            records(a, 0..a.len()),
-            Some(records(b, 0..b.len())),
-            a.first_record(),
-            1,
-        ),
-        Batch::Interleaved(c) => (
-            records(c, (0..c.len()).step_by(2)),
-            Some(records(c, (1..c.len()).step_by(2))),
-            c.first_record(),
-            2,
-        ),
-    };
+fn count_before(st: &mut RunStats, seen: &Seen<'_>, mates: bool) {
+    let [r1, r2] = &seen.reads;
     if mates {
-        st.add_before_batch(0, &reads(&r1));
-        if let Some(r2) = &r2 {
-            st.add_before_batch(1, &reads(r2));
+        st.add_before_batch(0, r1);
+        if !r2.is_empty() {
+            st.add_before_batch(1, r2);
         }
     }
+    // The read (pair) number of the `i`-th read (pair): `(first + stride * i) / stride`.
     for (i, a) in r1.iter().enumerate() {
-        let b = r2.as_ref().map(|r2| &r2[i]);
-        st.add_sequences(a, b, sampled((first + stride * i as u64) / stride));
+        let b = r2.get(i).map(|b| b.0);
+        let k = (seen.first + seen.stride * i as u64) / seen.stride;
+        st.add_sequence_bases(a.0, b, sampled(k));
     }
 }
 

@@ -243,3 +243,81 @@ fn batches_of_reads_longer_than_the_table_pool_their_tails() {
     assert_eq!(batched, single);
     assert_eq!(batched.totals().bases, 3 * (MAX_CYCLES + 40) as u64);
 }
+
+/// A binned run whose reads all have one length (as before trimming): every group takes the
+/// unchecked window passes. Defects (an N, another byte, a quality outside the dictionary) land
+/// anywhere after the first 64 reads, often several in one read.
+fn equal_length_run() -> impl Strategy<Value = Vec<(Vec<u8>, Vec<u8>)>> {
+    let dict = proptest::collection::btree_set(33u8..75, 1..=4);
+    let len = prop_oneof![Just(150usize), Just(64), Just(33), Just(32), 0usize..300];
+    (dict, len, 0usize..1200).prop_flat_map(|(dict, len, n)| {
+        let dict: Vec<u8> = dict.into_iter().collect();
+        let k = dict.len();
+        let read = (
+            proptest::collection::vec(
+                prop_oneof![Just(b'A'), Just(b'C'), Just(b'G'), Just(b'T')],
+                len,
+            ),
+            proptest::collection::vec((0..k).prop_map(move |i| dict[i]), len),
+        );
+        let defect = (any::<usize>(), any::<usize>(), any::<bool>(), any::<u8>());
+        (
+            proptest::collection::vec(read, n),
+            proptest::collection::vec(defect, 0..60),
+        )
+            .prop_map(|(mut reads, defects)| {
+                for (r, p, in_seq, byte) in defects {
+                    if reads.len() > 64 && !reads[64].0.is_empty() {
+                        let at = 64 + r % (reads.len() - 64);
+                        let (s, q) = &mut reads[at];
+                        let p = p % s.len();
+                        if in_seq {
+                            s[p] = if byte % 2 == 0 { b'N' } else { byte };
+                        } else {
+                            q[p] = 33 + byte % 60;
+                        }
+                    }
+                }
+                reads
+            })
+    })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(48))]
+
+    #[test]
+    fn equal_length_batches_count_as_the_per_cycle_definition(
+        reads in equal_length_run(),
+        split in 0usize..1200,
+    ) {
+        let split = split.min(reads.len());
+        let view: Vec<(&[u8], &[u8])> = reads.iter().map(|(s, q)| (&s[..], &q[..])).collect();
+        let mut batched = ReadStats::new();
+        batched.add_batch(&view[..split]);
+        batched.add_batch(&view[split..]);
+        let (cycles, tail) = model(&reads);
+        prop_assert_eq!(batched.cycles(), cycles);
+        prop_assert_eq!(batched.tail_cycle(), tail);
+        prop_assert_eq!(&batched, &one_by_one(&view));
+    }
+}
+
+#[test]
+fn nibble_tables_match_exactly_their_bytes() {
+    #[cfg(target_arch = "x86_64")]
+    assert_eq!(batch::nibble_table(b"ACGT"), Some(batch::BASE_TABLE));
+    for bytes in [&b"ACGT"[..], b"F:,#", b"I", &[0, b'F'], b"5", &[0x80, 0x91]] {
+        let t = batch::nibble_table(bytes).expect("distinct low bits");
+        for b in 0..=255u8 {
+            let listed = b != 0 && b < 0x80 && bytes.contains(&b);
+            assert_eq!(
+                t[usize::from(b & 15)] == b && b < 0x80,
+                listed,
+                "{bytes:?} {b}"
+            );
+        }
+    }
+    assert_eq!(batch::nibble_table(b"5E"), None);
+    assert_eq!(batch::nibble_table(b"F:,6"), None);
+}
