@@ -77,6 +77,99 @@ pub fn check(
     offset: u8,
     range: &mut QualRange,
 ) -> Result<(), (usize, FastqErrorKind)> {
+    // Fast path: one fused pass that only says "all fine" (with the quality range); anything
+    // else, and the error with its position, comes from the plain checks below.
+    if let Some((lo, hi)) = scan(rec)
+        && lo >= offset
+        && hi <= MAX_QUAL
+        && !(offset == 33 && rec.qual.len() >= PHRED64_MIN_LEN && lo >= b'@' && hi >= b'Z')
+    {
+        range.min = range.min.min(lo);
+        range.max = range.max.max(hi);
+        return Ok(());
+    }
+    check_plain(rec, offset, range)
+}
+
+/// Sixteen byte lanes.
+type Lanes = [u8; 16];
+
+/// The lowest and highest quality byte of a record whose title has no NUL, whose separator
+/// is empty or repeats the title, whose bases are all upper-case `ACGTN` and whose quality
+/// line is as long as the sequence, of at least 16 bases; `None` for any other record.
+///
+/// Sixteen bytes per step (compares OR-ed into one flag vector, lane-wise min and max); the
+/// last partial block is the line's last 16 bytes again, which changes none of the results.
+#[inline]
+fn scan(rec: &RecordRef<'_>) -> Option<(u8, u8)> {
+    let (seq, qual) = (rec.seq, rec.qual);
+    let n = seq.len();
+    if n != qual.len() || n < 16 || rec.head.len() < 16 {
+        return None;
+    }
+    if !rec.plus.is_empty() && rec.plus != rec.head {
+        return None;
+    }
+    let (mut bad, mut lo, mut hi) = ([0u8; 16], [u8::MAX; 16], [0u8; 16]);
+    let mut i = 0;
+    while i + 16 <= n {
+        let s: &Lanes = seq[i..i + 16].try_into().ok()?;
+        let q: &Lanes = qual[i..i + 16].try_into().ok()?;
+        seq_qual_block(s, q, &mut bad, &mut lo, &mut hi);
+        i += 16;
+    }
+    seq_qual_block(
+        seq.last_chunk()?,
+        qual.last_chunk()?,
+        &mut bad,
+        &mut lo,
+        &mut hi,
+    );
+    // The title's lowest byte, the same way: 0 means a NUL.
+    let head = rec.head;
+    let mut hlo = [u8::MAX; 16];
+    let mut i = 0;
+    while i + 16 <= head.len() {
+        let h: &Lanes = head[i..i + 16].try_into().ok()?;
+        min_block(h, &mut hlo);
+        i += 16;
+    }
+    min_block(head.last_chunk()?, &mut hlo);
+    if u128::from_ne_bytes(bad) != 0 || hlo.into_iter().fold(u8::MAX, u8::min) == 0 {
+        return None;
+    }
+    Some((
+        lo.into_iter().fold(u8::MAX, u8::min),
+        hi.into_iter().fold(0, u8::max),
+    ))
+}
+
+/// Flags bases other than `ACGTN` in `bad`; widens the lane-wise quality range.
+#[inline(always)]
+fn seq_qual_block(s: &Lanes, q: &Lanes, bad: &mut Lanes, lo: &mut Lanes, hi: &mut Lanes) {
+    for k in 0..16 {
+        let b = s[k];
+        let ok = (b == b'A') | (b == b'C') | (b == b'G') | (b == b'T') | (b == b'N');
+        bad[k] |= u8::from(!ok);
+        lo[k] = lo[k].min(q[k]);
+        hi[k] = hi[k].max(q[k]);
+    }
+}
+
+/// Lane-wise minimum.
+#[inline(always)]
+fn min_block(h: &Lanes, lo: &mut Lanes) {
+    for k in 0..16 {
+        lo[k] = lo[k].min(h[k]);
+    }
+}
+
+/// [`check`] without its fast path: each rule in turn, the first broken one reported.
+fn check_plain(
+    rec: &RecordRef<'_>,
+    offset: u8,
+    range: &mut QualRange,
+) -> Result<(), (usize, FastqErrorKind)> {
     if let Some(pos) = memchr::memchr(0, rec.head) {
         return Err((0, FastqErrorKind::NulInName { pos: pos + 1 }));
     }
@@ -234,6 +327,80 @@ mod tests {
             qual: b"I",
         };
         assert_eq!(check(&mismatch, 33, &mut r).unwrap_err().0, 2);
+    }
+
+    #[test]
+    fn fast_path_agrees_with_the_plain_checks() {
+        use rand::{RngExt, SeedableRng};
+        let mut rng = rand_pcg::Pcg64::seed_from_u64(5);
+        let mut fast = 0;
+        for _ in 0..100_000 {
+            let len = rng.random_range(0..80);
+            let odd = |rng: &mut rand_pcg::Pcg64| rng.random_range(0..300) == 0;
+            let head: Vec<u8> = (0..rng.random_range(0..60))
+                .map(|_| {
+                    if odd(&mut rng) {
+                        0
+                    } else {
+                        rng.random_range(b' '..=b'~')
+                    }
+                })
+                .collect();
+            let seq: Vec<u8> = (0..len)
+                .map(|_| match rng.random_range(0..400) {
+                    0 => rng.random(),
+                    1 => b"acgtnRYKM.U"[rng.random_range(0..11)],
+                    _ => b"ACGTN"[rng.random_range(0..5)],
+                })
+                .collect();
+            let (qlo, qhi) = match rng.random_range(0..4) {
+                0 => (b'!', b'J'),
+                1 => (b'@', b'h'), // Phred+64-like
+                2 => (b'#', b'~'),
+                _ => (b'5', b'F'),
+            };
+            let mut qual: Vec<u8> = (0..len).map(|_| rng.random_range(qlo..=qhi)).collect();
+            if odd(&mut rng) && len > 0 {
+                let k = rng.random_range(0..len);
+                qual[k] = rng.random();
+            }
+            match rng.random_range(0..50) {
+                0 => {
+                    qual.pop();
+                }
+                1 => qual.push(b'I'),
+                _ => {}
+            }
+            let plus = match rng.random_range(0..20) {
+                0 => head.clone(),
+                1 => b"other".to_vec(),
+                _ => Vec::new(),
+            };
+            let r = RecordRef {
+                head: &head,
+                seq: &seq,
+                plus: &plus,
+                qual: &qual,
+            };
+            for offset in [33, 64] {
+                let start = QualRange {
+                    min: rng.random_range(b'#'..=b'J'),
+                    max: rng.random_range(b'#'..=b'J'),
+                };
+                let (mut a, mut b) = (start, start);
+                assert_eq!(
+                    check(&r, offset, &mut a),
+                    check_plain(&r, offset, &mut b),
+                    "{r:?}"
+                );
+                assert_eq!(a, b, "{r:?}");
+                fast += usize::from(scan(&r).is_some());
+            }
+        }
+        assert!(
+            fast > 50_000,
+            "the fast path takes ordinary records ({fast})"
+        );
     }
 
     #[test]

@@ -63,7 +63,10 @@ impl ReadBuf {
         self.seq.clear();
         self.seq.extend_from_slice(rec.seq);
         self.plus.clear();
-        self.plus.extend_from_slice(rec.plus);
+        if !rec.plus.is_empty() {
+            // Usually empty: skip the copy call.
+            self.plus.extend_from_slice(rec.plus);
+        }
         self.qual.clear();
         if phred_offset == 33 {
             self.qual.extend_from_slice(rec.qual);

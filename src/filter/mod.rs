@@ -5,6 +5,7 @@
 //! reason; the pair is dropped when either fails (its reason is the worse one), and a caller
 //! may keep the surviving mate as unpaired.
 
+mod counts;
 mod reason;
 
 pub use reason::Reason;
@@ -88,8 +89,19 @@ impl Filter {
             };
         }
         if o.quality_filtering {
-            let (low, total) = quality_counts(&r.qual, 33 + o.qualified_quality_phred);
-            let n = n_count(&r.seq);
+            let qualified = 33 + o.qualified_quality_phred;
+            let (low, total, n) = if r.qual.len() == len {
+                // One fused pass; the Phred sum only when a mean quality is asked for.
+                let c = if o.average_qual > 0 {
+                    counts::counts::<true>(&r.seq, &r.qual, qualified)
+                } else {
+                    counts::counts::<false>(&r.seq, &r.qual, qualified)
+                };
+                (c.low, c.total, c.n)
+            } else {
+                let (low, total) = quality_counts(&r.qual, qualified);
+                (low, total, n_count(&r.seq))
+            };
             if low as f64 > o.unqualified_percent_limit * len as f64 / 100.0 {
                 return Reason::LowQuality;
             }
