@@ -8,6 +8,8 @@ use memchr::memmem;
 
 use super::tables::{IUPAC, READ_MASK, Weights};
 use tail::AdapterBits;
+pub(crate) use tail::Codes;
+#[cfg(test)]
 pub(crate) use tail::Window;
 
 /// Illumina TruSeq read 1 adapter.
@@ -224,9 +226,23 @@ impl Adapter {
         &self.masks
     }
 
-    /// (compared, mismatched) bases of the adapter at read position `at` of the read behind
-    /// `w`, as the pair analysis counts them; `None` past the window's 64 bases.
+    /// Adds to `counts`, lane `s < 16`, the (compared, mismatched) bases of the adapter at read
+    /// position `at0 + s` of the read behind `c`, as the pair analysis counts them; exact outside
+    /// [`Codes::outside16`].
     #[inline(always)]
+    pub(crate) fn add_counts16(
+        &self,
+        c: &Codes,
+        at0: usize,
+        counts: (&mut [u8; 16], &mut [u8; 16]),
+    ) {
+        c.add_counts16(&self.bits, at0, counts);
+    }
+
+    /// (compared, mismatched) bases of the adapter at read position `at` of the read behind
+    /// `w`, as the pair analysis counts them; `None` past the window's 64 bases (the reference
+    /// of [`Adapter::add_counts16`]).
+    #[cfg(test)]
     pub(crate) fn count_at(&self, w: &Window, at: usize) -> Option<(u32, u32)> {
         w.count(&self.bits, self.seq.len(), at)
     }

@@ -2,7 +2,9 @@
 //! overlap of read 1 with the reverse complement of read 2 and, where the insert is shorter than
 //! a read, from the adapters that must then follow it in both reads.
 
-use super::adapter::{Adapter, Window};
+#[cfg(test)]
+use super::adapter::Window;
+use super::adapter::{Adapter, Codes};
 #[cfg(any(test, not(target_arch = "x86_64")))]
 use super::tables::READ_MASK;
 use super::tables::Weights;
@@ -609,7 +611,8 @@ fn score_candidate_fast(
 ///
 /// Read 1's adapter is counted first; read 2's is counted only when read 1's mismatches do not
 /// already exceed the cap with all of read 2's aligned bases compared (nearly always they do).
-#[inline(always)]
+/// The per-candidate reference of [`short_inserts_may_agree`].
+#[cfg(test)]
 fn adapters_may_agree(
     m1: &Mate<'_>,
     m2: &Mate<'_>,
@@ -646,6 +649,102 @@ fn adapters_may_agree(
         }
     }
     mm <= 2 + cmp / 4
+}
+
+/// [`adapters_may_agree`] for the sixteen candidates `k0..k0 + 16` at once (bit `s` for
+/// `k0 + s`), all with `k0 + 15 < f1 + f2 + SCREEN` (where both reads, at least SCREEN long,
+/// overlap by `k - f1 - f2` bases, or not at all).
+///
+/// Each adapter is counted for all sixteen placements in one pass ([`Adapter::add_counts16`]);
+/// read 2's only when some candidate passes read 1's early bound, as in the reference. Where
+/// read 2's adapter is counted, the full cap alone decides: a candidate failing read 1's bound
+/// fails it too (read 2's compared bases are at most its aligned ones, its mismatches at least
+/// 0). Candidates whose counts reach past the 64 bases of [`Codes`], or whose overlap may stand
+/// alone, pass.
+#[inline(always)]
+fn short_inserts_may_agree(
+    m1: &Mate<'_>,
+    m2: &Mate<'_>,
+    (c1, c2): (Option<&Codes>, Option<&Codes>),
+    k0: usize,
+    p: &OverlapParams,
+) -> u32 {
+    let base = m1.front + m2.front;
+    // Lanes of candidates at least x.
+    let from = |x: usize| match x.checked_sub(k0) {
+        None | Some(0) => 0xFFFF_u32,
+        Some(d) if d >= 16 => 0,
+        Some(d) => 0xFFFF << d & 0xFFFF,
+    };
+    // Overlaps long enough to stand alone (an overlap of 0 is "at least 0").
+    let mut pass = if p.overlap_len_require == 0 {
+        0xFFFF
+    } else {
+        from(base + p.overlap_len_require)
+    };
+    // The overlap of each candidate, k - f1 - f2 or 0 (below 32), as the compared bases the
+    // counts start from. (Byte lanes, so the loops below vectorize.)
+    let (up, down) = if k0 >= base {
+        ((k0 - base) as u8, 0)
+    } else {
+        (0, (base - k0).min(255) as u8)
+    };
+    let mut cmp: [u8; 16] = std::array::from_fn(|s| (s as u8 + up).saturating_sub(down));
+    let mut miss = [0u8; 16];
+    let ad2 = match (m2.adapter, c2) {
+        (Some(a), Some(c)) => Some((a, c, k0 - m2.front)),
+        _ => None,
+    };
+    if let Some((a, c, at0)) = ad2 {
+        pass |= c.outside16(a.len(), at0);
+    }
+    if let (Some(a), Some(c)) = (m1.adapter, c1) {
+        let at0 = k0 - m1.front;
+        pass |= c.outside16(a.len(), at0);
+        a.add_counts16(c, at0, (&mut cmp, &mut miss));
+        if let Some((a, c, at0)) = ad2 {
+            // Read 1's early bound, read 2's aligned bases, min(adapter, read - at), counted as
+            // compared (lanes past the read's end are outside; 64 bounds every other lane).
+            let left = (c.len().saturating_sub(at0)).min(255) as u8;
+            let a_len = a.len().min(64) as u8;
+            let upper: [u8; 16] =
+                std::array::from_fn(|s| cmp[s] + left.saturating_sub(s as u8).min(a_len));
+            if within_cap16(&miss, &upper) & !pass == 0 {
+                return pass;
+            }
+        }
+    }
+    if let Some((a, c, at0)) = ad2 {
+        a.add_counts16(c, at0, (&mut cmp, &mut miss));
+    }
+    pass | within_cap16(&miss, &cmp)
+}
+
+/// Lanes `s < 16` where `miss[s] <= 2 + compared[s] / 4`: the loose cap of the pair scores.
+#[cfg(target_arch = "x86_64")]
+#[inline(always)]
+#[allow(unsafe_code)] // measured hot spot: the short-insert pre-check of the pair analysis
+fn within_cap16(miss: &[u8; 16], compared: &[u8; 16]) -> u32 {
+    use std::arch::x86_64::{
+        __m128i, _mm_add_epi8, _mm_and_si128, _mm_cmpeq_epi8, _mm_loadu_si128, _mm_max_epu8,
+        _mm_movemask_epi8, _mm_set1_epi8, _mm_srli_epi16,
+    };
+    // SAFETY: SSE2 is part of the x86_64 baseline; both loads read exactly a 16-byte array.
+    unsafe {
+        let ld = |a: &[u8; 16]| _mm_loadu_si128(a.as_ptr().cast::<__m128i>());
+        // compared / 4 per byte: a 16-bit shift, then the bits shifted in from the next byte
+        // cleared.
+        let quarter = _mm_and_si128(_mm_srli_epi16::<2>(ld(compared)), _mm_set1_epi8(0x3F));
+        let cap = _mm_add_epi8(quarter, _mm_set1_epi8(2));
+        let ok = _mm_cmpeq_epi8(_mm_max_epu8(ld(miss), cap), cap);
+        _mm_movemask_epi8(ok) as u32
+    }
+}
+
+/// Portable [`within_cap16`].
+#[cfg(not(target_arch = "x86_64"))]
+fn within_cap16(miss: &[u8; 16], compared: &[u8; 16]) -> u32 {
+    (0..16).fold(0, |m, s| m | u32::from(miss[s] <= 2 + compared[s] / 4) << s)
 }
 
 /// Finds the most likely insert length of a pair, or `None` when no candidate is supported.
@@ -754,12 +853,19 @@ fn analyze_body<const FAST: bool>(
     // (only worth scoring when an adapter can add evidence or such short overlaps may count).
     let base = f1 + f2;
     if m1.adapter.is_some() || m2.adapter.is_some() || p.overlap_len_require < SCREEN {
-        let windows = (Window::new(m1.seq), Window::new(m2.seq));
+        let codes = |m: &Mate<'_>| m.adapter.map(|_| Codes::new(m.seq));
+        let (c1, c2) = (codes(m1), codes(m2));
         // (Plain loops: iterator adaptors here were left out of line, without POPCNT.)
-        for k in kmin..(base + SCREEN).min(kmax + 1) {
-            if adapters_may_agree(m1, m2, &windows, k, p) {
-                consider(k);
+        let end = (base + SCREEN).min(kmax + 1);
+        let mut k0 = kmin;
+        while k0 < end {
+            let mut lanes = short_inserts_may_agree(m1, m2, (c1.as_ref(), c2.as_ref()), k0, p)
+                & ((1u32 << (end - k0).min(16)) - 1);
+            while lanes != 0 {
+                consider(k0 + lanes.trailing_zeros() as usize);
+                lanes &= lanes - 1;
             }
+            k0 += 16;
         }
         // ... and (for reads shorter than overlap_len_require) the longest ones.
         for k in (base + l1 + l2 + 1 - SCREEN).max(kmin)..=kmax {

@@ -18,9 +18,22 @@ pub(super) const WIDTH: usize = 64;
 pub(super) struct AdapterBits {
     by_base: [u64; 4],
     /// Positions that are not `N` (an `N` in the adapter is not compared).
+    #[cfg(test)]
     compared: u64,
     /// `floor(n * rate)` for n = 0..=64.
     allowed: Vec<u8>,
+    /// Per position j < 64, sixteen copies each of: the read codes compared there (all four
+    /// letters, none at `N`) and the read codes that mismatch there, for [`Codes::add_counts16`].
+    lanes: Vec<Lanes>,
+}
+
+/// Sixteen copies of an adapter position's compared and mismatching read codes, aligned so the
+/// counting loop reads them as memory operands.
+#[derive(Clone, Debug)]
+#[repr(C, align(16))]
+pub(super) struct Lanes {
+    compared: [u8; 16],
+    mismatched: [u8; 16],
 }
 
 impl AdapterBits {
@@ -32,6 +45,7 @@ impl AdapterBits {
                 *set |= u64::from((m >> c) & 1) << j;
             }
         }
+        #[cfg(test)]
         let compared = masks
             .iter()
             .take(WIDTH)
@@ -40,10 +54,23 @@ impl AdapterBits {
         let allowed = (0..=WIDTH)
             .map(|n| ((n as f64 * rate + 1e-9) as usize).min(255) as u8)
             .collect();
+        let lanes = masks
+            .iter()
+            .take(WIDTH)
+            .map(|&m| {
+                let (cmp, miss) = if m == 15 { (0, 0) } else { (15, 15 & !m) };
+                Lanes {
+                    compared: [cmp; 16],
+                    mismatched: [miss; 16],
+                }
+            })
+            .collect();
         AdapterBits {
             by_base,
+            #[cfg(test)]
             compared,
             allowed,
+            lanes,
         }
     }
 }
@@ -118,12 +145,15 @@ fn first_hit_body(
     None
 }
 
-/// A read's first ≤ 64 bases as bit sets, to count an adapter's mismatches at any start.
+/// A read's first ≤ 64 bases as bit sets, to count an adapter's mismatches at any start (the
+/// reference of [`Codes::add_counts16`]).
+#[cfg(test)]
 pub(crate) struct Window {
     by_base: [u64; 4],
     len: usize,
 }
 
+#[cfg(test)]
 impl Window {
     /// The bit sets of `seq[..64]`.
     pub(crate) fn new(seq: &[u8]) -> Self {
@@ -160,6 +190,128 @@ impl Window {
         }
         let valid = letter & a.compared & (u64::MAX >> (WIDTH - n));
         Some((valid.count_ones(), (valid & !hit).count_ones()))
+    }
+}
+
+/// Bytes of [`Codes`]: 64 read bases, then zeros for sixteen placements from any start ≤ 64 of
+/// up to 64 adapter bases.
+const CODES_LEN: usize = 2 * WIDTH + 16;
+
+/// A read's first ≤ 64 bases as base codes (A 1, C 2, G 4, T/U 8, either case; 0 for anything
+/// else), zero-padded: sixteen adapter placements are counted at once, one byte lane each.
+pub(crate) struct Codes {
+    codes: [u8; CODES_LEN],
+    len: usize,
+}
+
+impl Codes {
+    /// The codes of `seq[..64]`.
+    #[inline(always)]
+    pub(crate) fn new(seq: &[u8]) -> Self {
+        let mut codes = [0u8; CODES_LEN];
+        // Compares, not a table, so the loop vectorizes.
+        for (d, &b) in codes.iter_mut().zip(seq.iter().take(WIDTH)) {
+            let u = b | 0x20;
+            *d = u8::from(u == b'a')
+                | u8::from(u == b'c') << 1
+                | u8::from(u == b'g') << 2
+                | u8::from(u == b't' || u == b'u') << 3;
+        }
+        Codes {
+            codes,
+            len: seq.len(),
+        }
+    }
+
+    /// Bases in the read.
+    #[inline(always)]
+    pub(crate) fn len(&self) -> usize {
+        self.len
+    }
+
+    /// Lanes `s < 16` where the counts of an adapter of `a_len` bases placed at read position
+    /// `at0 + s` are not known from the first 64 bases: it starts past the read's end, or its
+    /// `min(adapter, read - at)` aligned bases reach past base 64.
+    #[inline(always)]
+    pub(crate) fn outside16(&self, a_len: usize, at0: usize) -> u32 {
+        // Lanes whose placement is at least x.
+        let from = |x: usize| match x.checked_sub(at0) {
+            None | Some(0) => 0xFFFF,
+            Some(d) if d >= 16 => 0,
+            Some(d) => 0xFFFF << d & 0xFFFF,
+        };
+        let mut out = from(self.len + 1);
+        if self.len > WIDTH {
+            // Inside the read, the aligned bases end at min(at + a_len, len) > 64.
+            out |= from((WIDTH + 1).saturating_sub(a_len)) & !from(self.len);
+        }
+        out
+    }
+
+    /// Adds to `cmp` and `miss`, lane `s < 16`, the (compared, mismatched) bases of the adapter
+    /// `a` placed at read position `at0 + s`, as [`Window::count`] counts them; exact in the
+    /// lanes outside [`Codes::outside16`]. One pass over the adapter's first 64 bases, sixteen
+    /// placements per vector operation.
+    #[inline(always)]
+    pub(super) fn add_counts16(
+        &self,
+        a: &AdapterBits,
+        at0: usize,
+        (cmp, miss): (&mut [u8; 16], &mut [u8; 16]),
+    ) {
+        // Placements from 64 on count nothing inside the window (their bytes are zeros).
+        let codes = &self.codes[at0.min(WIDTH)..];
+        add_counts16(codes, &a.lanes, (cmp, miss));
+    }
+}
+
+/// The body of [`Codes::add_counts16`]: for each adapter position j, the sixteen codes from
+/// `codes[j]` are ANDed with j's compared and mismatching codes; each non-zero lane counts 1
+/// (the zero lanes are counted, and subtracted from the positions at the end).
+#[cfg(target_arch = "x86_64")]
+#[inline(always)]
+#[allow(unsafe_code)] // measured hot spot: the short-insert pre-check of the pair analysis
+fn add_counts16(codes: &[u8], lanes: &[Lanes], (cmp, miss): (&mut [u8; 16], &mut [u8; 16])) {
+    use std::arch::x86_64::{
+        __m128i, _mm_add_epi8, _mm_and_si128, _mm_cmpeq_epi8, _mm_load_si128, _mm_loadu_si128,
+        _mm_set1_epi8, _mm_setzero_si128, _mm_storeu_si128, _mm_sub_epi8,
+    };
+    let lanes = &lanes[..lanes.len().min(WIDTH)];
+    let codes = &codes[..lanes.len() + 15];
+    // SAFETY: SSE2 is part of the x86_64 baseline; the load for position j reads bytes
+    // j..j + 16 of `codes`, which holds lanes.len() + 15 bytes (sliced above: the caller's
+    // start is at most 64 and lanes.len() at most 64, inside CODES_LEN); the aligned loads read
+    // the 16-byte-aligned arrays of a `Lanes`; all other loads and stores touch exactly
+    // sixteen-byte arrays.
+    unsafe {
+        let zero = _mm_setzero_si128();
+        let (mut zc, mut zm) = (zero, zero);
+        for (j, l) in lanes.iter().enumerate() {
+            let v = _mm_loadu_si128(codes.as_ptr().add(j).cast::<__m128i>());
+            let c = _mm_load_si128(l.compared.as_ptr().cast::<__m128i>());
+            let m = _mm_load_si128(l.mismatched.as_ptr().cast::<__m128i>());
+            zc = _mm_sub_epi8(zc, _mm_cmpeq_epi8(_mm_and_si128(v, c), zero));
+            zm = _mm_sub_epi8(zm, _mm_cmpeq_epi8(_mm_and_si128(v, m), zero));
+        }
+        // At most 64 positions: the byte counts do not wrap.
+        let n = _mm_set1_epi8(lanes.len() as i8);
+        let ld = |a: &[u8; 16]| _mm_loadu_si128(a.as_ptr().cast::<__m128i>());
+        let c = _mm_add_epi8(ld(cmp), _mm_sub_epi8(n, zc));
+        let m = _mm_add_epi8(ld(miss), _mm_sub_epi8(n, zm));
+        _mm_storeu_si128(cmp.as_mut_ptr().cast::<__m128i>(), c);
+        _mm_storeu_si128(miss.as_mut_ptr().cast::<__m128i>(), m);
+    }
+}
+
+/// Portable [`add_counts16`].
+#[cfg(not(target_arch = "x86_64"))]
+fn add_counts16(codes: &[u8], lanes: &[Lanes], (cmp, miss): (&mut [u8; 16], &mut [u8; 16])) {
+    for (j, l) in lanes.iter().take(WIDTH).enumerate() {
+        for s in 0..16 {
+            let v = codes[j + s];
+            cmp[s] += u8::from(v & l.compared[s] != 0);
+            miss[s] += u8::from(v & l.mismatched[s] != 0);
+        }
     }
 }
 

@@ -523,3 +523,156 @@ fn screen32_equals_two_screen16() {
         }
     }
 }
+
+/// A random adapter: a preset, or random bases with `N` and IUPAC codes, up to 80 long (past
+/// the 64 bases the counts see).
+fn random_adapter(next: &mut impl FnMut(u64) -> u64) -> Adapter {
+    let seq: Vec<u8> = match next(4) {
+        0 => b"AGATCGGAAGAGCACACGTCTGAACTCCAGTCA".to_vec(),
+        1 => b"AAGTCGGATCGTAGCCATGTCGTTCTGTGAGCCAAGGAGTTG".to_vec(),
+        _ => (0..1 + next(80))
+            .map(|_| b"ACGTACGTACGTNRYKMSWBDHVU"[next(24) as usize])
+            .collect(),
+    };
+    Adapter::new(&seq, 0.1).expect("adapter")
+}
+
+/// A random read of `len` bases: a fragment then `adapter` (or junk), with errors, `N`s,
+/// lowercase, `U` and other bytes.
+fn random_read(
+    next: &mut impl FnMut(u64) -> u64,
+    frag: &[u8],
+    adapter: &[u8],
+    len: usize,
+) -> Vec<u8> {
+    let mut r: Vec<u8> = if next(4) == 0 {
+        (0..len).map(|_| b"ACGT"[next(4) as usize]).collect()
+    } else {
+        frag.iter().chain(adapter).copied().take(len).collect()
+    };
+    r.resize(len, b"ACGT"[next(4) as usize]);
+    for _ in 0..next(8).min(len as u64) {
+        let i = next(len as u64) as usize;
+        r[i] = b"ACGTNacgtnuUR.\0"[next(15) as usize];
+    }
+    r
+}
+
+/// Random qualities: binned (NovaSeq-like) or full resolution.
+fn random_quals(next: &mut impl FnMut(u64) -> u64, len: usize) -> Vec<u8> {
+    let binned = next(2) == 0;
+    (0..len)
+        .map(|_| {
+            if binned {
+                b"#,:F"[next(4) as usize]
+            } else {
+                33 + next(42) as u8
+            }
+        })
+        .collect()
+}
+
+/// The sixteen-placement counts equal the per-placement bit-set counts wherever those are
+/// known, and the lanes left out are exactly the unknown ones: reads of 0 to 100 bases,
+/// adapters up to 80 bases with `N` and IUPAC codes, starts up to 80.
+#[test]
+fn counts16_equal_per_placement_counts() {
+    let mut next = xorshift(0xD1B5_4A32_D192_ED03);
+    for case in 0..20000 {
+        let a = random_adapter(&mut next);
+        let len = next(101) as usize;
+        let read = random_read(&mut next, &[], a.seq(), len);
+        let (codes, window) = (Codes::new(&read), Window::new(&read));
+        let at0 = next(81) as usize;
+        // Start from non-zero counts: the lanes must be added to.
+        let (mut cmp, mut miss) = ([3u8; 16], [5u8; 16]);
+        a.add_counts16(&codes, at0, (&mut cmp, &mut miss));
+        let outside = codes.outside16(a.len(), at0);
+        for s in 0..16 {
+            let want = a.count_at(&window, at0 + s);
+            assert_eq!(
+                outside >> s & 1 == 1,
+                want.is_none(),
+                "case {case} lane {s}"
+            );
+            if let Some((c, x)) = want {
+                let got = (u32::from(cmp[s]) - 3, u32::from(miss[s]) - 5);
+                assert_eq!(got, (c, x), "case {case} lane {s}");
+            }
+        }
+    }
+}
+
+/// The short-insert candidates that reach scoring are the same with the sixteen-lane check as
+/// with the per-candidate reference, and the analysis equals scoring every candidate: random
+/// and adapter-bearing reads of 16 to 160 bases, fronts up to 40 (several chunks of sixteen),
+/// one, both or neither mate with an adapter, overlap requirements down to 0.
+#[test]
+fn short_insert_lanes_equal_the_per_candidate_check() {
+    let mut next = xorshift(0x94D0_49BB_1331_11EB);
+    let w = Weights::new();
+    let mut work = Vec::new();
+    let (mut passed, mut refused) = (0, 0);
+    for case in 0..6000 {
+        let (a1, a2) = (random_adapter(&mut next), random_adapter(&mut next));
+        let frag: Vec<u8> = (0..next(40)).map(|_| b"ACGT"[next(4) as usize]).collect();
+        let rc: Vec<u8> = frag
+            .iter()
+            .rev()
+            .map(|&b| super::super::tables::complement(b))
+            .collect();
+        let lens = [16, 17, 30, 63, 64, 65, 100, 160];
+        let (l1, l2) = (lens[next(8) as usize], lens[next(8) as usize]);
+        let (r1, r2) = (
+            random_read(&mut next, &frag, a1.seq(), l1),
+            random_read(&mut next, &rc, a2.seq(), l2),
+        );
+        let (q1, q2) = (random_quals(&mut next, l1), random_quals(&mut next, l2));
+        let front = |next: &mut dyn FnMut(u64) -> u64| [0, 0, 1, 3, 17, 40][next(6) as usize];
+        let which = next(4);
+        let m1 = Mate {
+            seq: &r1,
+            qual: &q1,
+            front: front(&mut next),
+            adapter: (which & 1 == 0).then_some(&a1),
+        };
+        let m2 = Mate {
+            seq: &r2,
+            qual: &q2,
+            front: front(&mut next),
+            adapter: (which & 2 == 0).then_some(&a2),
+        };
+        let p = OverlapParams {
+            overlap_len_require: [30, 30, 10, 3, 0][next(5) as usize],
+            ..OverlapParams::default()
+        };
+        let base = m1.front + m2.front;
+        let kmin = m1.front.max(m2.front);
+        let end = base + SCREEN;
+        let codes = |m: &Mate<'_>| m.adapter.map(|_| Codes::new(m.seq));
+        let (c1, c2) = (codes(&m1), codes(&m2));
+        let windows = (Window::new(&r1), Window::new(&r2));
+        let mut k0 = kmin;
+        while k0 < end {
+            let lanes = short_inserts_may_agree(&m1, &m2, (c1.as_ref(), c2.as_ref()), k0, &p);
+            for k in k0..(k0 + 16).min(end) {
+                let want = adapters_may_agree(&m1, &m2, &windows, k, &p);
+                assert_eq!(lanes >> (k - k0) & 1 == 1, want, "case {case} k {k}");
+                if want { passed += 1 } else { refused += 1 }
+            }
+            k0 += 16;
+        }
+        if case % 4 == 0 {
+            assert_eq!(
+                analyze(&m1, &m2, &p, &w, &mut work),
+                exhaustive(&m1, &m2, &p, &w),
+                "case {case}"
+            );
+        }
+    }
+    // Both outcomes must occur often, or the comparison proves little.
+    assert!(
+        passed > 5000 && refused > 5000,
+        "passed {passed} refused {refused}"
+    );
+}
