@@ -84,6 +84,7 @@ fn for_each_window_at_least(
     min: u8,
     mut f: impl FnMut(usize),
 ) {
+    #[cfg_attr(not(target_arch = "x86_64"), allow(unused_mut))]
     let mut from = 0;
     #[cfg(target_arch = "x86_64")]
     if std::arch::is_x86_feature_detected!("avx2") {

@@ -91,6 +91,7 @@ pub(crate) struct Weights {
     /// The match weights as bytes for 16-lane table lookups: character `c` weighs
     /// `match_lut[min(c - 33, 47)]` (0 below `!`). `None` unless that equals `by_char[c]` for
     /// every character and the weight of character 0 (an uncompared lane) is 0.
+    #[cfg_attr(not(target_arch = "x86_64"), allow(dead_code))]
     pub match_lut: Option<[u8; 48]>,
 }
 
