@@ -8,7 +8,7 @@ const MAX_MISMATCH: usize = 5;
 ///
 /// fastp walks from the 3' end base by base; here each 64 bases become one bit mask of the
 /// non-matching ones and only the positions where the walk can stop are visited (see
-/// [`stop_in_window`]). Reads shorter than 64 bases are walked base by base.
+/// `stop_in_window`). Reads shorter than 64 bases are walked base by base.
 #[inline]
 pub fn poly_tail(seq: &[u8], base: u8, min_len: usize) -> usize {
     let l = seq.len();
