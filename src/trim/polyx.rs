@@ -155,27 +155,9 @@ pub fn poly_x(seq: &[u8], min_len: usize) -> usize {
 mod tests {
     use super::*;
 
-    /// fastp's walk, base by base (the form before the bit mask).
+    /// fastp's walk, base by base (the form before the bit mask; still the path of short reads).
     fn poly_tail_per_base(seq: &[u8], base: u8, min_len: usize) -> usize {
-        let l = seq.len();
-        let min_len = min_len.max(1);
-        let mut mismatch = 0;
-        let mut first = l; // index of the 5'-most matching base seen
-        let mut i = 0;
-        while i < l {
-            let b = seq[l - 1 - i];
-            if b.to_ascii_uppercase() != base {
-                mismatch += 1;
-            } else {
-                first = l - 1 - i;
-            }
-            let allowed = (i + 1) / ALLOW_ONE_MISMATCH_EACH;
-            if mismatch > MAX_MISMATCH || (mismatch > allowed && i + 1 >= min_len) {
-                break;
-            }
-            i += 1;
-        }
-        if i >= min_len { l - first } else { 0 }
+        walk(seq, base, min_len.max(1))
     }
 
     /// The bit-mask form equals the walk on random tails (runs with sparse or clustered
