@@ -362,24 +362,30 @@ impl ReadStats {
         }
     }
 
+    /// Sets each spilled cell to `op(cell, other's count)` over the cycles `other` uses, a
+    /// row's run of a block at a time (room for them must already exist: [`ReadStats::grow`]).
+    fn combine(&mut self, other: &Self, op: fn(u64, u64) -> u64) {
+        for block in 0..other.used.div_ceil(BLOCK) {
+            let len = (other.used - block * BLOCK).min(BLOCK);
+            for r in 0..ROWS {
+                let i = cell(r, block * BLOCK);
+                for (c, n) in self.counts[i..i + len]
+                    .iter_mut()
+                    .zip(other.run(r, block, len))
+                {
+                    *c = op(*c, n);
+                }
+            }
+        }
+    }
+
     /// `base + added - removed`, exactly (every removed count was counted in `base`).
     pub fn derive(base: &Self, added: &Self, removed: &Self) -> Self {
         let mut out = base.clone();
         out.merge(added); // leaves no 16-bit counts behind
         out.reads = out.reads.wrapping_sub(removed.reads);
         out.grow(removed.used);
-        for block in 0..removed.used.div_ceil(BLOCK) {
-            let len = (removed.used - block * BLOCK).min(BLOCK);
-            for r in 0..ROWS {
-                let i = cell(r, block * BLOCK);
-                for (c, n) in out.counts[i..i + len]
-                    .iter_mut()
-                    .zip(removed.run(r, block, len))
-                {
-                    *c = c.wrapping_sub(n);
-                }
-            }
-        }
+        out.combine(removed, u64::wrapping_sub);
         for (a, b) in out.tail.iter_mut().zip(&removed.tail) {
             *a = a.wrapping_sub(*b);
         }
@@ -407,18 +413,7 @@ impl ReadStats {
         self.grow(other.used);
         self.spill();
         self.used = self.used.max(other.used);
-        for block in 0..other.used.div_ceil(BLOCK) {
-            let len = (other.used - block * BLOCK).min(BLOCK);
-            for r in 0..ROWS {
-                let i = cell(r, block * BLOCK);
-                for (c, n) in self.counts[i..i + len]
-                    .iter_mut()
-                    .zip(other.run(r, block, len))
-                {
-                    *c = c.wrapping_add(n);
-                }
-            }
-        }
+        self.combine(other, u64::wrapping_add);
         if !other.tail.is_empty() {
             if self.tail.is_empty() {
                 self.tail = vec![0; ROWS];

@@ -195,9 +195,19 @@ impl<'a> Seen<'a> {
             Batch::Single(c) | Batch::Paired(c, _) => (c, 1),
             Batch::Interleaved(c) => (c, 2),
         };
-        let n = if keep { c.len() } else { 0 };
+        // Reads per mate: half the records of an interleaved chunk.
+        let n = if keep {
+            c.len().div_ceil(stride as usize)
+        } else {
+            0
+        };
+        let n2 = if matches!(batch, Batch::Single(_)) {
+            0
+        } else {
+            n
+        };
         Self {
-            reads: [Vec::with_capacity(n), Vec::with_capacity(n)],
+            reads: [Vec::with_capacity(n), Vec::with_capacity(n2)],
             first: c.first_record(),
             stride,
             keep,

@@ -22,19 +22,9 @@ const BASES: [u8; 4] = *b"ACGT";
 
 /// [`nibble_table`] of [`BASES`] (their low four bits differ: 1, 3, 7, 4).
 #[cfg(target_arch = "x86_64")]
-pub(super) const BASE_TABLE: [u8; 16] = {
-    let mut t = [0u8; 16];
-    let mut n = 0;
-    while n < 16 {
-        t[n] = n as u8 ^ 1;
-        n += 1;
-    }
-    let mut i = 0;
-    while i < BASES.len() {
-        t[(BASES[i] & 15) as usize] = BASES[i];
-        i += 1;
-    }
-    t
+pub(super) const BASE_TABLE: [u8; 16] = match nibble_table(&BASES) {
+    Some(t) => t,
+    None => panic!("A, C, G and T must differ in their low four bits"),
 };
 
 /// Quality values (Phred+33 bytes) of a binned run, `[0]` the most frequent; unused slots
@@ -78,14 +68,25 @@ pub(super) fn learn(reads: &[(&[u8], &[u8])]) -> Option<QualDict> {
 /// A byte-shuffle table that maps each nonzero byte of `bytes` to itself by its low four bits,
 /// and the other indices `n` to `n ^ 1` (no byte with low bits `n` equals it): `table[b & 15]
 /// == b` exactly for those bytes. `None` if two of them share their low four bits.
-pub(super) fn nibble_table(bytes: &[u8]) -> Option<[u8; 16]> {
-    let mut table: [u8; 16] = std::array::from_fn(|n| n as u8 ^ 1);
-    for &b in bytes.iter().filter(|&&b| b != 0) {
-        let n = usize::from(b & 15);
-        if table[n] & 15 == b & 15 && table[n] != b {
-            return None;
+pub(super) const fn nibble_table(bytes: &[u8]) -> Option<[u8; 16]> {
+    let mut table = [0u8; 16];
+    let mut n = 0;
+    while n < 16 {
+        table[n] = n as u8 ^ 1;
+        n += 1;
+    }
+    // (`while` loops: a `const fn`, so that [`BASE_TABLE`] is this table of the four bases.)
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        let n = (b & 15) as usize;
+        if b != 0 {
+            if table[n] & 15 == b & 15 && table[n] != b {
+                return None;
+            }
+            table[n] = b;
         }
-        table[n] = b;
+        i += 1;
     }
     Some(table)
 }

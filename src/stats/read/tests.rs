@@ -136,6 +136,28 @@ proptest! {
     }
 }
 
+/// A defect: (read, position, in the bases or the qualities, byte).
+type Defect = (usize, usize, bool, u8);
+
+/// Plants `defects` in reads after the first 64 (from which the dictionary is learned): an N or
+/// another byte among the bases, or a quality outside the dictionary (empty reads are left).
+fn plant(reads: &mut [(Vec<u8>, Vec<u8>)], defects: Vec<Defect>) {
+    for (r, p, in_seq, byte) in defects {
+        if reads.len() > 64 {
+            let at = 64 + r % (reads.len() - 64);
+            let (s, q) = &mut reads[at];
+            if !s.is_empty() {
+                let p = p % s.len();
+                if in_seq {
+                    s[p] = if byte % 2 == 0 { b'N' } else { byte };
+                } else {
+                    q[p] = 33 + byte % 60;
+                }
+            }
+        }
+    }
+}
+
 /// A binned run: qualities from a dictionary of one to four values, lengths mostly equal (as
 /// sequencers write them) but not always; after the first 64 reads (from which the dictionary
 /// is learned), up to 30 defects: an N, another byte, or a quality outside the dictionary.
@@ -161,20 +183,7 @@ fn binned_run() -> impl Strategy<Value = Vec<(Vec<u8>, Vec<u8>)>> {
             proptest::collection::vec(defect, 0..30),
         )
             .prop_map(|(mut reads, defects)| {
-                for (r, p, in_seq, byte) in defects {
-                    if reads.len() > 64 {
-                        let at = 64 + r % (reads.len() - 64);
-                        let (s, q) = &mut reads[at];
-                        if !s.is_empty() {
-                            let p = p % s.len();
-                            if in_seq {
-                                s[p] = if byte % 2 == 0 { b'N' } else { byte };
-                            } else {
-                                q[p] = 33 + byte % 60;
-                            }
-                        }
-                    }
-                }
+                plant(&mut reads, defects);
                 reads
             })
     })
@@ -266,18 +275,7 @@ fn equal_length_run() -> impl Strategy<Value = Vec<(Vec<u8>, Vec<u8>)>> {
             proptest::collection::vec(defect, 0..60),
         )
             .prop_map(|(mut reads, defects)| {
-                for (r, p, in_seq, byte) in defects {
-                    if reads.len() > 64 && !reads[64].0.is_empty() {
-                        let at = 64 + r % (reads.len() - 64);
-                        let (s, q) = &mut reads[at];
-                        let p = p % s.len();
-                        if in_seq {
-                            s[p] = if byte % 2 == 0 { b'N' } else { byte };
-                        } else {
-                            q[p] = 33 + byte % 60;
-                        }
-                    }
-                }
+                plant(&mut reads, defects);
                 reads
             })
     })
