@@ -45,13 +45,50 @@ impl OutputSet {
 
     /// Writes `bytes` to a new temporary file for `path` and adds it to the set.
     pub fn add_bytes(&mut self, path: &Path, bytes: &[u8]) -> Result<(), IoError> {
-        let mut f = AtomicFile::create(path)?;
-        std::io::Write::write_all(&mut f, bytes).map_err(|source| IoError::File {
-            path: path.to_path_buf(),
-            action: "write",
-            source,
-        })?;
-        self.add(f)
+        self.staged.push(write_synced(path, bytes)?);
+        Ok(())
+    }
+
+    /// Like [`OutputSet::add_bytes`] for several files at once, written and synced side by side
+    /// (one thread each) and added in the order given. On failure none of them is added, and
+    /// the first error in that order is returned.
+    pub fn add_all_bytes(&mut self, files: &[(&Path, &[u8])]) -> Result<(), IoError> {
+        let written: Vec<Result<Staged, IoError>> = std::thread::scope(|scope| {
+            let handles: Vec<_> = files
+                .iter()
+                .map(|&(path, bytes)| scope.spawn(move || write_synced(path, bytes)))
+                .collect();
+            handles
+                .into_iter()
+                .zip(files)
+                .map(|(h, (path, _))| {
+                    h.join().unwrap_or_else(|_| {
+                        Err(IoError::File {
+                            path: path.to_path_buf(),
+                            action: "write",
+                            source: std::io::Error::other("the writing thread stopped"),
+                        })
+                    })
+                })
+                .collect()
+        });
+        let mut staged = Vec::with_capacity(written.len());
+        let mut first_err = None;
+        for w in written {
+            match w {
+                Ok(s) => staged.push(s),
+                Err(e) => {
+                    first_err.get_or_insert(e);
+                }
+            }
+        }
+        if let Some(e) = first_err {
+            // The complete ones go too (on drop): nothing of this call stays behind.
+            drop(OutputSet { staged });
+            return Err(e);
+        }
+        self.staged.append(&mut staged);
+        Ok(())
     }
 
     /// Moves the files of `other` into this set (they are committed with it).
@@ -101,6 +138,17 @@ impl OutputSet {
         self.staged.clear();
         Ok(())
     }
+}
+
+/// `bytes` written to a new temporary file for `path`, synced.
+fn write_synced(path: &Path, bytes: &[u8]) -> Result<Staged, IoError> {
+    let mut f = AtomicFile::create(path)?;
+    std::io::Write::write_all(&mut f, bytes).map_err(|source| IoError::File {
+        path: path.to_path_buf(),
+        action: "write",
+        source,
+    })?;
+    f.finish()
 }
 
 impl Drop for OutputSet {

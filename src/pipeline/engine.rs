@@ -166,17 +166,32 @@ pub(super) fn execute(
             kind: crate::fastq::FastqErrorKind::Empty,
         }));
     }
-    let written = reorder.finish()?;
-    if let Some(total) = stats.as_deref_mut() {
-        for part in pool
+    // Every batch is processed: the workers' statistics are taken now, while the pool is idle,
+    // and merged on a thread of their own while the outputs' last blocks are compressed,
+    // written and synced.
+    let parts: Vec<Box<crate::stats::RunStats>> = match stats {
+        Some(_) => pool
             .broadcast(|_| worker::take_stats())
             .into_iter()
             .flatten()
-        {
-            total.merge(&part);
+            .collect(),
+        None => Vec::new(),
+    };
+    let written = std::thread::scope(|scope| {
+        let merging = stats.as_deref_mut().map(|total| {
+            scope.spawn(move || {
+                for part in &parts {
+                    total.merge(part);
+                }
+                total.finish_after();
+            })
+        });
+        let written = reorder.finish();
+        match merging.map(|h| h.join()) {
+            Some(Err(_)) => Err(Error::Internal("statistics merge stopped".into())),
+            _ => written,
         }
-        total.finish_after();
-    }
+    })?;
     let counts = written.counts;
     let inputs_summary = in_paths
         .iter()

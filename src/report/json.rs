@@ -12,7 +12,7 @@ use serde::ser::SerializeMap;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use crate::filter::Reason;
-use crate::stats::{ReadStats, RunStats, base_index};
+use crate::stats::{Cycle, ReadStats, RunStats, base_index};
 
 /// Adapter sequences listed by name in `readN_adapter_counts`; the rest are summed in `others`.
 pub const ADAPTER_LIST_MAX: usize = 50;
@@ -388,9 +388,8 @@ fn ratio(a: u64, b: u64) -> f64 {
     }
 }
 
-fn read_report(s: &ReadStats, overrep: Vec<(String, u64)>) -> ReadReport {
+fn read_report(s: &ReadStats, cycles: &[Cycle], overrep: Vec<(String, u64)>) -> ReadReport {
     let t = s.totals();
-    let cycles = s.cycles();
     let n = cycles.len().min(t.max_len);
     let mut q = QualityCurves {
         A: Vec::with_capacity(n),
@@ -495,10 +494,9 @@ fn snake(reason: Reason) -> String {
     s
 }
 
-fn mate_stage(s: &ReadStats, mate: u8, stage: &str) -> MateStage {
+fn mate_stage(s: &ReadStats, cycles: &[Cycle], mate: u8, stage: &str) -> MateStage {
     let t = s.totals();
-    let top = s
-        .cycles()
+    let top = cycles
         .iter()
         .filter_map(|c| c.qual_hist.iter().rposition(|&n| n > 0))
         .max()
@@ -513,11 +511,7 @@ fn mate_stage(s: &ReadStats, mate: u8, stage: &str) -> MateStage {
             .into_iter()
             .map(|(l, n)| [l as u64, n])
             .collect(),
-        quality_histogram: s
-            .cycles()
-            .iter()
-            .map(|c| c.qual_hist[..top].to_vec())
-            .collect(),
+        quality_histogram: cycles.iter().map(|c| c.qual_hist[..top].to_vec()).collect(),
     }
 }
 
@@ -533,10 +527,21 @@ pub fn build(stats: &RunStats, info: &RunInfo) -> FastpReport {
         let reads = stats.before[m].reads();
         stats.overrep.found(m, min_overrep(reads))
     };
-    let r1b = read_report(&stats.before[0], overrep(0));
-    let r2b = paired.then(|| read_report(&stats.before[1], overrep(1)));
-    let r1a = read_report(&stats.after[0], Vec::new());
-    let r2a = paired.then(|| read_report(&stats.after[1], Vec::new()));
+    // The per-cycle tables, once per mate and stage; read 2's beside read 1's.
+    let stage_cycles = |m: usize| [stats.before[m].cycles(), stats.after[m].cycles()];
+    let [[c1b, c1a], [c2b, c2a]] = std::thread::scope(|scope| {
+        let r2 = paired.then(|| scope.spawn(|| stage_cycles(1)));
+        let r1 = stage_cycles(0);
+        // A panic in the other thread is passed on as it is.
+        let r2 = r2.map_or_else(Default::default, |h| {
+            h.join().unwrap_or_else(|p| std::panic::resume_unwind(p))
+        });
+        [r1, r2]
+    });
+    let r1b = read_report(&stats.before[0], &c1b, overrep(0));
+    let r2b = paired.then(|| read_report(&stats.before[1], &c2b, overrep(1)));
+    let r1a = read_report(&stats.after[0], &c1a, Vec::new());
+    let r2a = paired.then(|| read_report(&stats.after[1], &c2a, Vec::new()));
     let sequencing = match &r2b {
         Some(r2) => format!(
             "paired end ({} cycles + {} cycles)",
@@ -578,15 +583,14 @@ pub fn build(stats: &RunStats, info: &RunInfo) -> FastpReport {
             .unwrap_or_else(|| String::from("unspecified"))
     };
     let mut reads = Vec::new();
+    let (before, after) = ([&c1b, &c2b], [&c1a, &c2a]);
     for &m in mates {
-        reads.push(mate_stage(
-            &stats.before[m],
-            m as u8 + 1,
-            "before_filtering",
-        ));
+        let stage = "before_filtering";
+        reads.push(mate_stage(&stats.before[m], before[m], m as u8 + 1, stage));
     }
     for &m in mates {
-        reads.push(mate_stage(&stats.after[m], m as u8 + 1, "after_filtering"));
+        let stage = "after_filtering";
+        reads.push(mate_stage(&stats.after[m], after[m], m as u8 + 1, stage));
     }
     FastpReport {
         summary: FastpSummary {

@@ -93,19 +93,16 @@ pub fn write(
     threads: usize,
     params: serde_json::Value,
 ) -> Result<(), panelprep::Error> {
-    let mut written = Vec::new();
+    // The report texts (JSON and HTML rendered side by side), then the manifest that lists
+    // their checksums; the files are written and synced side by side too.
+    let mut written: Vec<(PathBuf, Vec<u8>)> = Vec::new();
     if let Some(stats) = summary.stats.as_deref() {
         let info = RunInfo {
             overrep_sampling: panelprep::stats::OVERREP_SAMPLING,
             ..info.clone()
         };
         let rep = report::build(stats, &info);
-        if let Some(p) = &paths.json {
-            let text = rep.to_json_string();
-            set.add_bytes(p, text.as_bytes())?;
-            written.push((p.clone(), text.into_bytes()));
-        }
-        if let Some(p) = &paths.html {
+        let html = |p: &PathBuf| {
             let sample = summary
                 .inputs
                 .first()
@@ -117,11 +114,28 @@ pub fn write(
                 date: Some(&date),
                 ..Default::default()
             };
-            let text = report::html::render_page(&rep, None, &page);
-            set.add_bytes(p, text.as_bytes())?;
-            written.push((p.clone(), text.into_bytes()));
-        }
+            (p.clone(), report::html::render_page(&rep, None, &page))
+        };
+        let (json, html) = std::thread::scope(|scope| {
+            let json = paths
+                .json
+                .as_ref()
+                .map(|p| scope.spawn(|| (p.clone(), rep.to_json_string())));
+            let html = paths.html.as_ref().map(html);
+            let json = json.map(|h| {
+                h.join()
+                    .map_err(|_| panelprep::Error::Internal("the JSON report stopped".into()))
+            });
+            (json.transpose(), html)
+        });
+        written.extend(
+            json?
+                .into_iter()
+                .chain(html)
+                .map(|(p, t)| (p, t.into_bytes())),
+        );
     }
+    let mut manifest = None;
     if let Some(p) = &paths.manifest {
         let mut m = Manifest::new(start, SystemTime::now(), threads, params);
         for i in summary.inputs.iter().chain(&summary.umi_index) {
@@ -144,8 +158,14 @@ pub fn write(
             h.update(bytes);
             m.push(FileEntry::new(FileRole::Report, path, &h.finish(), None));
         }
-        set.add_bytes(p, m.to_json_string().as_bytes())?;
+        manifest = Some((p.clone(), m.to_json_string().into_bytes()));
     }
+    let files: Vec<(&Path, &[u8])> = written
+        .iter()
+        .chain(&manifest)
+        .map(|(p, b)| (p.as_path(), b.as_slice()))
+        .collect();
+    set.add_all_bytes(&files)?;
     Ok(())
 }
 
