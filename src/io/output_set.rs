@@ -254,6 +254,41 @@ mod tests {
     }
 
     #[test]
+    fn files_added_side_by_side_keep_their_order_or_are_all_removed() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let (a, b, m) = (
+            dir.path().join("a"),
+            dir.path().join("b"),
+            dir.path().join("m"),
+        );
+        let mut set = OutputSet::new();
+        set.add_bytes(&dir.path().join("first"), b"0")
+            .expect("first");
+        set.add_all_bytes(&[(&a, b"A"), (&b, b"BB"), (&m, b"M")])
+            .expect("three files");
+        let order: Vec<_> = set.paths().map(Path::to_path_buf).collect();
+        assert_eq!(order, vec![dir.path().join("first"), a.clone(), b, m]);
+        set.commit().expect("commit");
+        assert_eq!(names(dir.path()), vec!["a", "b", "first", "m"]);
+        assert_eq!(fs::read(&a).expect("a"), b"A");
+
+        // One file cannot be created: the error names it, and the others of the call are gone.
+        let dir = tempfile::tempdir().expect("tempdir");
+        let (x, bad, y) = (
+            dir.path().join("x"),
+            dir.path().join("missing").join("bad"),
+            dir.path().join("y"),
+        );
+        let mut set = OutputSet::new();
+        let e = set
+            .add_all_bytes(&[(&x, b"X"), (&bad, b"B"), (&y, b"Y")])
+            .expect_err("no such directory");
+        assert!(e.to_string().contains("bad"), "{e}");
+        assert_eq!(set.paths().count(), 0, "nothing of the failed call staged");
+        assert!(names(dir.path()).is_empty(), "no temporary file left");
+    }
+
+    #[test]
     fn dropping_an_uncommitted_set_leaves_nothing() {
         let dir = tempfile::tempdir().expect("tempdir");
         {
