@@ -184,8 +184,11 @@ impl ReadStats {
     fn grow(&mut self, cycles: usize) {
         let blocks = cycles.min(MAX_CYCLES).div_ceil(BLOCK);
         if blocks * BLOCK_CELLS > self.counts.len() {
-            self.counts.resize(blocks * BLOCK_CELLS, 0);
-            // A fresh zeroed allocation, with only the cells in use copied: the cells past each
+            // Fresh zeroed allocations (no memset of fresh pages), the cells in use copied.
+            let mut counts = vec![0u64; blocks * BLOCK_CELLS];
+            counts[..self.counts.len()].copy_from_slice(&self.counts);
+            self.counts = counts;
+            // The hot table likewise, each block's cells copied: the cells past each
             // block's table are never written, so their pages are never made resident.
             let mut hot = vec![0u16; blocks * HOT_BLOCK];
             let old = self.hot.chunks_exact(HOT_BLOCK);
@@ -355,7 +358,7 @@ impl ReadStats {
             if self.tail.is_empty() {
                 self.tail = vec![0; ROWS];
             }
-            let start = from.max(head);
+            let start = from.max(head).min(n);
             for (&b, &q) in seq[start..n].iter().zip(&qual[start..n]) {
                 self.tail[row(b, q)] += 1;
             }
