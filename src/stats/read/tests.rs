@@ -319,3 +319,19 @@ fn nibble_tables_match_exactly_their_bytes() {
     assert_eq!(batch::nibble_table(b"5E"), None);
     assert_eq!(batch::nibble_table(b"F:,6"), None);
 }
+
+#[test]
+fn a_removed_tail_past_the_read_counts_nothing() {
+    // Past the end of a read longer than the per-cycle table, and of a short one.
+    let a_bases = |s: &ReadStats| -> u64 {
+        s.tail_cycle().base[IDX_A] + s.cycles().iter().map(|c| c.base[IDX_A]).sum::<u64>()
+    };
+    for len in [MAX_CYCLES + 70, 150] {
+        let (seq, qual) = (vec![b'A'; len], vec![b'I'; len]);
+        let mut s = ReadStats::new();
+        s.add_positions(&seq, &qual, len + 5);
+        assert_eq!(a_bases(&s), 0, "len {len}: nothing counted");
+        s.add_positions(&seq, &qual, len - 1);
+        assert_eq!(a_bases(&s), 1, "len {len}: the last base counted");
+    }
+}
