@@ -392,14 +392,9 @@ impl<R: Read> Chunker<R> {
         loop {
             if let Some(i) = memchr(b'\n', &self.buf[scanned..self.len]) {
                 let nl = scanned + i;
-                let end = if nl > from && self.buf[nl - 1] == b'\r' {
-                    nl - 1
-                } else {
-                    nl
-                };
                 return Ok(Some(Line {
                     start: from,
-                    end,
+                    end: strip_cr(&self.buf, from, nl),
                     next: nl + 1,
                 }));
             }
@@ -659,8 +654,8 @@ const EXTRA_BIAS: usize = 1 << 31;
 /// The largest `max_record_bytes` accepted (1 GiB).
 pub const MAX_RECORD_LIMIT: usize = 1 << 30;
 
-/// End of the line from `start` to the `\n` at `nl`, without a `\r` before the `\n` (as
-/// [`Chunker::line`] has it).
+/// End of the line from `start` to the `\n` at `nl`, without a `\r` before the `\n` (both
+/// framing paths).
 #[inline]
 fn strip_cr(buf: &[u8], start: usize, nl: usize) -> usize {
     if nl > start && buf[nl - 1] == b'\r' {

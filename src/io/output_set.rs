@@ -72,23 +72,25 @@ impl OutputSet {
                 })
                 .collect()
         });
-        let mut staged = Vec::with_capacity(written.len());
+        // The complete files are held in a set of their own: on an error it is dropped, which
+        // removes them, so nothing of this call stays behind.
+        let mut done = OutputSet::new();
         let mut first_err = None;
         for w in written {
             match w {
-                Ok(s) => staged.push(s),
+                Ok(s) => done.staged.push(s),
                 Err(e) => {
                     first_err.get_or_insert(e);
                 }
             }
         }
-        if let Some(e) = first_err {
-            // The complete ones go too (on drop): nothing of this call stays behind.
-            drop(OutputSet { staged });
-            return Err(e);
+        match first_err {
+            Some(e) => Err(e),
+            None => {
+                self.extend(done);
+                Ok(())
+            }
         }
-        self.staged.append(&mut staged);
-        Ok(())
     }
 
     /// Moves the files of `other` into this set (they are committed with it).
