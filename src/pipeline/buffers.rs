@@ -21,16 +21,28 @@ impl BufferPool {
         }
     }
 
-    /// An empty buffer with room for at least `capacity` bytes.
+    /// An empty buffer with room for at least `capacity` bytes: the most recent spare that is
+    /// large enough, else a new one with an eighth more room, so that it fits the slightly
+    /// larger requests that follow (growing a spare would copy it into fresh pages).
     pub(crate) fn take(&self, capacity: usize) -> Vec<u8> {
-        let spare = self.free.lock().unwrap_or_else(|e| e.into_inner()).pop();
-        let mut v = spare.unwrap_or_default();
-        v.clear();
-        v.reserve(capacity);
-        v
+        let spare = {
+            let mut free = self.free.lock().unwrap_or_else(|e| e.into_inner());
+            match free.iter().rposition(|b| b.capacity() >= capacity) {
+                Some(i) => Some(free.swap_remove(i)),
+                None => None,
+            }
+        };
+        match spare {
+            Some(mut v) => {
+                v.clear();
+                v
+            }
+            None => Vec::with_capacity(capacity.saturating_add(capacity / 8)),
+        }
     }
 
-    /// Returns `buf` for reuse (freed instead when the pool is full).
+    /// Returns `buf` for reuse. When the pool is full, its smallest buffer is freed (`buf`
+    /// itself if that is the smallest): the pool keeps the buffers that fit most requests.
     pub(crate) fn give(&self, buf: Vec<u8>) {
         if buf.capacity() == 0 {
             return;
@@ -38,6 +50,10 @@ impl BufferPool {
         let mut free = self.free.lock().unwrap_or_else(|e| e.into_inner());
         if free.len() < self.keep {
             free.push(buf);
+        } else if let Some(i) = (0..free.len()).min_by_key(|&i| free[i].capacity())
+            && free[i].capacity() < buf.capacity()
+        {
+            free[i] = buf;
         }
     }
 }

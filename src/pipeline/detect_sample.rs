@@ -178,9 +178,11 @@ fn read_cancellable(
 
 /// Reads until `records` complete 4-line records (or [`MAX_BYTES`], or the end) are in memory.
 fn read_sample(r: &mut dyn Read, records: usize, path: &std::path::Path) -> Result<Vec<u8>, Error> {
-    let mut buf = Vec::new();
-    let mut lines = 0usize;
+    // Room for the most a sample can hold (the last read may pass `MAX_BYTES` by a block):
+    // growing by doubling would copy the sample into fresh pages at each step.
     let mut block = vec![0u8; 64 << 10];
+    let mut buf = Vec::with_capacity(MAX_BYTES + block.len());
+    let mut lines = 0usize;
     while lines < 4 * records && buf.len() < MAX_BYTES {
         let n = match r.read(&mut block) {
             Ok(0) => break,
@@ -198,7 +200,8 @@ fn read_sample(r: &mut dyn Read, records: usize, path: &std::path::Path) -> Resu
 /// The first `max` well-formed 4-line records of `buf` (stops at anything else: the real
 /// parser reports it, with its line, once the run starts).
 fn parse(buf: &[u8], max: usize) -> Vec<RecordRef<'_>> {
-    let mut out = Vec::new();
+    // At most `max` records, and no more than the sample's lines allow: sized once.
+    let mut out = Vec::with_capacity(max.min(buf.len() / 4 + 1));
     // memchr finds the line ends (a byte-wise split was a fifth of the detection's cost).
     let mut start = 0;
     let mut lines = std::iter::from_fn(|| {

@@ -43,6 +43,8 @@ const SYM_CHARS: [u8; SYMS] = *b"ACGTN";
 #[derive(Debug, Clone)]
 struct Sketch {
     totals: Vec<u64>,
+    /// Per-position counts spilled from `hot`; empty until the first spill (most runs never
+    /// spill, and untouched tables cost no page faults when merged or reported).
     counts: Vec<u64>,
     /// Recent per-position counts in 16-bit cells (a quarter of the cache lines per read of
     /// 64-bit ones), spilled into `counts` before any can overflow.
@@ -53,10 +55,7 @@ struct Sketch {
 
 impl PartialEq for Sketch {
     fn eq(&self, o: &Self) -> bool {
-        let (mut a, mut b) = (self.clone(), o.clone());
-        a.spill();
-        b.spill();
-        a.totals == b.totals && a.counts == b.counts
+        self.totals == o.totals && (0..self.hot.len()).all(|i| self.count(i) == o.count(i))
     }
 }
 
@@ -66,7 +65,7 @@ impl Sketch {
     fn new() -> Self {
         Self {
             totals: vec![0; OVERREP_BUCKETS],
-            counts: vec![0; OVERREP_BUCKETS * ROW],
+            counts: Vec::new(),
             hot: vec![0; OVERREP_BUCKETS * ROW],
             hot_reads: 0,
         }
@@ -98,6 +97,9 @@ impl Sketch {
         if self.hot_reads == 0 {
             return;
         }
+        if self.counts.is_empty() {
+            self.counts = vec![0; OVERREP_BUCKETS * ROW];
+        }
         for (c, h) in self.counts.iter_mut().zip(&mut self.hot) {
             *c += u64::from(*h);
             *h = 0;
@@ -106,25 +108,52 @@ impl Sketch {
     }
 
     fn merge(&mut self, o: &Sketch) {
-        self.spill();
         for (a, b) in self.totals.iter_mut().zip(&o.totals) {
             *a += b;
         }
-        for ((a, b), h) in self.counts.iter_mut().zip(&o.counts).zip(&o.hot) {
-            *a += b + u64::from(*h);
+        // Both hot tables fit in 16-bit cells together (each read adds at most one per cell):
+        // add there, with no 64-bit table touched.
+        if u64::from(self.hot_reads) + u64::from(o.hot_reads) < u64::from(u16::MAX) {
+            for (a, b) in self.hot.iter_mut().zip(&o.hot) {
+                *a += b;
+            }
+            self.hot_reads += o.hot_reads;
+        } else {
+            self.spill();
+            if self.counts.is_empty() {
+                self.counts = vec![0; OVERREP_BUCKETS * ROW];
+            }
+            for (a, h) in self.counts.iter_mut().zip(&o.hot) {
+                *a += u64::from(*h);
+            }
+        }
+        if !o.counts.is_empty() {
+            if self.counts.is_empty() {
+                self.counts = vec![0; OVERREP_BUCKETS * ROW];
+            }
+            for (a, b) in self.counts.iter_mut().zip(&o.counts) {
+                *a += b;
+            }
         }
     }
 
+    /// The count of cell `i`: spilled plus recent.
+    #[inline]
+    fn count(&self, i: usize) -> u64 {
+        self.counts.get(i).copied().unwrap_or(0) + u64::from(self.hot[i])
+    }
+
     fn found(&self, min_count: u64) -> Vec<(String, u64)> {
-        let mut whole = self.clone();
-        whole.spill();
-        let counts = &whole.counts;
         let mut out = Vec::new();
+        // One bucket's counts at a time (no copy of the whole sketch).
+        let mut row = [0u64; ROW];
         for (b, &total) in self.totals.iter().enumerate() {
             if total < min_count || total == 0 {
                 continue;
             }
-            let row = &counts[b * ROW..(b + 1) * ROW];
+            for (i, c) in row.iter_mut().enumerate() {
+                *c = self.count(b * ROW + i);
+            }
             let mut key = Vec::with_capacity(OVERREP_KEY_LEN);
             let mut estimate = total;
             for cell in row.chunks_exact(SYMS) {

@@ -54,12 +54,15 @@ impl<'a> Voters<'a> {
     /// The reads of `reads` that hold `seed`.
     pub(super) fn new(reads: &[RecordRef<'a>], seed: &[u8]) -> Self {
         let f = Finder::new(seed);
+        // Room for every read at once (pages past the voters are never touched): growing by
+        // doubling would copy the tables into fresh pages at each step.
+        let n = reads.len();
         let mut v = Voters {
-            reads: Vec::new(),
-            at: Vec::new(),
-            agree: Vec::new(),
-            ahead: Vec::new(),
-            before: Vec::new(),
+            reads: Vec::with_capacity(n),
+            at: Vec::with_capacity(n),
+            agree: Vec::with_capacity(n),
+            ahead: Vec::with_capacity(n),
+            before: Vec::with_capacity(n),
         };
         for r in reads {
             let Some(at) = f.find(r.seq) else {
