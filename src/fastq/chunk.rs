@@ -366,8 +366,16 @@ impl<R: Read> Chunker<R> {
             return Ok(false);
         }
         // Read in pieces of at most 4 MiB whatever the target, so memory follows the data.
-        let want = self.len + READ_SIZE.max((self.opts.target_bytes / 4).min(4 << 20));
+        let piece = READ_SIZE.max((self.opts.target_bytes / 4).min(4 << 20));
+        let want = self.len + piece;
         if self.buf.len() < want {
+            // Room for a whole chunk at once (the target, a piece read past it and the tail
+            // before it): growing by doubling would copy the buffer into fresh pages. Pages
+            // past `want` stay untouched.
+            let room = want.max(self.opts.target_bytes.saturating_add(2 * piece));
+            if self.buf.capacity() < room {
+                self.buf.reserve_exact(room - self.buf.len());
+            }
             self.buf.resize(want, 0);
         }
         loop {

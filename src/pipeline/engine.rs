@@ -180,8 +180,16 @@ pub(super) fn execute(
     let written = std::thread::scope(|scope| {
         let merging = stats.as_deref_mut().map(|total| {
             scope.spawn(move || {
-                for part in &parts {
-                    total.merge(part);
+                // The first worker's tables become the total's, and the run's fresh total
+                // (its own counts only) is merged into them: merging into fresh tables would
+                // fault all their pages in. Merging is exact in any order.
+                let mut parts = parts.into_iter();
+                if let Some(first) = parts.next() {
+                    let fresh = std::mem::replace(total, *first);
+                    total.merge(&fresh);
+                }
+                for part in parts {
+                    total.merge(&part);
                 }
                 total.finish_after();
             })

@@ -113,7 +113,9 @@ impl Sketch {
         }
         // Both hot tables fit in 16-bit cells together (each read adds at most one per cell):
         // add there, with no 64-bit table touched.
-        if u64::from(self.hot_reads) + u64::from(o.hot_reads) < u64::from(u16::MAX) {
+        if o.hot_reads == 0 {
+            // Nothing recent (every cell is zero).
+        } else if u64::from(self.hot_reads) + u64::from(o.hot_reads) < u64::from(u16::MAX) {
             for (a, b) in self.hot.iter_mut().zip(&o.hot) {
                 *a += b;
             }

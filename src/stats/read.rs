@@ -171,9 +171,13 @@ impl ReadStats {
                 .chunks_exact_mut(ROW_CELLS)
                 .zip(hb.chunks_exact_mut(ROW_CELLS));
             for (cs, hs) in rows {
+                // Only non-zero cells are written: the 64-bit pages of rows no read reached
+                // (most of them, quality scores being few) are never made resident.
                 for (c, h) in cs[..BLOCK].iter_mut().zip(&mut hs[..BLOCK]) {
-                    *c = c.wrapping_add(u64::from(*h));
-                    *h = 0;
+                    if *h != 0 {
+                        *c = c.wrapping_add(u64::from(*h));
+                        *h = 0;
+                    }
                 }
             }
         }
@@ -372,11 +376,14 @@ impl ReadStats {
             let len = (other.used - block * BLOCK).min(BLOCK);
             for r in 0..ROWS {
                 let i = cell(r, block * BLOCK);
+                // Zero adds or removes nothing: skipping it leaves unused rows' pages untouched.
                 for (c, n) in self.counts[i..i + len]
                     .iter_mut()
                     .zip(other.run(r, block, len))
                 {
-                    *c = op(*c, n);
+                    if n != 0 {
+                        *c = op(*c, n);
+                    }
                 }
             }
         }
