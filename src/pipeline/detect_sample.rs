@@ -110,13 +110,15 @@ fn sample_and_detect(
     let recs = parse(&buf, records);
     let mut found = Vec::new();
     for &m in mates.iter().filter(|&&m| want[m]) {
-        let mine: Vec<RecordRef<'_>> = recs
-            .iter()
-            .skip(if mates.len() == 2 { m } else { 0 })
-            .step_by(mates.len())
-            .copied()
-            .collect();
-        let d = crate::trim::detect_adapter(&mine);
+        // One mate per input: the sample is its records as they are (no copy).
+        let picked: Vec<RecordRef<'_>>;
+        let mine: &[RecordRef<'_>] = if mates.len() == 1 {
+            &recs
+        } else {
+            picked = recs.iter().skip(m).step_by(mates.len()).copied().collect();
+            &picked
+        };
+        let d = crate::trim::detect_adapter(mine);
         let line = describe(&src.path, m, mine.len(), d.as_ref());
         found.push((m, d, line));
     }
