@@ -1,8 +1,6 @@
 //! The seed of the assembly: the most over-represented k-mer past the read starts, counted
 //! exactly over every k-mer of the sample.
 
-use std::collections::HashMap;
-
 use super::{CODE, K, SKIP, decode, low_complexity};
 use crate::fastq::RecordRef;
 
@@ -10,11 +8,10 @@ use crate::fastq::RecordRef;
 const KMERS: usize = 1 << (2 * K);
 
 /// Exact k-mer counts. Counts are bytes, so that the table (1 MiB) stays in cache; what a
-/// k-mer counts beyond 255 goes to a map of the few frequent k-mers (a 4 MiB table would have
-/// a page faulted in for each of them).
+/// k-mer counts beyond 255 goes to a second table that only the few frequent k-mers touch.
 pub(super) struct Counts {
     small: Vec<u8>,
-    big: HashMap<u32, u32, foldhash::fast::FixedState>,
+    big: Vec<u32>,
     /// Number of k-mers counted.
     pub(super) total: u64,
 }
@@ -24,14 +21,16 @@ impl Counts {
     pub(super) fn new(reads: &[RecordRef<'_>]) -> Self {
         let mut c = Counts {
             small: vec![0; KMERS],
-            big: HashMap::default(),
+            big: vec![0; KMERS],
             total: 0,
         };
         // Fixed-size views: a masked key needs no bounds check.
-        let Ok(small) = <&mut [u8; KMERS]>::try_from(c.small.as_mut_slice()) else {
-            unreachable!("a table of KMERS entries")
+        let (Ok(small), Ok(big)) = (
+            <&mut [u8; KMERS]>::try_from(c.small.as_mut_slice()),
+            <&mut [u32; KMERS]>::try_from(c.big.as_mut_slice()),
+        ) else {
+            unreachable!("tables of KMERS entries")
         };
-        let big = &mut c.big;
         for r in reads {
             if r.seq.len() < SKIP + K + 1 {
                 continue;
@@ -59,7 +58,7 @@ impl Counts {
                     key = ((key << 2) | b) & (KMERS - 1);
                     let e = &mut small[key];
                     if *e == u8::MAX {
-                        *big.entry(key as u32).or_insert(0) += 1;
+                        big[key] += 1;
                     } else {
                         *e += 1;
                     }
@@ -75,12 +74,7 @@ impl Counts {
     /// The count of the k-mer with code `key`.
     pub(super) fn get(&self, key: usize) -> u32 {
         let s = self.small[key];
-        let over = if s == u8::MAX {
-            self.big.get(&(key as u32)).copied().unwrap_or(0)
-        } else {
-            0
-        };
-        u32::from(s) + over
+        u32::from(s) + if s == u8::MAX { self.big[key] } else { 0 }
     }
 }
 
