@@ -27,10 +27,9 @@ impl BufferPool {
     pub(crate) fn take(&self, capacity: usize) -> Vec<u8> {
         let spare = {
             let mut free = self.free.lock().unwrap_or_else(|e| e.into_inner());
-            match free.iter().rposition(|b| b.capacity() >= capacity) {
-                Some(i) => Some(free.swap_remove(i)),
-                None => None,
-            }
+            free.iter()
+                .rposition(|b| b.capacity() >= capacity)
+                .map(|i| free.swap_remove(i))
         };
         match spare {
             Some(mut v) => {
