@@ -180,22 +180,25 @@ fn read_cancellable(
 
 /// Reads until `records` complete 4-line records (or [`MAX_BYTES`], or the end) are in memory.
 fn read_sample(r: &mut dyn Read, records: usize, path: &std::path::Path) -> Result<Vec<u8>, Error> {
-    // Room for the most a sample can hold (the last read may pass `MAX_BYTES` by a block):
-    // growing by doubling would copy the sample into fresh pages at each step.
-    let mut block = vec![0u8; 64 << 10];
-    let mut buf = Vec::with_capacity(MAX_BYTES + block.len());
-    let mut lines = 0usize;
-    while lines < 4 * records && buf.len() < MAX_BYTES {
-        let n = match r.read(&mut block) {
+    // Read straight into the sample, in blocks of the same size as ever (so that the same
+    // records are read): a zeroed allocation costs no copy or fill (fresh pages from the
+    // system), where copying each block in after the read costs a pass over the sample.
+    const BLOCK: usize = 64 << 10;
+    let mut buf = vec![0u8; MAX_BYTES + BLOCK];
+    let (mut len, mut lines) = (0usize, 0usize);
+    while lines < 4 * records && len < MAX_BYTES {
+        let block = &mut buf[len..len + BLOCK];
+        let n = match r.read(block) {
             Ok(0) => break,
             Ok(n) => n,
             Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
             // A decompression error keeps its cause and offset (the same error the run would give).
             Err(e) => return Err(crate::fastq::io_error(e, path).into()),
         };
-        lines += memchr::memchr_iter(b'\n', &block[..n]).count();
-        buf.extend_from_slice(&block[..n]);
+        lines += memchr::memchr_iter(b'\n', &buf[len..len + n]).count();
+        len += n;
     }
+    buf.truncate(len);
     Ok(buf)
 }
 

@@ -2,6 +2,7 @@
 //! with mismatches allowed in proportion to the overlap; partial adapters at the read end are
 //! checked directly down to the minimum overlap.
 
+mod holds;
 mod tail;
 
 use memchr::memmem;

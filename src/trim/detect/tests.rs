@@ -135,6 +135,7 @@ fn two_colour_names() {
     assert!(!is_two_colour(b"@M00123:1:X"));
 }
 
+mod holds;
 mod reference;
 
 /// A small deterministic generator for the mutations below (xorshift64*).
