@@ -97,9 +97,7 @@ impl Sketch {
         if self.hot_reads == 0 {
             return;
         }
-        if self.counts.is_empty() {
-            self.counts = vec![0; OVERREP_BUCKETS * ROW];
-        }
+        self.spilled();
         for (c, h) in self.counts.iter_mut().zip(&mut self.hot) {
             *c += u64::from(*h);
             *h = 0;
@@ -111,32 +109,34 @@ impl Sketch {
         for (a, b) in self.totals.iter_mut().zip(&o.totals) {
             *a += b;
         }
-        // Both hot tables fit in 16-bit cells together (each read adds at most one per cell):
-        // add there, with no 64-bit table touched.
-        if o.hot_reads == 0 {
-            // Nothing recent (every cell is zero).
-        } else if u64::from(self.hot_reads) + u64::from(o.hot_reads) < u64::from(u16::MAX) {
+        // Recent counts (none when `o.hot_reads` is 0: every cell is then zero). While both
+        // hot tables fit in 16-bit cells together (each read adds at most one per cell) they
+        // are added there, with no 64-bit table touched.
+        let fits = u64::from(self.hot_reads) + u64::from(o.hot_reads) < u64::from(u16::MAX);
+        if o.hot_reads > 0 && fits {
             for (a, b) in self.hot.iter_mut().zip(&o.hot) {
                 *a += b;
             }
             self.hot_reads += o.hot_reads;
-        } else {
+        } else if o.hot_reads > 0 {
             self.spill();
-            if self.counts.is_empty() {
-                self.counts = vec![0; OVERREP_BUCKETS * ROW];
-            }
-            for (a, h) in self.counts.iter_mut().zip(&o.hot) {
+            for (a, h) in self.spilled().iter_mut().zip(&o.hot) {
                 *a += u64::from(*h);
             }
         }
         if !o.counts.is_empty() {
-            if self.counts.is_empty() {
-                self.counts = vec![0; OVERREP_BUCKETS * ROW];
-            }
-            for (a, b) in self.counts.iter_mut().zip(&o.counts) {
+            for (a, b) in self.spilled().iter_mut().zip(&o.counts) {
                 *a += b;
             }
         }
+    }
+
+    /// The 64-bit table, allocated on first use.
+    fn spilled(&mut self) -> &mut [u64] {
+        if self.counts.is_empty() {
+            self.counts = vec![0; OVERREP_BUCKETS * ROW];
+        }
+        &mut self.counts
     }
 
     /// The count of cell `i`: spilled plus recent.
