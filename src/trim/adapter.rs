@@ -186,7 +186,7 @@ impl Adapter {
         let masks: Vec<u8> = up.iter().map(|&b| IUPAC[b as usize]).collect();
         let wildcard = masks.iter().any(|&m| m.count_ones() != 1);
         let mut seeds = Vec::new();
-        let k = (up.len() as f64 * error_rate + 1e-9) as usize + 1;
+        let k = allowed_mismatches(up.len(), error_rate) + 1;
         let seed_len = (up.len() / k).min(MAX_SEED);
         if !wildcard && seed_len >= MIN_SEED {
             for i in 0..k {
@@ -265,7 +265,7 @@ impl Adapter {
         if n < min_overlap.max(1) {
             return None;
         }
-        let allowed = (n as f64 * rate + 1e-9) as usize;
+        let allowed = allowed_mismatches(n, rate);
         let extra = if qual.is_some() { allowed + 1 } else { 0 };
         let (mut hi, mut lo) = (0, 0);
         for (j, &b) in seq[p..p + n].iter().enumerate() {
@@ -379,6 +379,13 @@ impl Adapter {
         }
         sc
     }
+}
+
+/// Mismatches allowed over `n` compared bases at error rate `rate` (rounded down; the epsilon
+/// keeps e.g. 10 × 0.1 at 1 despite floating point).
+#[inline]
+pub(crate) fn allowed_mismatches(n: usize, rate: f64) -> usize {
+    (n as f64 * rate + 1e-9) as usize
 }
 
 /// The last rule of a verified alignment: when low-quality mismatches were needed beyond the

@@ -9,7 +9,7 @@
 //! The count runs on 32 positions at once over plain byte arrays (vectorised by the compiler);
 //! only reads with a position passing it are searched with `find`.
 
-use super::Adapter;
+use super::{Adapter, allowed_mismatches};
 
 /// Adapter bases compared by the prefilter (fewer for shorter adapters).
 const PROBE: usize = 16;
@@ -44,7 +44,6 @@ impl Adapter {
         let len = self.seq.len();
         let probe = len.min(PROBE);
         let min = min_overlap.max(1);
-        let allowed = |n: usize| (n as f64 * self.rate + 1e-9) as usize;
         // Matches needed among the first min(probe, n) bases with r bases left.
         let need_at = |r: usize| -> u8 {
             if r < min {
@@ -52,7 +51,7 @@ impl Adapter {
             }
             let n = r.min(len);
             let p = probe.min(n);
-            p.saturating_sub(allowed(n)) as u8
+            p.saturating_sub(allowed_mismatches(n, self.rate)) as u8
         };
         let need = (0..len + 2 * LANES)
             .map(|t| (len + LANES - 1).checked_sub(t).map_or(NEVER, need_at))

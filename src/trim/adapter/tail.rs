@@ -6,6 +6,7 @@
 //! and a popcount. Same acceptance rule as `Adapter::verify`: the mismatch counts only grow
 //! along the alignment, so testing the totals equals its early exits.
 
+use super::allowed_mismatches;
 #[cfg(any(test, not(target_arch = "x86_64")))]
 use crate::trim::tables::READ_MASK;
 
@@ -52,7 +53,7 @@ impl AdapterBits {
             .enumerate()
             .fold(0u64, |set, (j, &m)| set | u64::from(m != 15) << j);
         let allowed = (0..=WIDTH)
-            .map(|n| ((n as f64 * rate + 1e-9) as usize).min(255) as u8)
+            .map(|n| allowed_mismatches(n, rate).min(255) as u8)
             .collect();
         let lanes = masks
             .iter()
