@@ -1,8 +1,9 @@
-//! 3' adapter search for single reads: exact seeds found with `memchr::memmem`, then verified
-//! with mismatches allowed in proportion to the overlap; partial adapters at the read end are
-//! checked directly down to the minimum overlap.
+//! 3' adapter search for single reads: a vectorised screen drops the reads that cannot hold
+//! the adapter, exact seeds are found with `memchr::memmem`, then verified with mismatches
+//! allowed in proportion to the overlap; partial adapters at the read end are checked directly
+//! down to the minimum overlap.
 
-mod holds;
+mod screen;
 mod tail;
 
 use memchr::memmem;
@@ -152,6 +153,8 @@ pub struct Adapter {
     wildcard: bool,
     /// The first 64 bases as bit sets, for the read-end positions.
     bits: AdapterBits,
+    /// The necessary condition checked before the search (`None` with wildcards).
+    screen: Option<screen::Screen>,
 }
 
 impl std::fmt::Debug for Adapter {
@@ -195,6 +198,7 @@ impl Adapter {
             }
         }
         let bits = AdapterBits::new(&masks, error_rate);
+        let screen = (!wildcard).then(|| screen::Screen::new(&up, error_rate));
         Ok(Adapter {
             seq: up,
             masks,
@@ -203,6 +207,7 @@ impl Adapter {
             rate: error_rate,
             wildcard,
             bits,
+            screen,
         })
     }
 
@@ -293,6 +298,23 @@ impl Adapter {
     /// As [`Adapter::find`], and with `qual` (Phred+33) mismatches at bases below Q15 are
     /// tolerated beyond the error rate (see the module notes).
     pub fn find_q(&self, seq: &[u8], qual: Option<&[u8]>, min_overlap: usize) -> Option<Hit> {
+        if self
+            .screen
+            .as_ref()
+            .is_some_and(|s| !s.may_hit(seq, qual, min_overlap))
+        {
+            return None;
+        }
+        self.search(seq, qual, min_overlap)
+    }
+
+    /// [`Adapter::find_q`] without the screen (the seeded search itself).
+    pub(crate) fn search(
+        &self,
+        seq: &[u8],
+        qual: Option<&[u8]>,
+        min_overlap: usize,
+    ) -> Option<Hit> {
         let s = &SeSearch {
             min_overlap,
             error_rate: self.rate,

@@ -135,8 +135,8 @@ fn two_colour_names() {
     assert!(!is_two_colour(b"@M00123:1:X"));
 }
 
-mod holds;
 mod reference;
+mod screen;
 
 /// A small deterministic generator for the mutations below (xorshift64*).
 struct Rng(u64);

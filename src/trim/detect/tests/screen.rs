@@ -1,19 +1,35 @@
-//! The counting of reads holding the detected adapter (`Adapter::holds`, a prefilter before
-//! `find`) equals the count by `find` itself, on seeded random reads with the adapter at every
-//! position, whole or cut at the 3' end, with mismatches, N bases, lower case and `U`.
+//! The adapter search behind the trimming and the detection's count (`Adapter::find_q`, a
+//! vectorised screen before the seeded search) gives the hit of the seeded search alone, on
+//! seeded random reads with the adapter at every position, whole or cut at the 3' end, with
+//! mismatches, N bases, lower case and `U`, with and without qualities (low ones included).
 
 use super::super::KNOWN;
 use super::Rng;
 use crate::trim::Adapter;
 
-/// The count the detection reported before the prefilter.
+/// Reads with a hit of the seeded search alone (no screen).
+fn by_search(a: &Adapter, reads: &[Vec<u8>], min: usize) -> usize {
+    reads
+        .iter()
+        .filter(|r| a.search(r, None, min).is_some())
+        .count()
+}
+
+/// Reads with a hit of `find` (screen, then the seeded search).
 fn by_find(a: &Adapter, reads: &[Vec<u8>], min: usize) -> usize {
     reads.iter().filter(|r| a.find(r, min).is_some()).count()
 }
 
-fn by_holds(a: &Adapter, reads: &[Vec<u8>], min: usize) -> usize {
-    let h = a.holds(min);
-    reads.iter().filter(|r| h.holds(r)).count()
+/// Qualities for `len` bases: mostly high, one in five below Q15 (and now and then Q14/Q15,
+/// the threshold's two sides).
+fn random_quals(rng: &mut Rng, len: usize) -> Vec<u8> {
+    (0..len)
+        .map(|_| match rng.below(10) {
+            0 | 1 => 33 + rng.below(14) as u8,
+            2 => 33 + 14 + rng.below(2) as u8,
+            _ => 33 + 20 + rng.below(21) as u8,
+        })
+        .collect()
 }
 
 /// A random read of `len` bases: mostly ACGT, now and then N, lower case or U.
@@ -54,7 +70,7 @@ fn adapters() -> Vec<&'static [u8]> {
 }
 
 #[test]
-fn holds_counts_as_find() {
+fn screened_search_finds_what_the_search_finds() {
     let mut rng = Rng(0x9E37_79B9_7F4A_7C15);
     for ad in adapters() {
         let a = Adapter::new(ad, 0.1).expect("adapter");
@@ -84,37 +100,44 @@ fn holds_counts_as_find() {
                     let n = rng.below(320);
                     reads.push(random_read(&mut rng, n));
                 }
-                let want = by_find(&a, &reads, min);
+                let want = by_search(&a, &reads, min);
                 assert!(
                     want > 20,
                     "{}: few hits to compare: {want}",
                     String::from_utf8_lossy(ad)
                 );
                 assert_eq!(
-                    by_holds(&a, &reads, min),
+                    by_find(&a, &reads, min),
                     want,
                     "{} min {min} length {len}",
                     String::from_utf8_lossy(ad)
                 );
-                // Read by read, so that a miss and a false hit cannot cancel out.
-                let h = a.holds(min);
+                // Read by read, so that a miss and a false hit cannot cancel out; with
+                // qualities too (the hits themselves, position and mismatches).
+                let mut with_q = 0;
                 for r in &reads {
-                    assert_eq!(h.holds(r), a.find(r, min).is_some(), "{:?}", r);
+                    assert_eq!(a.find(r, min), a.search(r, None, min), "{:?}", r);
+                    let extra = rng.below(2);
+                    let q = random_quals(&mut rng, r.len() + extra);
+                    let hit = a.search(r, Some(&q), min);
+                    assert_eq!(a.find_q(r, Some(&q), min), hit, "{:?} {:?}", r, q);
+                    with_q += usize::from(hit.is_some());
                 }
+                assert!(with_q >= want, "qualities only add hits: {with_q} < {want}");
             }
         }
     }
 }
 
 #[test]
-fn holds_counts_as_find_on_simulated_reads() {
+fn screened_search_counts_as_the_search_on_simulated_reads() {
     let mut rng = Rng(7);
     for &(_, ad) in KNOWN {
         let mut reads = super::sample(ad, crate::simulate::Profile::NovaSeq, 2000);
         super::mutate(&mut reads, &mut rng, 2);
         let a = Adapter::new(ad, 0.1).expect("adapter");
-        let want = by_find(&a, &reads, 8);
+        let want = by_search(&a, &reads, 8);
         assert!(want > 300, "{want}");
-        assert_eq!(by_holds(&a, &reads, 8), want);
+        assert_eq!(by_find(&a, &reads, 8), want);
     }
 }
