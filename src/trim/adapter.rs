@@ -136,6 +136,10 @@ pub struct Hit {
     pub mismatches: usize,
 }
 
+/// Quality byte (Phred+33, Q15) below which a mismatch is tolerated beyond the error rate when
+/// qualities are given: one threshold for the byte loop, the read-end bits and the screen.
+const TOLERATED_BELOW: u8 = 33 + 15;
+
 /// Shortest seed worth a memmem scan; below it the read is scanned position by position.
 const MIN_SEED: usize = 6;
 /// Longest seed used.
@@ -275,7 +279,7 @@ impl Adapter {
         let (mut hi, mut lo) = (0, 0);
         for (j, &b) in seq[p..p + n].iter().enumerate() {
             if READ_MASK[b as usize] & self.masks[j] == 0 {
-                if qual.is_some_and(|q| q.get(p + j).is_some_and(|&c| c < 33 + 15)) {
+                if qual.is_some_and(|q| q.get(p + j).is_some_and(|&c| c < TOLERATED_BELOW)) {
                     lo += 1;
                 } else {
                     hi += 1;

@@ -11,7 +11,7 @@
 //! over-counts the matches at worst: a position failing the count cannot be a hit. The count
 //! runs on 32 positions at once over plain byte arrays (vectorised by the compiler).
 
-use super::allowed_mismatches;
+use super::{TOLERATED_BELOW, allowed_mismatches};
 
 /// Adapter bases compared by the screen (fewer for shorter adapters).
 const PROBE: usize = 16;
@@ -25,8 +25,6 @@ const ANY: u8 = 4;
 const PAD: u8 = 5;
 /// Agreements needed where no hit is possible.
 const NEVER: u8 = u8::MAX;
-/// Quality byte (Phred+33) from which a mismatch counts against the error rate.
-const HIGH_QUALITY: u8 = 33 + 15;
 
 /// The screen's tables, built once per adapter (none for adapters with IUPAC wildcards, which
 /// are searched position by position anyway).
@@ -40,8 +38,6 @@ pub(super) struct Screen {
     need: Vec<u8>,
     /// Agreements needed where the whole adapter fits in the read.
     need_full: u8,
-    /// Adapter length.
-    len: usize,
 }
 
 impl Screen {
@@ -67,7 +63,6 @@ impl Screen {
             codes: seq[..probe].iter().map(|&b| (b >> 1) & 3).collect(),
             need,
             need_full: need_at(len),
-            len,
         }
     }
 
@@ -107,7 +102,7 @@ impl Screen {
         }
         if let Some(q) = qual {
             for (c, &q) in codes.iter_mut().zip(q.iter().take(seq.len())) {
-                if q < HIGH_QUALITY {
+                if q < TOLERATED_BELOW {
                     *c = ANY;
                 }
             }
@@ -125,8 +120,10 @@ impl Screen {
             }
             let left = seq.len() - p0;
             let mut need = [self.need_full; LANES];
-            if left < self.len + LANES {
-                let from = self.len + LANES - 1 - left;
+            // `need` holds the adapter length plus 2 * LANES entries.
+            let len = self.need.len() - 2 * LANES;
+            if left < len + LANES {
+                let from = len + LANES - 1 - left;
                 let Some(n) = self.need.get(from..from + LANES) else {
                     return true;
                 };

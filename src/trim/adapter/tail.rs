@@ -6,7 +6,7 @@
 //! and a popcount. Same acceptance rule as `Adapter::verify`: the mismatch counts only grow
 //! along the alignment, so testing the totals equals its early exits.
 
-use super::allowed_mismatches;
+use super::{TOLERATED_BELOW, allowed_mismatches};
 #[cfg(any(test, not(target_arch = "x86_64")))]
 use crate::trim::tables::READ_MASK;
 
@@ -351,7 +351,10 @@ fn letter_sets(window: &[u8; WIDTH], quals: &[u8; WIDTH]) -> ([u64; 4], u64) {
             let eq = |c: u8| _mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_set1_epi8(c as i8))) as u64;
             let t = eq(b't') | eq(b'u');
             let q = _mm_loadu_si128(quals.as_ptr().add(16 * k).cast::<__m128i>());
-            let below = _mm_cmpeq_epi8(_mm_min_epu8(q, _mm_set1_epi8(33 + 14)), q);
+            let below = _mm_cmpeq_epi8(
+                _mm_min_epu8(q, _mm_set1_epi8((TOLERATED_BELOW - 1) as i8)),
+                q,
+            );
             (
                 [eq(b'a'), eq(b'c'), eq(b'g'), t],
                 _mm_movemask_epi8(below) as u64,
@@ -375,7 +378,7 @@ fn letter_sets(window: &[u8; WIDTH], quals: &[u8; WIDTH]) -> ([u64; 4], u64) {
         for (c, set) in sets.iter_mut().enumerate() {
             *set |= u64::from((m >> c) & 1) << i;
         }
-        low |= u64::from(q < 33 + 15) << i;
+        low |= u64::from(q < TOLERATED_BELOW) << i;
     }
     (sets, low)
 }
